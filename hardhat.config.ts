@@ -1,0 +1,57 @@
+import { createRequire } from "node:module";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+// Hardhat cannot download compilers on these machines: use the WASM build the `solc` npm package
+// ships. Its version must equal SOLC_VERSION (package.json pins it exactly).
+const SOLC_VERSION = "0.8.34";
+const solcPackageVersion: string = require("solc/package.json").version;
+if (solcPackageVersion !== SOLC_VERSION) {
+  throw new Error(`solc npm package is ${solcPackageVersion}, hardhat.config.ts expects ${SOLC_VERSION}`);
+}
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: "osaka",
+      viaIR: false,
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  paths: {
+    sources: "./contracts",
+  },
+  networks: {
+    // The embedded chain every test, the demo and the bench run on. Osaka carries the P-256
+    // precompile (EIP-7951) at 0x100, as Sepolia and the Automata testnet do.
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "osaka",
+      allowUnlimitedContractSize: false,
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+    automataTestnet: {
+      type: "http",
+      chainType: "op",
+      chainId: 1398243,
+      url: configVariable("AUTOMATA_TESTNET_RPC_URL"),
+      accounts: [configVariable("AUTOMATA_TESTNET_PRIVATE_KEY")],
+    },
+  },
+});
