@@ -226,8 +226,8 @@ export async function verifySnpReport(params: VerifySnpReportParameters): Promis
   const ok = await crypto.subtle.verify(
     { name: "ECDSA", hash: "SHA-384" },
     vkey,
-    concatBytes(report.signature.r, report.signature.s),
-    report.raw.subarray(0, SNP_SIGNED_LENGTH),
+    concatBytes(report.signature.r, report.signature.s) as BufferSource,
+    report.raw.subarray(0, SNP_SIGNED_LENGTH) as BufferSource,
   );
   if (!ok) throw new VerificationError("snp.signature", "SEV-SNP report signature does not verify under the VCEK");
 

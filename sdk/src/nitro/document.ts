@@ -203,7 +203,7 @@ export async function verifyNitroDocument(params: VerifyNitroDocumentParameters)
   if (leaf.publicKey.kind !== "ec" || leaf.publicKey.curve !== "P-384") throw new VerificationError("nitro.signature", "leaf certificate key is not P-384");
   const sigStructure = new Uint8Array(encoder.encode(["Signature1", cose.protectedHeader, new Uint8Array(0), cose.payload]));
   const key = await importVerifyKey(leaf.publicKey, { name: "ECDSA", namedCurve: "P-384" });
-  if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, cose.signature, sigStructure))) {
+  if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, cose.signature as BufferSource, sigStructure))) {
     throw new VerificationError("nitro.signature", "COSE_Sign1 ES384 signature does not verify under the leaf certificate");
   }
   if (params.nonce && (!doc.nonce || !equalBytes(doc.nonce, params.nonce))) {

@@ -223,13 +223,13 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
       const hash = HASH_OIDS[p.hashAlgorithm.algorithm];
       if (!hash) return false;
       const key = await importVerifyKey(issuer.publicKey, { name: "RSA-PSS", hash });
-      return await crypto.subtle.verify({ name: "RSA-PSS", saltLength: p.saltLength }, key, cert.signature, cert.tbs);
+      return await crypto.subtle.verify({ name: "RSA-PSS", saltLength: p.saltLength }, key, cert.signature as BufferSource, cert.tbs as BufferSource);
     }
     const alg = SIG_ALGS[cert.signatureAlgorithm];
     if (!alg || alg.kind !== issuer.publicKey.kind) return false;
     if (alg.kind === "rsa") {
       const key = await importVerifyKey(issuer.publicKey, { name: "RSASSA-PKCS1-v1_5", hash: alg.hash });
-      return await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, cert.signature, cert.tbs);
+      return await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, cert.signature as BufferSource, cert.tbs as BufferSource);
     }
     if (issuer.publicKey.kind !== "ec") return false;
     const n = CURVE_BYTES[issuer.publicKey.curve];
@@ -241,7 +241,7 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
     const raw = new Uint8Array(2 * n);
     raw.set(r);
     raw.set(s, n);
-    return await crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, raw, cert.tbs);
+    return await crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, raw, cert.tbs as BufferSource);
   } catch {
     return false;
   }

@@ -62,18 +62,18 @@ async function verifySignature(ak: TpmtPublic, sig: TpmtSignature, message: Uint
       const s = fixedWidth(sig.s, n);
       if (!r || !s) return false;
       const key = await importVerifyKey({ kind: "ec", curve: ak.ecc.curve, point: concatBytes(new Uint8Array([4]), ak.ecc.x, ak.ecc.y) }, { name: "ECDSA", namedCurve: ak.ecc.curve });
-      return await crypto.subtle.verify({ name: "ECDSA", hash: h.web }, key, concatBytes(r, s), message);
+      return await crypto.subtle.verify({ name: "ECDSA", hash: h.web }, key, concatBytes(r, s) as BufferSource, message as BufferSource);
     }
     if (!ak.rsa) return false;
     const jwk = { kty: "RSA", n: b64u(ak.rsa.modulus), e: b64u(exponentBytes(ak.rsa.exponent)), ext: true };
     if (sig.sigAlg === TPM_ALG.RSASSA) {
       const key = await crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: h.web }, false, ["verify"]);
-      return await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, sig.signature, message);
+      return await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, sig.signature as BufferSource, message as BufferSource);
     }
     const key = await crypto.subtle.importKey("jwk", jwk, { name: "RSA-PSS", hash: h.web }, false, ["verify"]);
     // TPMs salt with the digest size (the FIPS 186-4 maximum); some older ones use the largest salt that fits.
     for (const saltLength of [h.size, ak.rsa.keyBits / 8 - h.size - 2]) {
-      if (await crypto.subtle.verify({ name: "RSA-PSS", saltLength }, key, sig.signature, message)) return true;
+      if (await crypto.subtle.verify({ name: "RSA-PSS", saltLength }, key, sig.signature as BufferSource, message as BufferSource)) return true;
     }
     return false;
   } catch {

@@ -1,0 +1,12 @@
+/** The verification report: model, evidence detection, builders, text rendering, injection points. */
+export * from "./model.js";
+export * from "./inject.js";
+export type { BuildReportOptions } from "./common.js";
+export { detectEvidence, type DetectedEvidence } from "./detect.js";
+export { buildSnpReport } from "./snp.js";
+export { buildTpmReport } from "./tpm.js";
+export { buildNitroReport } from "./nitro.js";
+export { buildIntelQuoteReport, buildDstackReport } from "./intel.js";
+export { verifyEvidence, type VerifyEvidenceParameters } from "./verify.js";
+export { renderReportText } from "./render.js";
+export { type Certificate, parseCertificate, parseCertificates, verifyCertificateChain } from "./x509.js";

@@ -1,0 +1,107 @@
+/**
+ * Report builders for Intel evidence: a bare SGX/TDX quote, and dstack's TDX quote + event log.
+ * The quote itself is verified by an injected IntelQuoteVerifier (sdk/src/intel).
+ */
+import { toBytes } from "../bytes.js";
+import { ParseError } from "../errors.js";
+import { verifyDstackEventLog, parseDstackEventLog, type VerifyDstackEventLogReturnType } from "../eventlog/dstack.js";
+import { type BuildReportOptions, dimension, lower, makeReport, registryDimension, unixSeconds } from "./common.js";
+import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
+import { type DimensionResult, type HardwareId, type VerificationReport, failed, passed, skipped } from "./model.js";
+
+async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
+  const verifier = options.intelVerifier;
+  if (!verifier) return { hardware: skipped("no Intel DCAP verifier given", true) };
+  let verdict: IntelQuoteVerdict | undefined;
+  const hardware = await dimension(async () => {
+    verdict = await verifier({ quote, collateral: options.collateral, now: unixSeconds(options.now) });
+    const v = verdict;
+    const details = { teeType: v.teeType, tcbStatus: v.tcbStatus, advisoryIds: v.advisoryIds, fmspc: v.fmspc ?? null, ppid: v.ppid ?? null };
+    const accepted = options.acceptedTcbStatuses ?? DEFAULT_ACCEPTED_TCB_STATUSES;
+    if (!accepted.includes(v.tcbStatus)) return failed(`quote verifies but the platform TCB is ${v.tcbStatus}`, "intel.tcbStatus", details);
+    const adv = v.advisoryIds.length ? `; advisories ${v.advisoryIds.join(", ")}` : "";
+    return passed(`quote and PCK chain verify to the Intel root; TCB ${v.tcbStatus}${adv}`, details);
+  });
+  return { hardware, verdict };
+}
+
+function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | undefined {
+  return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
+}
+
+/** A bare Intel SGX or TDX quote. */
+export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildReportOptions): Promise<VerificationReport> {
+  const { hardware, verdict } = await hardwareOf(quote, options);
+  const tdx = verdict ? verdict.teeType === "TDX" : quote[4] === 0x81;
+  const allowed = lower(options.allowedOsMeasurements);
+  const operatingSystem = await dimension(() => {
+    if (!verdict || hardware.status !== "passed") return skipped("hardware not verified", true);
+    const value = (tdx ? verdict.mrtd : verdict.mrenclave)?.toLowerCase() ?? "";
+    const name = tdx ? "MRTD" : "MRENCLAVE";
+    if (!allowed) return skipped(`no allowed-measurement list given`, true, { [name.toLowerCase()]: value });
+    return allowed.includes(value) ? passed(`${name} is on the allowed list`, { [name.toLowerCase()]: value }) : failed(`${name} is not on the allowed list`, "os.measurement", { [name.toLowerCase()]: value });
+  });
+  const hardwareId = hardwareIdOf(verdict);
+  return makeReport({
+    evidenceType: "intel-quote",
+    tee: tdx ? "intel-tdx" : "intel-sgx",
+    now: options.now,
+    hardwareId,
+    dimensions: {
+      hardware,
+      operatingSystem,
+      application: skipped(tdx ? "a bare TDX quote has no event log naming the application" : "SGX: the enclave measurement is the application; see operating system", tdx),
+      tpmBinding: skipped("no TPM quote in this evidence", false),
+      registry: hardware.status === "passed" ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+    },
+  });
+}
+
+/** dstack evidence: {quote: hex, event_log: JSON array or string, vm_config?}. */
+export async function buildDstackReport(evidence: Record<string, unknown>, options: BuildReportOptions): Promise<VerificationReport> {
+  if (typeof evidence.quote !== "string") throw new ParseError({ structure: "dstack evidence", field: "quote", offset: 0, expected: "a hex TDX quote" });
+  const quote = toBytes(evidence.quote, "dstack evidence quote");
+  const events = parseDstackEventLog(evidence.event_log as string | unknown[]);
+  const { hardware, verdict } = await hardwareOf(quote, options);
+  let log: VerifyDstackEventLogReturnType | undefined;
+  const replay = await dimension(() => {
+    if (!verdict?.rtmrs) return skipped("no verified RTMR values from the Intel verifier to replay against", true);
+    log = verifyDstackEventLog({ events, rtmrs: verdict.rtmrs, composeFile: options.composeFile });
+    return passed("replayed");
+  });
+  const osAllowed = lower(options.allowedOsMeasurements);
+  const operatingSystem = await dimension(() => {
+    if (replay.status !== "passed" || !log || !verdict) return replay.status === "failed" ? replay : skipped(replay.reason, true);
+    const details = { mrtd: verdict.mrtd ?? null, rtmr0: log.rtmrs[0], rtmr1: log.rtmrs[1], rtmr2: log.rtmrs[2], osImageHash: log.osImageHash ?? null };
+    if (hardware.status !== "passed") return skipped("hardware not verified", true, details);
+    if (osAllowed && !osAllowed.includes((verdict.mrtd ?? "").toLowerCase()) && !(log.osImageHash && osAllowed.includes(log.osImageHash))) {
+      return failed("neither MRTD nor os-image-hash is on the allowed list", "os.measurement", details);
+    }
+    return passed(`event log replays RTMR0–2${osAllowed ? "; OS is on the allowed list" : " (no allowed list given)"}`, details);
+  });
+  const application = await dimension(() => {
+    if (replay.status !== "passed" || !log) return replay.status === "failed" ? replay : skipped(replay.reason, true);
+    const details = { appId: log.appId ?? null, composeHash: log.composeHash ?? null, instanceId: log.instanceId ?? null, keyProvider: log.keyProvider?.name ?? null, composeFileChecked: log.composeFileMatches === true };
+    if (hardware.status !== "passed") return skipped("hardware not verified", true, details);
+    const apps = lower(options.allowedAppIds);
+    const composes = lower(options.allowedComposeHashes);
+    if (apps && !apps.includes(log.appId ?? "")) return failed("app-id is not on the allowed list", "app.appId", details);
+    if (composes && !composes.includes(log.composeHash ?? "")) return failed("compose-hash is not on the allowed list", "app.composeHash", details);
+    if (!log.composeHash) return failed("the event log has no compose-hash event", "app.composeHash", details);
+    return passed(`RTMR3 replays; app ${log.appId ?? "?"} compose ${log.composeHash.slice(0, 16)}…${log.composeFileMatches ? " (compose file matches)" : ""}`, details);
+  });
+  const hardwareId = hardwareIdOf(verdict);
+  return makeReport({
+    evidenceType: "dstack",
+    tee: "intel-tdx",
+    now: options.now,
+    hardwareId,
+    dimensions: {
+      hardware,
+      operatingSystem,
+      application,
+      tpmBinding: skipped("no TPM quote in this evidence", false),
+      registry: hardware.status === "passed" ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+    },
+  });
+}

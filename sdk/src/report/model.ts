@@ -1,0 +1,62 @@
+/**
+ * The verification report: what one piece of evidence proves, per dimension, like a trust center
+ * page but computed offline. Every dimension is passed, failed or skipped, always with a reason.
+ */
+
+export type EvidenceType = "intel-quote" | "snp-report" | "tpm-quote" | "nitro-document" | "dstack";
+
+export type DimensionName = "hardware" | "operatingSystem" | "application" | "tpmBinding" | "registry";
+export const DIMENSION_NAMES: readonly DimensionName[] = ["hardware", "operatingSystem", "application", "tpmBinding", "registry"];
+export const DIMENSION_LABELS: Record<DimensionName, string> = {
+  hardware: "hardware",
+  operatingSystem: "operating system",
+  application: "application",
+  tpmBinding: "TPM binding",
+  registry: "Proof-of-Cloud registry",
+};
+
+export type DimensionStatus = "passed" | "failed" | "skipped";
+export type OverallStatus = "pass" | "partial" | "fail";
+
+export type DimensionResult = {
+  status: DimensionStatus;
+  /** One line a person can act on. */
+  reason: string;
+  /** False when this evidence type cannot speak to the dimension (e.g. application for a bare SNP report). */
+  applicable: boolean;
+  /** The machine-readable check that failed (VerificationError.check), when failed. */
+  check?: string;
+  /** Values the dimension established (measurements, IDs, statuses), all JSON-safe. */
+  details: Record<string, string | number | boolean | string[] | null>;
+};
+
+/** A hardware ID the Proof-of-Cloud registry keys on (`kind` as in HardwareRegistry). */
+export type HardwareId = { kind: "intel-ppid" | "amd-chip-id"; value: string };
+
+export type VerificationReport = {
+  /** Bumped when the shape changes. */
+  schema: "poc.verification-report/1";
+  evidenceType: EvidenceType;
+  /** TEE family the evidence comes from. */
+  tee: "intel-sgx" | "intel-tdx" | "amd-sev-snp" | "tpm" | "aws-nitro";
+  /** Unix seconds the evidence was judged at (the caller's `now`). */
+  verifiedAt: number;
+  overall: OverallStatus;
+  dimensions: Record<DimensionName, DimensionResult>;
+  hardwareId?: HardwareId;
+};
+
+/**
+ * Overall: fail if any dimension failed; pass if every applicable dimension passed; partial
+ * otherwise (something applicable was skipped, e.g. no registry was consulted).
+ */
+export function overallStatus(dimensions: Record<DimensionName, DimensionResult>): OverallStatus {
+  const all = DIMENSION_NAMES.map((n) => dimensions[n]);
+  if (all.some((d) => d.status === "failed")) return "fail";
+  if (all.every((d) => !d.applicable || d.status === "passed")) return "pass";
+  return "partial";
+}
+
+export const passed = (reason: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "passed", reason, applicable: true, details });
+export const failed = (reason: string, check?: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "failed", reason, applicable: true, check, details });
+export const skipped = (reason: string, applicable: boolean, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "skipped", reason, applicable, details });

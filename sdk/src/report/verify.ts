@@ -1,0 +1,37 @@
+/** One entry point: detect the evidence type and build its verification report. */
+import type { SnpTrustAnchors } from "../amd/verify.js";
+import { parseTpmAttestationJson } from "../tpm/quote.js";
+import type { BuildReportOptions } from "./common.js";
+import { detectEvidence } from "./detect.js";
+import { buildDstackReport, buildIntelQuoteReport } from "./intel.js";
+import type { VerificationReport } from "./model.js";
+import { buildNitroReport } from "./nitro.js";
+import { buildSnpReport } from "./snp.js";
+import { buildTpmReport } from "./tpm.js";
+
+export type VerifyEvidenceParameters = BuildReportOptions & {
+  /** The evidence file's bytes. */
+  evidence: Uint8Array;
+  /** Extra AMD ARKs (e.g. Turin). */
+  arks?: SnpTrustAnchors;
+};
+
+/**
+ * Detects the evidence type and verifies it. Malformed evidence throws ParseError (bad input);
+ * evidence that fails a check comes back as a report with failed dimensions.
+ */
+export async function verifyEvidence(params: VerifyEvidenceParameters): Promise<VerificationReport> {
+  const detected = detectEvidence(params.evidence);
+  switch (detected.type) {
+    case "snp-report":
+      return buildSnpReport(detected.bytes, params);
+    case "nitro-document":
+      return buildNitroReport(detected.bytes, params);
+    case "intel-quote":
+      return buildIntelQuoteReport(detected.bytes, params);
+    case "tpm-quote":
+      return buildTpmReport(parseTpmAttestationJson(detected.json), params);
+    case "dstack":
+      return buildDstackReport(detected.json, params);
+  }
+}
