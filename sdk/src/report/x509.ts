@@ -4,7 +4,7 @@
  * because it needs a global reflect-metadata polyfill, which a browser-safe SDK must not impose.
  */
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate as AsnCertificate, Name, BasicConstraints, id_ce_basicConstraints } from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier, Certificate as AsnCertificate, Name, BasicConstraints, id_ce_basicConstraints } from "@peculiar/asn1-x509";
 import { RSAPublicKey, RsaSaPssParams, id_RSASSA_PSS, id_rsaEncryption } from "@peculiar/asn1-rsa";
 import { ECDSASigValue, ECParameters, id_ecPublicKey } from "@peculiar/asn1-ecc";
 import { ParseError, VerificationError } from "../errors.js";
@@ -75,6 +75,10 @@ export function parseCertificate(der: Uint8Array, structure = "X.509 certificate
     const reencoded = new Uint8Array(AsnConvert.serialize(asn));
     // The signature covers the original bytes; refuse input with trailing data or non-DER framing.
     if (reencoded.length !== der.length) throw new Error("certificate length mismatch");
+    // RFC 5280 4.1.1.2: the unsigned outer algorithm must equal the signed one inside the TBS.
+    if (!equalBytes(new Uint8Array(AsnConvert.serialize(asn.signatureAlgorithm)), new Uint8Array(AsnConvert.serialize(tbs.signature)))) {
+      throw new Error("signatureAlgorithm differs from tbsCertificate.signature");
+    }
     const spki = tbs.subjectPublicKeyInfo;
     let publicKey: PublicKeyInfo;
     if (spki.algorithm.algorithm === id_rsaEncryption || spki.algorithm.algorithm === id_RSASSA_PSS) {
@@ -221,7 +225,10 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
       if (issuer.publicKey.kind !== "rsa" || !cert.signatureParams) return false;
       const p = AsnConvert.parse(cert.signatureParams, RsaSaPssParams);
       const hash = HASH_OIDS[p.hashAlgorithm.algorithm];
-      if (!hash) return false;
+      if (!hash || p.trailerField !== 1 || p.maskGenAlgorithm.algorithm !== "1.2.840.113549.1.1.8") return false;
+      // WebCrypto's RSA-PSS uses MGF1 with the message hash: the certificate must say the same.
+      const mgfHash = AsnConvert.parse(p.maskGenAlgorithm.parameters!, AlgorithmIdentifier);
+      if (mgfHash.algorithm !== p.hashAlgorithm.algorithm) return false;
       const key = await importVerifyKey(issuer.publicKey, { name: "RSA-PSS", hash });
       return await crypto.subtle.verify({ name: "RSA-PSS", saltLength: p.saltLength }, key, cert.signature as BufferSource, cert.tbs as BufferSource);
     }
