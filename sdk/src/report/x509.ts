@@ -74,7 +74,7 @@ export function parseCertificate(der: Uint8Array, structure = "X.509 certificate
     if (!raw) throw new Error("no raw TBS");
     const reencoded = new Uint8Array(AsnConvert.serialize(asn));
     // The signature covers the original bytes; refuse input with trailing data or non-DER framing.
-    if (reencoded.length !== der.length) throw new Error("certificate length mismatch");
+    if (!equalBytes(reencoded, der)) throw new Error("not DER: the certificate does not re-encode to the same bytes");
     // RFC 5280 4.1.1.2: the unsigned outer algorithm must equal the signed one inside the TBS.
     if (!equalBytes(new Uint8Array(AsnConvert.serialize(asn.signatureAlgorithm)), new Uint8Array(AsnConvert.serialize(tbs.signature)))) {
       throw new Error("signatureAlgorithm differs from tbsCertificate.signature");
