@@ -10,6 +10,8 @@ import { checkTcgEventLog, parseTcgEventLog, type TcgEventLog } from "./eventlog
 import { GCE_TPM_EK_INTERMEDIATE_2, GCE_TPM_EK_ROOT_1, GCP_EK_AK_CA_INTERMEDIATE_V3, GCP_EK_AK_CA_ROOT } from "./roots.js";
 import {
   TPM_ALG,
+  TPMA_AK_REQUIRED,
+  TPMA_OBJECT_DECRYPT,
   type TpmHashName,
   type TpmsAttestQuote,
   type TpmtPublic,
@@ -90,6 +92,10 @@ function exponentBytes(e: number): Uint8Array {
 /** Verifies one quote under the AK: signature, signer Name, nonce and PCR digest. */
 export async function verifyTpmQuote(params: VerifyTpmQuoteParameters): Promise<VerifyTpmQuoteReturnType> {
   const ak = params.akPublic instanceof Uint8Array ? parseTpmtPublic(params.akPublic) : params.akPublic;
+  // Only a restricted signing key that never left its TPM can vouch for a quote it did not forge.
+  if ((ak.objectAttributes & TPMA_AK_REQUIRED) !== TPMA_AK_REQUIRED || ak.objectAttributes & TPMA_OBJECT_DECRYPT) {
+    throw new VerificationError("tpm.ak.attributes", `AK attributes 0x${ak.objectAttributes.toString(16)} are not those of an attestation key (fixedTPM, fixedParent, sensitiveDataOrigin, restricted, sign; no decrypt)`);
+  }
   const attest = parseTpmsAttest(params.quote.attest);
   const signature = parseTpmtSignature(params.quote.signature);
   if (!(await verifySignature(ak, signature, attest.raw))) {

@@ -137,6 +137,12 @@ export type TpmtPublic = {
   ecc?: { curve: "P-256" | "P-384"; x: Uint8Array; y: Uint8Array };
 };
 
+/** TPMA_OBJECT bits 0, 3, 8, 9, 12-15, 20-31 are reserved. */
+const TPMA_OBJECT_RESERVED = 0xfff0f309;
+/** An attestation key: fixedTPM (1), fixedParent (4), sensitiveDataOrigin (5), restricted (16), sign (18). */
+export const TPMA_AK_REQUIRED = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 16) | (1 << 18);
+export const TPMA_OBJECT_DECRYPT = 1 << 17;
+
 const TPM_ECC_NIST_P256 = 0x0003;
 const TPM_ECC_NIST_P384 = 0x0004;
 
@@ -152,6 +158,9 @@ export function parseTpmtPublic(bytes: Uint8Array): TpmtPublic {
   if (type !== TPM_ALG.RSA && type !== TPM_ALG.ECC) throw new ParseError({ structure: "TPMT_PUBLIC", field: "type", offset: 0, expected: "RSA (0x1) or ECC (0x23)", got: `0x${type.toString(16)}` });
   const nameAlg = hashAlg(r, "nameAlg");
   const objectAttributes = r.u32be("objectAttributes");
+  if (objectAttributes & TPMA_OBJECT_RESERVED) {
+    throw new ParseError({ structure: "TPMT_PUBLIC", field: "objectAttributes", offset: 4, expected: "reserved bits clear", got: `0x${objectAttributes.toString(16)}` });
+  }
   const authPolicy = tpm2b(r, "authPolicy", 64);
   const symAt = r.offset;
   const sym = r.u16be("parameters.symmetric.algorithm");
