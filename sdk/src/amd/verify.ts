@@ -238,8 +238,9 @@ export async function verifySnpReport(params: VerifySnpReportParameters): Promis
     if (reportedTcb[f] !== want[f]) mismatches.push(`${f}: report ${reportedTcb[f]}, VCEK ${want[f]}`);
   }
   if (productLine === "Turin" && want.fmc !== undefined && reportedTcb.fmc !== want.fmc) mismatches.push(`fmc: report ${reportedTcb.fmc}, VCEK ${want.fmc}`);
-  if (key.kind === "VCEK" && mismatches.length) {
-    throw new VerificationError("snp.tcb", "reported TCB does not match the VCEK's TCB", { metaMessages: mismatches });
+  // A VCEK (and a VLEK) is issued for exactly one TCB: the report must claim that TCB.
+  if (mismatches.length) {
+    throw new VerificationError("snp.tcb", `reported TCB does not match the ${key.kind}'s TCB`, { metaMessages: mismatches });
   }
   const masked = isChipIdMasked(report);
   if (key.kind === "VCEK" && !masked && (!key.hwId || !equalBytes(key.hwId, report.chipId))) {

@@ -76,8 +76,8 @@ export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
   while (r.remaining > 0) {
     const offset = r.offset;
     // Firmware hands over a fixed-size buffer; an all-0xFF or all-zero tail is unused space.
-    const rest = bytes.subarray(offset);
-    if (rest.every((b) => b === 0xff) || rest.every((b) => b === 0)) break;
+    const first = bytes[offset]!;
+    if ((first === 0 || first === 0xff) && bytes.subarray(offset).every((b) => b === first)) break;
     const pcrIndex = r.u32le("TCG_PCR_EVENT2.pcrIndex");
     if (pcrIndex > 23) throw new ParseError({ structure: S, field: "TCG_PCR_EVENT2.pcrIndex", offset, expected: "0..23", got: String(pcrIndex) });
     const eventType = r.u32le("TCG_PCR_EVENT2.eventType");
