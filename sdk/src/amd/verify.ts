@@ -154,6 +154,8 @@ export type VerifySnpReportParameters = {
   allowDebug?: boolean;
 };
 
+export type VerifySnpReportErrorType = ParseError | VerificationError;
+
 export type VerifySnpReportReturnType = {
   report: SnpReport;
   productLine: SnpProductLine;

@@ -136,6 +136,8 @@ export type VerifyDstackEventLogParameters = {
   composeFile?: Uint8Array | string;
 };
 
+export type VerifyDstackEventLogErrorType = ParseError | VerificationError;
+
 export type VerifyDstackEventLogReturnType = DstackAppInfo & {
   rtmrs: [string, string, string, string];
   eventCount: number;

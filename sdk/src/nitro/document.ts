@@ -169,6 +169,8 @@ export type VerifyNitroDocumentParameters = {
   root?: Certificate;
 };
 
+export type VerifyNitroDocumentErrorType = ParseError | VerificationError;
+
 export type VerifyNitroDocumentReturnType = {
   cose: NitroCoseSign1;
   moduleId: string;

@@ -38,6 +38,9 @@ export type VerifyTpmQuoteParameters = {
   nonce: Uint8Array | string;
 };
 
+export type VerifyTpmQuoteErrorType = ParseError | VerificationError;
+export type VerifyTpmAttestationErrorType = ParseError | VerificationError;
+
 export type VerifyTpmQuoteReturnType = {
   attest: TpmsAttestQuote;
   signature: TpmtSignature;
