@@ -16,6 +16,8 @@ export async function buildSnpReport(report: Uint8Array, options: BuildReportOpt
       signingKey: r.endorsementKey.kind,
       reportedTcb: `bl=${r.reportedTcb.bootloader} tee=${r.reportedTcb.tee} snp=${r.reportedTcb.snp} ucode=${r.reportedTcb.microcode}${r.reportedTcb.fmc === undefined ? "" : ` fmc=${r.reportedTcb.fmc}`}`,
       currentTcb: `bl=${r.currentTcb.bootloader} tee=${r.currentTcb.tee} snp=${r.currentTcb.snp} ucode=${r.currentTcb.microcode}`,
+      // Informational: the platform has newer firmware than the TCB this report (and its VCEK) claims.
+      reportedTcbBehindCurrent: r.reportedTcb.raw !== r.currentTcb.raw,
       policy: r.policyFlags,
       debug: r.debug,
       reportVersion: r.report.version,
