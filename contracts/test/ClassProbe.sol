@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IAlliance} from "../interfaces/IAlliance.sol";
+
+/// @title ClassProbe (test only): a governed target that records which class executed it.
+contract ClassProbe {
+    IAlliance public immutable alliance;
+    uint256 public calls;
+    IAlliance.ProposalClass public lastClass;
+
+    event Probed(IAlliance.ProposalClass proposalClass, uint256 value);
+
+    constructor(IAlliance alliance_) {
+        alliance = alliance_;
+    }
+
+    /// @notice Records the executing class; only the Alliance may call.
+    function probe() external payable {
+        if (msg.sender != address(alliance)) revert IAlliance.NotAlliance(msg.sender);
+        lastClass = alliance.executingClass();
+        calls += 1;
+        emit Probed(lastClass, msg.value);
+    }
+}
