@@ -1,0 +1,153 @@
+/**
+ * The log as seen through a viem client: rebuild the tree from `LeafAppended` events and compare it
+ * with the registry's own `logSize()` / `logRoot()`; check contract-wallet cosignatures (ERC-1271).
+ * Only the handful of ABI items the log needs are declared here, so this file does not depend on
+ * the generated registry ABI.
+ */
+import type { Address, Chain, Client, Hex, Transport } from "viem";
+import { getBlockNumber, getLogs, readContract, verifyTypedData } from "viem/actions";
+import { hex } from "../bytes.js";
+import { checkpointDomain, checkpointTypes, type Checkpoint, type Cosignature } from "./checkpoint.js";
+import { LogRebuildError } from "./errors.js";
+import { leafHash } from "./hash.js";
+import { MerkleTree } from "./tree.js";
+
+export const leafAppendedEvent = {
+  type: "event",
+  name: "LeafAppended",
+  inputs: [
+    { name: "index", type: "uint256", indexed: true },
+    { name: "leafHash", type: "bytes32", indexed: true },
+    { name: "leaf", type: "bytes", indexed: false },
+  ],
+} as const;
+
+export const transparencyLogAbi = [
+  leafAppendedEvent,
+  { type: "function", name: "logSize", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "uint256" }] },
+  { type: "function", name: "logRoot", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "bytes32" }] },
+  { type: "function", name: "logOrigin", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "string" }] },
+] as const;
+
+type AnyClient = Client<Transport, Chain | undefined>;
+
+export type ReadLogStateParameters = { registry: Address; blockNumber?: bigint };
+export type ReadLogStateReturnType = { size: number; rootHash: Hex; origin: string };
+
+/** The registry's tree size, root and origin, at `blockNumber` (default: latest). */
+export async function readLogState(client: AnyClient, args: ReadLogStateParameters): Promise<ReadLogStateReturnType> {
+  const at = args.blockNumber === undefined ? {} : { blockNumber: args.blockNumber };
+  const [size, rootHash, origin] = await Promise.all([
+    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logSize", ...at }),
+    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logRoot", ...at }),
+    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logOrigin", ...at }),
+  ]);
+  return { size: Number(size), rootHash, origin };
+}
+
+export type LogEntry = { index: number; leaf: Hex; leafHash: Hex; blockNumber: bigint; transactionHash: Hex };
+
+export type RebuildLogParameters = {
+  registry: Address;
+  /** First block to scan (default 0; pass the deployment block on long chains). */
+  fromBlock?: bigint;
+  /** Last block to scan and the block at which size and root are compared (default: latest). */
+  toBlock?: bigint;
+  /** Blocks per eth_getLogs call (default 10 000); halved on an RPC error down to 1. */
+  pageSize?: bigint;
+  onProgress?: (p: { toBlock: bigint; leaves: number }) => void;
+};
+
+export type RebuildLogReturnType = {
+  tree: MerkleTree;
+  entries: LogEntry[];
+  blockNumber: bigint;
+  size: number;
+  rootHash: Hex;
+  origin: string;
+};
+
+/**
+ * Rebuilds the log from its events. Throws LogRebuildError when an index is missing or repeated,
+ * when an event's leafHash is not SHA-256(0x00 || leaf), or when the rebuilt size or root differs
+ * from the contract's at `toBlock`.
+ */
+export async function rebuildLog(client: AnyClient, args: RebuildLogParameters): Promise<RebuildLogReturnType> {
+  const toBlock = args.toBlock ?? (await getBlockNumber(client));
+  let page = args.pageSize ?? 10_000n;
+  const tree = new MerkleTree();
+  const entries: LogEntry[] = [];
+  for (let from = args.fromBlock ?? 0n; from <= toBlock; ) {
+    const to = from + page - 1n < toBlock ? from + page - 1n : toBlock;
+    let logs;
+    try {
+      logs = await getLogs(client, { address: args.registry, event: leafAppendedEvent, fromBlock: from, toBlock: to });
+    } catch (e) {
+      // Providers cap results per call; a smaller range is the standard way around it.
+      if (page > 1n) {
+        page /= 2n;
+        continue;
+      }
+      throw e;
+    }
+    logs.sort((a, b) => (a.blockNumber === b.blockNumber ? (a.logIndex ?? 0) - (b.logIndex ?? 0) : a.blockNumber! < b.blockNumber! ? -1 : 1));
+    for (const log of logs) {
+      const { index, leafHash: eventHash, leaf } = log.args;
+      if (index === undefined || eventHash === undefined || leaf === undefined) {
+        throw new LogRebuildError("rebuild.event", `a LeafAppended event in block ${log.blockNumber} does not decode`);
+      }
+      if (index !== BigInt(tree.size)) {
+        throw new LogRebuildError("rebuild.index", `expected leaf index ${tree.size}, the event in block ${log.blockNumber} says ${index}`, {
+          details: index > BigInt(tree.size) ? "events are missing (a gap)" : "an index is repeated",
+        });
+      }
+      const computed = `0x${hex(leafHash(leaf))}` as Hex;
+      if (computed !== eventHash.toLowerCase()) {
+        throw new LogRebuildError("rebuild.leafHash", `leaf ${index}: event leafHash ${eventHash} is not SHA-256(0x00 || leaf) = ${computed}`);
+      }
+      tree.appendLeafHash(computed);
+      entries.push({ index: Number(index), leaf, leafHash: computed, blockNumber: log.blockNumber!, transactionHash: log.transactionHash! });
+    }
+    args.onProgress?.({ toBlock: to, leaves: tree.size });
+    from = to + 1n;
+  }
+  const state = await readLogState(client, { registry: args.registry, blockNumber: toBlock });
+  if (state.size !== tree.size) {
+    throw new LogRebuildError("rebuild.size", `the registry says logSize() = ${state.size} at block ${toBlock}, the events give ${tree.size} leaves`);
+  }
+  const rootHash = `0x${hex(tree.root())}` as Hex;
+  if (rootHash !== state.rootHash.toLowerCase()) {
+    throw new LogRebuildError("rebuild.root", `the registry says logRoot() = ${state.rootHash} at block ${toBlock}, the events give ${rootHash}`);
+  }
+  return { tree, entries, blockNumber: toBlock, size: tree.size, rootHash, origin: state.origin };
+}
+
+export type VerifyCosignaturesOnlineParameters = {
+  chainId: number | bigint;
+  registry: Address;
+  checkpoint: Checkpoint;
+  cosignatures: readonly Cosignature[];
+};
+
+/**
+ * Checks each cosignature on chain: EOAs by ecrecover, contract wallets by ERC-1271
+ * `isValidSignature` (viem's verifyTypedData). Returns signer -> valid, in input order.
+ */
+export async function verifyCosignaturesOnline(
+  client: AnyClient,
+  args: VerifyCosignaturesOnlineParameters,
+): Promise<{ signer: Address; valid: boolean }[]> {
+  const out: { signer: Address; valid: boolean }[] = [];
+  for (const c of args.cosignatures) {
+    const valid = await verifyTypedData(client, {
+      address: c.signer,
+      domain: checkpointDomain(args),
+      types: checkpointTypes,
+      primaryType: "Checkpoint",
+      message: args.checkpoint,
+      signature: c.signature,
+    }).catch(() => false);
+    out.push({ signer: c.signer, valid });
+  }
+  return out;
+}
