@@ -9,10 +9,14 @@ import {
   isAddress,
   isAddressEqual,
   recoverTypedDataAddress,
+  type Account,
   type Address,
+  type Chain,
   type Hex,
   type LocalAccount,
+  type Transport,
   type TypedDataDomain,
+  type WalletClient,
 } from "viem";
 import { PocError } from "../errors.js";
 
@@ -56,19 +60,28 @@ export function hashCheckpoint(args: CheckpointDomainParameters & { checkpoint: 
 
 export type SignCheckpointParameters = CheckpointDomainParameters & {
   checkpoint: Checkpoint;
-  /** A viem local account (privateKeyToAccount, mnemonicToAccount, ...). */
-  account: LocalAccount;
-};
+} & (
+    | {
+        /** A viem local account (privateKeyToAccount, mnemonicToAccount, ...). */
+        account: LocalAccount;
+      }
+    | {
+        /** A wallet client with an account (JSON-RPC or local): signs via eth_signTypedData_v4. */
+        walletClient: WalletClient<Transport, Chain | undefined, Account>;
+      }
+  );
 
 /** Signs a checkpoint as EIP-712 typed data; returns the cosignature ready for `recordCheckpoint`. */
 export async function signCheckpoint(args: SignCheckpointParameters): Promise<Cosignature> {
-  const signature = await args.account.signTypedData({
+  const typedData = {
     domain: checkpointDomain(args),
     types: checkpointTypes,
     primaryType: "Checkpoint",
     message: args.checkpoint,
-  });
-  return { signer: args.account.address, signature };
+  } as const;
+  if ("account" in args) return { signer: args.account.address, signature: await args.account.signTypedData(typedData) };
+  const account = args.walletClient.account;
+  return { signer: account.address, signature: await args.walletClient.signTypedData({ ...typedData, account }) };
 }
 
 /** How one cosignature fared offline. */

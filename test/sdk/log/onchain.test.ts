@@ -1,0 +1,155 @@
+/**
+ * The SDK's log against the real contracts on the in-process chain: rebuild from events, decode
+ * every leaf the registry wrote, cosign a checkpoint the registry accepts (same EIP-712 digest, same
+ * consistency proofs), export a receipt and verify it offline.
+ */
+import { network } from "hardhat";
+import { encodeFunctionData, getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hex } from "../../../sdk/src/bytes.js";
+import { hashCheckpoint, logOrigin, signCheckpoint, verifyCosignatures, type Checkpoint } from "../../../sdk/src/log/checkpoint.js";
+import { LogRebuildError } from "../../../sdk/src/log/errors.js";
+import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
+import { readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
+import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
+
+const { viem, networkHelpers } = await network.connect();
+const publicClient = await viem.getPublicClient();
+const wallets = await viem.getWalletClients();
+const [w0, w1, w2, w3] = wallets as [(typeof wallets)[0], (typeof wallets)[0], (typeof wallets)[0], (typeof wallets)[0]];
+const chainId = await publicClient.getChainId();
+
+const h32 = (s: string) => keccak256(toHex(s));
+const ORDINARY = 1;
+const EMERGENCY = 0;
+
+let alliance: Awaited<ReturnType<typeof viem.deployContract<"Alliance">>>;
+let registry: Awaited<ReturnType<typeof viem.deployContract<"HardwareRegistry">>>;
+let registryAddress: Address;
+const platformKeys: Hex[] = [];
+
+async function pass(calls: { target: Address; value: bigint; data: Hex }[], proposalClass: number, description: string) {
+  const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
+  await alliance.write.propose([calls, proposalClass, deadline, description], { account: w0.account });
+  const id = await alliance.read.hashProposal([calls, proposalClass, deadline, h32(description)]);
+  await alliance.write.vote([id, true], { account: w0.account });
+  await alliance.write.vote([id, true], { account: w1.account });
+  await alliance.write.executeWithSignatures([calls, proposalClass, deadline, h32(description), []], { account: w2.account });
+}
+
+beforeAll(async () => {
+  alliance = await viem.deployContract("Alliance", [[w0.account.address, w1.account.address, w2.account.address], ["A", "B", "C"]]);
+  registry = await viem.deployContract("HardwareRegistry", [alliance.address, h32("salt")]);
+  registryAddress = registry.address;
+  const facilityId = h32("facility-1");
+  const facilities = [{ facilityId, provider: "Hetzner", country: "DE", site: "FSN1", evidenceHash: h32("f-ev"), evidenceUri: "ipfs://f" }];
+  for (let i = 0; i < 5; i++) platformKeys.push(await registry.read.platformKey([1, toHex(new Uint8Array(16).fill(i + 1))]));
+  const entries = platformKeys.map((platformKey, i) => ({
+    platformKey,
+    facilityId,
+    kind: 1,
+    level: 3,
+    cadence: 3600,
+    verifiedAt: 1_700_000_000n + BigInt(i),
+    evidenceHash: h32(`e-ev-${i}`),
+    method: "site visit",
+    evidenceUri: `https://audit.example/${i}`,
+    endorsers: [w0.account.address, w1.account.address],
+  }));
+  await pass(
+    [
+      { target: registry.address, value: 0n, data: encodeFunctionData({ abi: registry.abi, functionName: "setFacilities", args: [facilities] }) },
+      { target: registry.address, value: 0n, data: encodeFunctionData({ abi: registry.abi, functionName: "setEntries", args: [entries] }) },
+    ],
+    ORDINARY,
+    "add facility and entries",
+  );
+  await registry.write.heartbeat([platformKeys.slice(0, 3)], { account: w1.account });
+  await registry.write.challenge([platformKeys[4]!, h32("challenge"), "ipfs://c"], { account: w3.account });
+  await pass([{ target: registry.address, value: 0n, data: encodeFunctionData({ abi: registry.abi, functionName: "freeze", args: [[platformKeys[4]!], h32("why")] }) }], EMERGENCY, "freeze 4");
+});
+
+describe("rebuilding the log from LeafAppended events", () => {
+  it("gives the contract's size and root, in pages, and every leaf decodes", async () => {
+    const progress: number[] = [];
+    const rebuilt = await rebuildLog(publicClient, { registry: registryAddress, pageSize: 2n, onProgress: (p) => progress.push(p.leaves) });
+    expect(rebuilt.size).toBe(1 + 5 + 3 + 1 + 1);
+    expect(rebuilt.rootHash).toBe(await registry.read.logRoot());
+    expect(rebuilt.origin).toBe(logOrigin({ chainId, registry: registryAddress }));
+    expect(progress.length).toBeGreaterThan(1);
+    const types = rebuilt.entries.map((e) => decodeLogLeaf(e.leaf).leafType);
+    expect(types).toEqual([LeafType.FacilitySet, ...Array(5).fill(LeafType.EntrySet), ...Array(3).fill(LeafType.Heartbeat), LeafType.ChallengeOpened, LeafType.StatusChanged]);
+    const entry = decodeLogLeaf(rebuilt.entries[1]!.leaf);
+    if (entry.leafType !== LeafType.EntrySet) throw new Error("unreachable");
+    expect(entry.subject).toBe(platformKeys[0]);
+    expect(entry.payload).toMatchObject({ kind: 1, level: 3, cadence: 3600, method: "site visit", endorsers: [getAddress(w0.account.address), getAddress(w1.account.address)] });
+    const frozen = decodeLogLeaf(rebuilt.entries[10]!.leaf);
+    if (frozen.leafType !== LeafType.StatusChanged) throw new Error("unreachable");
+    expect(frozen.payload.status).toBe(1);
+  });
+
+  it("compares at an earlier block too", async () => {
+    const latest = await publicClient.getBlockNumber();
+    const earlier = await rebuildLog(publicClient, { registry: registryAddress, toBlock: latest - 1n });
+    expect(earlier.size).toBe(10);
+    expect((await readLogState(publicClient, { registry: registryAddress, blockNumber: latest - 1n })).rootHash).toBe(earlier.rootHash);
+  });
+
+  it("a scan that misses the first events fails on index continuity", async () => {
+    const first = (await rebuildLog(publicClient, { registry: registryAddress })).entries[0]!.blockNumber;
+    const err = await rebuildLog(publicClient, { registry: registryAddress, fromBlock: first + 1n }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LogRebuildError);
+    expect((err as LogRebuildError).check).toBe("rebuild.index");
+  });
+});
+
+describe("checkpoints the registry accepts", () => {
+  it("the EIP-712 digest equals the contract's hashCheckpoint and the registry records our cosigned checkpoint", async () => {
+    const rebuilt = await rebuildLog(publicClient, { registry: registryAddress });
+    const size = 7;
+    const checkpoint: Checkpoint = { origin: rebuilt.origin, size: BigInt(size), rootHash: `0x${hex(rebuilt.tree.root(size))}` };
+    expect(hashCheckpoint({ chainId, registry: registryAddress, checkpoint })).toBe(await registry.read.hashCheckpoint([BigInt(size), checkpoint.rootHash]));
+
+    const cosignatures = [
+      await signCheckpoint({ chainId, registry: registryAddress, checkpoint, walletClient: w0 }),
+      await signCheckpoint({ chainId, registry: registryAddress, checkpoint, walletClient: w2 }),
+    ];
+    const proof = rebuilt.tree.consistencyProof(size, rebuilt.size).map((h) => `0x${hex(h)}` as Hex);
+    await registry.write.recordCheckpoint([BigInt(size), checkpoint.rootHash, proof, cosignatures], { account: w3.account });
+    const latest = await registry.read.latestCheckpoint();
+    expect([latest.size, latest.rootHash]).toEqual([BigInt(size), checkpoint.rootHash]);
+
+    // The receipt a user keeps: members as the Alliance lists them, verified with no client at all.
+    const memberList = (await alliance.read.members()).map((address) => ({ address }));
+    const receipt = buildReceipt({
+      chainId,
+      registry: registryAddress,
+      tree: rebuilt.tree,
+      index: 3,
+      leaf: rebuilt.entries[3]!.leaf,
+      checkpoint: { size, rootHash: checkpoint.rootHash },
+      cosignatures,
+      members: memberList,
+      asOfBlock: Number(await publicClient.getBlockNumber()),
+    });
+    const result = await verifyReceipt(JSON.parse(JSON.stringify(receipt)), { chainId, registry: registryAddress });
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.status).toBe("valid");
+    expect(result.counted).toEqual([getAddress(w0.account.address), getAddress(w2.account.address)]);
+  });
+
+  it("a contract-wallet signature is online-only offline and checks through ERC-1271 online", async () => {
+    const wallet = await viem.deployContract("ERC1271Wallet", [w3.account.address]);
+    const rebuilt = await rebuildLog(publicClient, { registry: registryAddress });
+    const checkpoint: Checkpoint = { origin: rebuilt.origin, size: BigInt(rebuilt.size), rootHash: rebuilt.rootHash };
+    const byOwner = await signCheckpoint({ chainId, registry: registryAddress, checkpoint, walletClient: w3 });
+    const cosignature = { signer: wallet.address, signature: byOwner.signature };
+    const offline = await verifyCosignatures({ chainId, registry: registryAddress, checkpoint, cosignatures: [cosignature], members: [{ address: wallet.address, contract: true }] });
+    expect(offline.checks[0]!.status).toBe("online-only");
+    const online = await verifyCosignaturesOnline(publicClient, { chainId, registry: registryAddress, checkpoint, cosignatures: [cosignature] });
+    expect(online[0]!.valid).toBe(true);
+    await wallet.write.setOpen([false], { account: w3.account });
+    const closed = await verifyCosignaturesOnline(publicClient, { chainId, registry: registryAddress, checkpoint, cosignatures: [cosignature] });
+    expect(closed[0]!.valid).toBe(false);
+  });
+});
