@@ -5,9 +5,16 @@
 import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
 import { readContract, writeContract } from "viem/actions";
 import { allianceAbi } from "./abi/Alliance.js";
+import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { ProposalClass, descriptionHash, type Call, type Proposal } from "./proposal.js";
 import type { VoteSignature } from "./votes.js";
 import { ChainInputError } from "./errors.js";
+
+/**
+ * The Alliance ABI plus the registry's errors, so a registry revert bubbled through
+ * `executeWithSignatures` decodes to its name (e.g. EntryFrozen) instead of raw bytes.
+ */
+export const allianceExecuteAbi = [...allianceAbi, ...hardwareRegistryAbi.filter((x) => x.type === "error")] as const;
 
 type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
 
@@ -104,7 +111,7 @@ export async function writeExecuteWithSignatures(client: AnyClient, args: WriteE
   const p = args.proposal;
   return writeContract(client, {
     address: args.alliance,
-    abi: allianceAbi,
+    abi: allianceExecuteAbi,
     functionName: "executeWithSignatures",
     args: [p.calls, p.proposalClass, p.deadline, descriptionHash(p.description), args.votes],
     value: args.value ?? 0n,
