@@ -23,9 +23,9 @@ const h32 = (s: string) => keccak256(toHex(s));
 const ORDINARY = 1;
 const EMERGENCY = 0;
 
-let alliance: Awaited<ReturnType<typeof viem.deployContract<"Alliance">>>;
-let registry: Awaited<ReturnType<typeof viem.deployContract<"HardwareRegistry">>>;
-let registryAddress: Address;
+const alliance = await viem.deployContract("Alliance", [[w0.account.address, w1.account.address, w2.account.address], ["A", "B", "C"]]);
+const registry = await viem.deployContract("HardwareRegistry", [alliance.address, h32("salt")]);
+const registryAddress: Address = registry.address;
 const platformKeys: Hex[] = [];
 
 async function pass(calls: { target: Address; value: bigint; data: Hex }[], proposalClass: number, description: string) {
@@ -38,12 +38,9 @@ async function pass(calls: { target: Address; value: bigint; data: Hex }[], prop
 }
 
 beforeAll(async () => {
-  alliance = await viem.deployContract("Alliance", [[w0.account.address, w1.account.address, w2.account.address], ["A", "B", "C"]]);
-  registry = await viem.deployContract("HardwareRegistry", [alliance.address, h32("salt")]);
-  registryAddress = registry.address;
   const facilityId = h32("facility-1");
   const facilities = [{ facilityId, provider: "Hetzner", country: "DE", site: "FSN1", evidenceHash: h32("f-ev"), evidenceUri: "ipfs://f" }];
-  for (let i = 0; i < 5; i++) platformKeys.push(await registry.read.platformKey([1, toHex(new Uint8Array(16).fill(i + 1))]));
+  for (let i = 0; i < 5; i++) platformKeys.push((await registry.read.platformKey([1, toHex(new Uint8Array(16).fill(i + 1))])) as Hex);
   const entries = platformKeys.map((platformKey, i) => ({
     platformKey,
     facilityId,
@@ -116,11 +113,11 @@ describe("checkpoints the registry accepts", () => {
     ];
     const proof = rebuilt.tree.consistencyProof(size, rebuilt.size).map((h) => `0x${hex(h)}` as Hex);
     await registry.write.recordCheckpoint([BigInt(size), checkpoint.rootHash, proof, cosignatures], { account: w3.account });
-    const latest = await registry.read.latestCheckpoint();
+    const latest = (await registry.read.latestCheckpoint()) as { size: bigint; rootHash: Hex };
     expect([latest.size, latest.rootHash]).toEqual([BigInt(size), checkpoint.rootHash]);
 
     // The receipt a user keeps: members as the Alliance lists them, verified with no client at all.
-    const memberList = (await alliance.read.members()).map((address) => ({ address }));
+    const memberList = ((await alliance.read.members()) as Address[]).map((address) => ({ address }));
     const receipt = buildReceipt({
       chainId,
       registry: registryAddress,
