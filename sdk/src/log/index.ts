@@ -6,4 +6,5 @@ export * from "./proof.js";
 export * from "./leaf.js";
 export * from "./checkpoint.js";
 export * from "./receipt.js";
+export * from "./cosigned.js";
 export * from "./onchain.js";

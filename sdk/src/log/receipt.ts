@@ -2,9 +2,9 @@
  * The offline receipt (docs/transparency-log.md "Offline receipt"): one JSON file proving that a
  * leaf is in the log at a checkpoint the alliance cosigned, checkable with no network.
  */
-import { getAddress, isAddress, isAddressEqual, isHex, type Address, type Hex } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
 import { hex, toBytes } from "../bytes.js";
-import { ParseError, PocError } from "../errors.js";
+import { PocError } from "../errors.js";
 import {
   logOrigin,
   ordinaryThreshold,
@@ -14,6 +14,7 @@ import {
   type Member,
 } from "./checkpoint.js";
 import { leafHash } from "./hash.js";
+import { JsonReader } from "./json.js";
 import { decodeLogLeaf, logLeafToJson, type LogLeaf, type LogLeafJson } from "./leaf.js";
 import { verifyInclusion } from "./proof.js";
 import type { MerkleTree } from "./tree.js";
@@ -85,84 +86,34 @@ export function buildReceipt(args: BuildReceiptParameters): LogReceipt {
 
 // ---------------------------------------------------------------- parsing
 
-const STRUCTURE = "LogReceipt";
-
-function bad(field: string, expected: string, got?: unknown): never {
-  throw new ParseError({ structure: STRUCTURE, field, offset: 0, expected, got: got === undefined ? undefined : JSON.stringify(got)?.slice(0, 80) });
-}
-
-function obj(v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) bad(field, "an object", v);
-  return v as Record<string, unknown>;
-}
-function arr(v: unknown, field: string): unknown[] {
-  if (!Array.isArray(v)) bad(field, "an array", v);
-  return v;
-}
-function uint(v: unknown, field: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) bad(field, "a non-negative integer", v);
-  return v;
-}
-function str(v: unknown, field: string): string {
-  if (typeof v !== "string") bad(field, "a string", v);
-  return v;
-}
-function hexStr(v: unknown, field: string, bytes?: number): Hex {
-  if (typeof v !== "string" || !isHex(v, { strict: true }) || v.length % 2 !== 0) bad(field, "0x-prefixed even-length hex", v);
-  if (bytes !== undefined && v.length !== 2 + 2 * bytes) bad(field, `${bytes} bytes of hex`, v);
-  return v as Hex;
-}
-function address(v: unknown, field: string): Address {
-  if (typeof v !== "string" || !isAddress(v, { strict: false })) bad(field, "an address", v);
-  return getAddress(v);
-}
+const json = new JsonReader("LogReceipt");
 
 /** Parses a receipt from JSON text or a parsed value; throws ParseError naming the field. */
 export function parseReceipt(input: unknown): LogReceipt {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      throw new ParseError({ structure: STRUCTURE, field: "(json)", offset: 0, expected: "JSON text", cause });
-    }
-  }
-  const r = obj(value, "(root)");
-  if (r.format !== RECEIPT_FORMAT) bad("format", JSON.stringify(RECEIPT_FORMAT), r.format);
-  if (r.version !== RECEIPT_VERSION) bad("version", String(RECEIPT_VERSION), r.version);
-  const chainId = uint(r.chainId, "chainId");
-  if (chainId === 0) bad("chainId", "a chain id > 0", chainId);
-  const registry = address(r.registry, "registry");
-  const e = obj(r.entry, "entry");
+  const r = json.obj(json.parse(input), "(root)");
+  if (r.format !== RECEIPT_FORMAT) json.bad("format", JSON.stringify(RECEIPT_FORMAT), r.format);
+  if (r.version !== RECEIPT_VERSION) json.bad("version", String(RECEIPT_VERSION), r.version);
+  const chainId = json.uint(r.chainId, "chainId");
+  if (chainId === 0) json.bad("chainId", "a chain id > 0", chainId);
+  const registry = json.address(r.registry, "registry");
+  const e = json.obj(r.entry, "entry");
   const entry = {
-    index: uint(e.index, "entry.index"),
-    leaf: hexStr(e.leaf, "entry.leaf"),
-    leafHash: hexStr(e.leafHash, "entry.leafHash", 32),
-    decoded: obj(e.decoded, "entry.decoded") as LogLeafJson,
+    index: json.uint(e.index, "entry.index"),
+    leaf: json.hex(e.leaf, "entry.leaf"),
+    leafHash: json.hex(e.leafHash, "entry.leafHash", 32),
+    decoded: json.obj(e.decoded, "entry.decoded") as LogLeafJson,
   };
-  const inclusionProof = arr(r.inclusionProof, "inclusionProof").map((h, i) => hexStr(h, `inclusionProof[${i}]`, 32));
-  const c = obj(r.checkpoint, "checkpoint");
-  const checkpoint = { origin: str(c.origin, "checkpoint.origin"), size: uint(c.size, "checkpoint.size"), rootHash: hexStr(c.rootHash, "checkpoint.rootHash", 32) };
-  const cosignatures = arr(r.cosignatures, "cosignatures").map((v, i) => {
-    const s = obj(v, `cosignatures[${i}]`);
-    return { signer: address(s.signer, `cosignatures[${i}].signer`), signature: hexStr(s.signature, `cosignatures[${i}].signature`) };
-  });
-  const m = obj(r.members, "members");
-  const list = arr(m.list, "members.list").map((v, i) => {
-    const x = obj(v, `members.list[${i}]`);
-    const member: Member = { address: address(x.address, `members.list[${i}].address`) };
-    if (x.name !== undefined) member.name = str(x.name, `members.list[${i}].name`);
-    if (x.contract !== undefined) {
-      if (typeof x.contract !== "boolean") bad(`members.list[${i}].contract`, "a boolean", x.contract);
-      member.contract = x.contract;
-    }
-    return member;
-  });
-  const t = obj(m.threshold, "members.threshold");
-  if (t.rule !== "ordinary") bad("members.threshold.rule", '"ordinary"', t.rule);
-  const threshold: ThresholdRule = { rule: "ordinary", required: uint(t.required, "members.threshold.required") };
+  const inclusionProof = json.arr(r.inclusionProof, "inclusionProof").map((h, i) => json.hex(h, `inclusionProof[${i}]`, 32));
+  const c = json.obj(r.checkpoint, "checkpoint");
+  const checkpoint = { origin: json.str(c.origin, "checkpoint.origin"), size: json.uint(c.size, "checkpoint.size"), rootHash: json.hex(c.rootHash, "checkpoint.rootHash", 32) };
+  const cosignatures = json.cosignatures(r.cosignatures, "cosignatures");
+  const m = json.obj(r.members, "members");
+  const list = json.members(m.list, "members.list");
+  const t = json.obj(m.threshold, "members.threshold");
+  if (t.rule !== "ordinary") json.bad("members.threshold.rule", '"ordinary"', t.rule);
+  const threshold: ThresholdRule = { rule: "ordinary", required: json.uint(t.required, "members.threshold.required") };
   const members: LogReceipt["members"] = { list, threshold };
-  if (m.asOfBlock !== undefined) members.asOfBlock = uint(m.asOfBlock, "members.asOfBlock");
+  if (m.asOfBlock !== undefined) members.asOfBlock = json.uint(m.asOfBlock, "members.asOfBlock");
   return { format: RECEIPT_FORMAT, version: RECEIPT_VERSION, chainId, registry, entry, inclusionProof, checkpoint, cosignatures, members };
 }
 
