@@ -62,8 +62,8 @@ interface IHardwareRegistry {
         uint64 lastHeartbeat;
         uint64 frozenUntil;
         uint16 openChallenges;
-        uint8 endorserCount;
-        bytes32 evidenceHash;
+        /// Log index of the entry's latest EntrySet leaf: method, evidence hash and URI, endorsers.
+        uint64 entryLeaf;
     }
 
     /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked).

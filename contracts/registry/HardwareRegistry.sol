@@ -23,9 +23,9 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     uint8 internal constant KIND_INTEL_PPID = 1;
     uint8 internal constant KIND_AMD_CHIP_ID = 2;
 
-    /// Two slots per entry: strings and endorsers live in the log leaf, storage keeps what views need.
+    /// One slot per entry: method, evidence and endorsers live in the EntrySet leaf that `entryLeaf`
+    /// points to; storage keeps what dApp views need.
     struct EntryRecord {
-        bytes32 evidenceHash;
         uint32 facility; // index into _facilityIds, plus one
         uint40 verifiedAt;
         uint40 lastHeartbeat;
@@ -35,7 +35,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         uint8 level;
         Status status;
         uint16 openChallenges;
-        uint8 endorserCount;
+        uint32 entryLeaf; // log index of the latest EntrySet leaf
     }
 
     struct FacilityRecord {
@@ -238,8 +238,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         v.lastHeartbeat = r.lastHeartbeat;
         v.frozenUntil = v.status == Status.Frozen ? r.frozenUntil : 0;
         v.openChallenges = r.openChallenges;
-        v.endorserCount = r.endorserCount;
-        v.evidenceHash = r.evidenceHash;
+        v.entryLeaf = r.entryLeaf;
     }
 
     /// @inheritdoc IHardwareRegistry
@@ -290,7 +289,6 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         if (e.kind != KIND_INTEL_PPID && e.kind != KIND_AMD_CHIP_ID) revert UnknownKind(e.kind);
         if (e.level == 0 || e.level > 3 || (e.level == 3 && e.cadence == 0)) revert InvalidLevel(e.level, e.cadence);
         if (e.verifiedAt == 0 || e.verifiedAt > block.timestamp) revert InvalidField("verifiedAt");
-        if (e.endorsers.length > type(uint8).max) revert InvalidField("endorsers");
         for (uint256 j = 0; j < e.endorsers.length; j++) {
             if (!alliance.isMember(e.endorsers[j])) revert EndorserNotMember(e.endorsers[j]);
         }
@@ -304,7 +302,6 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         }
         // One packed write; a lapsed freeze reads as active, so status Active loses nothing.
         _entries[key] = EntryRecord({
-            evidenceHash: e.evidenceHash,
             facility: facility,
             verifiedAt: uint40(e.verifiedAt),
             lastHeartbeat: lastHeartbeat,
@@ -314,7 +311,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             level: e.level,
             status: Status.Active,
             openChallenges: r.openChallenges,
-            endorserCount: uint8(e.endorsers.length)
+            entryLeaf: uint32(_log.size)
         });
         _logEntry(e);
     }

@@ -6,7 +6,8 @@ import {IAlliance} from "../interfaces/IAlliance.sol";
 /// @title ClassProbe (test only): a governed target that records which class executed it.
 contract ClassProbe {
     IAlliance public immutable alliance;
-    uint256 public calls;
+    // One slot, so the bench's execution cost is mostly the Alliance's own.
+    uint248 public calls;
     IAlliance.ProposalClass public lastClass;
 
     event Probed(IAlliance.ProposalClass proposalClass, uint256 value);

@@ -50,7 +50,7 @@ describe("thresholds over all current members: ordinary floor(n/2)+1, security-c
           expect(args[1]).toBe(BigInt(t - 1));
           expect(args[2]).toBe(BigInt(t));
         }
-        const before = await probe.read.calls();
+        const before = (await probe.read.calls()) as bigint;
         await pass(c, alliance.address, [call], cls, memberWallets.slice(n - t), `at ${n}/${cls}`);
         expect(await probe.read.calls()).toBe(before + 1n);
         expect(await probe.read.lastClass()).toBe(cls);
@@ -65,7 +65,7 @@ describe("the chair elected by ordinary vote breaks an exact n/2 tie on ordinary
     const alliance = await deployAlliance(c, m.map((w) => w.account.address));
     const { probe, call } = await probeCall(alliance.address);
     await pass(c, alliance.address, [allianceCalls.electChair(alliance.address, m[0]!.account.address)], ProposalClass.Ordinary, m.slice(0, 3));
-    const [chair, termEnd] = await alliance.read.chair();
+    const [chair, termEnd] = (await alliance.read.chair()) as readonly [`0x${string}`, bigint];
     expect(getAddress(chair)).toBe(getAddress(m[0]!.account.address));
     expect(termEnd - (await c.publicClient.getBlock()).timestamp).toBe(182n * 86400n);
 

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAddress, keccak256, stringToBytes, type Hex } from "viem";
-import { getLogLeaves, readChallenge, readHardwareEntry, registryCalls, writeChallenge, writeHeartbeat } from "../../sdk/src/chain/hardwareRegistry.js";
+import { getLogLeaves, readChallenge, readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, writeHeartbeat } from "../../sdk/src/chain/hardwareRegistry.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { ChainInputError } from "../../sdk/src/chain/errors.js";
 import { MerkleTree } from "../../sdk/src/log/tree.js";
@@ -57,11 +57,13 @@ describe("one proposal adds or updates many entries", () => {
     const tdxKey = platformKey(1, TDX_PPID, SALT);
     const endorsers = s.members.slice(0, 2).map((w) => getAddress(w.account.address));
     const batch = [entry(tdxKey, t, { level: 3, cadence: 3600, endorsers }), entry(keyOf(1), t), entry(keyOf(2), t, { level: 1 })];
-    const sizeBefore = await s.registry.read.logSize();
+    const sizeBefore = (await s.registry.read.logSize()) as bigint;
     await s.addEntries(batch);
     expect(await s.registry.read.logSize()).toBe(sizeBefore + 3n);
     const e = await readHardwareEntry(c.publicClient, { registry: s.r, platformKey: tdxKey });
-    expect(e).toMatchObject({ exists: true, facilityId: FACILITY.facilityId, kind: 1, level: 3, effectiveLevel: 3, status: 0, cadence: 3600, verifiedAt: t, lastHeartbeat: t, endorserCount: 2, evidenceHash: batch[0]!.evidenceHash });
+    expect(e).toMatchObject({ exists: true, facilityId: FACILITY.facilityId, kind: 1, level: 3, effectiveLevel: 3, status: 0, cadence: 3600, verifiedAt: t, lastHeartbeat: t });
+    const rec = await readEntryRecord(c.publicClient, { registry: s.r, platformKey: tdxKey });
+    expect(rec.record).toMatchObject({ evidenceHash: batch[0]!.evidenceHash, evidenceUri: batch[0]!.evidenceUri, endorsers, method: "dcap-quote+site-visit", leafIndex: sizeBefore });
     expect(await s.registry.read.levelOf([keyOf(2)])).toBe(1);
     expect(await s.registry.read.levelOf([platformKey(1, TEE_FAIL_PPID, SALT)])).toBe(0);
     expect(await s.registry.read.isVerified([platformKey(1, TEE_FAIL_PPID, SALT), 1, 0n])).toBe(false);
@@ -79,9 +81,10 @@ describe("one proposal adds or updates many entries", () => {
     const t = await s.now();
     await s.addEntries([entry(keyOf(1), t)]);
     await s.addEntries([entry(keyOf(1), t, { level: 1, evidenceHash: keccak256(stringToBytes("re-audit")) })]);
-    const e = await readHardwareEntry(c.publicClient, { registry: s.r, platformKey: keyOf(1) });
+    const e = await readEntryRecord(c.publicClient, { registry: s.r, platformKey: keyOf(1) });
     expect(e.level).toBe(1);
-    expect(e.evidenceHash).toBe(keccak256(stringToBytes("re-audit")));
+    expect(e.entryLeaf).toBe(2n);
+    expect(e.record?.evidenceHash).toBe(keccak256(stringToBytes("re-audit")));
     await expectRevert(s.addEntries([entry(keyOf(1), t, { kind: 2 })]), "KindMismatch");
   });
 

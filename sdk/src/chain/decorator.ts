@@ -29,6 +29,7 @@ export function pocActions(addresses: PocAddresses) {
         a.writeExecuteWithSignatures(c, { alliance, ...args }),
       signVote: (args: Omit1<SignVoteParameters, "alliance">) => signVote(c, { alliance, ...args }),
       readHardwareEntry: (args: { platformKey: Hex }) => r.readHardwareEntry(c, { registry, ...args }),
+      readEntryRecord: (args: { platformKey: Hex }) => r.readEntryRecord(c, { registry, ...args }),
       readLevel: (args: { platformKey: Hex }) => r.readLevel(c, { registry, ...args }),
       readIsVerified: (args: Omit1<r.ReadIsVerifiedParameters, "registry">) => r.readIsVerified(c, { registry, ...args }),
       readFacility: (args: { facilityId: Hex }) => r.readFacility(c, { registry, ...args }),

@@ -6,7 +6,7 @@
 import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
 import { getContractEvents, readContract, writeContract } from "viem/actions";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
-import { decodeLogLeaf, type LogLeaf } from "../log/leaf.js";
+import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
 import type { Call } from "./proposal.js";
 import { ChainInputError } from "./errors.js";
 
@@ -59,13 +59,43 @@ export type ReadHardwareEntryReturnType = {
   lastHeartbeat: bigint;
   frozenUntil: bigint;
   openChallenges: number;
-  endorserCount: number;
-  evidenceHash: Hex;
+  /** Log index of the entry's latest EntrySet leaf (method, evidence hash and URI, endorsers). */
+  entryLeaf: bigint;
 };
 /** An entry's state at the latest block (effective level and status already applied). */
 export async function readHardwareEntry(client: AnyClient, args: ReadHardwareEntryParameters): Promise<ReadHardwareEntryReturnType> {
   const e = await readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "getEntry", args: [args.platformKey] });
   return { ...e };
+}
+
+export type ReadEntryRecordParameters = { registry: Address; platformKey: Hex };
+export type ReadEntryRecordReturnType = ReadHardwareEntryReturnType & {
+  /** The EntrySet payload the entry's latest leaf carries, or null when the entry does not exist. */
+  record: (EntrySetPayload & { leafIndex: bigint; leafHash: Hex; timestamp: bigint }) | null;
+};
+/**
+ * The entry's state plus what storage leaves to the log (method, evidence hash and URI, endorsers),
+ * read from the one `LeafAppended` event the entry points to.
+ */
+export async function readEntryRecord(client: AnyClient, args: ReadEntryRecordParameters): Promise<ReadEntryRecordReturnType> {
+  const entry = await readHardwareEntry(client, args);
+  if (!entry.exists) return { ...entry, record: null };
+  const events = await getContractEvents(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    eventName: "LeafAppended",
+    args: { index: entry.entryLeaf },
+    fromBlock: 0n,
+    toBlock: "latest",
+    strict: true,
+  });
+  const ev = events[0];
+  if (!ev) throw new ChainInputError("entryLeaf", `no LeafAppended event for leaf ${entry.entryLeaf}`);
+  const leaf = decodeLogLeaf(ev.args.leaf);
+  if (leaf.leafType !== 2 || leaf.subject.toLowerCase() !== args.platformKey.toLowerCase()) {
+    throw new ChainInputError("entryLeaf", `leaf ${entry.entryLeaf} is not this entry's EntrySet leaf`);
+  }
+  return { ...entry, record: { ...leaf.payload, leafIndex: ev.args.index, leafHash: ev.args.leafHash, timestamp: leaf.timestamp } };
 }
 
 export type ReadLevelParameters = { registry: Address; platformKey: Hex };

@@ -775,14 +775,9 @@ export const logCheckpointsAbi = [
             "type": "uint16"
           },
           {
-            "internalType": "uint8",
-            "name": "endorserCount",
-            "type": "uint8"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "evidenceHash",
-            "type": "bytes32"
+            "internalType": "uint64",
+            "name": "entryLeaf",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IHardwareRegistry.EntryView",
