@@ -47,7 +47,7 @@ export async function readLogState(client: AnyClient, args: ReadLogStateParamete
 
 export type LogEntry = { index: number; leaf: Hex; leafHash: Hex; blockNumber: bigint; transactionHash: Hex };
 
-export type RebuildLogParameters = {
+export type ReadLogEntriesParameters = {
   registry: Address;
   /** First block to scan (default 0; pass the deployment block on long chains). */
   fromBlock?: bigint;
@@ -58,21 +58,14 @@ export type RebuildLogParameters = {
   onProgress?: (p: { toBlock: bigint; leaves: number }) => void;
 };
 
-export type RebuildLogReturnType = {
-  tree: MerkleTree;
-  entries: LogEntry[];
-  blockNumber: bigint;
-  size: number;
-  rootHash: Hex;
-  origin: string;
-};
+export type ReadLogEntriesReturnType = { tree: MerkleTree; entries: LogEntry[]; blockNumber: bigint };
 
 /**
- * Rebuilds the log from its events. Throws LogRebuildError when an index is missing or repeated,
- * when an event's leafHash is not SHA-256(0x00 || leaf), or when the rebuilt size or root differs
- * from the contract's at `toBlock`.
+ * Reads every `LeafAppended` event of `registry` (any contract using the TransparencyLog library) in
+ * pages and builds the tree. Throws LogRebuildError when an index is missing or repeated, or when an
+ * event's leafHash is not SHA-256(0x00 || leaf). Does not compare with the contract: see rebuildLog.
  */
-export async function rebuildLog(client: AnyClient, args: RebuildLogParameters): Promise<RebuildLogReturnType> {
+export async function readLogEntries(client: AnyClient, args: ReadLogEntriesParameters): Promise<ReadLogEntriesReturnType> {
   const toBlock = args.toBlock ?? (await getBlockNumber(client));
   let page = args.pageSize ?? 10_000n;
   const tree = new MerkleTree();
@@ -111,6 +104,18 @@ export async function rebuildLog(client: AnyClient, args: RebuildLogParameters):
     args.onProgress?.({ toBlock: to, leaves: tree.size });
     from = to + 1n;
   }
+  return { tree, entries, blockNumber: toBlock };
+}
+
+export type RebuildLogParameters = ReadLogEntriesParameters;
+export type RebuildLogReturnType = ReadLogEntriesReturnType & { size: number; rootHash: Hex; origin: string };
+
+/**
+ * Rebuilds the log from its events (readLogEntries) and checks the result against the registry's
+ * `logSize()` / `logRoot()` at `toBlock`: LogRebuildError "rebuild.size" / "rebuild.root" otherwise.
+ */
+export async function rebuildLog(client: AnyClient, args: RebuildLogParameters): Promise<RebuildLogReturnType> {
+  const { tree, entries, blockNumber: toBlock } = await readLogEntries(client, args);
   const state = await readLogState(client, { registry: args.registry, blockNumber: toBlock });
   if (state.size !== tree.size) {
     throw new LogRebuildError("rebuild.size", `the registry says logSize() = ${state.size} at block ${toBlock}, the events give ${tree.size} leaves`);

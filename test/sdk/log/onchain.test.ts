@@ -3,13 +3,13 @@
  * every leaf the registry wrote, cosign a checkpoint the registry accepts (same EIP-712 digest, same
  * consistency proofs), export a receipt and verify it offline.
  */
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, toHex, type Address, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { hex } from "../../../sdk/src/bytes.js";
 import { hashCheckpoint, logOrigin, signCheckpoint, verifyCosignatures, type Checkpoint } from "../../../sdk/src/log/checkpoint.js";
 import { LogRebuildError } from "../../../sdk/src/log/errors.js";
 import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
-import { readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
+import { readLogEntries, readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
 import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
 import { setupRegistry } from "./chain.js";
 
@@ -97,5 +97,31 @@ describe("checkpoints the registry accepts", () => {
     await wallet.write.setOpen([false], { account: w3.account });
     const closed = await verifyCosignaturesOnline(publicClient, { chainId, registry: registryAddress, checkpoint, cosignatures: [cosignature] });
     expect(closed[0]!.valid).toBe(false);
+  });
+});
+
+describe("the SDK and the contract's TransparencyLog library agree", () => {
+  it("on every root and every consistency proof of a 37-leaf log built in uneven batches", async () => {
+    const harness = await viem.deployContract("TransparencyLogHarness", []);
+    const leaves = Array.from({ length: 37 }, (_, i) => toHex(new TextEncoder().encode(`leaf-${i}-${"x".repeat(i)}`)));
+    const roots: Hex[] = [(await harness.read.root()) as Hex];
+    for (let done = 0, batch = 1; done < leaves.length; done += batch, batch++) {
+      await harness.write.appendMany([leaves.slice(done, done + batch)]);
+    }
+    const { tree } = await readLogEntries(publicClient, { registry: harness.address, pageSize: 3n });
+    expect(tree.size).toBe(37);
+    expect(`0x${hex(tree.root())}`).toBe(await harness.read.root());
+    for (let n = 1; n <= 37; n++) roots.push(`0x${hex(tree.root(n))}`);
+    for (let m = 0; m <= 37; m += 1) {
+      for (const n of [m, Math.min(37, m + 1), Math.min(37, m + 5), 37]) {
+        const proof = tree.consistencyProof(m, n).map((h) => `0x${hex(h)}` as Hex);
+        expect(await harness.read.verifyConsistency([BigInt(m), BigInt(n), roots[m]!, roots[n]!, proof]), `${m} -> ${n}`).toBe(true);
+        if (proof.length > 0) {
+          const bad = [...proof];
+          bad[0] = `0x${"00".repeat(32)}`;
+          expect(await harness.read.verifyConsistency([BigInt(m), BigInt(n), roots[m]!, roots[n]!, bad])).toBe(false);
+        }
+      }
+    }
   });
 });
