@@ -3,8 +3,31 @@
  * `SHA-256(0x01 || left || right)`, empty tree `SHA-256("")`. See docs/transparency-log.md.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { toBytes, type BytesLike } from "../bytes.js";
-import { PocError } from "../errors.js";
+import { type BytesLike } from "../bytes.js";
+import { ParseError, PocError } from "../errors.js";
+
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
+
+/**
+ * Bytes from a Uint8Array or hex (0x optional). The shared `toBytes` parses per byte with
+ * parseInt; rebuilding a log hashes every event's leaf, so this table-driven decoder is ~10x faster.
+ */
+export function bytesOf(input: BytesLike, what: string): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  const start = input.startsWith("0x") || input.startsWith("0X") ? 2 : 0;
+  const n = input.length - start;
+  if (n % 2 !== 0) throw new ParseError({ structure: what, field: "hex", offset: 0, expected: "an even-length hex string" });
+  const out = new Uint8Array(n / 2);
+  for (let i = 0, j = start; i < out.length; i++, j += 2) {
+    const hi = NIBBLE[input.charCodeAt(j)] ?? -1;
+    const lo = NIBBLE[input.charCodeAt(j + 1)] ?? -1;
+    if (hi < 0 || lo < 0) throw new ParseError({ structure: what, field: "hex", offset: i, expected: "hex digits" });
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
 
 /** Size of every hash in the log (SHA-256). */
 export const HASH_SIZE = 32;
@@ -14,7 +37,7 @@ export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
 /** `SHA-256(0x00 || leaf)`: the leaf hash RFC 9162 writes MTH({d0}). */
 export function leafHash(leaf: BytesLike): Uint8Array {
-  const data = toBytes(leaf, "leaf");
+  const data = bytesOf(leaf, "leaf");
   const buf = new Uint8Array(data.length + 1);
   buf.set(data, 1);
   return sha256(buf);
@@ -46,7 +69,7 @@ export class HashSizeError extends PocError {
 
 /** Parses a 32-byte hash given as bytes or hex; throws HashSizeError naming `field`. */
 export function toHash(value: BytesLike, field: string): Uint8Array {
-  const bytes = toBytes(value, field);
+  const bytes = bytesOf(value, field);
   if (bytes.length !== HASH_SIZE) throw new HashSizeError(field, bytes.length);
   return bytes;
 }

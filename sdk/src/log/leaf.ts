@@ -5,7 +5,8 @@
  * to exact bytes, so only the canonical encoding decodes, and every error names the field.
  */
 import { encodeAbiParameters, type Address, type Hex } from "viem";
-import { toBytes, type BytesLike } from "../bytes.js";
+import { type BytesLike } from "../bytes.js";
+import { bytesOf } from "./hash.js";
 import { ParseError } from "../errors.js";
 import { decodeStrict, type LeafAbiParameter } from "./abiCheck.js";
 
@@ -143,7 +144,7 @@ const allowed: Record<string, readonly number[]> = {
 
 /** Decodes a leaf, or throws ParseError naming the field (`payload.<name>` inside the payload). */
 export function decodeLogLeaf(leaf: BytesLike): LogLeaf {
-  const bytes = toBytes(leaf, STRUCTURE);
+  const bytes = bytesOf(leaf, STRUCTURE);
   const head = decodeStrict(bytes, logLeafParameters, STRUCTURE);
   if (head.version !== LOG_LEAF_VERSION) {
     throw new ParseError({ structure: STRUCTURE, field: "version", offset: 0, expected: String(LOG_LEAF_VERSION), got: String(head.version) });
@@ -153,7 +154,7 @@ export function decodeLogLeaf(leaf: BytesLike): LogLeaf {
     throw new ParseError({ structure: STRUCTURE, field: "leafType", offset: 32, expected: "1..6", got: String(leafType) });
   }
   const params = leafPayloadParameters[leafType as LeafTypeId];
-  const payloadBytes = toBytes(head.payload as Hex);
+  const payloadBytes = bytesOf(head.payload as Hex, STRUCTURE);
   const payload = decodeStrict(payloadBytes, params, STRUCTURE, "payload.", PAYLOAD_BASE);
   params.forEach((p, i) => {
     const ok = allowed[p.name];

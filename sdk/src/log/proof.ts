@@ -57,26 +57,27 @@ export function rootFromInclusionProof(args: Omit<VerifyInclusionParameters, "ro
   checkCount("inclusion.index", "treeSize", treeSize);
   if (index >= treeSize) fail("inclusion.index", `leaf index ${index} is not below tree size ${treeSize}`);
   const proof = args.proof.map((p, i) => hashArg("inclusion", p, `proof[${i}]`));
-  let fn = BigInt(index);
-  let sn = BigInt(treeSize - 1);
+  // Sizes are safe integers (checked above): plain numbers with /2 instead of BigInt shifts.
+  let fn = index;
+  let sn = treeSize - 1;
   let r = hashArg("inclusion", args.leafHash, "leafHash");
   for (const p of proof) {
-    if (sn === 0n) fail("inclusion.length", `inclusion proof is too long for index ${index} in a tree of ${treeSize}`);
-    if ((fn & 1n) === 1n || fn === sn) {
+    if (sn === 0) fail("inclusion.length", `inclusion proof is too long for index ${index} in a tree of ${treeSize}`);
+    if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
         }
       }
     } else {
       r = nodeHash(r, p);
     }
-    fn >>= 1n;
-    sn >>= 1n;
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
   }
-  if (sn !== 0n) fail("inclusion.length", `inclusion proof is too short for index ${index} in a tree of ${treeSize}`);
+  if (sn !== 0) fail("inclusion.length", `inclusion proof is too short for index ${index} in a tree of ${treeSize}`);
   return r;
 }
 
@@ -116,33 +117,33 @@ export function verifyConsistency(args: VerifyConsistencyParameters): void {
   // §2.1.4.2 step 2: when size1 is a power of two, its root is the first node of the path.
   const isPowerOfTwo = (BigInt(size1) & BigInt(size1 - 1)) === 0n;
   const c = isPowerOfTwo ? [root1, ...path] : path;
-  let fn = BigInt(size1 - 1);
-  let sn = BigInt(size2 - 1);
-  while ((fn & 1n) === 1n) {
-    fn >>= 1n;
-    sn >>= 1n;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
   }
   let fr = c[0]!;
   let sr = c[0]!;
   for (let i = 1; i < c.length; i++) {
     const p = c[i]!;
-    if (sn === 0n) fail("consistency.length", `consistency proof from ${size1} to ${size2} is too long`);
-    if ((fn & 1n) === 1n || fn === sn) {
+    if (sn === 0) fail("consistency.length", `consistency proof from ${size1} to ${size2} is too long`);
+    if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(p, fr);
       sr = nodeHash(p, sr);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
         }
       }
     } else {
       sr = nodeHash(sr, p);
     }
-    fn >>= 1n;
-    sn >>= 1n;
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
   }
-  if (sn !== 0n) fail("consistency.length", `consistency proof from ${size1} to ${size2} is too short`);
+  if (sn !== 0) fail("consistency.length", `consistency proof from ${size1} to ${size2} is too short`);
   if (!equalBytes(fr, root1)) fail("consistency.root1", `consistency proof does not lead to the root of size ${size1}`);
   if (!equalBytes(sr, root2)) fail("consistency.root2", `consistency proof does not lead to the root of size ${size2}`);
 }

@@ -3,7 +3,7 @@
  * leaf is in the log at a checkpoint the alliance cosigned, checkable with no network.
  */
 import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
-import { hex, toBytes } from "../bytes.js";
+import { hex } from "../bytes.js";
 import { PocError } from "../errors.js";
 import {
   logOrigin,
@@ -178,7 +178,7 @@ export async function verifyReceipt(input: unknown, options: VerifyReceiptOption
   const check = (name: ReceiptCheckName, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const { entry, checkpoint } = receipt;
 
-  const lh = leafHash(toBytes(entry.leaf));
+  const lh = leafHash(entry.leaf);
   check("entry.leafHash", `0x${hex(lh)}` === entry.leafHash.toLowerCase(), `SHA-256(0x00 || leaf) = 0x${hex(lh)}`);
 
   let decoded: LogLeaf | undefined;
