@@ -6,7 +6,7 @@
 import { equalBytes, hex, type BytesLike } from "../bytes.js";
 import { PocError } from "../errors.js";
 import { ProofVerificationError } from "./errors.js";
-import { nodeHash, toHash } from "./hash.js";
+import { EMPTY_ROOT, nodeHash, toHash } from "./hash.js";
 
 export type VerifyInclusionParameters = {
   /** The leaf hash, SHA-256(0x00 || leaf). */
@@ -92,8 +92,8 @@ export function verifyInclusion(args: VerifyInclusionParameters): void {
 
 /**
  * Verifies that the tree of size2 with rootHash2 extends the tree of size1 with rootHash1.
- * Edge cases beyond the RFC's 0 < size1 < size2: equal sizes need equal roots and an empty proof;
- * size1 = 0 (the empty tree is a prefix of every tree) needs an empty proof.
+ * Edge cases beyond the RFC's 0 < size1 < size2, as the contract decides them: equal sizes need equal
+ * roots and an empty proof; size1 = 0 needs an empty proof and rootHash1 = SHA-256("").
  */
 export function verifyConsistency(args: VerifyConsistencyParameters): void {
   const { size1, size2 } = args;
@@ -110,6 +110,8 @@ export function verifyConsistency(args: VerifyConsistencyParameters): void {
   }
   if (size1 === 0) {
     if (path.length !== 0) fail("consistency.length", "a proof from the empty tree must be empty");
+    // Stricter than transparency-dev (which ignores root1 here) and the same as TransparencyLog.sol.
+    if (!equalBytes(root1, EMPTY_ROOT)) fail("consistency.root1", "the root of the empty tree is SHA-256 of the empty string");
     return;
   }
   if (path.length === 0) fail("consistency.length", `consistency proof from ${size1} to ${size2} is empty`);
