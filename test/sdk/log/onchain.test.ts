@@ -3,17 +3,18 @@
  * every leaf the registry wrote, cosign a checkpoint the registry accepts (same EIP-712 digest, same
  * consistency proofs), export a receipt and verify it offline.
  */
-import { getAddress, toHex, type Address, type Hex } from "viem";
+import { createPublicClient, custom, decodeAbiParameters, getAddress, toHex, type Address, type Hex, type RpcLog } from "viem";
 import { describe, expect, it } from "vitest";
 import { hex } from "../../../sdk/src/bytes.js";
 import { hashCheckpoint, logOrigin, signCheckpoint, verifyCosignatures, type Checkpoint } from "../../../sdk/src/log/checkpoint.js";
 import { LogRebuildError } from "../../../sdk/src/log/errors.js";
+import { leafHash } from "../../../sdk/src/log/hash.js";
 import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
 import { readLogEntries, readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
 import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
 import { setupRegistry } from "./chain.js";
 
-const { viem, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys } = await setupRegistry();
+const { connection, viem, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys } = await setupRegistry();
 
 describe("rebuilding the log from LeafAppended events", () => {
   it("gives the contract's size and root, in pages, and every leaf decodes", async () => {
@@ -123,5 +124,48 @@ describe("the SDK and the contract's TransparencyLog library agree", () => {
         }
       }
     }
+  });
+});
+
+describe("a lying RPC node is caught", () => {
+  // A test double of a dishonest provider: it forwards to the in-process chain and rewrites the
+  // eth_getLogs answer. No such node exists here, so this is the one place a mock is warranted.
+  function lyingClient(rewrite: (logs: RpcLog[]) => RpcLog[]) {
+    const provider = connection.provider;
+    return createPublicClient({
+      transport: custom({
+        request: async ({ method, params }: { method: string; params?: unknown }) => {
+          const result = await provider.request({ method, params: params as unknown[] });
+          return method === "eth_getLogs" ? rewrite(result as RpcLog[]) : result;
+        },
+      }),
+    });
+  }
+  const flipLeaf = (l: RpcLog): RpcLog => ({ ...l, data: (l.data.slice(0, -2) + (l.data.endsWith("00") ? "01" : "00")) as Hex });
+
+  it("a changed leaf fails its event's leaf hash", async () => {
+    const client = lyingClient((logs) => logs.map((l, i) => (i === 2 ? flipLeaf(l) : l)));
+    const err = await rebuildLog(client, { registry: registryAddress }).catch((e: unknown) => e);
+    expect((err as LogRebuildError).check).toBe("rebuild.leafHash");
+  });
+
+  it("a dropped event fails index continuity", async () => {
+    const client = lyingClient((logs) => logs.filter((_, i) => i !== 4));
+    const err = await rebuildLog(client, { registry: registryAddress }).catch((e: unknown) => e);
+    expect((err as LogRebuildError).check).toBe("rebuild.index");
+  });
+
+  it("a dropped last event fails the size check, a consistently forged leaf the root check", async () => {
+    const dropLast = lyingClient((logs) => logs.slice(0, -1));
+    expect(((await rebuildLog(dropLast, { registry: registryAddress }).catch((e: unknown) => e)) as LogRebuildError).check).toBe("rebuild.size");
+    const forged = lyingClient((logs) =>
+      logs.map((l, i) => {
+        if (i !== 3) return l;
+        const f = flipLeaf(l);
+        const [leaf] = decodeAbiParameters([{ type: "bytes" }], f.data);
+        return { ...f, topics: [l.topics[0]!, l.topics[1]!, `0x${hex(leafHash(leaf))}`] as RpcLog["topics"] };
+      }),
+    );
+    expect(((await rebuildLog(forged, { registry: registryAddress }).catch((e: unknown) => e)) as LogRebuildError).check).toBe("rebuild.root");
   });
 });
