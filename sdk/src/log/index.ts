@@ -8,3 +8,4 @@ export * from "./checkpoint.js";
 export * from "./receipt.js";
 export * from "./cosigned.js";
 export * from "./onchain.js";
+export * from "./recorded.js";

@@ -16,7 +16,7 @@ import { createCosignedCheckpoint } from "../../../sdk/src/log/cosigned.js";
 import { rebuildLog } from "../../../sdk/src/log/onchain.js";
 import { setupRegistry } from "./chain.js";
 
-const { connection, publicClient, w0, w1, w2, chainId, registryAddress, alliance } = await setupRegistry();
+const { connection, publicClient, w0, w1, w2, chainId, registryAddress, alliance, registry } = await setupRegistry();
 const command = createLogCommand({ transport: () => custom(connection.provider) });
 const dir = mkdtempSync(join(tmpdir(), "poc-log-"));
 
@@ -124,5 +124,24 @@ describe("poc log verify-receipt (no network)", () => {
     expect(await main(["log", "verify-receipt", join(dir, "broken.json")], io)).toBe(2);
     expect(io.stderr.join("\n")).toMatch(/chainId/);
     expect(await main(["log", "verify-receipt", join(dir, "nope.json")], capture())).toBe(2);
+  });
+});
+
+describe("poc log prove --recorded", () => {
+  it("exports a receipt from the checkpoint the registry recorded, and says so when none covers the leaf", async () => {
+    expect((await run("prove", "2", ...chain, "--recorded")).code).toBe(1);
+    const rebuilt = await rebuildLog(publicClient, { registry: registryAddress });
+    const size = 10;
+    const checkpoint = { origin: rebuilt.origin, size: BigInt(size), rootHash: `0x${hex(rebuilt.tree.root(size))}` as Hex };
+    const cosignatures = await Promise.all([w1, w2].map((walletClient) => signCheckpoint({ chainId, registry: registryAddress, checkpoint, walletClient })));
+    const proof = rebuilt.tree.consistencyProof(size, rebuilt.size).map((h) => `0x${hex(h)}` as Hex);
+    await registry.write.recordCheckpoint([BigInt(size), checkpoint.rootHash, proof, cosignatures], { account: w0.account });
+
+    const made = await run("prove", "9", ...chain, "--recorded", "--out", "recorded.json");
+    expect(made.code).toBe(0);
+    const r = await run("verify-receipt", "recorded.json", "--json", "--trusted-members", ((await alliance.read.members()) as Hex[]).join(","));
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ ok: true, index: 9, treeSize: 10 });
+    expect((await run("prove", "10", ...chain, "--recorded")).code).toBe(1);
   });
 });

@@ -12,6 +12,7 @@ import { leafHash } from "../../../sdk/src/log/hash.js";
 import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
 import { readLogEntries, readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
 import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
+import { exportReceipt, readRecordedCheckpoints } from "../../../sdk/src/log/recorded.js";
 import { setupRegistry } from "./chain.js";
 
 const { connection, viem, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys } = await setupRegistry();
@@ -83,6 +84,20 @@ describe("checkpoints the registry accepts", () => {
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.status).toBe("valid");
     expect(result.counted).toEqual([getAddress(w0.account.address), getAddress(w2.account.address)]);
+  });
+
+  it("the recorded checkpoint is read back from the chain and a receipt exported from it verifies offline", async () => {
+    const recorded = await readRecordedCheckpoints(publicClient, { registry: registryAddress });
+    expect(recorded.length).toBe(1);
+    const { cosigned } = recorded[0]!;
+    expect(cosigned.checkpoint.size).toBe(7);
+    expect(cosigned.cosignatures.map((c) => c.signer)).toEqual([getAddress(w0.account.address), getAddress(w2.account.address)]);
+    expect(cosigned.members.list.map((m) => m.address)).toEqual(((await alliance.read.members()) as Address[]).map((a) => getAddress(a)));
+    const receipt = await exportReceipt(publicClient, { registry: registryAddress, index: 6 });
+    const result = await verifyReceipt(JSON.stringify(receipt), { trustedMembers: cosigned.members.list.map((m) => m.address) });
+    expect(result.status).toBe("valid");
+    expect(result.entry?.leafType).toBe(LeafType.Heartbeat);
+    await expect(exportReceipt(publicClient, { registry: registryAddress, index: 7 })).rejects.toThrow(/no recorded checkpoint covers leaf 7/);
   });
 
   it("a contract-wallet signature is online-only offline and checks through ERC-1271 online", async () => {

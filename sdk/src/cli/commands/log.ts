@@ -12,6 +12,7 @@ import { VerificationError } from "../../errors.js";
 import { parseCosignedCheckpoint } from "../../log/cosigned.js";
 import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
 import { readLogState, rebuildLog } from "../../log/onchain.js";
+import { readRecordedCheckpoints } from "../../log/recorded.js";
 import { buildReceipt, verifyReceipt } from "../../log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 
@@ -20,9 +21,10 @@ const usage = `usage:
       The log's size and root. Rebuilds the tree from LeafAppended events and checks it against the
       contract's logSize()/logRoot(); --quick only reads the contract.
   poc log prove <index> [--rpc URL] [--registry ADDRESS] [--size N] [--from-block N] [--page-size N]
-                [--checkpoint FILE [--out FILE]] [--json]
+                [--checkpoint FILE | --recorded] [--out FILE] [--json]
       The leaf at <index> with its inclusion proof to the tree of --size (default: current). With
-      --checkpoint (a cosigned checkpoint file) it writes an offline receipt (to --out or stdout).
+      --checkpoint (a cosigned checkpoint file) or --recorded (the latest checkpoint the registry
+      recorded that covers the leaf) it writes an offline receipt (to --out, or stdout).
   poc log verify-receipt <file> [--trusted-members A,B,...] [--chain-id N] [--registry ADDRESS] [--json]
       Checks an offline receipt with no network. Exit 0 only when it verifies.
 
@@ -107,14 +109,25 @@ async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<nu
 async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...chainOptions, size: { type: "string" }, checkpoint: { type: "string" }, out: { type: "string" } },
+    options: { ...chainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("prove takes exactly one <index>");
   const index = uintFlag(positionals[0], "<index>")!;
-  if (values.out && !values.checkpoint) throw new UsageError("--out needs --checkpoint");
-  const cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
-  const { registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  if (values.out && !values.checkpoint && !values.recorded) throw new UsageError("--out needs --checkpoint or --recorded");
+  if (values.checkpoint && values.recorded) throw new UsageError("--checkpoint and --recorded exclude each other");
+  if (values.recorded && values.size) throw new UsageError("--size comes from the recorded checkpoint");
+  let cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
+  const { client, registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  if (values.recorded) {
+    const fromBlock = uintFlag(values["from-block"], "--from-block");
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, ...(fromBlock === undefined ? {} : { fromBlock: BigInt(fromBlock) }) });
+    cosigned = recorded.reverse().find((r) => r.cosigned.checkpoint.size > index)?.cosigned;
+    if (!cosigned) {
+      io.err(`poc log: no checkpoint recorded by ${registry} covers leaf ${index} yet`);
+      return 1;
+    }
+  }
   const size = cosigned ? cosigned.checkpoint.size : (uintFlag(values.size, "--size") ?? rebuilt.size);
   if (size > rebuilt.size) throw new UsageError(`--size ${size} is beyond the log's ${rebuilt.size} leaves`);
   if (index >= size) throw new UsageError(`leaf ${index} is not in the tree of ${size}`);
