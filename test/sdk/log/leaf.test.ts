@@ -154,3 +154,27 @@ describe("a bad leaf is a ParseError naming the field", () => {
     );
   });
 });
+
+describe("arbitrary bytes", () => {
+  it("either decode to a leaf that re-encodes to the same bytes or fail with a ParseError", () => {
+    const words = fc.array(
+      fc.oneof(
+        fc.constantFrom(0, 1, 2, 3, 6, 7, 0xa0, 0xc0, 0x20, 32 * 9).map((n) => n.toString(16).padStart(64, "0")),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b).slice(2)),
+      ),
+      { maxLength: 24 },
+    );
+    fc.assert(
+      fc.property(words, fc.uint8Array({ maxLength: 40 }), (ws, tail) => {
+        const bytes = hexToBytes(`0x${ws.join("")}${toHex(tail).slice(2)}`);
+        try {
+          const leaf = decodeLogLeaf(bytes);
+          expect(encodeLogLeaf(leaf)).toBe(toHex(bytes));
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

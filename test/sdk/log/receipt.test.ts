@@ -232,3 +232,21 @@ describe("offline receipt", () => {
     );
   });
 });
+
+describe("arbitrary JSON", () => {
+  it("never passes as a receipt and fails only with a ParseError", async () => {
+    const good = await receiptFor(3);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.constantFrom("entry", "checkpoint", "members", "cosignatures", "inclusionProof", "chainId", "registry"), async (junk, key) => {
+        for (const input of [junk, { ...good, [key]: junk }]) {
+          const r = await verifyReceipt(input).catch((e: unknown) => {
+            expect(e).toBeInstanceOf(ParseError);
+            return undefined;
+          });
+          if (r) expect(r.ok).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
