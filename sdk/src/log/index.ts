@@ -9,3 +9,4 @@ export * from "./receipt.js";
 export * from "./cosigned.js";
 export * from "./onchain.js";
 export * from "./recorded.js";
+export * from "./actions.js";

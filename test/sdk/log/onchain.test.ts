@@ -13,6 +13,7 @@ import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
 import { readLogEntries, readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
 import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
 import { exportReceipt, readRecordedCheckpoints } from "../../../sdk/src/log/recorded.js";
+import { logActions } from "../../../sdk/src/log/actions.js";
 import { setupRegistry } from "./chain.js";
 
 const { connection, viem, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys } = await setupRegistry();
@@ -34,6 +35,13 @@ describe("rebuilding the log from LeafAppended events", () => {
     const frozen = decodeLogLeaf(rebuilt.entries[10]!.leaf);
     if (frozen.leafType !== LeafType.StatusChanged) throw new Error("unreachable");
     expect(frozen.payload.status).toBe(1);
+  });
+
+  it("is available as a client extension bound to the registry", async () => {
+    const client = publicClient.extend(logActions(registryAddress));
+    const state = await client.readLogState();
+    const rebuilt = await client.rebuildLog({ pageSize: 4n });
+    expect([state.size, state.rootHash]).toEqual([rebuilt.size, rebuilt.rootHash]);
   });
 
   it("compares at an earlier block too", async () => {
