@@ -66,12 +66,12 @@ interface IHardwareRegistry {
         uint64 entryLeaf;
     }
 
-    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked).
+    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked). Three storage slots.
     struct Challenge {
         bytes32 platformKey;
         address challenger;
-        uint64 openedAt;
-        uint64 closedAt;
+        uint40 openedAt;
+        uint40 closedAt;
         uint8 outcome;
         bytes32 evidenceHash;
     }

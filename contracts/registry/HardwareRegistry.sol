@@ -204,7 +204,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         EntryRecord storage r = _existing(platformKey_);
         if (r.status == Status.Revoked) revert EntryRevoked(platformKey_);
         challengeId = _challenges.length;
-        _challenges.push(Challenge(platformKey_, msg.sender, uint64(block.timestamp), 0, 0, evidenceHash));
+        _challenges.push(Challenge(platformKey_, msg.sender, uint40(block.timestamp), 0, 0, evidenceHash));
         _challengesOf[platformKey_].push(challengeId);
         r.openChallenges += 1;
         _appendLeaf(LEAF_CHALLENGE_OPENED, platformKey_, abi.encode(challengeId, msg.sender, evidenceHash, evidenceUri));
@@ -329,7 +329,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     function _closeChallenge(uint256 challengeId, uint8 outcome) private {
         Challenge storage c = _challenges[challengeId];
         c.outcome = outcome;
-        c.closedAt = uint64(block.timestamp);
+        c.closedAt = uint40(block.timestamp);
         _entries[c.platformKey].openChallenges -= 1;
         _appendLeaf(LEAF_CHALLENGE_CLOSED, c.platformKey, abi.encode(challengeId, outcome));
         emit ChallengeClosed(challengeId, c.platformKey, outcome);

@@ -2,6 +2,7 @@
  * Alliance quorum rules (docs/alliance.md): thresholds over all current members n, for n = 1..9 and
  * every class, and the chair's tie-break on ordinary proposals.
  */
+import fc from "fast-check";
 import { describe, expect, it, beforeAll } from "vitest";
 import { encodeFunctionData, getAddress, type Address } from "viem";
 import { allianceCalls } from "../../sdk/src/chain/alliance.js";
@@ -99,5 +100,47 @@ describe("the chair elected by ordinary vote breaks an exact n/2 tie on ordinary
     await pass(c, alliance.address, [allianceCalls.electChair(alliance.address, m[0]!.account.address)], ProposalClass.Ordinary, m.slice(0, 2));
     const p = await makeProposal(c, [call], ProposalClass.Ordinary, "chair alone");
     await expectRevert(execute(c, alliance.address, p, await signAll(c, alliance.address, p, [m[0]!])), "BelowThreshold");
+  });
+});
+
+describe("any set of supporters: the contract passes exactly what the formulas (and the chair rule) allow", () => {
+  it("random n, class, chair and supporter subsets (fast-check)", async () => {
+    const alliances = new Map<number, { a: Address; call: { target: Address; value: bigint; data: `0x${string}` } }>();
+    let passed = 0;
+    let refused = 0;
+    let seq = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(...classes),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        async (n, cls, mask) => {
+          if (!alliances.has(n)) {
+            const m = c.wallets.slice(0, n);
+            const alliance = await deployAlliance(c, m.map((w) => w.account.address));
+            // Member 0 chairs every alliance, so even n exercises the tie-break.
+            await pass(c, alliance.address, [allianceCalls.electChair(alliance.address, m[0]!.account.address)], ProposalClass.Ordinary, m, "chair");
+            alliances.set(n, { a: alliance.address, call: (await probeCall(alliance.address)).call });
+          }
+          const { a, call } = alliances.get(n)!;
+          const supporters = c.wallets.slice(0, n).filter((_, i) => mask[i]);
+          const k = supporters.length;
+          const chairIn = mask[0] === true;
+          const shouldPass = k >= expected(cls, n) || (cls === 1 && n % 2 === 0 && k === n / 2 && chairIn);
+          const p = await makeProposal(c, [call], cls, `random ${seq++}`);
+          const votes = await signAll(c, a, p, supporters);
+          if (shouldPass) {
+            await execute(c, a, p, votes);
+            passed++;
+          } else {
+            await expectRevert(execute(c, a, p, votes), "BelowThreshold");
+            refused++;
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(passed).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(5);
   });
 });

@@ -176,3 +176,24 @@ describe("a checkpoint is recorded with at least the ordinary threshold of disti
     );
   });
 });
+
+describe("an ERC-1271 wallet member cosigns checkpoints like an EOA", () => {
+  it("the wallet's cosignature counts toward the threshold", async () => {
+    const owner = c.wallets[12]!;
+    const wallet = await c.viem.deployContract("ERC1271Wallet", [owner.account.address], { client: { wallet: owner } });
+    const m = c.wallets.slice(0, 2);
+    const alliance = await c.viem.deployContract("Alliance", [[m[0]!.account.address, m[1]!.account.address, wallet.address], ["a", "b", "w"]]);
+    const registry = await c.viem.deployContract("HardwareRegistry", [alliance.address, keccak256(stringToBytes("w"))]);
+    const st = await readLogState(c.publicClient, { registry: registry.address });
+    const cos = [await cosign(m[0]!, registry.address, c.chainId, st.size, st.rootHash), await cosign(owner, registry.address, c.chainId, st.size, st.rootHash, wallet.address)];
+    await c.publicClient.waitForTransactionReceipt({
+      hash: await writeRecordCheckpoint(c.wallets[18]!, { registry: registry.address, size: st.size, rootHash: st.rootHash, consistencyProof: [], cosignatures: cos }),
+    });
+    expect((await readLogState(c.publicClient, { registry: registry.address })).latestCheckpoint.recordedAt > 0n).toBe(true);
+    // The same owner signature presented as the owner's own (not a member) is refused.
+    await expectRevert(
+      writeRecordCheckpoint(c.wallets[18]!, { registry: registry.address, size: st.size, rootHash: st.rootHash, consistencyProof: [], cosignatures: [cos[0]!, { ...cos[1]!, signer: owner.account.address }] }),
+      "NotMember",
+    );
+  });
+});

@@ -720,14 +720,14 @@ export const hardwareRegistryAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint40",
             "name": "openedAt",
-            "type": "uint64"
+            "type": "uint40"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint40",
             "name": "closedAt",
-            "type": "uint64"
+            "type": "uint40"
           },
           {
             "internalType": "uint8",

@@ -679,14 +679,14 @@ export const logCheckpointsAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint40",
             "name": "openedAt",
-            "type": "uint64"
+            "type": "uint40"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint40",
             "name": "closedAt",
-            "type": "uint64"
+            "type": "uint40"
           },
           {
             "internalType": "uint8",
