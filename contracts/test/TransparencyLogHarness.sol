@@ -23,14 +23,17 @@ contract TransparencyLogHarness {
         }
     }
 
+    /// @notice The tree size.
     function size() external view returns (uint256) {
         return _tree.size;
     }
 
+    /// @notice The tree's RFC 9162 root.
     function root() external view returns (bytes32) {
         return _tree.root();
     }
 
+    /// @notice The library's RFC 9162 §2.1.4.2 consistency check, exposed for tests.
     function verifyConsistency(uint256 size1, uint256 size2, bytes32 root1, bytes32 root2, bytes32[] calldata proof)
         external
         view
