@@ -116,7 +116,7 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
   const index = uintFlag(positionals[0], "<index>")!;
   if (values.out && !values.checkpoint && !values.recorded) throw new UsageError("--out needs --checkpoint or --recorded");
   if (values.checkpoint && values.recorded) throw new UsageError("--checkpoint and --recorded exclude each other");
-  if (values.recorded && values.size) throw new UsageError("--size comes from the recorded checkpoint");
+  if ((values.recorded || values.checkpoint) && values.size) throw new UsageError("--size comes from the checkpoint");
   let cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
   const { client, registry, rebuilt, chainId } = await rebuild(values, io, deps);
   if (values.recorded) {
