@@ -6,6 +6,7 @@ import {
   TPM_ALG_SHA1,
   TPM_ALG_SHA256,
   TPM_ALG_SHA384,
+  type PcrSelection,
   type SimulatedTpm,
 } from "../../../sdk/src/simulate/index.js";
 import { rsToDer } from "./helpers.js";
@@ -94,7 +95,7 @@ describe("the software TPM", () => {
     const again = await createSimulatedTpm({ seed: "tpm-test", akType: "rsa" });
     expect(again.akPublic).toEqual(rsa.akPublic);
     expect(again.akCertificate.der).toEqual(rsa.akCertificate.der);
-    const sel = [{ hashAlg: TPM_ALG_SHA256 as const, pcrs: [1] }];
+    const sel: PcrSelection[] = [{ hashAlg: TPM_ALG_SHA256, pcrs: [1] }];
     const a = await again.quote({ qualifyingData: Uint8Array.of(5), selection: sel });
     const fresh = await createSimulatedTpm({ seed: "tpm-test", akType: "rsa" });
     expect((await fresh.quote({ qualifyingData: Uint8Array.of(5), selection: sel })).attest).toEqual(a.attest);
