@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { bytesToHex, encodeFunctionData, type Hex } from "viem";
 import type { BenchSuite } from "../bench.js";
+import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { createSimulatedTpm, TPM_ALG_SHA256 } from "../../sdk/src/simulate/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,7 +23,7 @@ export const suite: BenchSuite = {
     const verifier = await viem.deployContract("TpmQuoteVerifier", []);
     const client = await viem.getPublicClient();
     const gasOf = async (args: readonly [Hex, Hex, Hex, Hex[], Hex]) =>
-      Number(await client.estimateGas({ to: verifier.address, data: encodeFunctionData({ abi: verifier.abi, functionName: "verifyQuote", args }) }));
+      Number(await client.estimateGas({ to: verifier.address, data: encodeFunctionData({ abi: tpmQuoteVerifierAbi, functionName: "verifyQuote", args }) }));
 
     const gce = JSON.parse(readFileSync(join(root, "test/fixtures/tpm/gce-cos-85-nonce9009.json"), "utf8"));
     const q = gce.quotes[1];

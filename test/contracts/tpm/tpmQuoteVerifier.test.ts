@@ -3,7 +3,8 @@ import { network } from "hardhat";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { type Hex, bytesToHex, toHex } from "viem";
+import { type Hex, bytesToHex, encodeFunctionData, getContract, toHex } from "viem";
+import { tpmQuoteVerifierAbi } from "../../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { createSimulatedTpm, TPM_ALG_SHA1, TPM_ALG_SHA256, TPM_ALG_SHA384 } from "../../../sdk/src/simulate/index.js";
 
 type Fixture = {
@@ -19,8 +20,10 @@ const pcrList = (q: Fixture["quotes"][number]): Hex[] =>
     .map((i) => h(q.pcrs[String(i)]!));
 
 const { viem } = await network.connect();
-const verifier = await viem.deployContract("TpmQuoteVerifier", []);
 const publicClient = await viem.getPublicClient();
+const deployed = await viem.deployContract("TpmQuoteVerifier", []);
+// Typed through the exported ABI (hardhat's artifact typings are outside tsconfig).
+const verifier = getContract({ address: deployed.address, abi: tpmQuoteVerifierAbi, client: publicClient });
 
 function flip(hex: Hex, byte: number, x = 0x01): Hex {
   const b = Buffer.from(hex.slice(2), "hex");
@@ -155,7 +158,7 @@ describe("simulated TPM quotes verify onchain", () => {
   it("costs (gas, estimate of a call)", async () => {
     const gas = await publicClient.estimateGas({
       to: verifier.address,
-      data: (await import("viem")).encodeFunctionData({ abi: verifier.abi, functionName: "verifyQuote", args: [...args()] }),
+      data: encodeFunctionData({ abi: verifier.abi, functionName: "verifyQuote", args: [...args()] }),
     });
     expect(gas).toBeLessThan(400_000n);
   });
