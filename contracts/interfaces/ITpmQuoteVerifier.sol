@@ -16,11 +16,12 @@ interface ITpmQuoteVerifier {
     /// @notice One PCR bank of the quote's selection.
     /// @param hashAlg TPM_ALG_ID of the bank (0x0004 SHA-1, 0x000B SHA-256, 0x000C SHA-384, 0x000D SHA-512).
     /// @param pcrMask bit i set when PCR i is selected.
-    /// @param values the selected PCR values, ascending PCR index.
+    /// @param values the selected PCR values concatenated, ascending PCR index, each of the bank's
+    /// digest size (PCR i's value is the k-th slice when i is the k-th set bit of pcrMask).
     struct PcrBank {
         uint16 hashAlg;
         uint32 pcrMask;
-        bytes[] values;
+        bytes values;
     }
 
     /// @notice What a verified quote attests.
@@ -54,10 +55,8 @@ interface ITpmQuoteVerifier {
     error TpmSignatureSchemeMismatch(uint16 keyType, uint16 sigAlg);
     /// @notice A PCR selection bitmap longer than 4 bytes (32 PCRs).
     error TpmBadPcrSelection(uint256 bank, uint8 sizeofSelect);
-    /// @notice The number of supplied PCR values differs from the number selected.
-    error TpmPcrValueCount(uint256 expected, uint256 supplied);
-    /// @notice A supplied PCR value has the wrong length for its bank.
-    error TpmPcrValueLength(uint256 index, uint256 expected, uint256 supplied);
+    /// @notice The supplied PCR values are not as long as the selection needs (count x digest size).
+    error TpmPcrValuesLength(uint256 expected, uint256 supplied);
     /// @notice sha256 of the supplied PCR values differs from the quote's pcrDigest.
     error TpmPcrDigestMismatch(bytes32 quoted, bytes32 computed);
     /// @notice The quote's extraData differs from the expected qualifying data.
@@ -69,13 +68,14 @@ interface ITpmQuoteVerifier {
     /// @param akPublic TPMT_PUBLIC of the AK (RSA 2048+ RSASSA-SHA256, or ECC P-256 ECDSA-SHA256).
     /// @param attest TPMS_ATTEST bytes (the signed message).
     /// @param signature TPMT_SIGNATURE bytes.
-    /// @param pcrValues the selected PCR values, bank by bank in selection order, ascending PCR index.
+    /// @param pcrValues the selected PCR values concatenated: bank by bank in selection order,
+    /// ascending PCR index within a bank (exactly the bytes the quote's pcrDigest hashes).
     /// @param qualifyingData the expected extraData (e.g. a nonce or an EIP-712 hash).
     function verifyQuote(
         bytes calldata akPublic,
         bytes calldata attest,
         bytes calldata signature,
-        bytes[] calldata pcrValues,
+        bytes calldata pcrValues,
         bytes calldata qualifyingData
     ) external view returns (TpmQuoteResult memory);
 }

@@ -13,6 +13,7 @@ import { bytesToHex, encodeFunctionData, type Hex } from "viem";
 import type { BenchSuite } from "../bench.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { createSimulatedTpm, TPM_ALG_SHA256 } from "../../sdk/src/simulate/index.js";
+import { concatBytes } from "../../sdk/src/bytes.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -22,15 +23,16 @@ export const suite: BenchSuite = {
     const { viem } = await network.connect();
     const verifier = await viem.deployContract("TpmQuoteVerifier", []);
     const client = await viem.getPublicClient();
-    const gasOf = async (args: readonly [Hex, Hex, Hex, Hex[], Hex]) =>
+    const gasOf = async (args: readonly [Hex, Hex, Hex, Hex, Hex]) =>
       Number(await client.estimateGas({ to: verifier.address, data: encodeFunctionData({ abi: tpmQuoteVerifierAbi, functionName: "verifyQuote", args }) }));
 
     const gce = JSON.parse(readFileSync(join(root, "test/fixtures/tpm/gce-cos-85-nonce9009.json"), "utf8"));
     const q = gce.quotes[1];
-    const pcrs = Object.keys(q.pcrs)
+    const pcrs: Hex = `0x${Object.keys(q.pcrs)
       .map(Number)
       .sort((a, b) => a - b)
-      .map((i) => `0x${q.pcrs[String(i)]}` as Hex);
+      .map((i) => q.pcrs[String(i)])
+      .join("")}`;
     const real = await gasOf([`0x${gce.ak_pub_tpmt_public}`, `0x${q.tpms_attest}`, `0x${q.tpmt_signature}`, pcrs, "0x9009"]);
     ctx.log(`  real GCE RSA quote (24 PCRs): ${real} gas`);
 
@@ -43,7 +45,7 @@ export const suite: BenchSuite = {
     ] as const) {
       const tpm = await createSimulatedTpm({ seed: "bench", akType });
       const sq = await tpm.quote({ qualifyingData: nonce, selection: sel });
-      out[metric] = await gasOf([bytesToHex(tpm.akPublic), bytesToHex(sq.attest), bytesToHex(sq.signature), sq.pcrValues.map((v) => bytesToHex(v)), bytesToHex(nonce)]);
+      out[metric] = await gasOf([bytesToHex(tpm.akPublic), bytesToHex(sq.attest), bytesToHex(sq.signature), bytesToHex(concatBytes(...sq.pcrValues)), bytesToHex(nonce)]);
       ctx.log(`  simulated ${akType} quote (8 PCRs): ${out[metric]} gas`);
     }
     return out;

@@ -78,28 +78,7 @@ export const tpmQuoteVerifierAbi = [
         "type": "uint256"
       }
     ],
-    "name": "TpmPcrValueCount",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "supplied",
-        "type": "uint256"
-      }
-    ],
-    "name": "TpmPcrValueLength",
+    "name": "TpmPcrValuesLength",
     "type": "error"
   },
   {
@@ -205,9 +184,9 @@ export const tpmQuoteVerifierAbi = [
         "type": "bytes"
       },
       {
-        "internalType": "bytes[]",
+        "internalType": "bytes",
         "name": "pcrValues",
-        "type": "bytes[]"
+        "type": "bytes"
       },
       {
         "internalType": "bytes",
@@ -272,9 +251,9 @@ export const tpmQuoteVerifierAbi = [
                 "type": "uint32"
               },
               {
-                "internalType": "bytes[]",
+                "internalType": "bytes",
                 "name": "values",
-                "type": "bytes[]"
+                "type": "bytes"
               }
             ],
             "internalType": "struct ITpmQuoteVerifier.PcrBank[]",
@@ -283,7 +262,7 @@ export const tpmQuoteVerifierAbi = [
           }
         ],
         "internalType": "struct ITpmQuoteVerifier.TpmQuoteResult",
-        "name": "result",
+        "name": "",
         "type": "tuple"
       }
     ],
