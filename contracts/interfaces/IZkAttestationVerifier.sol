@@ -58,6 +58,8 @@ interface IZkAttestationVerifier {
     error JournalLengthMismatch(uint256 length, uint256 expected);
     error UnsupportedJournalVersion(uint16 version);
     error UnknownTeeType(bytes4 teeType);
+    /// @notice The advisory IDs tail of a DCAP output is not a well-formed abi.encode(string[]); `offset` in the output.
+    error JournalMalformed(uint256 offset);
     error TcbStatusRejected(uint8 tcbStatus);
     error JournalFromTheFuture(uint64 timestamp, uint256 blockTimestamp);
     error JournalTooOld(uint64 timestamp, uint256 blockTimestamp, uint64 maxAge);

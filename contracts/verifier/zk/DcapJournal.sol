@@ -49,8 +49,9 @@ library DcapJournal {
         }
         r.quoteBody = out[OUTPUT_HEADER_LENGTH:OUTPUT_HEADER_LENGTH + bodyLength];
         if (outputLength > OUTPUT_HEADER_LENGTH + bodyLength) {
-            // Proven bytes written by the program with abi.encode(string[]); a malformed tail cannot be proven.
-            r.advisoryIds = abi.decode(out[OUTPUT_HEADER_LENGTH + bodyLength:], (string[]));
+            bytes calldata tail = out[OUTPUT_HEADER_LENGTH + bodyLength:];
+            _checkStringArray(tail, OUTPUT_HEADER_LENGTH + bodyLength);
+            r.advisoryIds = abi.decode(tail, (string[]));
         }
         uint256 o = 2 + outputLength;
         r.timestamp = uint64(bytes8(j[o:o + 8]));
@@ -60,6 +61,23 @@ library DcapJournal {
         h.tcbSigning = bytes32(j[o + 104:o + 136]);
         h.rootCaCrl = bytes32(j[o + 136:o + 168]);
         h.pckCrl = bytes32(j[o + 168:o + 200]);
+    }
+
+    /// @dev Bounds-checks abi.encode(string[]) before abi.decode, so a malformed tail (only a faulty
+    /// allowlisted program could prove one) reverts with JournalMalformed instead of a panic.
+    function _checkStringArray(bytes calldata t, uint256 base) private pure {
+        uint256 len = t.length;
+        if (len < 64 || uint256(bytes32(t[0:32])) != 32) revert IZkAttestationVerifier.JournalMalformed(base);
+        uint256 n = uint256(bytes32(t[32:64]));
+        if (n > (len - 64) / 32) revert IZkAttestationVerifier.JournalMalformed(base + 32);
+        for (uint256 i = 0; i < n; i++) {
+            uint256 at = 64 + 32 * i;
+            uint256 off = uint256(bytes32(t[at:at + 32]));
+            if (off > len || 64 + off + 32 > len) revert IZkAttestationVerifier.JournalMalformed(base + at);
+            uint256 s = 64 + off;
+            uint256 slen = uint256(bytes32(t[s:s + 32]));
+            if (slen > len || s + 32 + slen > len) revert IZkAttestationVerifier.JournalMalformed(base + s);
+        }
     }
 
     /// @dev SGX: enclave report (384); TDX v4: TD 1.0 body (584); TDX v5: TD 1.5 body (648).

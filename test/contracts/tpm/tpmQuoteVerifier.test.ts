@@ -152,6 +152,27 @@ describe("simulated TPM quotes verify onchain", () => {
     expect(high).toBeGreaterThan(0);
   });
 
+  it("any selection over the three banks and any nonce verifies, and the banks come back as selected (property)", async () => {
+    const tpm = await createSimulatedTpm({ seed: "onchain-tpm", akType: "rsa" });
+    const bank = fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 24 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray([TPM_ALG_SHA1, TPM_ALG_SHA256, TPM_ALG_SHA384] as const, { minLength: 1 }),
+        fc.array(bank, { minLength: 3, maxLength: 3 }),
+        fc.uint8Array({ maxLength: 64 }),
+        async (algs, pcrSets, nonce) => {
+          const selection = algs.map((hashAlg, i) => ({ hashAlg, pcrs: pcrSets[i]! }));
+          const q = await tpm.quote({ qualifyingData: nonce, selection });
+          const r = await verifier.read.verifyQuote([bytesToHex(tpm.akPublic), bytesToHex(q.attest), bytesToHex(q.signature), cat(q.pcrValues), bytesToHex(nonce)]);
+          expect(r.banks.map((b) => b.hashAlg)).toEqual([...algs]);
+          expect(r.banks.map((b) => b.pcrMask)).toEqual(selection.map((s) => s.pcrs.reduce((m, i) => m | (1 << i), 0)));
+          expect(r.extraData).toBe(bytesToHex(nonce));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it("refuses an RSA signature presented for an ECC AK", async () => {
     const ec = await createSimulatedTpm({ seed: "onchain-tpm", akType: "ecdsa", label: "ec" });
     await expect(verifier.read.verifyQuote([bytesToHex(ec.akPublic), h(q0.tpms_attest), h(q0.tpmt_signature), cat(pcrList(q0)), NONCE])).rejects.toThrow(

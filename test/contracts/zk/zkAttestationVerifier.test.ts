@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { network } from "hardhat";
 import { bytesToHex, getContract, keccak256, stringToBytes, type Hex } from "viem";
 import {
@@ -138,6 +139,26 @@ describe("refusals", () => {
     const long = new Uint8Array([...j, 0]);
     await expect(zk.read.verifyDcapJournal(proveRisc0(DCAP_IMAGE, long))).rejects.toThrow("JournalLengthMismatch");
     await expect(zk.read.verifyDcapJournal(proveRisc0(DCAP_IMAGE, j.subarray(0, 100)))).rejects.toThrow(/Journal(TooShort|LengthMismatch)/);
+  });
+});
+
+describe("proven but malformed journals (property)", () => {
+  it("a re-proven journal with any flipped header, length or tail byte is refused with a custom error or decodes consistently", async () => {
+    const base = encodeDcapJournal(sgxJournal((await now()) - 10n));
+    const positions = fc.oneof(fc.integer({ min: 0, max: 14 }), fc.integer({ min: base.length - 260, max: base.length - 1 }));
+    await fc.assert(
+      fc.asyncProperty(positions, fc.integer({ min: 1, max: 255 }), async (pos, x) => {
+        const m = base.slice();
+        m[pos]! ^= x;
+        try {
+          const r = await zk.read.verifyDcapJournal(proveRisc0(DCAP_IMAGE, m));
+          expect(r.quoteBody.length).toBe(2 + 2 * 384);
+        } catch (e) {
+          expect(String(e)).toMatch(/Journal[A-Za-z]+|UnknownTeeType|TcbStatusRejected|Collateral[A-Za-z]+/);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

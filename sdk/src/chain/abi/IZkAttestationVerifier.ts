@@ -78,6 +78,17 @@ export const iZkAttestationVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      }
+    ],
+    "name": "JournalMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "timestamp",
         "type": "uint64"

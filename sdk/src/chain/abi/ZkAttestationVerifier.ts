@@ -109,6 +109,17 @@ export const zkAttestationVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      }
+    ],
+    "name": "JournalMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "timestamp",
         "type": "uint64"
