@@ -164,6 +164,14 @@ describe("the peer verifier @phala/dcap-qvl, pinned to the simulated root", () =
     expect(r).toMatchObject({ status: "SWHardeningNeeded", advisory_ids: ["INTEL-SA-00615"] });
   });
 
+  it("accepts quotes from a Processor-CA platform (no platform instance ID / configuration), issued now", () => {
+    const e = createSimulatedTdxEnvironment({ seed: "processor", pckCaKind: "processor", issuedAt: new Date("2030-05-01T12:00:00Z") });
+    expect(e.pck.sgx.platformInstanceId).toBeUndefined();
+    expect(new X509Certificate(e.pki.pckCa.der).subject).toContain("CN=Simulated SGX PCK Processor CA");
+    const r = QuoteVerifier.newWithRootCa(Buffer.from(e.pki.root.der)).verify(e.issueQuote(), e.collateral, e.verifyAt);
+    expect(r.status).toBe("UpToDate");
+  });
+
   it("refuses it under Intel's real root, with a revoked PCK certificate, and after the collateral expires", () => {
     expect(() => QuoteVerifier.newProd().verify(quote, env.collateral, env.verifyAt)).toThrow();
     const revoked = createSimulatedTdxEnvironment({ seed: "dcap-test", revokedPckSerials: [env.pck.serialNumber] });
