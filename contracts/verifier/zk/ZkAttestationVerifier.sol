@@ -21,9 +21,13 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
     uint8 private constant TCB_REVOKED = 6;
     uint8 private constant TCB_UNRECOGNIZED = 7;
 
+    /// @notice RiscZero verifier router proofs are routed to (set at deployment).
     IRiscZeroVerifier public immutable riscZeroVerifier;
+    /// @notice SP1 verifier gateway proofs are routed to (set at deployment).
     ISP1Verifier public immutable sp1Verifier;
+    /// @notice Collateral store DCAP journals' collateral hashes are checked against.
     ICollateralHashes public collateralStore;
+    /// @notice Maximum age, in seconds, of a journal's timestamp.
     uint64 public maxJournalAge;
 
     mapping(ZkVm => mapping(bytes32 => JournalKind)) private _programs;
