@@ -25,7 +25,8 @@ export const leafAppendedEvent = {
 export const LEAF_APPENDED_TOPIC = toEventSelector(leafAppendedEvent);
 const leafDataParameters = [{ type: "bytes" }] as const;
 
-export const transparencyLogAbi = [
+/** The registry views the log needs (subset of IHardwareRegistry); named apart from chain/abi/TransparencyLog.ts. */
+export const logReaderAbi = [
   leafAppendedEvent,
   { type: "function", name: "logSize", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "uint256" }] },
   { type: "function", name: "logRoot", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "bytes32" }] },
@@ -41,9 +42,9 @@ export type ReadLogStateReturnType = { size: number; rootHash: Hex; origin: stri
 export async function readLogState(client: AnyClient, args: ReadLogStateParameters): Promise<ReadLogStateReturnType> {
   const at = args.blockNumber === undefined ? {} : { blockNumber: args.blockNumber };
   const [size, rootHash, origin] = await Promise.all([
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logSize", ...at }),
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logRoot", ...at }),
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logOrigin", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logSize", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logRoot", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logOrigin", ...at }),
   ]);
   return { size: Number(size), rootHash, origin };
 }
