@@ -11,7 +11,7 @@ import { hex } from "../../bytes.js";
 import { VerificationError } from "../../errors.js";
 import { parseCosignedCheckpoint } from "../../log/cosigned.js";
 import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
-import { readLogState, rebuildLog } from "../../log/onchain.js";
+import { readTreeHead, rebuildLog } from "../../log/onchain.js";
 import { readRecordedCheckpoints } from "../../log/recorded.js";
 import { buildReceipt, verifyReceipt } from "../../log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
@@ -80,7 +80,7 @@ async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<nu
   if (values.quick) {
     const { client, hardwareRegistry: registry } = await connect(values, io, deps, { registry: true });
     const blockNumber = await client.getBlockNumber();
-    const state = await readLogState(client, { registry, blockNumber });
+    const state = await readTreeHead(client, { registry, blockNumber });
     result = { registry, blockNumber: Number(blockNumber), size: state.size, rootHash: state.rootHash, origin: state.origin, rebuilt: false };
   } else {
     const { registry, rebuilt } = await rebuild(values, io, deps);
