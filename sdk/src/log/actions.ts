@@ -5,11 +5,11 @@
 import type { Address, Chain, Client, Transport } from "viem";
 import {
   readLogEntries,
-  readLogState,
+  readTreeHead,
   rebuildLog,
   verifyCosignaturesOnline,
   type ReadLogEntriesParameters,
-  type ReadLogStateParameters,
+  type ReadTreeHeadParameters,
   type VerifyCosignaturesOnlineParameters,
 } from "./onchain.js";
 import { exportReceipt, readRecordedCheckpoints, type ExportReceiptParameters, type ReadRecordedCheckpointsParameters } from "./recorded.js";
@@ -18,7 +18,7 @@ type WithoutRegistry<T> = Omit<T, "registry">;
 
 export function logActions(registry: Address) {
   return <C extends Client<Transport, Chain | undefined>>(client: C) => ({
-    readLogState: (args: WithoutRegistry<ReadLogStateParameters> = {}) => readLogState(client, { registry, ...args }),
+    readTreeHead: (args: WithoutRegistry<ReadTreeHeadParameters> = {}) => readTreeHead(client, { registry, ...args }),
     readLogEntries: (args: WithoutRegistry<ReadLogEntriesParameters> = {}) => readLogEntries(client, { registry, ...args }),
     rebuildLog: (args: WithoutRegistry<ReadLogEntriesParameters> = {}) => rebuildLog(client, { registry, ...args }),
     readRecordedCheckpoints: (args: WithoutRegistry<ReadRecordedCheckpointsParameters> = {}) => readRecordedCheckpoints(client, { registry, ...args }),

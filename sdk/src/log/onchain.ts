@@ -25,7 +25,8 @@ export const leafAppendedEvent = {
 export const LEAF_APPENDED_TOPIC = toEventSelector(leafAppendedEvent);
 const leafDataParameters = [{ type: "bytes" }] as const;
 
-export const transparencyLogAbi = [
+/** The registry views the log needs (subset of IHardwareRegistry); named apart from chain/abi/TransparencyLog.ts. */
+export const logReaderAbi = [
   leafAppendedEvent,
   { type: "function", name: "logSize", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "uint256" }] },
   { type: "function", name: "logRoot", stateMutability: "view", inputs: [], outputs: [{ name: "", type: "bytes32" }] },
@@ -34,16 +35,16 @@ export const transparencyLogAbi = [
 
 type AnyClient = Client<Transport, Chain | undefined>;
 
-export type ReadLogStateParameters = { registry: Address; blockNumber?: bigint };
-export type ReadLogStateReturnType = { size: number; rootHash: Hex; origin: string };
+export type ReadTreeHeadParameters = { registry: Address; blockNumber?: bigint };
+export type ReadTreeHeadReturnType = { size: number; rootHash: Hex; origin: string };
 
-/** The registry's tree size, root and origin, at `blockNumber` (default: latest). */
-export async function readLogState(client: AnyClient, args: ReadLogStateParameters): Promise<ReadLogStateReturnType> {
+/** The registry's tree head (size, root, origin) at `blockNumber` (default: latest). */
+export async function readTreeHead(client: AnyClient, args: ReadTreeHeadParameters): Promise<ReadTreeHeadReturnType> {
   const at = args.blockNumber === undefined ? {} : { blockNumber: args.blockNumber };
   const [size, rootHash, origin] = await Promise.all([
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logSize", ...at }),
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logRoot", ...at }),
-    readContract(client, { address: args.registry, abi: transparencyLogAbi, functionName: "logOrigin", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logSize", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logRoot", ...at }),
+    readContract(client, { address: args.registry, abi: logReaderAbi, functionName: "logOrigin", ...at }),
   ]);
   return { size: Number(size), rootHash, origin };
 }
@@ -133,7 +134,7 @@ export type RebuildLogReturnType = ReadLogEntriesReturnType & { size: number; ro
  */
 export async function rebuildLog(client: AnyClient, args: RebuildLogParameters): Promise<RebuildLogReturnType> {
   const { tree, entries, blockNumber: toBlock } = await readLogEntries(client, args);
-  const state = await readLogState(client, { registry: args.registry, blockNumber: toBlock });
+  const state = await readTreeHead(client, { registry: args.registry, blockNumber: toBlock });
   if (state.size !== tree.size) {
     throw new LogRebuildError("rebuild.size", `the registry says logSize() = ${state.size} at block ${toBlock}, the events give ${tree.size} leaves`);
   }

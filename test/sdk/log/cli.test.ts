@@ -2,7 +2,7 @@
  * `poc log` end to end on the in-process chain. The command reads the chain through a viem
  * transport; here that transport is the in-process chain's EIP-1193 provider instead of HTTP.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { custom, getAddress, type Hex } from "viem";
@@ -17,13 +17,13 @@ import { rebuildLog } from "../../../sdk/src/log/onchain.js";
 import { setupRegistry } from "./chain.js";
 
 const { connection, publicClient, w0, w1, w2, chainId, registryAddress, alliance, registry } = await setupRegistry();
-const command = createLogCommand({ transport: () => custom(connection.provider) });
+const command = createLogCommand({ transport: custom(connection.provider) });
 const dir = mkdtempSync(join(tmpdir(), "poc-log-"));
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), progress: (l) => stderr.push(l), cwd: dir, env: { POC_RPC: "in-process" } };
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), progress: (l) => stderr.push(l), cwd: dir, env: {} };
 }
 
 async function run(...argv: string[]) {
@@ -67,11 +67,21 @@ describe("poc log root", () => {
     expect(r.io.stderr.join("\n")).toMatch(/expected leaf index 0/);
   });
 
-  it("bad flags are usage errors (exit 2) through main", async () => {
+  it("bad flags are usage errors (exit 2 through main)", async () => {
+    await expect(run("root", "--registry", "0x12")).rejects.toBeInstanceOf(UsageError);
+    await expect(run("root", "--page-size", "0", ...chain)).rejects.toBeInstanceOf(UsageError);
+    await expect(run("root", "--bogus")).rejects.toBeInstanceOf(UsageError);
     const io = capture();
-    expect(await main(["log", "root", "--registry", "0x12"], io)).toBe(2);
     expect(await main(["log", "frob"], io)).toBe(2);
     expect(await main(["log", "prove"], io)).toBe(2);
+  });
+
+  it("finds the registry in deployments/<chainId>.json like the other chain commands", async () => {
+    mkdirSync(join(dir, "deployments"), { recursive: true });
+    writeFileSync(join(dir, "deployments", `${chainId}.json`), JSON.stringify({ chainId, contracts: { HardwareRegistry: registryAddress } }));
+    const r = await run("root", "--quick", "--json");
+    expect(r.code).toBe(0);
+    expect(r.json().size).toBe(11);
   });
 });
 

@@ -10,7 +10,7 @@ import { hashCheckpoint, logOrigin, signCheckpoint, verifyCosignatures, type Che
 import { LogRebuildError } from "../../../sdk/src/log/errors.js";
 import { leafHash } from "../../../sdk/src/log/hash.js";
 import { decodeLogLeaf, LeafType } from "../../../sdk/src/log/leaf.js";
-import { readLogEntries, readLogState, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
+import { readLogEntries, readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../../sdk/src/log/onchain.js";
 import { buildReceipt, verifyReceipt } from "../../../sdk/src/log/receipt.js";
 import { exportReceipt, readRecordedCheckpoints } from "../../../sdk/src/log/recorded.js";
 import { logActions } from "../../../sdk/src/log/actions.js";
@@ -39,7 +39,7 @@ describe("rebuilding the log from LeafAppended events", () => {
 
   it("is available as a client extension bound to the registry", async () => {
     const client = publicClient.extend(logActions(registryAddress));
-    const state = await client.readLogState();
+    const state = await client.readTreeHead();
     const rebuilt = await client.rebuildLog({ pageSize: 4n });
     expect([state.size, state.rootHash]).toEqual([rebuilt.size, rebuilt.rootHash]);
   });
@@ -48,7 +48,7 @@ describe("rebuilding the log from LeafAppended events", () => {
     const latest = await publicClient.getBlockNumber();
     const earlier = await rebuildLog(publicClient, { registry: registryAddress, toBlock: latest - 1n });
     expect(earlier.size).toBe(10);
-    expect((await readLogState(publicClient, { registry: registryAddress, blockNumber: latest - 1n })).rootHash).toBe(earlier.rootHash);
+    expect((await readTreeHead(publicClient, { registry: registryAddress, blockNumber: latest - 1n })).rootHash).toBe(earlier.rootHash);
   });
 
   it("a scan that misses the first events fails on index continuity", async () => {

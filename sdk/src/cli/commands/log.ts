@@ -6,21 +6,22 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createPublicClient, getAddress, http, isAddress, type Address, type Hex, type Transport } from "viem";
+import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { hex } from "../../bytes.js";
 import { VerificationError } from "../../errors.js";
 import { parseCosignedCheckpoint } from "../../log/cosigned.js";
 import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
-import { readLogState, rebuildLog } from "../../log/onchain.js";
+import { readTreeHead, rebuildLog } from "../../log/onchain.js";
 import { readRecordedCheckpoints } from "../../log/recorded.js";
 import { buildReceipt, verifyReceipt } from "../../log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
+import { chainOptions, chainUsage, connect, type ChainDeps } from "./_chain.js";
 
 const usage = `usage:
-  poc log root [--rpc URL] [--registry ADDRESS] [--quick] [--from-block N] [--page-size N] [--json]
+  poc log root [chain options] [--quick] [--from-block N] [--page-size N] [--json]
       The log's size and root. Rebuilds the tree from LeafAppended events and checks it against the
       contract's logSize()/logRoot(); --quick only reads the contract.
-  poc log prove <index> [--rpc URL] [--registry ADDRESS] [--size N] [--from-block N] [--page-size N]
+  poc log prove <index> [chain options] [--size N] [--from-block N] [--page-size N]
                 [--checkpoint FILE | --recorded] [--out FILE] [--json]
       The leaf at <index> with its inclusion proof to the tree of --size (default: current). With
       --checkpoint (a cosigned checkpoint file) or --recorded (the latest checkpoint the registry
@@ -28,9 +29,9 @@ const usage = `usage:
   poc log verify-receipt <file> [--trusted-members A,B,...] [--chain-id N] [--registry ADDRESS] [--json]
       Checks an offline receipt with no network. Exit 0 only when it verifies.
 
-  --rpc and --registry default to $POC_RPC and $POC_REGISTRY.`;
+${chainUsage}`;
 
-export type LogCommandDeps = { transport: (url: string) => Transport };
+export type LogCommandDeps = ChainDeps;
 
 const hexOf = (b: Uint8Array) => `0x${hex(b)}` as Hex;
 
@@ -46,25 +47,14 @@ function addressFlag(value: string | undefined, flag: string): Address | undefin
   return getAddress(value);
 }
 
-function chainArgs(values: Record<string, unknown>, io: CliIO, deps: LogCommandDeps) {
-  const rpc = (values.rpc as string | undefined) ?? io.env.POC_RPC;
-  const registry = addressFlag((values.registry as string | undefined) ?? io.env.POC_REGISTRY, "--registry");
-  if (!rpc) throw new UsageError("--rpc (or $POC_RPC) is required");
-  if (!registry) throw new UsageError("--registry (or $POC_REGISTRY) is required");
-  const client = createPublicClient({ transport: deps.transport(rpc) });
-  return { client, registry };
-}
-
-const chainOptions = {
-  rpc: { type: "string" },
-  registry: { type: "string" },
+const logChainOptions = {
+  ...chainOptions,
   "from-block": { type: "string" },
   "page-size": { type: "string" },
-  json: { type: "boolean" },
 } as const;
 
-async function rebuild(values: Record<string, unknown>, io: CliIO, deps: LogCommandDeps) {
-  const { client, registry } = chainArgs(values, io, deps);
+async function rebuild(values: Record<string, string | boolean | undefined>, io: CliIO, deps: LogCommandDeps) {
+  const { client, hardwareRegistry: registry, chainId } = await connect(values, io, deps, { registry: true });
   const fromBlock = uintFlag(values["from-block"] as string | undefined, "--from-block");
   const pageSize = uintFlag(values["page-size"] as string | undefined, "--page-size");
   if (pageSize === 0) throw new UsageError("--page-size must be at least 1");
@@ -80,17 +70,17 @@ async function rebuild(values: Record<string, unknown>, io: CliIO, deps: LogComm
       }
     },
   });
-  return { client, registry, rebuilt, chainId: await client.getChainId() };
+  return { client, registry, rebuilt, chainId };
 }
 
 async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...chainOptions, quick: { type: "boolean" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { ...logChainOptions, quick: { type: "boolean" } }, allowPositionals: true });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   let result: Record<string, unknown>;
   if (values.quick) {
-    const { client, registry } = chainArgs(values, io, deps);
+    const { client, hardwareRegistry: registry } = await connect(values, io, deps, { registry: true });
     const blockNumber = await client.getBlockNumber();
-    const state = await readLogState(client, { registry, blockNumber });
+    const state = await readTreeHead(client, { registry, blockNumber });
     result = { registry, blockNumber: Number(blockNumber), size: state.size, rootHash: state.rootHash, origin: state.origin, rebuilt: false };
   } else {
     const { registry, rebuilt } = await rebuild(values, io, deps);
@@ -109,7 +99,7 @@ async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<nu
 async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...chainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" } },
+    options: { ...logChainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("prove takes exactly one <index>");
@@ -263,4 +253,4 @@ export function createLogCommand(deps: LogCommandDeps): Command {
   };
 }
 
-export const command: Command = createLogCommand({ transport: (url) => http(url) });
+export const command: Command = createLogCommand({});
