@@ -1,0 +1,24 @@
+/** Intel SGX / TDX DCAP: quote parsing, collateral, offchain verification (docs/intel-quote.md). */
+export { parseQuote, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
+export { parsePckExtensions, parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
+export {
+  parseCollateral,
+  parseCollateralV3,
+  collateralFromPcsResponses,
+  type QuoteCollateralV3,
+  type PcsCollateralResponses,
+} from "./collateral.js";
+export { parseTcbInfo, parseEnclaveIdentity, TCB_STATUSES, type TcbInfo, type TcbLevel, type EnclaveIdentity, type TcbStatus } from "./tcbInfo.js";
+export { TcbEvaluationError } from "./tcb.js";
+export {
+  verifyQuote,
+  type VerifyQuoteParameters,
+  type VerifyQuoteReturnType,
+  type VerifyQuoteErrorType,
+  type IntelCollateralInput,
+  type TdxRegisters,
+  type SgxRegisters,
+  type Hex,
+} from "./verify.js";
+export { createIntelVerifierCache, IntelVerifierCache, defaultIntelVerifierCache, type IntelVerifierCacheOptions } from "./cache.js";
+export { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
