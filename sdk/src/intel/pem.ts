@@ -52,8 +52,11 @@ export function pemTextFromBytes(input: Uint8Array, structure: string, base = 0)
       throw new ParseError({ structure, field: "pem", offset: base + i, expected: "printable ASCII" });
     }
   }
-  return String.fromCharCode(...input.subarray(0, end));
+  return ascii.decode(input.subarray(0, end));
 }
+
+// Only bytes 0x0a, 0x0d and 0x20-0x7e reach this decoder, where windows-1252 is plain ASCII.
+const ascii = new TextDecoder("latin1");
 
 // Decoding is pure, so strict chains seen before are served from a small memo (quotes from one
 // platform repeat the same chain).

@@ -1,20 +1,20 @@
 /**
- * X.509 side of DCAP: chains to the pinned Intel SGX Root CA, CRLs, validity windows. DER is
- * decoded with @peculiar/asn1-x509 (its `tbsCertificateRaw` / `tbsCertListRaw` give the exact
- * signed bytes) and signatures are checked with WebCrypto. @peculiar/x509 is not used here because
- * it needs a global Reflect-metadata polyfill. Results are independent of time; callers check the
- * recorded validity windows against their own `now`.
+ * X.509 side of DCAP: chains to the pinned Intel SGX Root CA, CRLs, validity windows. Certificates
+ * and CRLs are read with the strict DER reader in der.ts (see there why) and signatures are checked
+ * with WebCrypto. Results are independent of time; callers check the recorded validity windows
+ * against their own `now`.
  */
-import { AsnConvert, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from "@peculiar/asn1-schema";
-import { BasicConstraints, Certificate, CertificateList, id_ce_basicConstraints, type Name } from "@peculiar/asn1-x509";
 import { equalBytes, hex } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
+import { Der, OID, type Tlv } from "./der.js";
 
 export type ValidityWindow = { what: string; notBefore: number; notAfter: number };
 
 export type VerifiedCert = {
   der: Uint8Array;
-  cert: Certificate;
+  /** The exact signed bytes (TBSCertificate) and the r || s signature over them. */
+  tbs: Uint8Array;
+  signature: Uint8Array;
   /** DER of the subject and issuer names (compared byte for byte, as Intel's QVL does). */
   subjectDer: Uint8Array;
   issuerDer: Uint8Array;
@@ -24,23 +24,14 @@ export type VerifiedCert = {
   serial: string;
   notBefore: number;
   notAfter: number;
+  isCa: boolean;
+  /** Value (inner DER) of the SGX extension 1.2.840.113741.1.13.1, if present. */
+  sgxExtension?: Uint8Array;
   key: CryptoKey;
 };
 
 const P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
 const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" } as const;
-const OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2";
-const OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
-const OID_P256 = "1.2.840.10045.3.1.7";
-
-/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480). */
-class EcdsaSigValue {
-  r = new ArrayBuffer(0);
-  s = new ArrayBuffer(0);
-}
-AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter })(EcdsaSigValue.prototype, "r");
-AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter })(EcdsaSigValue.prototype, "s");
-AsnType({ type: AsnTypeTypes.Sequence })(EcdsaSigValue);
 
 export function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
@@ -71,96 +62,121 @@ export function normalizeSerial(bytes: Uint8Array): string {
 
 const secs = (d: Date) => Math.floor(d.getTime() / 1000);
 
-const NAME_KEYS: Record<string, string> = { "2.5.4.3": "CN", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.6": "C" };
+const NAME_KEYS: Record<string, string> = { "550403": "CN", "55040a": "O", "55040b": "OU", "550407": "L", "550408": "ST", "550406": "C" };
 
-export function nameToString(name: Name): string {
-  return name
-    .map((rdn) => rdn.map((atv) => `${NAME_KEYS[atv.type] ?? atv.type}=${atv.value.toString()}`).join("+"))
-    .join(", ");
+/** "CN=…, O=…" from a Name's DER, for messages only (names are compared as DER). */
+function nameToString(d: Der, name: Tlv): string {
+  const parts: string[] = [];
+  for (const rdn of d.children(name, "name")) {
+    for (const atv of d.children(rdn, "name")) {
+      const [type, value] = d.children(atv, "name");
+      if (!type || !value) continue;
+      const key = NAME_KEYS[hex(d.value(type))] ?? hex(d.value(type));
+      parts.push(`${key}=${new TextDecoder().decode(d.value(value))}`);
+    }
+  }
+  return parts.join(", ");
 }
 
-/** DER ECDSA signature (BIT STRING content) to r || s, 32 bytes each; strict: no excess bytes. */
-function ecdsaDerToRaw(der: ArrayBuffer, what: string): Uint8Array {
-  let v: EcdsaSigValue;
-  try {
-    v = AsnConvert.parse(der, EcdsaSigValue);
-  } catch (cause) {
-    throw new ParseError({ structure: what, field: "signatureValue", offset: 0, expected: "ECDSA-Sig-Value", cause });
-  }
-  if (!equalBytes(new Uint8Array(AsnConvert.serialize(v)), new Uint8Array(der))) {
-    throw new ParseError({ structure: what, field: "signatureValue", offset: 0, expected: "DER-encoded ECDSA-Sig-Value" });
-  }
+/** DER ECDSA-Sig-Value inside a BIT STRING to r || s, 32 bytes each. */
+function ecdsaSignature(d: Der, bits: Tlv, field: string): Uint8Array {
+  if (bits.tag !== 0x03 || d.bytes[bits.valueStart] !== 0) throw d.fail(field, bits.start, "a BIT STRING with no unused bits");
+  const seq = d.expect(bits.valueStart + 1, bits.end, 0x30, field);
+  if (seq.end !== bits.end) throw d.fail(field, seq.end, "end of signature");
+  const rs = d.children(seq, field);
+  if (rs.length !== 2) throw d.fail(field, seq.start, "SEQUENCE { r, s }");
   const out = new Uint8Array(64);
-  for (const [i, part] of [v.r, v.s].entries()) {
-    let b = new Uint8Array(part);
-    while (b.length > 32 && b[0] === 0) b = b.subarray(1);
-    if (b.length > 32) throw new ParseError({ structure: what, field: "signatureValue", offset: 0, expected: "P-256 r and s" });
-    out.set(b, 32 * i + 32 - b.length);
-  }
+  rs.forEach((t, i) => {
+    if (t.tag !== 0x02) throw d.fail(field, t.start, "INTEGER");
+    let v = d.value(t);
+    if (v.length === 0 || (v[0]! & 0x80) !== 0 || (v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0)) {
+      throw d.fail(field, t.start, "a minimal positive INTEGER");
+    }
+    if (v[0] === 0) v = v.subarray(1);
+    if (v.length > 32) throw d.fail(field, t.start, "a P-256 scalar");
+    out.set(v, 32 * i + 32 - v.length);
+  });
   return out;
 }
 
-function requireEcdsaSha256(oid: string, what: string): void {
-  if (oid !== OID_ECDSA_SHA256) throw new VerificationError(`${what}.algorithm`, `${what}: signature algorithm ${oid} is not ecdsa-with-SHA256`);
+function requireOid(d: Der, t: Tlv | undefined, oid: string, field: string, what: string): void {
+  if (!t || hex(d.raw(t)) !== oid) throw new VerificationError(`${what}.algorithm`, `${what}: unexpected ${field}`);
 }
 
 export async function parseCertificate(der: Uint8Array, what: string): Promise<VerifiedCert> {
-  let cert: Certificate;
-  try {
-    cert = AsnConvert.parse(der, Certificate);
-  } catch (cause) {
-    throw new ParseError({ structure: what, field: "certificate", offset: 0, expected: "a DER X.509 certificate", cause });
+  const d = new Der(der, what);
+  const top = d.expect(0, der.length, 0x30, "certificate");
+  if (top.end !== der.length) throw d.fail("certificate", top.end, "end of certificate");
+  const [tbsT, algT, sigT, ...rest] = d.children(top, "certificate");
+  if (!tbsT || !algT || !sigT || rest.length) throw d.fail("certificate", 0, "SEQUENCE { tbsCertificate, signatureAlgorithm, signature }");
+  const f = d.children(tbsT, "tbsCertificate");
+  let i = 0;
+  if (f[0]?.tag === 0xa0) i++;
+  const [serialT, sigAlgT, issuerT, validityT, subjectT, spkiT, ...extra] = f.slice(i);
+  if (!serialT || serialT.tag !== 0x02 || !sigAlgT || !issuerT || !validityT || !subjectT || !spkiT) {
+    throw d.fail("tbsCertificate", tbsT.start, "serial, signature, issuer, validity, subject, subjectPublicKeyInfo");
   }
-  const tbs = cert.tbsCertificate;
-  requireEcdsaSha256(cert.signatureAlgorithm.algorithm, what);
-  requireEcdsaSha256(tbs.signature.algorithm, what);
-  const spki = tbs.subjectPublicKeyInfo;
-  const params = spki.algorithm.parameters ? new Uint8Array(spki.algorithm.parameters) : new Uint8Array();
-  // parameters = OBJECT IDENTIFIER prime256v1 (06 08 2a 86 48 ce 3d 03 01 07)
-  if (spki.algorithm.algorithm !== OID_EC_PUBLIC_KEY || hex(params) !== "06082a8648ce3d030107") {
-    throw new VerificationError(`${what}.key`, `${what}: public key is not ECDSA P-256`);
+  requireOid(d, d.children(algT, "signatureAlgorithm")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  requireOid(d, d.children(sigAlgT, "signature")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  const [nb, na] = d.children(validityT, "validity");
+  if (!nb || !na) throw d.fail("validity", validityT.start, "notBefore, notAfter");
+  const [keyAlgT, keyBitsT] = d.children(spkiT, "subjectPublicKeyInfo");
+  const [algOid, curveOid] = keyAlgT ? d.children(keyAlgT, "subjectPublicKeyInfo.algorithm") : [];
+  requireOid(d, algOid, OID.ecPublicKey, "public key algorithm", what);
+  requireOid(d, curveOid, OID.prime256v1, "public key curve", what);
+  if (!keyBitsT || keyBitsT.tag !== 0x03 || d.bytes[keyBitsT.valueStart] !== 0) throw d.fail("subjectPublicKey", spkiT.start, "a BIT STRING");
+  let isCa = false;
+  let sgxExtension: Uint8Array | undefined;
+  for (const e of extra) {
+    if (e.tag !== 0xa3) throw d.fail("tbsCertificate", e.start, "extensions [3]");
+    const [list] = d.children(e, "extensions");
+    if (!list) throw d.fail("extensions", e.start, "SEQUENCE OF Extension");
+    for (const ext of d.children(list, "extensions")) {
+      const parts = d.children(ext, "extension");
+      const id = parts[0] ? hex(d.raw(parts[0])) : "";
+      const value = parts[parts.length - 1];
+      if (!value || value.tag !== 0x04) throw d.fail("extension", ext.start, "extnValue OCTET STRING");
+      if (id === OID.basicConstraints) {
+        const bc = d.expect(value.valueStart, value.end, 0x30, "basicConstraints");
+        const first = d.children(bc, "basicConstraints")[0];
+        isCa = first?.tag === 0x01 && d.bytes[first.valueStart] === 0xff;
+      } else if (id === OID.sgxExtensions) {
+        sgxExtension = d.value(value);
+      }
+    }
   }
-  void OID_P256;
   let key: CryptoKey;
   try {
-    key = await subtle().importKey("raw", spki.subjectPublicKey, P256, false, ["verify"]);
+    key = await subtle().importKey("raw", d.value(keyBitsT).subarray(1) as BufferSource, P256, false, ["verify"]);
   } catch (cause) {
     throw new VerificationError(`${what}.key`, `${what}: public key is not a P-256 point`, { cause });
   }
   return {
     der,
-    cert,
-    subjectDer: new Uint8Array(AsnConvert.serialize(tbs.subject)),
-    issuerDer: new Uint8Array(AsnConvert.serialize(tbs.issuer)),
-    subject: nameToString(tbs.subject),
-    issuer: nameToString(tbs.issuer),
-    serial: normalizeSerial(new Uint8Array(tbs.serialNumber)),
-    notBefore: secs(tbs.validity.notBefore.getTime()),
-    notAfter: secs(tbs.validity.notAfter.getTime()),
+    tbs: d.raw(tbsT),
+    signature: ecdsaSignature(d, sigT, "signature"),
+    subjectDer: d.raw(subjectT),
+    issuerDer: d.raw(issuerT),
+    subject: nameToString(d, subjectT),
+    issuer: nameToString(d, issuerT),
+    serial: normalizeSerial(d.value(serialT)),
+    notBefore: d.time(nb, "notBefore"),
+    notAfter: d.time(na, "notAfter"),
+    isCa,
+    ...(sgxExtension ? { sgxExtension } : {}),
     key,
   };
 }
 
-async function checkCertSignature(c: VerifiedCert, issuerKey: CryptoKey, what: string): Promise<boolean> {
-  const sig = ecdsaDerToRaw(c.cert.signatureValue, what);
-  return verifyP256(issuerKey, sig, new Uint8Array(c.cert.tbsCertificateRaw!));
-}
-
-function isCa(c: VerifiedCert): boolean {
-  const ext = c.cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_basicConstraints);
-  if (!ext) return false;
-  try {
-    return AsnConvert.parse(ext.extnValue, BasicConstraints).cA;
-  } catch {
-    return false;
-  }
+function checkCertSignature(c: VerifiedCert, issuerKey: CryptoKey): Promise<boolean> {
+  return verifyP256(issuerKey, c.signature, c.tbs);
 }
 
 export type PinnedRoot = VerifiedCert;
 
 export async function loadPinnedRoot(der: Uint8Array): Promise<PinnedRoot> {
   const root = await parseCertificate(der, "rootCa");
-  if (!(await checkCertSignature(root, root.key, "rootCa"))) {
+  if (!(await checkCertSignature(root, root.key))) {
     throw new VerificationError("rootCa.signature", "pinned root CA is not self-signed");
   }
   return root;
@@ -179,14 +195,14 @@ export async function verifyChainToRoot(ders: Uint8Array[], root: PinnedRoot, wh
   for (const [i, der] of chain.entries()) certs.push(await parseCertificate(der, `${what}[${i}]`));
   const checks = certs.map(async (c, i) => {
     const issuer = i + 1 < certs.length ? certs[i + 1]! : root;
-    if (!isCa(issuer)) throw new VerificationError(`${what}.chain`, `${what}: issuer of certificate ${i} is not a CA`);
+    if (!issuer.isCa) throw new VerificationError(`${what}.chain`, `${what}: issuer of certificate ${i} is not a CA`);
     if (!equalBytes(c.issuerDer, issuer.subjectDer)) {
       throw new VerificationError(
         i + 1 === certs.length ? `${what}.root` : `${what}.chain`,
         `${what}: certificate ${i} is issued by "${c.issuer}", next in chain is "${issuer.subject}"`,
       );
     }
-    if (!(await checkCertSignature(c, issuer.key, `${what}[${i}]`))) {
+    if (!(await checkCertSignature(c, issuer.key))) {
       throw new VerificationError(
         i + 1 === certs.length ? `${what}.root` : `${what}.signature`,
         i + 1 === certs.length ? `${what}: chain does not end at the pinned Intel SGX Root CA` : `${what}: certificate ${i} signature is invalid`,
@@ -206,31 +222,44 @@ export type VerifiedCrl = {
 };
 
 export async function verifyCrl(der: Uint8Array, issuer: VerifiedCert, what: string): Promise<VerifiedCrl> {
-  let crl: CertificateList;
-  try {
-    crl = AsnConvert.parse(der, CertificateList);
-  } catch (cause) {
-    throw new ParseError({ structure: what, field: "crl", offset: 0, expected: "a DER X.509 CRL", cause });
-  }
-  const tbs = crl.tbsCertList;
-  requireEcdsaSha256(crl.signatureAlgorithm.algorithm, what);
-  const issuerDer = new Uint8Array(AsnConvert.serialize(tbs.issuer));
+  const d = new Der(der, what);
+  const top = d.expect(0, der.length, 0x30, "crl");
+  if (top.end !== der.length) throw d.fail("crl", top.end, "end of CRL");
+  const [tbsT, algT, sigT, ...rest] = d.children(top, "crl");
+  if (!tbsT || !algT || !sigT || rest.length) throw d.fail("crl", 0, "SEQUENCE { tbsCertList, signatureAlgorithm, signature }");
+  requireOid(d, d.children(algT, "signatureAlgorithm")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  const f = d.children(tbsT, "tbsCertList");
+  let i = f[0]?.tag === 0x02 ? 1 : 0;
+  const sigAlgT = f[i++];
+  const issuerT = f[i++];
+  const thisT = f[i++];
+  if (!sigAlgT || !issuerT || !thisT) throw d.fail("tbsCertList", tbsT.start, "signature, issuer, thisUpdate");
+  requireOid(d, d.children(sigAlgT, "signature")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  const nextT = f[i]?.tag === 0x17 || f[i]?.tag === 0x18 ? f[i++] : undefined;
+  const revokedT = f[i]?.tag === 0x30 ? f[i++] : undefined;
+  if (f[i] && f[i]!.tag !== 0xa0) throw d.fail("tbsCertList", f[i]!.start, "crlExtensions [0]");
+  const issuerDer = d.raw(issuerT);
   if (!equalBytes(issuerDer, issuer.subjectDer)) {
-    throw new VerificationError(`${what}.issuer`, `${what}: issued by "${nameToString(tbs.issuer)}", expected "${issuer.subject}"`);
+    throw new VerificationError(`${what}.issuer`, `${what}: issued by "${nameToString(d, issuerT)}", expected "${issuer.subject}"`);
   }
-  const sig = ecdsaDerToRaw(crl.signature, what);
-  if (!(await verifyP256(issuer.key, sig, new Uint8Array(crl.tbsCertListRaw!)))) {
+  if (!(await verifyP256(issuer.key, ecdsaSignature(d, sigT, "signature"), d.raw(tbsT)))) {
     throw new VerificationError(`${what}.signature`, `${what}: signature is invalid`);
   }
-  if (!tbs.nextUpdate) throw new VerificationError(`${what}.nextUpdate`, `${what}: has no nextUpdate`);
+  if (!nextT) throw new VerificationError(`${what}.nextUpdate`, `${what}: has no nextUpdate`);
   const revoked = new Set<string>();
-  for (const e of tbs.revokedCertificates ?? []) revoked.add(normalizeSerial(new Uint8Array(e.userCertificate)));
+  if (revokedT) {
+    for (const entry of d.children(revokedT, "revokedCertificates")) {
+      const serial = d.children(entry, "revokedCertificate")[0];
+      if (!serial || serial.tag !== 0x02) throw d.fail("revokedCertificate", entry.start, "userCertificate INTEGER");
+      revoked.add(normalizeSerial(d.value(serial)));
+    }
+  }
   return {
-    issuer: nameToString(tbs.issuer),
+    issuer: nameToString(d, issuerT),
     issuerDer,
     revoked,
-    thisUpdate: secs(tbs.thisUpdate.getTime()),
-    nextUpdate: secs(tbs.nextUpdate.getTime()),
+    thisUpdate: d.time(thisT, "thisUpdate"),
+    nextUpdate: d.time(nextT, "nextUpdate"),
   };
 }
 

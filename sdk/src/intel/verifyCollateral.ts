@@ -6,7 +6,7 @@
 import { VerificationError } from "../errors.js";
 import { decodeCollateral, type QuoteCollateralV3 } from "./collateral.js";
 import { parseJsonText } from "./json.js";
-import { pckExtensionsOf, type PckExtensions } from "./pckExtensions.js";
+import { parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
 import { parsePemChain } from "./pem.js";
 import {
   certWindow,
@@ -93,6 +93,11 @@ export type VerifiedPckChain = {
   ca: VerifiedCert;
   extensions: PckExtensions;
   windows: ValidityWindow[];
+  /**
+   * QE reports already verified under this PCK key, keyed by their signature (hex). A QE report
+   * certifies the attestation key the way a certificate certifies a key, so it is cached like one.
+   */
+  verifiedQeReports: Map<string, Uint8Array>;
 };
 
 /** Verifies the quote's PCK chain (leaf, PCK CA[, root]) to the pinned root and reads the SGX extension. */
@@ -106,7 +111,13 @@ export async function verifyPckChain(ders: Uint8Array[], root: PinnedRoot): Prom
   return {
     leaf,
     ca,
-    extensions: pckExtensionsOf(leaf.cert),
+    extensions: parseSgxExtensionValue(requireSgxExtension(leaf)),
     windows: [certWindow("pckChain.leaf", leaf), certWindow("pckChain.ca", ca)],
+    verifiedQeReports: new Map(),
   };
+}
+
+function requireSgxExtension(leaf: VerifiedCert): Uint8Array {
+  if (!leaf.sgxExtension) throw new VerificationError("pckChain.leaf", "PCK certificate has no SGX extension (1.2.840.113741.1.13.1)");
+  return leaf.sgxExtension;
 }
