@@ -103,6 +103,15 @@ function requireOid(d: Der, t: Tlv | undefined, oid: string, field: string, what
   if (!t || hex(d.raw(t)) !== oid) throw new VerificationError(`${what}.algorithm`, `${what}: unexpected ${field}`);
 }
 
+/** AlgorithmIdentifier ecdsa-with-SHA256 with absent parameters, the only form RFC 5758 allows. */
+const ECDSA_SHA256_ALGORITHM = "300a" + OID.ecdsaWithSha256;
+
+function requireEcdsaSha256(d: Der, t: Tlv, what: string): void {
+  if (hex(d.raw(t)) !== ECDSA_SHA256_ALGORITHM) {
+    throw new VerificationError(`${what}.algorithm`, `${what}: signature algorithm is not ecdsa-with-SHA256`);
+  }
+}
+
 export async function parseCertificate(der: Uint8Array, what: string): Promise<VerifiedCert> {
   const d = new Der(der, what);
   const top = d.expect(0, der.length, 0x30, "certificate");
@@ -116,8 +125,8 @@ export async function parseCertificate(der: Uint8Array, what: string): Promise<V
   if (!serialT || serialT.tag !== 0x02 || !sigAlgT || !issuerT || !validityT || !subjectT || !spkiT) {
     throw d.fail("tbsCertificate", tbsT.start, "serial, signature, issuer, validity, subject, subjectPublicKeyInfo");
   }
-  requireOid(d, d.children(algT, "signatureAlgorithm")[0], OID.ecdsaWithSha256, "signature algorithm", what);
-  requireOid(d, d.children(sigAlgT, "signature")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  requireEcdsaSha256(d, algT, what);
+  requireEcdsaSha256(d, sigAlgT, what);
   const [nb, na] = d.children(validityT, "validity");
   if (!nb || !na) throw d.fail("validity", validityT.start, "notBefore, notAfter");
   const [keyAlgT, keyBitsT] = d.children(spkiT, "subjectPublicKeyInfo");
@@ -227,14 +236,14 @@ export async function verifyCrl(der: Uint8Array, issuer: VerifiedCert, what: str
   if (top.end !== der.length) throw d.fail("crl", top.end, "end of CRL");
   const [tbsT, algT, sigT, ...rest] = d.children(top, "crl");
   if (!tbsT || !algT || !sigT || rest.length) throw d.fail("crl", 0, "SEQUENCE { tbsCertList, signatureAlgorithm, signature }");
-  requireOid(d, d.children(algT, "signatureAlgorithm")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  requireEcdsaSha256(d, algT, what);
   const f = d.children(tbsT, "tbsCertList");
   let i = f[0]?.tag === 0x02 ? 1 : 0;
   const sigAlgT = f[i++];
   const issuerT = f[i++];
   const thisT = f[i++];
   if (!sigAlgT || !issuerT || !thisT) throw d.fail("tbsCertList", tbsT.start, "signature, issuer, thisUpdate");
-  requireOid(d, d.children(sigAlgT, "signature")[0], OID.ecdsaWithSha256, "signature algorithm", what);
+  requireEcdsaSha256(d, sigAlgT, what);
   const nextT = f[i]?.tag === 0x17 || f[i]?.tag === 0x18 ? f[i++] : undefined;
   const revokedT = f[i]?.tag === 0x30 ? f[i++] : undefined;
   if (f[i] && f[i]!.tag !== 0xa0) throw d.fail("tbsCertList", f[i]!.start, "crlExtensions [0]");
