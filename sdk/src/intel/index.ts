@@ -22,3 +22,10 @@ export {
 } from "./verify.js";
 export { createIntelVerifierCache, IntelVerifierCache, defaultIntelVerifierCache, type IntelVerifierCacheOptions } from "./cache.js";
 export { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
+export {
+  createCollateralClient,
+  CollateralFetchError,
+  type CollateralClient,
+  type CollateralClientOptions,
+  type GetCollateralParameters,
+} from "./collateralClient.js";
