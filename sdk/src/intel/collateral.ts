@@ -10,6 +10,7 @@ import { toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { JsonReader, jsonFail, parseJsonText } from "./json.js";
 import { base64Decode } from "./pem.js";
+import { bytesOf, isBytes } from "./input.js";
 
 export type QuoteCollateralV3 = {
   pck_crl_issuer_chain: string;
@@ -71,8 +72,8 @@ function bytesField(v: unknown, field: string): Uint8Array {
 
 /** A CRL given as DER bytes, hex, or PEM (`-----BEGIN X509 CRL-----`). */
 export function decodeCrl(v: Uint8Array | string | number[], field: string): Uint8Array {
-  if (v instanceof Uint8Array) {
-    if (v[0] === 0x30) return v;
+  if (isBytes(v)) {
+    if (v[0] === 0x30) return bytesOf(v, field);
     v = new TextDecoder().decode(v);
   }
   if (typeof v === "string" && v.includes("-----BEGIN X509 CRL-----")) {

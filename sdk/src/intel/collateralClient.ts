@@ -8,6 +8,7 @@ import { toBytes, hex, type BytesLike } from "../bytes.js";
 import { collateralFromPcsResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { parseJsonText, JsonReader } from "./json.js";
 import { parsePckExtensions } from "./pckExtensions.js";
+import { isBytes } from "./input.js";
 import { parseQuote, type IntelQuote } from "./quote.js";
 
 export class CollateralFetchError extends PocError {
@@ -135,7 +136,7 @@ export function createCollateralClient(options: CollateralClientOptions): Collat
       return value;
     },
     getCollateralForQuote(input) {
-      const quote = input instanceof Uint8Array || typeof input === "string" ? parseQuote(input) : input;
+      const quote = isBytes(input) || typeof input === "string" ? parseQuote(input) : input;
       const leaf = quote.pckChain[0]!;
       const ext = parsePckExtensions(leaf);
       // The PCK CA is named in the leaf's issuer CN: "Intel SGX PCK Processor CA" or "... Platform CA".

@@ -29,3 +29,4 @@ export {
   type CollateralClientOptions,
   type GetCollateralParameters,
 } from "./collateralClient.js";
+export { intelPlatformKey, PLATFORM_KIND_INTEL_PPID } from "./platformKey.js";

@@ -3,7 +3,8 @@
  * P-256 attestation keys, certification data type 5 directly (v3) or nested in type 6 (v4/v5).
  * Byte layouts: docs/intel-quote.md. Every field is a view into the input (no copies).
  */
-import { ByteReader, toBytes, type BytesLike } from "../bytes.js";
+import { ByteReader, type BytesLike } from "../bytes.js";
+import { bytesOf } from "./input.js";
 import { ParseError } from "../errors.js";
 import {
   ATTESTATION_KEY_TYPE_ECDSA_P256,
@@ -142,7 +143,7 @@ function bad(field: string, offset: number, expected: string, got?: string): Par
 
 /** Parses a quote from bytes or hex. Throws ParseError naming the field and offset on bad input. */
 export function parseQuote(input: BytesLike): IntelQuote {
-  const raw = toBytes(input, "Intel quote");
+  const raw = bytesOf(input, "Intel quote");
   const r = new ByteReader(raw, "Intel quote");
 
   const version = r.u16le("header.version");

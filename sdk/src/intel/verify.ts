@@ -9,6 +9,7 @@ import { VerificationError } from "../errors.js";
 import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache as Cache } from "./cache.js";
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
+import { isBytes } from "./input.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
@@ -208,7 +209,7 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
   } else cache = parameters.cache ?? defaultIntelVerifierCache;
 
   const q = parameters.quote;
-  const quote: IntelQuote = q instanceof Uint8Array || typeof q === "string" ? parseQuote(q) : q;
+  const quote: IntelQuote = isBytes(q) || typeof q === "string" ? parseQuote(q) : q;
   const root = await getRoot(cache, rootDer);
 
   const collateral = await getCollateral(cache, parameters.collateral, root);
