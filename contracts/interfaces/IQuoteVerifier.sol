@@ -27,7 +27,7 @@ interface IQuoteVerifier {
         uint32[] advisoryIds; // n of "INTEL-SA-nnnnn", platform's then the QE's, no duplicates
         bytes16 ppid;
         bytes6 fmspc;
-        bytes32 pckCertHash; // keccak256 of the PCK leaf certificate's DER
+        bytes32 pckCertHash; // keccak256 of the PCK leaf certificate's base64 (DER, standard base64, no line breaks)
         uint64 collateralExpiry; // earliest nextUpdate / notAfter among what was used
         bytes reportData; // 64 bytes
         bytes reportBody;
