@@ -82,7 +82,8 @@ export type VerifyQuoteReturnType = {
   fmspc: Hex;
   pceId: Hex;
   pceSvn: number;
-  cpuSvn: Hex;
+  /** CPUSVN the PCK certificate was issued for (platform TCB), not the enclave report's CPUSVN. */
+  pckCpuSvn: Hex;
   platformStatus: TcbStatus;
   qeStatus: TcbStatus;
   tdxModuleStatus?: TcbStatus;
@@ -283,7 +284,7 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
     fmspc: h(ext.fmspc),
     pceId: h(ext.pceId),
     pceSvn: ext.pceSvn,
-    cpuSvn: h(ext.cpuSvn),
+    pckCpuSvn: h(ext.cpuSvn),
     platformStatus: tcb.platformStatus,
     qeStatus: tcb.qeStatus,
     ...(tcb.tdxModuleStatus ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
