@@ -10,6 +10,7 @@ import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache 
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
 import { isBytes } from "./input.js";
+import { checkTdPolicy, isDebugEnclave } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
@@ -141,23 +142,6 @@ function getCollateral(cache: Cache, input: IntelCollateralInput, root: PinnedRo
     p.catch(() => cache.collateralByObject.delete(obj));
   }
   return p;
-}
-
-/** TD attribute rules: not debug (TUD = 0), reserved bits clear, SEPT_VE_DISABLE set; no service TD. */
-function checkTdPolicy(td: TdReportBody): void {
-  const a = td.tdAttributes;
-  if (a[0] !== 0) throw new VerificationError("td.debug", "TD is debuggable (TDATTRIBUTES.TUD is not zero)");
-  if (a[1] !== 0 || a[2] !== 0 || (a[3]! & 0x0f) !== 0 || (a[3]! & 0x20) !== 0 || a[4] !== 0 || a[5] !== 0 || a[6] !== 0 || (a[7]! & 0x7f) !== 0) {
-    throw new VerificationError("td.attributes", "reserved TDATTRIBUTES bits are set");
-  }
-  if ((a[3]! & 0x10) === 0) throw new VerificationError("td.septVeDisable", "TDATTRIBUTES.SEPT_VE_DISABLE is not set");
-  if (td.mrServiceTd && td.mrServiceTd.some((b) => b !== 0)) {
-    throw new VerificationError("td.mrServiceTd", "MRSERVICETD is not zero (service TD binding is not supported)");
-  }
-}
-
-function isDebugEnclave(r: SgxReportBody): boolean {
-  return (r.attributes[0]! & 0x02) !== 0;
 }
 
 function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegisters {
