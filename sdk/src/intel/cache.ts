@@ -34,7 +34,6 @@ export type IntelVerifierCacheOptions = { maxCollateral?: number; maxChains?: nu
 
 export class IntelVerifierCache {
   readonly collateral: Lru<string, Promise<VerifiedCollateral>>;
-  readonly collateralByObject = new WeakMap<object, Promise<VerifiedCollateral>>();
   readonly chains: Lru<string, Promise<VerifiedPckChain>>;
   readonly attestationKeys: Lru<string, Promise<CryptoKey>>;
   root?: Promise<PinnedRoot>;

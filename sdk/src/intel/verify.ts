@@ -129,19 +129,14 @@ function collateralKey(c: QuoteCollateralV3): string {
   ].join("\u0000");
 }
 
+/** Verified collateral, keyed by its full content (so a caller mutating an object cannot get stale results). */
 function getCollateral(cache: Cache, input: IntelCollateralInput, root: PinnedRoot): Promise<VerifiedCollateral> {
-  const obj = typeof input === "object" ? input : undefined;
-  if (obj) {
-    const hit = cache.collateralByObject.get(obj);
-    if (hit) return hit;
+  if (typeof input === "string") {
+    // JSON text is its own content key; it is parsed only on a miss.
+    return IntelVerifierCache.remember(cache.collateral, `json:${input}`, () => verifyCollateralItems(parseCollateral(input), root));
   }
   const c = parseCollateral(input);
-  const p = IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root));
-  if (obj) {
-    cache.collateralByObject.set(obj, p);
-    p.catch(() => cache.collateralByObject.delete(obj));
-  }
-  return p;
+  return IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root));
 }
 
 function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegisters {
