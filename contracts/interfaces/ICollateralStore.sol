@@ -18,6 +18,8 @@ interface ICollateralStore {
     struct CaRecord {
         uint64 notBefore;
         uint64 notAfter;
+        uint64 pemLength; // length of the certificate's canonical PEM block
+        bytes32 pemHash; // keccak256 of that block: how quotes' chains are matched
         bytes32 serialHash;
         bytes32 pubX;
         bytes32 pubY;
@@ -43,6 +45,10 @@ interface ICollateralStore {
         address tcbInfo;
         address qeIdentity;
         uint64 expiry; // earliest end of validity among everything checked
+        bytes32 caPemHash; // the PCK issuer's canonical PEM block: keccak256 and length
+        uint256 caPemLength;
+        bytes32 rootPemHash; // the root's
+        uint256 rootPemLength;
     }
 
     error RootHashMismatch(bytes32 expected, bytes32 got);

@@ -27,7 +27,7 @@ interface IQuoteVerifier {
         uint32[] advisoryIds; // n of "INTEL-SA-nnnnn", platform's then the QE's, no duplicates
         bytes16 ppid;
         bytes6 fmspc;
-        bytes32 pckCertHash; // keccak256 of the PCK leaf certificate's base64 (DER, standard base64, no line breaks)
+        bytes32 pckCertHash; // keccak256 of the PCK leaf certificate's canonical PEM block
         uint64 collateralExpiry; // earliest nextUpdate / notAfter among what was used
         bytes reportData; // 64 bytes
         bytes reportBody;
@@ -47,6 +47,9 @@ interface IQuoteVerifier {
     error CertificateNotValidAt(bytes32 subjectHash, uint64 notBefore, uint64 notAfter, uint256 time);
     error CertificateRevoked(bytes32 serialHash);
     error PlatformNotCached(bytes32 pckCertHash);
+    /// @dev The quote's PCK chain after the leaf is not the stored CA and root certificates (canonical
+    /// PEM), followed only by NUL padding.
+    error PckChainMismatch(uint256 offset);
     error MissingSgxExtension(string field);
 
     // ---- collateral ----
@@ -61,6 +64,9 @@ interface IQuoteVerifier {
     error QeTcbLevelNotFound(uint16 isvSvn);
     error QuoteSignatureInvalid();
     error TcbLevelNotFound();
+    error TdxModuleIdentityNotFound(uint8 version);
+    error TdxModuleMismatch(string field);
+    error TdxModuleTcbLevelNotFound(uint8 svn);
     error TcbStatusRevoked();
     error DebugModeEnabled();
     error TdAttributesInvalid(bytes8 tdAttributes);

@@ -23,14 +23,16 @@ contract DcapGasProbe {
         bytes memory q = quote;
         QuoteParser.Quote memory r = QuoteParser.parse(q);
         g = gasleft();
-        Pem.decode(Pem.firstCertificateBase64(q, r.certOffset, r.certLength));
+        (bytes memory b64,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
+        Pem.decode(b64);
         g -= gasleft();
     }
 
     function parseCert(bytes calldata quote) external view returns (uint256 g) {
         bytes memory q = quote;
         QuoteParser.Quote memory r = QuoteParser.parse(q);
-        bytes memory der = Pem.decode(Pem.firstCertificateBase64(q, r.certOffset, r.certLength));
+        (bytes memory b64,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
+        bytes memory der = Pem.decode(b64);
         g = gasleft();
         X509.Certificate memory c = X509.parse(der);
         PckCertificate.identity(der, c);
@@ -54,7 +56,7 @@ contract DcapGasProbe {
     function pemOnly(bytes calldata t) external view returns (uint256 g, uint256 len) {
         bytes memory m = t;
         g = gasleft();
-        bytes memory o = Pem.firstCertificateBase64(m, 0, m.length);
+        (bytes memory o,) = Pem.readBlock(m, 0, m.length);
         g -= gasleft();
         len = o.length;
     }

@@ -6,6 +6,7 @@ import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
 import {X509} from "../lib/X509.sol";
 import {X509Crl} from "../lib/X509Crl.sol";
 import {EcdsaP256} from "../lib/EcdsaP256.sol";
+import {Pem} from "../lib/Pem.sol";
 import {DataBlob} from "./DataBlob.sol";
 import {TcbInfoParser} from "./TcbInfoParser.sol";
 import {QeIdentityParser} from "./QeIdentityParser.sol";
@@ -47,7 +48,7 @@ contract CollateralStore is ICollateralStore {
         X509.Certificate memory c = X509.parse(d);
         if (c.issuerHash != c.subjectHash) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, c.pubX, c.pubY)) revert SignatureInvalid("root certificate");
-        _storeCertificate(CaRole.Root, c);
+        _storeCertificate(CaRole.Root, c, d);
     }
 
     /// @inheritdoc ICollateralStore
@@ -69,7 +70,7 @@ contract CollateralStore is ICollateralStore {
         else if (cn == CN_PROCESSOR) role = CaRole.PckProcessor;
         else if (cn == CN_TCB_SIGNING) role = CaRole.TcbSigning;
         else revert UnknownCertificateRole(cn);
-        _storeCertificate(role, c);
+        _storeCertificate(role, c, d);
     }
 
     /// @inheritdoc ICollateralStore
@@ -180,17 +181,21 @@ contract CollateralStore is ICollateralStore {
         out.tcbInfo = t.data;
         out.qeIdentity = q.data;
         out.expiry = expiry;
+        CaRecord storage ca = _certificates[role];
+        CaRecord storage root = _certificates[CaRole.Root];
+        (out.caPemHash, out.caPemLength) = (ca.pemHash, ca.pemLength);
+        (out.rootPemHash, out.rootPemLength) = (root.pemHash, root.pemLength);
         if (withCaKey) {
-            CaRecord storage ca = _certificates[role];
             out.pckCaX = ca.pubX;
             out.pckCaY = ca.pubY;
         }
     }
 
-    function _storeCertificate(CaRole role, X509.Certificate memory c) private {
+    function _storeCertificate(CaRole role, X509.Certificate memory c, bytes memory der) private {
         CaRecord storage current = _certificates[role];
         if (c.notBefore <= current.notBefore) revert NotNewer("certificate", current.notBefore, c.notBefore);
-        _certificates[role] = CaRecord(c.notBefore, c.notAfter, c.serialHash, c.pubX, c.pubY);
+        bytes memory pem = Pem.encode(der);
+        _certificates[role] = CaRecord(c.notBefore, c.notAfter, uint64(pem.length), keccak256(pem), c.serialHash, c.pubX, c.pubY);
         _roles[c.subjectHash] = role;
         emit CertificateStored(role, c.subjectHash, c.notBefore, c.notAfter);
     }

@@ -32,11 +32,14 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         bytes32 pubY;
     }
 
-    /// @dev A PCK certificate signature still to check once the issuer's key is known.
+    /// @dev What the certification data left to check once the collateral is known: the chain
+    /// after the leaf (uncompressed quotes) and, for a first-seen certificate, its signature.
     struct PendingSignature {
         bytes32 tbsHash;
         bytes32 r;
         bytes32 s;
+        uint256 chainAt; // offset just past the leaf block, 0 for a compressed quote
+        uint256 chainEnd;
     }
 
     /// @notice Where the collateral comes from.
@@ -58,7 +61,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         bytes memory q = quote;
         QuoteParser.Quote memory r = QuoteParser.parse(q);
         (bytes32 certHash, Platform memory plat, PendingSignature memory pending) = _platform(q, r);
-        ICollateralStore.QuoteCollateral memory c = _collateral(r, plat, certHash, pending);
+        ICollateralStore.QuoteCollateral memory c = _collateral(q, r, plat, certHash, pending);
         TcbEvaluation.Verdict memory v = _verify(q, r, plat, c);
         if (pending.r != 0) {
             _platforms[certHash] = plat;
@@ -70,6 +73,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
     /// @dev Collateral current at `block.timestamp`, the PCK certificate valid and (first seen) signed
     /// by its CA.
     function _collateral(
+        bytes memory q,
         QuoteParser.Quote memory r,
         Platform memory plat,
         bytes32 certHash,
@@ -85,6 +89,20 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         if (firstSeen && !EcdsaP256.verify(pending.tbsHash, pending.r, pending.s, c.pckCaX, c.pckCaY)) {
             revert CertificateSignatureInvalid(certHash);
         }
+        if (pending.chainAt != 0) _checkChain(q, pending, c);
+    }
+
+    /// @dev After the leaf: exactly the stored PCK CA and root blocks, then only NUL padding.
+    function _checkChain(bytes memory q, PendingSignature memory pending, ICollateralStore.QuoteCollateral memory c)
+        private
+        pure
+    {
+        uint256 p = pending.chainAt;
+        uint256 rootAt = p + c.caPemLength;
+        uint256 end = rootAt + c.rootPemLength;
+        if (end > pending.chainEnd || BytesRead.keccak(q, p, c.caPemLength) != c.caPemHash) revert PckChainMismatch(p);
+        if (BytesRead.keccak(q, rootAt, c.rootPemLength) != c.rootPemHash) revert PckChainMismatch(rootAt);
+        if (!BytesRead.isZero(q, end, pending.chainEnd - end)) revert PckChainMismatch(end);
     }
 
     /// @dev QE report signature and binding, QE identity, quote signature, TCB levels, attributes.
@@ -109,7 +127,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
 
         v = _evaluate(q, r, plat, DataBlob.read(c.tcbInfo), r.teeType == QuoteParser.TEE_TDX);
         TcbEvaluation.addAdvisories(qeBlob, qeAdvAt, qeAdvCount, v);
-        if (qeStatus > v.status) v.status = qeStatus;
+        v.status = TcbEvaluation.converge(v.status, qeStatus);
         if (v.status == uint8(TcbStatus.Revoked)) revert TcbStatusRevoked();
         _checkAttributes(q, r);
     }
@@ -125,8 +143,10 @@ contract DcapQuoteVerifier is IQuoteVerifier {
             if (plat.notAfter == 0) revert PlatformNotCached(certHash);
             return (certHash, plat, pending);
         }
-        bytes memory b64 = Pem.firstCertificateBase64(q, r.certOffset, r.certLength);
-        certHash = keccak256(b64);
+        uint256 chainEnd = r.certOffset + r.certLength;
+        (bytes memory b64, uint256 leafEnd) = Pem.readBlock(q, r.certOffset, chainEnd);
+        certHash = BytesRead.keccak(q, r.certOffset, leafEnd - r.certOffset);
+        (pending.chainAt, pending.chainEnd) = (leafEnd, chainEnd);
         plat = _platforms[certHash];
         if (plat.notAfter != 0) return (certHash, plat, pending);
 
@@ -137,7 +157,8 @@ contract DcapQuoteVerifier is IQuoteVerifier {
             id.ppid, id.cpuSvn, id.fmspc, id.pceId, id.pceSvn, cert.notBefore, cert.notAfter, cert.issuerHash,
             cert.serialHash, cert.pubX, cert.pubY
         );
-        pending = PendingSignature(BytesRead.sha256Range(der, cert.tbsOffset, cert.tbsLength), cert.sigR, cert.sigS);
+        pending.tbsHash = BytesRead.sha256Range(der, cert.tbsOffset, cert.tbsLength);
+        (pending.r, pending.s) = (cert.sigR, cert.sigS);
         if (pending.r == 0) revert CertificateSignatureInvalid(certHash);
     }
 
@@ -151,6 +172,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         v.advisories = new uint32[](510); // at most 255 per level, two levels
         bytes16 teeTcbSvn = tdx ? bytes16(BytesRead.bN(q, r.bodyOffset, 16)) : bytes16(0);
         v.status = TcbEvaluation.platformLevel(tcb, plat.cpuSvn, plat.pceSvn, teeTcbSvn, tdx, v);
+        if (tdx) v.status = TcbEvaluation.converge(v.status, TcbEvaluation.tdxModule(tcb, q, r.bodyOffset, v));
     }
 
     /// @dev Debug enclaves and TDs are refused; TD attributes must have no reserved bit set and

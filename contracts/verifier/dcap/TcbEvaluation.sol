@@ -64,19 +64,22 @@ library TcbEvaluation {
     }
 
     /// @dev The first TCB level (in Intel's order) whose every SGX component, PCESVN and (for TDX)
-    /// TEE_TCB_SVN component is at or below the platform's; appends its advisories to `v`.
+    /// TEE_TCB_SVN component is at or below the platform's; appends its advisories to `v`. With a TDX
+    /// module version (TEE_TCB_SVN[1] > 0) the first two TDX components belong to the module and are
+    /// judged by its identity instead (Intel QVL).
     function platformLevel(bytes memory tcb, bytes16 cpuSvn, uint16 pceSvn, bytes16 teeTcbSvn, bool tdx, Verdict memory v)
         internal
         pure
         returns (uint8)
     {
         uint256 n = BytesRead.u8(tcb, 8);
-        uint256 p = 9;
+        uint256 p = 11;
+        uint256 from = uint8(teeTcbSvn[1]) > 0 ? 2 : 0;
         for (uint256 i; i < n; ++i) {
             uint256 count = BytesRead.u8(tcb, p + 35);
             if (
-                pceSvn >= _u16be(tcb, p + 16) && _atLeast(cpuSvn, bytes16(BytesRead.bN(tcb, p, 16)))
-                    && (!tdx || _atLeast(teeTcbSvn, bytes16(BytesRead.bN(tcb, p + 18, 16))))
+                pceSvn >= _u16be(tcb, p + 16) && _atLeast(cpuSvn, bytes16(BytesRead.bN(tcb, p, 16)), 0)
+                    && (!tdx || _atLeast(teeTcbSvn, bytes16(BytesRead.bN(tcb, p + 18, 16)), from))
             ) {
                 addAdvisories(tcb, p + 36, count, v);
                 return uint8(BytesRead.u8(tcb, p + 34));
@@ -86,14 +89,76 @@ library TcbEvaluation {
         revert IQuoteVerifier.TcbLevelNotFound();
     }
 
-    /// @dev Every byte of `a` >= the same byte of `b`.
-    function _atLeast(bytes16 a, bytes16 b) private pure returns (bool) {
-        uint256 x = uint256(uint128(a));
-        uint256 y = uint256(uint128(b));
-        for (uint256 i; i < 16; ++i) {
-            if ((x >> (8 * i)) & 0xff < (y >> (8 * i)) & 0xff) return false;
+    /// @dev Every byte of `a` from index `from` on >= the same byte of `b`.
+    function _atLeast(bytes16 a, bytes16 b, uint256 from) private pure returns (bool) {
+        for (uint256 i = from; i < 16; ++i) {
+            if (uint8(a[i]) < uint8(b[i])) return false;
         }
         return true;
+    }
+
+    /// @dev TDX module identity (Intel QVL): with a module version (TEE_TCB_SVN[1]) > 0 the identity
+    /// `TDX_nn` must exist and gives the signer, attributes and the module's TCB level from
+    /// TEE_TCB_SVN[0]; otherwise `tdxModule` gives signer and attributes and there is no module level.
+    /// MRSIGNERSEAM must equal the signer, SEAMATTRIBUTES must be zero and equal the attributes.
+    /// Returns the module status (0xff without a module level) and appends its advisories after the
+    /// platform's (call after {platformLevel}).
+    function tdxModule(bytes memory tcb, bytes memory quote, uint256 body, Verdict memory v) internal pure returns (uint8) {
+        uint256 m = _u16be(tcb, 9);
+        if (m == 0) revert IQuoteVerifier.TdxModuleMismatch("no module section");
+        uint8 svn = uint8(BytesRead.u8(quote, body));
+        uint8 version = uint8(BytesRead.u8(quote, body + 1));
+        uint256 signerAt = m;
+        uint256 levelsAt;
+        if (version > 0) {
+            uint256 n = BytesRead.u8(tcb, m + 64);
+            uint256 p = m + 65;
+            for (uint256 i; i < n; ++i) {
+                uint256 levels = BytesRead.u8(tcb, p + 65);
+                if (BytesRead.u8(tcb, p) == version) {
+                    signerAt = p + 1;
+                    levelsAt = p + 65;
+                    break;
+                }
+                p += 66;
+                for (uint256 j; j < levels; ++j) p += 3 + 4 * BytesRead.u8(tcb, p + 2);
+            }
+            if (levelsAt == 0) revert IQuoteVerifier.TdxModuleIdentityNotFound(version);
+        }
+        // MRSIGNERSEAM at body+64 (48 bytes), SEAMATTRIBUTES at body+112 (8 bytes)
+        if (
+            BytesRead.b32(quote, body + 64) != BytesRead.b32(tcb, signerAt)
+                || BytesRead.bN(quote, body + 96, 16) != BytesRead.bN(tcb, signerAt + 32, 16)
+        ) revert IQuoteVerifier.TdxModuleMismatch("mrsigner");
+        bytes32 seamAttributes = BytesRead.bN(quote, body + 112, 8);
+        if (seamAttributes != 0 || BytesRead.bN(tcb, signerAt + 48, 8) != 0) {
+            revert IQuoteVerifier.TdxModuleMismatch("attributes");
+        }
+        if (levelsAt == 0) return 0xff;
+        uint256 count = BytesRead.u8(tcb, levelsAt);
+        uint256 q = levelsAt + 1;
+        for (uint256 j; j < count; ++j) {
+            uint256 adv = BytesRead.u8(tcb, q + 2);
+            if (svn >= BytesRead.u8(tcb, q)) {
+                addAdvisories(tcb, q + 3, adv, v);
+                return uint8(BytesRead.u8(tcb, q + 1));
+            }
+            q += 3 + 4 * adv;
+        }
+        revert IQuoteVerifier.TdxModuleTcbLevelNotFound(svn);
+    }
+
+    /// @dev Intel QVL's convergence of the platform status with a QE or TDX module status: an
+    /// OutOfDate one makes the platform OutOfDate (keeping ConfigurationNeeded), a Revoked one revokes.
+    function converge(uint8 platform, uint8 other) internal pure returns (uint8) {
+        if (other == uint8(IQuoteVerifier.TcbStatus.OutOfDate)) {
+            if (platform <= uint8(IQuoteVerifier.TcbStatus.SWHardeningNeeded)) return uint8(IQuoteVerifier.TcbStatus.OutOfDate);
+            if (platform <= uint8(IQuoteVerifier.TcbStatus.ConfigurationAndSWHardeningNeeded)) {
+                return uint8(IQuoteVerifier.TcbStatus.OutOfDateConfigurationNeeded);
+            }
+        }
+        if (other == uint8(IQuoteVerifier.TcbStatus.Revoked)) return other;
+        return platform;
     }
 
     /// @dev Appends the `count` advisory numbers at `blob[p]` to `v`, skipping ones already there.

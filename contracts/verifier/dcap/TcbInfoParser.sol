@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Json} from "../lib/Json.sol";
 import {Asn1Time} from "../lib/Asn1Time.sol";
 import {TcbStatusCodec} from "./TcbStatusCodec.sol";
+import {TdxModuleParser} from "./TdxModuleParser.sol";
 
 /// @notice Reads Intel's TCB info JSON (version 3, `id` "SGX" or "TDX", the exact signed body) into the
 /// compact form the collateral store keeps (layout: docs/onchain-dcap.md, "Compact TCB info").
@@ -14,7 +15,7 @@ library TcbInfoParser {
 
     uint8 internal constant TEE_SGX = 0;
     uint8 internal constant TEE_TDX = 1;
-    uint256 internal constant HEADER_LEN = 9;
+    uint256 internal constant HEADER_LEN = 11; // tee, version, pceId(2), evaluation number(4), level count, module offset(2)
     uint256 internal constant LEVEL_FIXED_LEN = 36; // 16 sgx + 2 pcesvn + 16 tdx + status + count
 
     struct TcbInfo {
@@ -25,86 +26,115 @@ library TcbInfoParser {
         bytes data; // compact form
     }
 
+    struct Cursor {
+        uint256 w; // write position in the compact form
+        uint256 levels;
+        uint256 version;
+        bool allTdx;
+        uint256 modEnd;
+        bytes mod; // the TDX module section, appended at the end
+    }
+
     function parse(bytes memory s) internal pure returns (TcbInfo memory t) {
         bytes memory out = new bytes(s.length);
-        uint256 w = HEADER_LEN;
+        Cursor memory c = Cursor(HEADER_LEN, 0, 0, false, 0, new bytes(s.length));
         uint256 seen;
-        uint256 version;
-        uint256 levels;
-        bool allTdx;
         (uint256 p, bool empty) = Json.open(s, 0, "{");
         bool again = !empty;
         while (again) {
             bytes32 k;
             (k, p) = Json.key(s, p);
-            uint256 before = seen;
-            if (k == keccak256("id")) {
-                uint256 st;
-                uint256 len;
-                (st, len, p) = Json.str(s, p);
-                if (len == 3 && bytes3(_at(s, st)) == "SGX") t.tee = TEE_SGX;
-                else if (len == 3 && bytes3(_at(s, st)) == "TDX") t.tee = TEE_TDX;
-                else revert TcbInfoField("id", st);
-                seen |= 1;
-            } else if (k == keccak256("version")) {
-                (version, p) = Json.uintValue(s, p);
-                if (version != 3) revert TcbInfoField("version", p);
-                seen |= 2;
-            } else if (k == keccak256("issueDate")) {
-                (t.issueDate, p) = _date(s, p);
-                seen |= 4;
-            } else if (k == keccak256("nextUpdate")) {
-                (t.nextUpdate, p) = _date(s, p);
-                seen |= 8;
-            } else if (k == keccak256("fmspc")) {
-                bytes32 v;
-                (v, p) = Json.hexString(s, p, 6);
-                t.fmspc = bytes6(v);
-                seen |= 16;
-            } else if (k == keccak256("pceId")) {
-                bytes32 v;
-                (v, p) = Json.hexString(s, p, 2);
-                out[2] = v[0];
-                out[3] = v[1];
-                seen |= 32;
-            } else if (k == keccak256("tcbType")) {
-                uint256 v;
-                (v, p) = Json.uintValue(s, p);
-                if (v != 0) revert TcbInfoField("tcbType", p);
-                seen |= 64;
-            } else if (k == keccak256("tcbEvaluationDataNumber")) {
-                uint256 v;
-                (v, p) = Json.uintValue(s, p);
-                if (v > type(uint32).max) revert TcbInfoField("tcbEvaluationDataNumber", p);
-                for (uint256 i; i < 4; ++i) out[4 + i] = bytes1(uint8(v >> (24 - 8 * i)));
-                seen |= 128;
-            } else if (k == keccak256("tdxModule")) {
-                p = Json.skip(s, p);
-                seen |= 512;
-            } else if (k == keccak256("tdxModuleIdentities")) {
-                p = Json.skip(s, p);
-                seen |= 1024;
-            } else if (k == keccak256("tcbLevels")) {
-                (p, w, levels, allTdx) = _levels(s, p, out, w);
-                seen |= 256;
-            } else {
-                revert TcbInfoField("unknown key", p);
-            }
-            if (seen == before) revert TcbInfoField("duplicate key", p);
+            uint256 bit;
+            (p, bit) = _member(s, p, k, out, t, c);
+            if (seen & bit != 0) revert TcbInfoField("duplicate key", p);
+            seen |= bit;
             (again, p) = Json.more(s, p, "}");
         }
         if (Json.ws(s, p) != s.length) revert TcbInfoField("trailing bytes", p);
         if (seen & 511 != 511) revert TcbInfoField("missing field", seen);
-        if (levels == 0 || levels > 255) revert TcbInfoField("tcbLevels", 0);
-        if (t.tee == TEE_TDX && !allTdx) revert TcbInfoField("tdxtcbcomponents", 0);
+        if (c.levels == 0 || c.levels > 255) revert TcbInfoField("tcbLevels", 0);
+        if (t.tee == TEE_TDX && !c.allTdx) revert TcbInfoField("tdxtcbcomponents", 0);
+        if (t.tee == TEE_TDX ? seen & 512 == 0 : seen & 1536 != 0) revert TcbInfoField("tdxModule", 0);
         if (t.nextUpdate <= t.issueDate) revert TcbInfoField("nextUpdate", 0);
+        uint256 w = c.w;
+        if (t.tee == TEE_TDX) w = _appendModule(out, w, c.mod, c.modEnd);
         out[0] = bytes1(t.tee);
-        out[1] = bytes1(uint8(version));
-        out[8] = bytes1(uint8(levels));
+        out[1] = bytes1(uint8(c.version));
+        out[8] = bytes1(uint8(c.levels));
         assembly ("memory-safe") {
             mstore(out, w)
         }
         t.data = out;
+    }
+
+    function _member(bytes memory s, uint256 p, bytes32 k, bytes memory out, TcbInfo memory t, Cursor memory c)
+        private
+        pure
+        returns (uint256, uint256 bit)
+    {
+        if (k == keccak256("id")) {
+            uint256 st;
+            uint256 len;
+            (st, len, p) = Json.str(s, p);
+            if (len == 3 && bytes3(_at(s, st)) == "SGX") t.tee = TEE_SGX;
+            else if (len == 3 && bytes3(_at(s, st)) == "TDX") t.tee = TEE_TDX;
+            else revert TcbInfoField("id", st);
+            bit = 1;
+        } else if (k == keccak256("version")) {
+            (c.version, p) = Json.uintValue(s, p);
+            if (c.version != 3) revert TcbInfoField("version", p);
+            bit = 2;
+        } else if (k == keccak256("issueDate")) {
+            (t.issueDate, p) = _date(s, p);
+            bit = 4;
+        } else if (k == keccak256("nextUpdate")) {
+            (t.nextUpdate, p) = _date(s, p);
+            bit = 8;
+        } else if (k == keccak256("fmspc")) {
+            bytes32 v;
+            (v, p) = Json.hexString(s, p, 6);
+            t.fmspc = bytes6(v);
+            bit = 16;
+        } else if (k == keccak256("pceId")) {
+            bytes32 v;
+            (v, p) = Json.hexString(s, p, 2);
+            out[2] = v[0];
+            out[3] = v[1];
+            bit = 32;
+        } else if (k == keccak256("tcbType")) {
+            uint256 v;
+            (v, p) = Json.uintValue(s, p);
+            if (v != 0) revert TcbInfoField("tcbType", p);
+            bit = 64;
+        } else if (k == keccak256("tcbEvaluationDataNumber")) {
+            uint256 v;
+            (v, p) = Json.uintValue(s, p);
+            if (v > type(uint32).max) revert TcbInfoField("tcbEvaluationDataNumber", p);
+            for (uint256 i; i < 4; ++i) out[4 + i] = bytes1(uint8(v >> (24 - 8 * i)));
+            bit = 128;
+        } else if (k == keccak256("tdxModule")) {
+            p = TdxModuleParser.tdxModule(s, p, c.mod);
+            bit = 512;
+        } else if (k == keccak256("tdxModuleIdentities")) {
+            (p, c.modEnd) = TdxModuleParser.identities(s, p, c.mod);
+            bit = 1024;
+        } else if (k == keccak256("tcbLevels")) {
+            (p, c.w, c.levels, c.allTdx) = _levels(s, p, out, c.w);
+            bit = 256;
+        } else {
+            revert TcbInfoField("unknown key", p);
+        }
+        return (p, bit);
+    }
+
+    /// @dev Appends the TDX module section at `w` and records its offset in the header.
+    function _appendModule(bytes memory out, uint256 w, bytes memory mod, uint256 modEnd) private pure returns (uint256) {
+        if (modEnd == 0) modEnd = TdxModuleParser.COUNT_AT + 1; // no identities: count 0
+        if (w > type(uint16).max || w + modEnd > out.length) revert TcbInfoField("tdxModule", w);
+        out[9] = bytes1(uint8(w >> 8));
+        out[10] = bytes1(uint8(w));
+        for (uint256 i; i < modEnd; ++i) out[w + i] = mod[i];
+        return w + modEnd;
     }
 
     function _levels(bytes memory s, uint256 p, bytes memory out, uint256 w)

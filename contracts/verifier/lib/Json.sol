@@ -141,6 +141,19 @@ library Json {
         if (n > 0) v = bytes32(acc << (256 - 8 * n));
     }
 
+    /// @dev A string of exactly `2 * n` hex digits decoded into `out[at : at + n]` (any `n`).
+    function hexInto(bytes memory s, uint256 p, bytes memory out, uint256 at) internal pure returns (uint256 q, uint256 n) {
+        uint256 start;
+        uint256 len;
+        (start, len, q) = str(s, p);
+        if (len % 2 != 0) revert JsonMalformed(start);
+        n = len / 2;
+        if (at + n > out.length) revert JsonMalformed(start);
+        for (uint256 i; i < n; ++i) {
+            out[at + i] = bytes1(uint8((_nibble(s, start + 2 * i) << 4) | _nibble(s, start + 2 * i + 1)));
+        }
+    }
+
     function _nibble(bytes memory s, uint256 i) private pure returns (uint256) {
         uint8 c = uint8(s[i]);
         if (c >= 0x30 && c <= 0x39) return c - 0x30;

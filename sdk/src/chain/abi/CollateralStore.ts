@@ -463,6 +463,16 @@ export const collateralStoreAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "uint64",
+            "name": "pemLength",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pemHash",
+            "type": "bytes32"
+          },
+          {
             "internalType": "bytes32",
             "name": "serialHash",
             "type": "bytes32"
@@ -651,6 +661,26 @@ export const collateralStoreAbi = [
             "internalType": "uint64",
             "name": "expiry",
             "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "caPemHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "caPemLength",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "rootPemHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "rootPemLength",
+            "type": "uint256"
           }
         ],
         "internalType": "struct ICollateralStore.QuoteCollateral",

@@ -232,6 +232,17 @@ export const dcapQuoteVerifierAbi = [
         "type": "uint256"
       }
     ],
+    "name": "PckChainMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      }
+    ],
     "name": "PemMalformed",
     "type": "error"
   },
@@ -318,6 +329,39 @@ export const dcapQuoteVerifierAbi = [
       }
     ],
     "name": "TdAttributesInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "version",
+        "type": "uint8"
+      }
+    ],
+    "name": "TdxModuleIdentityNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      }
+    ],
+    "name": "TdxModuleMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "svn",
+        "type": "uint8"
+      }
+    ],
+    "name": "TdxModuleTcbLevelNotFound",
     "type": "error"
   },
   {

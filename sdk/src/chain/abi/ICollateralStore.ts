@@ -250,6 +250,16 @@ export const iCollateralStoreAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "uint64",
+            "name": "pemLength",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pemHash",
+            "type": "bytes32"
+          },
+          {
             "internalType": "bytes32",
             "name": "serialHash",
             "type": "bytes32"
@@ -425,6 +435,26 @@ export const iCollateralStoreAbi = [
             "internalType": "uint64",
             "name": "expiry",
             "type": "uint64"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "caPemHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "caPemLength",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "rootPemHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "rootPemLength",
+            "type": "uint256"
           }
         ],
         "internalType": "struct ICollateralStore.QuoteCollateral",

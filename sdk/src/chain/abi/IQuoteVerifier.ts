@@ -130,6 +130,17 @@ export const iQuoteVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "offset",
+        "type": "uint256"
+      }
+    ],
+    "name": "PckChainMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "pckCertHash",
         "type": "bytes32"
@@ -210,6 +221,39 @@ export const iQuoteVerifierAbi = [
       }
     ],
     "name": "TdAttributesInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "version",
+        "type": "uint8"
+      }
+    ],
+    "name": "TdxModuleIdentityNotFound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "field",
+        "type": "string"
+      }
+    ],
+    "name": "TdxModuleMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "svn",
+        "type": "uint8"
+      }
+    ],
+    "name": "TdxModuleTcbLevelNotFound",
     "type": "error"
   },
   {
