@@ -12,6 +12,9 @@ export { parseTcbInfo, parseEnclaveIdentity, TCB_STATUSES, type TcbInfo, type Tc
 export { TcbEvaluationError } from "./tcb.js";
 export {
   verifyQuote,
+  verifyQuoteSignatures,
+  type VerifyQuoteSignaturesParameters,
+  type VerifyQuoteSignaturesReturnType,
   type VerifyQuoteParameters,
   type VerifyQuoteReturnType,
   type VerifyQuoteErrorType,

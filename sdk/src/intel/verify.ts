@@ -8,14 +8,14 @@ import { equalBytes, hex as toHex, type BytesLike } from "../bytes.js";
 import { VerificationError } from "../errors.js";
 import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache as Cache } from "./cache.js";
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
-import { checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
+import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
 import { isBytes } from "./input.js";
 import { checkTdPolicy, isDebugEnclave } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
 import type { TcbStatus } from "./tcbInfo.js";
-import { verifyCollateralItems, verifyPckChain, type VerifiedCollateral } from "./verifyCollateral.js";
+import { verifyCollateralItems, verifyPckChain, type VerifiedCollateral, type VerifiedPckChain } from "./verifyCollateral.js";
 
 export type Hex = `0x${string}`;
 const h = (b: Uint8Array): Hex => `0x${toHex(b)}`;
@@ -172,6 +172,105 @@ function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegi
   return r;
 }
 
+function resolveCache(parameters: { cache?: Cache | false; rootCaDer?: Uint8Array }): Cache {
+  if (parameters.cache === false) return new IntelVerifierCache();
+  if (parameters.rootCaDer && parameters.rootCaDer !== INTEL_SGX_ROOT_CA_DER) {
+    // A test PKI's root gets its own cache, so nothing verified under it mixes with Intel's.
+    const k = toHex(parameters.rootCaDer);
+    const c = rootCaches.get(k) ?? new IntelVerifierCache();
+    rootCaches.set(k, c);
+    return c;
+  }
+  return parameters.cache ?? defaultIntelVerifierCache;
+}
+
+/**
+ * QE report signature by the PCK key (cached per chain like a certificate), the QE report data
+ * binding of the attestation key and QE auth data, no debug QE, and the quote signature.
+ */
+async function checkQuoteSignatures(quote: IntelQuote, chain: VerifiedPckChain, cache: Cache): Promise<void> {
+  const akHex = toHex(quote.attestationKey);
+  const qeSigHex = toHex(quote.qeReportSignature);
+  const known = chain.verifiedQeReports.get(qeSigHex);
+  const [qeReportOk, quoteOk] = await Promise.all([
+    known && equalBytes(known, quote.qeReportBytes) ? true : verifyP256(chain.leaf.key, quote.qeReportSignature, quote.qeReportBytes),
+    IntelVerifierCache.remember(cache.attestationKeys, akHex, () => importRawP256(quote.attestationKey, "attestationKey")).then((key) =>
+      verifyP256(key, quote.signature, quote.signedBytes),
+    ),
+  ]);
+  if (!qeReportOk) throw new VerificationError("qeReport.signature", "QE report signature does not verify under the PCK certificate key");
+  if (!known) {
+    if (chain.verifiedQeReports.size >= 16) chain.verifiedQeReports.clear();
+    chain.verifiedQeReports.set(qeSigHex, quote.qeReportBytes.slice());
+  }
+  const binding = new Uint8Array(64 + quote.qeAuthData.length);
+  binding.set(quote.attestationKey, 0);
+  binding.set(quote.qeAuthData, 64);
+  const digest = sha256(binding);
+  for (let i = 0; i < 32; i++) {
+    if (digest[i] !== quote.qeReport.reportData[i]) {
+      throw new VerificationError("qeReport.reportData", "QE report data does not commit to the attestation key and QE authentication data");
+    }
+  }
+  if (isDebugEnclave(quote.qeReport)) throw new VerificationError("qeReport.debug", "the quoting enclave is a debug enclave");
+  if (!quoteOk) throw new VerificationError("quote.signature", "quote signature does not verify under the attestation key");
+}
+
+function checkBodyPolicy(quote: IntelQuote): void {
+  if (quote.body.kind === "sgx") {
+    if (isDebugEnclave(quote.body)) throw new VerificationError("enclave.debug", "the enclave is a debug enclave");
+  } else {
+    checkTdPolicy(quote.body);
+  }
+}
+
+function quoteFacts(quote: IntelQuote, chain: VerifiedPckChain, now: number) {
+  const ext = chain.extensions;
+  return {
+    teeType: quote.teeType,
+    quoteVersion: quote.header.version,
+    bodyType: quote.body.kind,
+    registers: registersOf(quote.body),
+    reportData: h(quote.body.reportData),
+    ppid: h(ext.ppid),
+    fmspc: h(ext.fmspc),
+    pceId: h(ext.pceId),
+    pceSvn: ext.pceSvn,
+    pckCpuSvn: h(ext.cpuSvn),
+    verifiedAt: now,
+  };
+}
+
+export type VerifyQuoteSignaturesParameters = Omit<VerifyQuoteParameters, "collateral">;
+
+export type VerifyQuoteSignaturesReturnType = Omit<
+  VerifyQuoteReturnType,
+  "verdict" | "status" | "advisoryIds" | "platformStatus" | "qeStatus" | "tdxModuleStatus" | "tcbDate" | "collateralValidUntil"
+> & {
+  /** Only signatures, the PCK chain to the pinned root and the debug / TD attribute policy were checked. */
+  verdict: "signatures-valid";
+  /** Earliest notAfter of the PCK leaf and PCK CA. */
+  pckChainValidUntil: number;
+};
+
+/**
+ * Checks what can be checked without collateral: the PCK chain to the pinned Intel root (validity
+ * windows at `now`, no CRLs), the QE report and quote signatures and their binding, and the debug /
+ * TD attribute policy. No TCB status: a quote from compromised hardware (TEE.fail) passes this.
+ */
+export async function verifyQuoteSignatures(parameters: VerifyQuoteSignaturesParameters): Promise<VerifyQuoteSignaturesReturnType> {
+  const now = nowSeconds(parameters.now);
+  const cache = resolveCache(parameters);
+  const q = parameters.quote;
+  const quote: IntelQuote = isBytes(q) || typeof q === "string" ? parseQuote(q) : q;
+  const root = await getRoot(cache, parameters.rootCaDer ?? INTEL_SGX_ROOT_CA_DER);
+  const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
+  const pckChainValidUntil = Math.min(checkWindows(chain.windows, now), checkWindows([certWindow("rootCa", root)], now));
+  await checkQuoteSignatures(quote, chain, cache);
+  checkBodyPolicy(quote);
+  return { verdict: "signatures-valid", ...quoteFacts(quote, chain, now), pckChainValidUntil };
+}
+
 /**
  * Verifies an Intel DCAP quote against collateral at `now`. Resolves with the typed result when the
  * quote verifies (verdict "pass" or "warn"); rejects with a ParseError (malformed input) or a
@@ -179,18 +278,10 @@ function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegi
  */
 export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<VerifyQuoteReturnType> {
   const now = nowSeconds(parameters.now);
-  const rootDer = parameters.rootCaDer ?? INTEL_SGX_ROOT_CA_DER;
-  let cache: Cache;
-  if (parameters.cache === false) cache = new IntelVerifierCache();
-  else if (parameters.rootCaDer && parameters.rootCaDer !== INTEL_SGX_ROOT_CA_DER) {
-    const k = toHex(parameters.rootCaDer);
-    cache = rootCaches.get(k) ?? new IntelVerifierCache();
-    rootCaches.set(k, cache);
-  } else cache = parameters.cache ?? defaultIntelVerifierCache;
-
+  const cache = resolveCache(parameters);
   const q = parameters.quote;
   const quote: IntelQuote = isBytes(q) || typeof q === "string" ? parseQuote(q) : q;
-  const root = await getRoot(cache, rootDer);
+  const root = await getRoot(cache, parameters.rootCaDer ?? INTEL_SGX_ROOT_CA_DER);
 
   const collateral = await getCollateral(cache, parameters.collateral, root);
   const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
@@ -207,34 +298,8 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
     throw new VerificationError("qeIdentity.id", `QE identity is for ${collateral.qeIdentity.id}, the quote needs ${expectedQeId}`);
   }
 
-  const akHex = toHex(quote.attestationKey);
-  const qeSigHex = toHex(quote.qeReportSignature);
-  const known = chain.verifiedQeReports.get(qeSigHex);
-  const [qeReportOk, quoteOk] = await Promise.all([
-    known && equalBytes(known, quote.qeReportBytes) ? true : verifyP256(chain.leaf.key, quote.qeReportSignature, quote.qeReportBytes),
-    IntelVerifierCache.remember(cache.attestationKeys, akHex, () => importRawP256(quote.attestationKey, "attestationKey")).then((key) =>
-      verifyP256(key, quote.signature, quote.signedBytes),
-    ),
-  ]);
-  if (!qeReportOk) throw new VerificationError("qeReport.signature", "QE report signature does not verify under the PCK certificate key");
-  if (!known) {
-    if (chain.verifiedQeReports.size >= 16) chain.verifiedQeReports.clear();
-    chain.verifiedQeReports.set(qeSigHex, quote.qeReportBytes.slice());
-  }
-
-  const binding = new Uint8Array(64 + quote.qeAuthData.length);
-  binding.set(quote.attestationKey, 0);
-  binding.set(quote.qeAuthData, 64);
-  const digest = sha256(binding);
-  for (let i = 0; i < 32; i++) {
-    if (digest[i] !== quote.qeReport.reportData[i]) {
-      throw new VerificationError("qeReport.reportData", "QE report data does not commit to the attestation key and QE authentication data");
-    }
-  }
-  if (isDebugEnclave(quote.qeReport)) throw new VerificationError("qeReport.debug", "the quoting enclave is a debug enclave");
+  await checkQuoteSignatures(quote, chain, cache);
   const qeLevel = evaluateQeIdentity(quote.qeReport, collateral.qeIdentity);
-  if (!quoteOk) throw new VerificationError("quote.signature", "quote signature does not verify under the attestation key");
-
   const ext = chain.extensions;
   const tcb = evaluateTcb(
     collateral.tcbInfo,
@@ -243,32 +308,17 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
     quote.header.version,
     qeLevel,
   );
-
-  if (quote.body.kind === "sgx") {
-    if (isDebugEnclave(quote.body)) throw new VerificationError("enclave.debug", "the enclave is a debug enclave");
-  } else {
-    checkTdPolicy(quote.body);
-  }
+  checkBodyPolicy(quote);
 
   return {
     verdict: tcb.status === "UpToDate" ? "pass" : "warn",
     status: tcb.status,
     advisoryIds: tcb.advisoryIds,
-    teeType: quote.teeType,
-    quoteVersion: quote.header.version,
-    bodyType: quote.body.kind,
-    registers: registersOf(quote.body),
-    reportData: h(quote.body.reportData),
-    ppid: h(ext.ppid),
-    fmspc: h(ext.fmspc),
-    pceId: h(ext.pceId),
-    pceSvn: ext.pceSvn,
-    pckCpuSvn: h(ext.cpuSvn),
+    ...quoteFacts(quote, chain, now),
     platformStatus: tcb.platformStatus,
     qeStatus: tcb.qeStatus,
     ...(tcb.tdxModuleStatus ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
     tcbDate: tcb.tcbDate ?? 0,
     collateralValidUntil,
-    verifiedAt: now,
   };
 }

@@ -8,6 +8,7 @@ import {
   parsePckExtensions,
   parseQuote,
   verifyQuote,
+  verifyQuoteSignatures,
   type VerifyQuoteReturnType,
 } from "../../../sdk/src/intel/index.js";
 import { ROOT_CA_FIXTURE, teeFail, WITH_COLLATERAL, type IntelFixture } from "./fixtures.js";
@@ -55,13 +56,29 @@ describe("every Intel fixture gives exactly its expected result", () => {
     });
   }
 
-  it("tdx-v4-tee-fail: parses, names its PPID and FMSPC (no collateral: cannot reach a TCB status)", () => {
+  it("tdx-v4-tee-fail: signatures and PCK chain are valid up to the Intel root in 2026; PPID and FMSPC as listed", async () => {
     const q = parseQuote(teeFail.quote);
     expect(q.teeType).toBe("TDX");
-    const ext = parsePckExtensions(q.pckChain[0]!);
-    expect(hex(ext.ppid)).toBe(teeFail.ppid);
-    expect(hex(ext.fmspc)).toBe(teeFail.fmspc);
+    const r = await verifyQuoteSignatures({ quote: teeFail.quote, now: Date.UTC(2026, 5, 1) / 1000, cache: createIntelVerifierCache() });
+    expect(r.verdict).toBe("signatures-valid");
+    expect(r.ppid).toBe(`0x${teeFail.ppid}`);
+    expect(r.fmspc).toBe(`0x${teeFail.fmspc}`);
+    expect(r.pckChainValidUntil).toBeGreaterThan(Date.UTC(2026, 11, 31) / 1000);
   });
+
+  it("tdx-v4-tee-fail with a flipped signature byte fails the signature-only check", async () => {
+    const q = teeFail.quote.slice();
+    q[640] ^= 1; // inside the quote signature (signed region 632 bytes, then the 4-byte size)
+    const err = await verifyQuoteSignatures({ quote: q, now: Date.UTC(2026, 5, 1) / 1000 }).catch((e) => e);
+    expect((err as VerificationError).check).toBe("quote.signature");
+  });
+
+  for (const f of WITH_COLLATERAL) {
+    it(`${f.name}: signature-only verification passes at its time`, async () => {
+      const r = await verifyQuoteSignatures({ quote: f.quote, now: f.at });
+      expect(r.ppid).toBe(`0x${f.ppid}`);
+    });
+  }
 });
 
 describe("same status and advisory IDs as @phala/dcap-qvl", () => {
@@ -79,6 +96,14 @@ describe("same status and advisory IDs as @phala/dcap-qvl", () => {
       expect(ours).toEqual(theirs);
     });
   }
+});
+
+describe("tdx-v4-tee-fail against dcap-qvl: both reject it with another platform's collateral", () => {
+  it("same outcome", async () => {
+    const f = WITH_COLLATERAL[1]!;
+    expect(() => peer.verify(teeFail.quote, JSON.parse(f.collateral!), f.at)).toThrow();
+    await expect(verifyQuote({ quote: teeFail.quote, collateral: f.collateral!, now: f.at })).rejects.toBeInstanceOf(VerificationError);
+  });
 });
 
 describe("time: collateral and certificates hold only inside their windows", () => {
