@@ -42,6 +42,12 @@ describe("poc verify <quote> --collateral <file> --at <unix> [--json]", () => {
     expect(await main(["verify", `${tdxV4.name}/quote.bin`, "--collateral", `${tdxV4.name}/collateral.json`], capture())).toBe(1);
   });
 
+  it("--signatures-only checks a quote without collateral (the TEE.fail quote passes it: that is what the registry is for)", async () => {
+    const io = capture();
+    expect(await main(["verify", "tdx-v4-tee-fail/quote.bin", "--signatures-only", "--at", "1780000000", "--json"], io)).toBe(0);
+    expect(JSON.parse(io.stdout.join(""))).toMatchObject({ ok: true, verdict: "signatures-valid", ppid: "0xea13c3903ba2db3b83fed09efb90c417" });
+  });
+
   it("accepts the quote as hex text", async () => {
     const dir = mkdtempSync(join(tmpdir(), "poc-verify-"));
     writeFileSync(join(dir, "quote.hex"), "0x" + hex(tdxV4.quote) + "\n");

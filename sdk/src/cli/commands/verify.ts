@@ -12,13 +12,14 @@ import {
   parseCollateral,
   parseQuote,
   verifyQuote,
+  verifyQuoteSignatures,
   type IntelQuote,
   type QuoteCollateralV3,
   type VerifyQuoteReturnType,
 } from "../../intel/index.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 
-type VerifyOptions = { collateral?: string; at: number; requireUpToDate: boolean };
+type VerifyOptions = { collateral?: string; at: number; requireUpToDate: boolean; signaturesOnly: boolean };
 
 type Outcome = { ok: boolean; json: Record<string, unknown>; lines: string[] };
 
@@ -61,7 +62,18 @@ const intelQuote: EvidenceVerifier = {
   detect: (b) => b.length >= 48 && (b[0] === 3 || b[0] === 4 || b[0] === 5) && b[1] === 0 && b[2] === 2 && b[3] === 0,
   async run(bytes, options, io) {
     const quote = parseQuote(bytes);
-    if (!options.collateral) throw new UsageError("an Intel quote needs --collateral <file|url>");
+    if (options.signaturesOnly) {
+      const r = await verifyQuoteSignatures({ quote, now: options.at });
+      const lines = [
+        `SIGNATURES VALID: Intel ${r.teeType} quote v${r.quoteVersion} (no collateral: TCB status not evaluated)`,
+        `  ppid           ${r.ppid}`,
+        `  fmspc          ${r.fmspc}`,
+        `  reportData     ${r.reportData}`,
+        ...Object.entries(r.registers).map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
+      ];
+      return { ok: true, json: { evidence: this.kind, ...r }, lines };
+    }
+    if (!options.collateral) throw new UsageError("an Intel quote needs --collateral <file|url> (or --signatures-only)");
     const collateral = await loadIntelCollateral(options.collateral, quote, io);
     const r = await verifyQuote({ quote, collateral, now: options.at });
     const ok = !options.requireUpToDate || r.verdict === "pass";
@@ -81,10 +93,11 @@ function decodeEvidence(raw: Uint8Array): Uint8Array {
   return raw;
 }
 
-const usage = `usage: poc verify <evidence-file> [--collateral <file|url>] [--at <unix-seconds>] [--type intel] [--require-up-to-date] [--json]
+const usage = `usage: poc verify <evidence-file> [--collateral <file|url>] [--at <unix-seconds>] [--type intel] [--require-up-to-date] [--signatures-only] [--json]
 
 Verifies attestation evidence offchain. Intel SGX/TDX quotes (binary or hex) need collateral:
-a QuoteCollateralV3 JSON file, saved PCS responses, or a PCS/PCCS base URL.
+a QuoteCollateralV3 JSON file, saved PCS responses, or a PCS/PCCS base URL. --signatures-only
+checks only the PCK chain to the pinned Intel root and the quote's signatures (no TCB status).
 Exit 0 when the evidence verifies, 1 when verification fails, 2 on bad input.`;
 
 export const command: Command = {
@@ -102,6 +115,7 @@ export const command: Command = {
           type: { type: "string" },
           json: { type: "boolean" },
           "require-up-to-date": { type: "boolean" },
+          "signatures-only": { type: "boolean" },
         },
       });
     } catch (e) {
@@ -126,7 +140,12 @@ export const command: Command = {
     if (!byType) {
       throw new PocError(values.type ? `unknown evidence type '${values.type}'` : `${file}: not a recognised evidence format (Intel DCAP quote)`);
     }
-    const options: VerifyOptions = { collateral: values.collateral, at, requireUpToDate: values["require-up-to-date"] === true };
+    const options: VerifyOptions = {
+      collateral: values.collateral,
+      at,
+      requireUpToDate: values["require-up-to-date"] === true,
+      signaturesOnly: values["signatures-only"] === true,
+    };
 
     try {
       const outcome = await byType.run(bytes, options, io);
