@@ -51,6 +51,9 @@ interface IQuoteVerifier {
     /// PEM), followed only by NUL padding.
     error PckChainMismatch(uint256 offset);
     error MissingSgxExtension(string field);
+    /// @dev A PCK certificate's base64 holds a character outside the alphabet (raised by OpenZeppelin's
+    /// Base64, declared here so callers can decode it).
+    error InvalidBase64Char(bytes1 char);
 
     // ---- collateral ----
     error CollateralMissing(string kind, bytes32 key);

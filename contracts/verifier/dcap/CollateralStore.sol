@@ -25,8 +25,8 @@ contract CollateralStore is ICollateralStore {
 
     mapping(CaRole => CaRecord) private _certificates;
     mapping(bytes32 subjectHash => CaRole) private _roles;
-    mapping(CaRole => CrlRecord) private _crls;
-    mapping(bytes32 key => bool) private _revoked; // keccak256(issuer role, generation, serial hash)
+    mapping(CaRole => CrlRecord) internal _crls;
+    mapping(bytes32 key => bool) internal _revoked; // keccak256(issuer role, generation, serial hash)
     mapping(bytes32 key => CollateralRecord) private _tcbInfos; // keccak256(tee, fmspc)
     mapping(uint8 id => CollateralRecord) private _qeIdentities;
 
@@ -256,7 +256,7 @@ contract CollateralStore is ICollateralStore {
         return _revoked[_revocationKey(issuer, generation, serialHash)];
     }
 
-    function _revocationKey(CaRole issuer, uint64 generation, bytes32 serialHash) private pure returns (bytes32) {
+    function _revocationKey(CaRole issuer, uint64 generation, bytes32 serialHash) internal pure returns (bytes32) {
         return keccak256(abi.encode(issuer, generation, serialHash));
     }
 

@@ -12,12 +12,13 @@ import {
   type Transport,
   type WalletClient,
   BaseError,
-  ContractFunctionRevertedError,
+  decodeErrorResult,
   encodeFunctionData,
   toHex,
 } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { collateralStoreAbi } from "./abi/CollateralStore.js";
+import { collateralParserAbi } from "./abi/CollateralParser.js";
 import { PocError, ParseError } from "../errors.js";
 import { toBytes, hex, equalBytes } from "../bytes.js";
 
@@ -183,9 +184,7 @@ export async function uploadCollateral<chain extends Chain | undefined, account 
     try {
       await publicClient.call({ account: walletClient.account, to: address, data: u.data });
     } catch (err) {
-      const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
-      const raw = err instanceof BaseError ? (err.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null)?.data : undefined;
-      if (isNotNewer(revert, raw)) {
+      if (collateralStoreErrorName(err) === "NotNewer") {
         alreadyCurrent++;
         onProgress?.(u, "already-current");
         continue;
@@ -202,11 +201,18 @@ export async function uploadCollateral<chain extends Chain | undefined, account 
   return { stored, alreadyCurrent, gasUsed };
 }
 
-// selector of NotNewer(string,uint64,uint64)
-import { toFunctionSelector } from "viem";
-const NOT_NEWER = toFunctionSelector("NotNewer(string,uint64,uint64)");
+/** The store's ABI with the errors its JSON parser raises, for decoding any upload revert. */
+export const collateralStoreFullAbi = [...collateralStoreAbi, ...collateralParserAbi.filter((x) => x.type === "error")] as const;
 
-function isNotNewer(revert: unknown, raw: Hex | undefined): boolean {
-  if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName === "NotNewer") return true;
-  return typeof raw === "string" && raw.startsWith(NOT_NEWER);
+/** The custom error name in a failed call to the store (undefined when the revert carries none). */
+export function collateralStoreErrorName(err: unknown): string | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const withData = err.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
+  const data = withData?.data;
+  if (!data || data === "0x") return undefined;
+  try {
+    return decodeErrorResult({ abi: collateralStoreFullAbi, data }).errorName;
+  } catch {
+    return undefined;
+  }
 }

@@ -45,6 +45,12 @@ function asQuote(quote: BytesLike | IntelQuote): IntelQuote {
   return quote instanceof Uint8Array || typeof quote === "string" ? parseQuote(quote) : quote;
 }
 
+/** The bytes to send: compressed on request, else the quote exactly as given (even one the SDK would refuse). */
+function quoteBytes(quote: BytesLike | IntelQuote, compressed: boolean): Uint8Array {
+  if (compressed) return compressQuote(quote);
+  return quote instanceof Uint8Array || typeof quote === "string" ? toBytes(quote, "quote") : quote.raw;
+}
+
 const PEM_END = "-----END CERTIFICATE-----\n";
 
 /**
@@ -94,7 +100,7 @@ export function compressQuote(quote: BytesLike | IntelQuote): Uint8Array {
 
 /** Calldata of `verifyQuote(quote)`; with `compressed` the quote is sent in compressed form. */
 export function encodeVerifyQuote(quote: BytesLike | IntelQuote, { compressed = false } = {}): Hex {
-  const bytes = compressed ? compressQuote(quote) : asQuote(quote).raw;
+  const bytes = quoteBytes(quote, compressed);
   return encodeFunctionData({ abi: dcapQuoteVerifierAbi, functionName: "verifyQuote", args: [toHex(bytes)] });
 }
 
@@ -153,7 +159,7 @@ export async function simulateVerifyQuote(
   client: PublicClient,
   { address, quote, compressed = false, account }: SimulateVerifyQuoteParameters,
 ): Promise<SimulateVerifyQuoteReturnType> {
-  const bytes = compressed ? compressQuote(quote) : asQuote(quote).raw;
+  const bytes = quoteBytes(quote, compressed);
   const { result } = await client.simulateContract({
     address,
     abi: dcapQuoteVerifierAbi,

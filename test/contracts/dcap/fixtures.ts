@@ -71,3 +71,41 @@ export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, c
   }
   return gas;
 }
+
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, type PublicClient } from "viem";
+import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
+
+/** A chain at `fx.verifyAt` with the store, every collateral item of `fx` and a verifier deployed. */
+export async function deployAll(fx: IntelFixture, opts: { harness?: boolean; hardfork?: string } = {}) {
+  const conn = await connectAt(fx.verifyAt - 3600, opts.hardfork);
+  const parser = await conn.viem.deployContract("CollateralParser");
+  const store = await conn.viem.deployContract(opts.harness ? "CollateralStoreHarness" : "CollateralStore", [ROOT_CA_HASH, parser.address]);
+  const uploadGas = await uploadAll(conn, store.address, fx.collateral);
+  const verifier = await conn.viem.deployContract("DcapQuoteVerifier", [store.address]);
+  await setTime(conn, fx.verifyAt);
+  const pub = (await conn.viem.getPublicClient()) as unknown as PublicClient;
+  const [wallet] = await conn.viem.getWalletClients();
+  return { conn, store, verifier, pub, wallet: wallet!, uploadGas };
+}
+
+/** The custom error a call reverted with ("no revert" if it did not; "Panic"/"Error" for those). */
+export async function revertName(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof BaseError)) throw e;
+    const r = e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (r?.data?.errorName) return r.data.errorName;
+    const withData = e.walk((x) => typeof (x as { data?: unknown }).data === "string") as { data?: Hex } | null;
+    const raw = r?.raw ?? withData?.data;
+    if (raw && raw !== "0x") {
+      try {
+        return decodeErrorResult({ abi: dcapQuoteVerifierAbi, data: raw }).errorName;
+      } catch {
+        return `unknown:${raw.slice(0, 10)}`;
+      }
+    }
+    return `empty revert: ${e.shortMessage}`;
+  }
+  return "no revert";
+}

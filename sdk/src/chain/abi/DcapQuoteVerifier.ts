@@ -195,6 +195,17 @@ export const dcapQuoteVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes1",
+        "name": "char",
+        "type": "bytes1"
+      }
+    ],
+    "name": "InvalidBase64Char",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "field",
         "type": "string"

@@ -98,6 +98,17 @@ export const iQuoteVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes1",
+        "name": "char",
+        "type": "bytes1"
+      }
+    ],
+    "name": "InvalidBase64Char",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "field",
         "type": "string"
