@@ -142,7 +142,7 @@ export function extractJsonValueText(body: string, key: string, structure: strin
     if (ch === '"') {
       const start = i;
       i++;
-      while (body[i] !== '"') i += body[i] === "\\" ? 2 : 1;
+      while (i < body.length && body[i] !== '"') i += body[i] === "\\" ? 2 : 1;
       i++;
       if (depth === 1 && JSON.parse(body.slice(start, i)) === key) {
         let j = i;
@@ -156,7 +156,7 @@ export function extractJsonValueText(body: string, key: string, structure: strin
             const c = body[j]!;
             if (c === '"') {
               j++;
-              while (body[j] !== '"') j += body[j] === "\\" ? 2 : 1;
+              while (j < body.length && body[j] !== '"') j += body[j] === "\\" ? 2 : 1;
             } else if (c === "{" || c === "[") d++;
             else if (c === "}" || c === "]") {
               d--;
@@ -174,9 +174,14 @@ export function extractJsonValueText(body: string, key: string, structure: strin
   throw jsonFail(structure, `$.${key}`, "an object value");
 }
 
-function decodeHeaderChain(v: string): string {
-  const t = v.includes("%") ? decodeURIComponent(v) : v;
-  return t;
+/** Issuer-chain headers are URL-encoded PEM; plain PEM is passed through. */
+function decodeHeaderChain(v: string, field: string): string {
+  if (!v.includes("%")) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch (cause) {
+    throw new ParseError({ structure: S, field, offset: 0, expected: "URL-encoded PEM", cause });
+  }
 }
 
 /** Converts raw PCS API responses into QuoteCollateralV3. */
@@ -187,13 +192,13 @@ export function collateralFromPcsResponses(r: PcsCollateralResponses): QuoteColl
   const qe = JsonReader.of(parseJsonText(r.qeIdentityBody, qeStructure), qeStructure);
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return {
-    pck_crl_issuer_chain: decodeHeaderChain(r.pckCrlIssuerChain),
+    pck_crl_issuer_chain: decodeHeaderChain(r.pckCrlIssuerChain, "pckCrlIssuerChain"),
     root_ca_crl: hex(decodeCrl(r.rootCaCrl, "rootCaCrl")),
     pck_crl: hex(decodeCrl(r.pckCrl, "pckCrl")),
-    tcb_info_issuer_chain: decodeHeaderChain(r.tcbInfoIssuerChain),
+    tcb_info_issuer_chain: decodeHeaderChain(r.tcbInfoIssuerChain, "tcbInfoIssuerChain"),
     tcb_info: extractJsonValueText(r.tcbInfoBody, "tcbInfo", tcbStructure),
     tcb_info_signature: tcb.hexBytes("signature", 64) && tcb.string("signature"),
-    qe_identity_issuer_chain: decodeHeaderChain(r.qeIdentityIssuerChain),
+    qe_identity_issuer_chain: decodeHeaderChain(r.qeIdentityIssuerChain, "qeIdentityIssuerChain"),
     qe_identity: extractJsonValueText(r.qeIdentityBody, "enclaveIdentity", qeStructure),
     qe_identity_signature: qe.hexBytes("signature", 64) && qe.string("signature"),
   };

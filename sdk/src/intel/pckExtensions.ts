@@ -8,7 +8,6 @@ import { AsnArray, AsnConvert, AsnParser, AsnProp, AsnPropTypes, AsnType, AsnTyp
 import { Certificate, type Extension } from "@peculiar/asn1-x509";
 import { ParseError } from "../errors.js";
 import {
-  OID_CONFIGURATION,
   OID_CPUSVN,
   OID_FMSPC,
   OID_PCEID,
@@ -113,7 +112,6 @@ export function parseSgxExtensionValue(der: Uint8Array): PckExtensions {
   const sgxType = need(OID_SGX_TYPE, "SGX Type");
   if (sgxType.enumerated === undefined) throw fail("SGX Type", "an ENUMERATED");
   const pi = seen.get(OID_PLATFORM_INSTANCE_ID);
-  void OID_CONFIGURATION;
   return {
     ppid: octets(need(OID_PPID, "PPID"), "PPID", 16),
     cpuSvnComponents,

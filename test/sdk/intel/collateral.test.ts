@@ -1,5 +1,7 @@
 /** Collateral checks: signatures over exact bytes, chains to the pinned root, CRLs, QE identity policy. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { extractJsonValueText } from "../../../sdk/src/intel/collateral.js";
 import { ParseError, PocError, VerificationError } from "../../../sdk/src/errors.js";
 import {
   createIntelVerifierCache,
@@ -120,5 +122,24 @@ describe("malformed collateral is a ParseError naming the field", () => {
   it("every error is a PocError", async () => {
     const err = await verifyQuote({ quote: tdxV4.quote, collateral: { ...base, pck_crl: [1, 2, 300] } as never, now: tdxV4.at }).catch((e) => e);
     expect(err).toBeInstanceOf(PocError);
+  });
+});
+
+describe("PCS bodies: the signed object is cut out byte for byte", () => {
+  it("for any JSON around it (fast-check), the extracted text is exactly the object's text", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue()), fc.boolean(), (obj, other, pretty) => {
+        const inner = JSON.stringify(obj, null, pretty ? 2 : 0);
+        const before = JSON.stringify(other).slice(1, -1);
+        const body = `{${before}${before ? "," : ""} "tcbInfo" : ${inner} , "signature":"00"}`;
+        if (Object.prototype.hasOwnProperty.call(other, "tcbInfo")) return;
+        expect(extractJsonValueText(body, "tcbInfo", "test")).toBe(inner);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it("a body without the key, or not JSON, is a ParseError", () => {
+    expect(() => extractJsonValueText('{"x":{}}', "tcbInfo", "test")).toThrow(ParseError);
+    expect(() => extractJsonValueText('{"tcbInfo":{', "tcbInfo", "test")).toThrow(ParseError);
   });
 });
