@@ -6,7 +6,7 @@
 import { VerificationError } from "../errors.js";
 import { decodeCollateral, type QuoteCollateralV3 } from "./collateral.js";
 import { parseJsonText } from "./json.js";
-import { parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
+import { readSgxExtension, type PckExtensions } from "./pckExtensions.js";
 import { parsePemChain } from "./pem.js";
 import {
   certWindow,
@@ -37,9 +37,13 @@ export async function verifyCollateralItems(c: QuoteCollateralV3, root: PinnedRo
   const chain = (pem: string, what: string) => parsePemChain(pem, { structure: what, lenient: true });
   const rootCrl = await verifyCrl(d.rootCaCrl, root, "rootCaCrl");
 
+  // Intel serves the same TCB signing chain for TCB info and QE identity: verify it once.
+  const tcbChainPromise = verifyChainToRoot(chain(d.tcbInfoIssuerChain, "tcbInfoIssuerChain"), root, "tcbInfoIssuerChain");
   const [tcbChain, qeChain, pckCrlChain] = await Promise.all([
-    verifyChainToRoot(chain(d.tcbInfoIssuerChain, "tcbInfoIssuerChain"), root, "tcbInfoIssuerChain"),
-    verifyChainToRoot(chain(d.qeIdentityIssuerChain, "qeIdentityIssuerChain"), root, "qeIdentityIssuerChain"),
+    tcbChainPromise,
+    d.qeIdentityIssuerChain === d.tcbInfoIssuerChain
+      ? tcbChainPromise
+      : verifyChainToRoot(chain(d.qeIdentityIssuerChain, "qeIdentityIssuerChain"), root, "qeIdentityIssuerChain"),
     verifyChainToRoot(chain(d.pckCrlIssuerChain, "pckCrlIssuerChain"), root, "pckCrlIssuerChain"),
   ]);
   const pckCrl = await verifyCrl(d.pckCrl, pckCrlChain[0]!, "pckCrl");
@@ -111,7 +115,7 @@ export async function verifyPckChain(ders: Uint8Array[], root: PinnedRoot): Prom
   return {
     leaf,
     ca,
-    extensions: parseSgxExtensionValue(requireSgxExtension(leaf)),
+    extensions: readSgxExtension(requireSgxExtension(leaf)),
     windows: [certWindow("pckChain.leaf", leaf), certWindow("pckChain.ca", ca)],
     verifiedQeReports: new Map(),
   };
