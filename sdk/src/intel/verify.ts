@@ -129,14 +129,38 @@ function collateralKey(c: QuoteCollateralV3): string {
   ].join("\u0000");
 }
 
-/** Verified collateral, keyed by its full content (so a caller mutating an object cannot get stale results). */
+const COLLATERAL_FIELDS = [
+  "tcb_info",
+  "tcb_info_signature",
+  "qe_identity",
+  "qe_identity_signature",
+  "root_ca_crl",
+  "pck_crl",
+  "tcb_info_issuer_chain",
+  "qe_identity_issuer_chain",
+  "pck_crl_issuer_chain",
+] as const;
+
+// Per collateral object: the field values it had when verified. A hit needs every field to be the
+// same value again (=== on strings is a pointer check when the caller reuses the object), so a
+// caller mutating the object falls through to the content-keyed cache instead of a stale result.
+const seenObjects = new WeakMap<object, { cache: Cache; values: unknown[]; verified: Promise<VerifiedCollateral> }>();
+
+/** Verified collateral, keyed by its full content. */
 function getCollateral(cache: Cache, input: IntelCollateralInput, root: PinnedRoot): Promise<VerifiedCollateral> {
   if (typeof input === "string") {
     // JSON text is its own content key; it is parsed only on a miss.
     return IntelVerifierCache.remember(cache.collateral, `json:${input}`, () => verifyCollateralItems(parseCollateral(input), root));
   }
+  const seen = seenObjects.get(input);
+  const fields = input as Record<string, unknown>;
+  if (seen && seen.cache === cache && COLLATERAL_FIELDS.every((k, i) => fields[k] === seen.values[i])) return seen.verified;
   const c = parseCollateral(input);
-  return IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root));
+  const verified = IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root));
+  // Only strings are immutable; byte arrays can change in place, so such objects are not remembered.
+  const values = COLLATERAL_FIELDS.map((k) => fields[k]);
+  if (values.every((v) => typeof v === "string")) seenObjects.set(input, { cache, values, verified });
+  return verified;
 }
 
 function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegisters {

@@ -143,3 +143,21 @@ describe("PCS bodies: the signed object is cut out byte for byte", () => {
     expect(() => extractJsonValueText('{"tcbInfo":{', "tcbInfo", "test")).toThrow(ParseError);
   });
 });
+
+describe("the verifier cache never serves a stale result for a mutated collateral object", () => {
+  it("mutating a field of an object verified before is noticed", async () => {
+    const cache = createIntelVerifierCache();
+    const c = { ...base };
+    await verifyQuote({ quote: tdxV4.quote, collateral: c, now: tdxV4.at, cache });
+    c.tcb_info = c.tcb_info.replace('"id":', '"id": ');
+    await expect(verifyQuote({ quote: tdxV4.quote, collateral: c, now: tdxV4.at, cache })).rejects.toMatchObject({ check: "tcbInfo.signature" });
+  });
+  it("byte arrays mutated in place are noticed too", async () => {
+    const cache = createIntelVerifierCache();
+    const sig = Array.from(Buffer.from(base.tcb_info_signature as string, "hex"));
+    const c = { ...base, tcb_info_signature: sig };
+    await verifyQuote({ quote: tdxV4.quote, collateral: c, now: tdxV4.at, cache });
+    sig[5] ^= 1;
+    await expect(verifyQuote({ quote: tdxV4.quote, collateral: c, now: tdxV4.at, cache })).rejects.toMatchObject({ check: "tcbInfo.signature" });
+  });
+});
