@@ -19,6 +19,7 @@ interface ICollateralStore {
         uint64 notBefore;
         uint64 notAfter;
         uint64 pemLength; // length of the certificate's canonical PEM block
+        bool revoked; // listed by the current root CA CRL (set when either is uploaded)
         bytes32 pemHash; // keccak256 of that block: how quotes' chains are matched
         bytes32 serialHash;
         bytes32 pubX;
@@ -104,8 +105,8 @@ interface ICollateralStore {
     /// @notice Checks, at `block.timestamp`, everything a quote from a PCK certificate (issuer name hash,
     /// serial hash) relies on: CA and root validity, CRLs current, CA and PCK not revoked, TCB signing
     /// certificate valid, TCB info for (`tee`, `fmspc`) and the QE identity current. Reverts with
-    /// IQuoteVerifier's collateral errors.
-    function quoteCollateral(bytes32 pckIssuerHash, bytes32 pckSerialHash, uint8 tee, bytes6 fmspc, bool withCaKey)
+    /// IQuoteVerifier's collateral errors. `parts` asks for more: 1 the CA key, 2 the chain's PEM hashes.
+    function quoteCollateral(bytes32 pckIssuerHash, bytes32 pckSerialHash, uint8 tee, bytes6 fmspc, uint8 parts)
         external
         view
         returns (QuoteCollateral memory);

@@ -97,6 +97,13 @@ contract CollateralStore is ICollateralStore {
             ++count;
         }
         _crls[issuer] = CrlRecord(c.thisUpdate, c.nextUpdate, generation);
+        if (issuer == CaRole.Root) {
+            // resolve the intermediates' revocation once, here, instead of on every quote
+            for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.TcbSigning); ++r) {
+                CaRecord storage ca = _certificates[CaRole(r)];
+                if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
+            }
+        }
         emit CrlStored(issuer, c.thisUpdate, c.nextUpdate, count);
     }
 
@@ -155,7 +162,7 @@ contract CollateralStore is ICollateralStore {
     }
 
     /// @inheritdoc ICollateralStore
-    function quoteCollateral(bytes32 pckIssuerHash, bytes32 pckSerialHash, uint8 tee, bytes6 fmspc, bool withCaKey)
+    function quoteCollateral(bytes32 pckIssuerHash, bytes32 pckSerialHash, uint8 tee, bytes6 fmspc, uint8 parts)
         external
         view
         returns (QuoteCollateral memory out)
@@ -165,11 +172,10 @@ contract CollateralStore is ICollateralStore {
             revert IQuoteVerifier.UnknownPckIssuer(pckIssuerHash);
         }
         uint64 expiry = type(uint64).max;
-        uint64 rootGeneration;
-        (rootGeneration, expiry) = _currentCrl(CaRole.Root, "root ca crl", expiry);
-        expiry = _checkStoredCert(CaRole.Root, 0, expiry);
-        expiry = _checkStoredCert(role, rootGeneration, expiry);
-        expiry = _checkStoredCert(CaRole.TcbSigning, rootGeneration, expiry);
+        (, expiry) = _currentCrl(CaRole.Root, "root ca crl", expiry);
+        expiry = _checkStoredCert(CaRole.Root, expiry);
+        expiry = _checkStoredCert(role, expiry);
+        expiry = _checkStoredCert(CaRole.TcbSigning, expiry);
         uint64 pckGeneration;
         (pckGeneration, expiry) = _currentCrl(role, "pck crl", expiry);
         if (_isRevoked(role, pckGeneration, pckSerialHash)) revert IQuoteVerifier.CertificateRevoked(pckSerialHash);
@@ -182,10 +188,12 @@ contract CollateralStore is ICollateralStore {
         out.qeIdentity = q.data;
         out.expiry = expiry;
         CaRecord storage ca = _certificates[role];
-        CaRecord storage root = _certificates[CaRole.Root];
-        (out.caPemHash, out.caPemLength) = (ca.pemHash, ca.pemLength);
-        (out.rootPemHash, out.rootPemLength) = (root.pemHash, root.pemLength);
-        if (withCaKey) {
+        if (parts & 2 != 0) {
+            CaRecord storage root = _certificates[CaRole.Root];
+            (out.caPemHash, out.caPemLength) = (ca.pemHash, ca.pemLength);
+            (out.rootPemHash, out.rootPemLength) = (root.pemHash, root.pemLength);
+        }
+        if (parts & 1 != 0) {
             out.pckCaX = ca.pubX;
             out.pckCaY = ca.pubY;
         }
@@ -195,7 +203,7 @@ contract CollateralStore is ICollateralStore {
         CaRecord storage current = _certificates[role];
         if (c.notBefore <= current.notBefore) revert NotNewer("certificate", current.notBefore, c.notBefore);
         bytes memory pem = Pem.encode(der);
-        _certificates[role] = CaRecord(c.notBefore, c.notAfter, uint64(pem.length), keccak256(pem), c.serialHash, c.pubX, c.pubY);
+        _certificates[role] = CaRecord(c.notBefore, c.notAfter, uint64(pem.length), false, keccak256(pem), c.serialHash, c.pubX, c.pubY);
         _roles[c.subjectHash] = role;
         emit CertificateStored(role, c.subjectHash, c.notBefore, c.notAfter);
     }
@@ -219,18 +227,15 @@ contract CollateralStore is ICollateralStore {
         return (c.generation, c.nextUpdate < expiry ? c.nextUpdate : expiry);
     }
 
-    /// @dev Checks the stored certificate of `role` is present, valid now and (when `rootGeneration`
-    /// is not 0) not revoked by the root CRL.
-    function _checkStoredCert(CaRole role, uint64 rootGeneration, uint64 expiry) private view returns (uint64) {
+    /// @dev Checks the stored certificate of `role` is present, valid now and not revoked by the
+    /// current root CRL.
+    function _checkStoredCert(CaRole role, uint64 expiry) private view returns (uint64) {
         CaRecord storage c = _certificates[role];
         uint64 nb = c.notBefore;
         uint64 na = c.notAfter;
         if (na == 0) revert IQuoteVerifier.CollateralMissing("certificate", bytes32(uint256(role)));
         _checkCertTime(bytes32(uint256(role)), nb, na);
-        if (rootGeneration != 0) {
-            bytes32 serialHash = c.serialHash;
-            if (_isRevoked(CaRole.Root, rootGeneration, serialHash)) revert IQuoteVerifier.CertificateRevoked(serialHash);
-        }
+        if (c.revoked) revert IQuoteVerifier.CertificateRevoked(c.serialHash);
         return na < expiry ? na : expiry;
     }
 

@@ -80,8 +80,9 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         PendingSignature memory pending
     ) private view returns (ICollateralStore.QuoteCollateral memory c) {
         bool firstSeen = pending.r != 0;
+        uint8 parts = (firstSeen ? 1 : 0) | (pending.chainAt != 0 ? 2 : 0);
         c = collateralStore.quoteCollateral(
-            plat.issuerHash, plat.serialHash, r.teeType == QuoteParser.TEE_TDX ? 1 : 0, plat.fmspc, firstSeen
+            plat.issuerHash, plat.serialHash, r.teeType == QuoteParser.TEE_TDX ? 1 : 0, plat.fmspc, parts
         );
         if (block.timestamp < plat.notBefore || block.timestamp > plat.notAfter) {
             revert CertificateNotValidAt(certHash, plat.notBefore, plat.notAfter, block.timestamp);
@@ -169,7 +170,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
     {
         bytes2 tcbPceId = bytes2(BytesRead.bN(tcb, 2, 2));
         if (tcbPceId != plat.pceId) revert PceIdMismatch(plat.pceId, tcbPceId);
-        v.advisories = new uint32[](510); // at most 255 per level, two levels
+        v.advisories = new uint32[](16); // grows when a level lists more
         bytes16 teeTcbSvn = tdx ? bytes16(BytesRead.bN(q, r.bodyOffset, 16)) : bytes16(0);
         v.status = TcbEvaluation.platformLevel(tcb, plat.cpuSvn, plat.pceSvn, teeTcbSvn, tdx, v);
         if (tdx) v.status = TcbEvaluation.converge(v.status, TcbEvaluation.tdxModule(tcb, q, r.bodyOffset, v));

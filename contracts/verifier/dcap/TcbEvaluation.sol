@@ -172,7 +172,13 @@ library TcbEvaluation {
                     break;
                 }
             }
-            if (!dup) v.advisories[v.count++] = a;
+            if (dup) continue;
+            if (v.count == v.advisories.length) {
+                uint32[] memory grown = new uint32[](2 * v.count + count);
+                for (uint256 j; j < v.count; ++j) grown[j] = v.advisories[j];
+                v.advisories = grown;
+            }
+            v.advisories[v.count++] = a;
         }
     }
 

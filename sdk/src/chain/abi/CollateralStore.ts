@@ -468,6 +468,11 @@ export const collateralStoreAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "bool",
+            "name": "revoked",
+            "type": "bool"
+          },
+          {
             "internalType": "bytes32",
             "name": "pemHash",
             "type": "bytes32"
@@ -628,9 +633,9 @@ export const collateralStoreAbi = [
         "type": "bytes6"
       },
       {
-        "internalType": "bool",
-        "name": "withCaKey",
-        "type": "bool"
+        "internalType": "uint8",
+        "name": "parts",
+        "type": "uint8"
       }
     ],
     "name": "quoteCollateral",

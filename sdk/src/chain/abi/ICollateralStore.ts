@@ -255,6 +255,11 @@ export const iCollateralStoreAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "bool",
+            "name": "revoked",
+            "type": "bool"
+          },
+          {
             "internalType": "bytes32",
             "name": "pemHash",
             "type": "bytes32"
@@ -402,9 +407,9 @@ export const iCollateralStoreAbi = [
         "type": "bytes6"
       },
       {
-        "internalType": "bool",
-        "name": "withCaKey",
-        "type": "bool"
+        "internalType": "uint8",
+        "name": "parts",
+        "type": "uint8"
       }
     ],
     "name": "quoteCollateral",
