@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPcsStandIn, type PcsStandIn } from "./pcsStandIn.js";
 import { hex } from "../../../sdk/src/bytes.js";
 import type { CliIO } from "../../../sdk/src/cli/io.js";
 import { main } from "../../../sdk/src/cli/main.js";
@@ -46,6 +47,23 @@ describe("poc verify <quote> --collateral <file> --at <unix> [--json]", () => {
     const io = capture();
     expect(await main(["verify", "tdx-v4-tee-fail/quote.bin", "--signatures-only", "--at", "1780000000", "--json"], io)).toBe(0);
     expect(JSON.parse(io.stdout.join(""))).toMatchObject({ ok: true, verdict: "signatures-valid", ppid: "0xea13c3903ba2db3b83fed09efb90c417" });
+  });
+
+  describe("--collateral <url> (local PCS stand-in)", () => {
+    let pcs: PcsStandIn;
+    beforeAll(async () => (pcs = await startPcsStandIn()));
+    afterAll(() => pcs.close());
+    it("fetches collateral from the URL and verifies", async () => {
+      const io = capture();
+      expect(await main(["verify", `${tdxV4.name}/quote.bin`, "--collateral", pcs.baseUrl, "--at", String(tdxV4.at), "--json"], io)).toBe(0);
+      expect(JSON.parse(io.stdout.join(""))).toMatchObject({ ok: true, status: "UpToDate" });
+      expect(io.stderr.join("\n")).toMatch(/fetching collateral/);
+    });
+    it("an unreachable URL is one line and exit 2", async () => {
+      const io = capture();
+      expect(await main(["verify", `${tdxV4.name}/quote.bin`, "--collateral", "http://127.0.0.1:1", "--at", String(tdxV4.at)], io)).toBe(2);
+      expect(io.stderr.find((l) => l.startsWith("poc verify:"))).toMatch(/collateral fetch failed: network error/);
+    });
   });
 
   it("accepts the quote as hex text", async () => {

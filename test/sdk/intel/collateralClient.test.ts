@@ -1,9 +1,4 @@
-/**
- * The collateral client against a local PCS/PCCS stand-in: a node:http server on 127.0.0.1 that
- * serves the fixture collateral in the Intel PCS v4 API shapes (no PCCS is reachable from here).
- */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+/** The collateral client against the local PCS/PCCS stand-in (pcsStandIn.ts). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   collateralFromPcsResponses,
@@ -12,57 +7,21 @@ import {
   createIntelVerifierCache,
   parseCollateral,
   verifyQuote,
-  type QuoteCollateralV3,
 } from "../../../sdk/src/intel/index.js";
 import { sgxV3, tdxV4 } from "./fixtures.js";
+import { pcsFixtures as fixtures, startPcsStandIn, type PcsStandIn } from "./pcsStandIn.js";
 
-const fixtures = [
-  { f: tdxV4, tee: "tdx", ca: "platform", fmspc: "B0C06F000000", c: JSON.parse(tdxV4.collateral!) as QuoteCollateralV3 },
-  { f: sgxV3, tee: "sgx", ca: "processor", fmspc: "00A067110000", c: JSON.parse(sgxV3.collateral!) as QuoteCollateralV3 },
-];
-
-let server: Server;
+let pcs: PcsStandIn;
 let baseUrl: string;
-const hits: string[] = [];
+let hits: string[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, "http://x");
-    hits.push(url.pathname + url.search);
-    const send = (status: number, body: string | Uint8Array, headers: Record<string, string> = {}) => {
-      res.writeHead(status, headers);
-      res.end(body);
-    };
-    const m = /^\/(sgx|tdx)\/certification\/v4\/(tcb|qe\/identity|pckcrl|rootcacrl)$/.exec(url.pathname);
-    if (!m) return send(404, "not found");
-    const [, tee, what] = m;
-    if (what === "pckcrl") {
-      // tdx-v4's PCK certificate comes from the Platform CA, sgx-v3's from the Processor CA.
-      const fx = fixtures.find((x) => x.ca === url.searchParams.get("ca"));
-      if (!fx || url.searchParams.get("encoding") !== "der") return send(404, "unknown ca");
-      return send(200, Buffer.from(fx.c.pck_crl as string, "hex"), {
-        "SGX-PCK-CRL-Issuer-Chain": encodeURIComponent(fx.c.pck_crl_issuer_chain),
-      });
-    }
-    if (what === "rootcacrl") return send(200, fixtures[0]!.c.root_ca_crl as string);
-    const fx = fixtures.find((x) => x.tee === tee);
-    if (!fx) return send(404, "no such tee");
-    if (what === "tcb") {
-      if (url.searchParams.get("fmspc") !== fx.fmspc) return send(404, "unknown fmspc");
-      return send(200, `{"tcbInfo":${fx.c.tcb_info},"signature":"${fx.c.tcb_info_signature}"}`, {
-        "TCB-Info-Issuer-Chain": encodeURIComponent(fx.c.tcb_info_issuer_chain),
-        "content-type": "application/json",
-      });
-    }
-    return send(200, `{"enclaveIdentity":${fx.c.qe_identity},"signature":"${fx.c.qe_identity_signature}"}`, {
-      "SGX-Enclave-Identity-Issuer-Chain": encodeURIComponent(fx.c.qe_identity_issuer_chain),
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pcs = await startPcsStandIn();
+  baseUrl = pcs.baseUrl;
+  hits = pcs.hits;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => pcs.close());
 
 describe("collateral client (PCS v4 API, local server)", () => {
   it("fetches the collateral for a TDX quote; the quote verifies with it exactly as with the file", async () => {
