@@ -1,7 +1,8 @@
 /**
  * Offchain verification of an Intel SGX / TDX DCAP quote at an explicit time, as Intel's QVL does
  * it, plus the policy a relying party needs (debug refused, TD attribute rules). Collateral and PCK
- * chains are verified once and cached (see cache.ts); per quote only two P-256 signatures are checked.
+ * chains are verified once and cached (see cache.ts); a warm quote costs one P-256 verification (the
+ * quote signature) plus the QE report check, itself cached per PCK key like a certificate.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { equalBytes, hex as toHex, type BytesLike } from "../bytes.js";
