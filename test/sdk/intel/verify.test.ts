@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
 import { hex } from "../../../sdk/src/bytes.js";
@@ -122,6 +123,28 @@ describe("time: collateral and certificates hold only inside their windows", () 
     await expect(verifyQuote({ quote: f.quote, collateral: f.collateral!, now: r.collateralValidUntil })).resolves.toBeTruthy();
     await expect(verifyQuote({ quote: f.quote, collateral: f.collateral!, now: r.collateralValidUntil + 1 })).rejects.toBeInstanceOf(
       VerificationError,
+    );
+  });
+});
+
+describe("time (fast-check): accepted for every now from the fixture's time to collateralValidUntil, rejected after", () => {
+  const f = WITH_COLLATERAL[1]!;
+  it("holds for random times", async () => {
+    const cache = createIntelVerifierCache();
+    const { collateralValidUntil: until } = await verifyQuote({ quote: f.quote, collateral: f.collateral!, now: f.at, cache });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: f.at, max: until + 10 * 86400 }), async (now) => {
+        const ok = await verifyQuote({ quote: f.quote, collateral: f.collateral!, now, cache }).then(
+          () => true,
+          (e) => {
+            expect(e).toBeInstanceOf(VerificationError);
+            expect((e as VerificationError).check).toMatch(/expired$/);
+            return false;
+          },
+        );
+        expect(ok).toBe(now <= until);
+      }),
+      { numRuns: 200 },
     );
   });
 });
