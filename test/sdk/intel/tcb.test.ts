@@ -167,3 +167,33 @@ describe("policy: debug refused, TD attribute rules", () => {
     expect(isDebugEnclave({ ...body, attributes })).toBe(true);
   });
 });
+
+describe("TCB info v2 (SGX, flat component fields) reads like v3", () => {
+  it("the sgx-v3 TCB info rewritten in the v2 shape parses to the same levels", () => {
+    const v3 = JSON.parse(JSON.parse(sgxV3.collateral!).tcb_info);
+    const v2 = {
+      ...v3,
+      version: 2,
+      tcbLevels: v3.tcbLevels.map((l: { tcb: { sgxtcbcomponents: { svn: number }[]; pcesvn: number } }) => ({
+        ...l,
+        tcb: Object.fromEntries([
+          ...l.tcb.sgxtcbcomponents.map((c, i) => [`sgxtcbcomp${String(i + 1).padStart(2, "0")}svn`, c.svn]),
+          ["pcesvn", l.tcb.pcesvn],
+        ]),
+      })),
+    };
+    delete v2.id;
+    const a = parseTcbInfo(v3);
+    const b = parseTcbInfo(v2);
+    expect(b.tcbLevels).toEqual(a.tcbLevels);
+    expect(b.id).toBe("SGX");
+  });
+  it("a TCB info with a bad field is a ParseError naming its JSON path", () => {
+    const v3 = JSON.parse(JSON.parse(sgxV3.collateral!).tcb_info);
+    v3.tcbLevels[2].tcb.sgxtcbcomponents[4].svn = 256;
+    expect(() => parseTcbInfo(v3)).toThrow(/\$\.tcbLevels\[2\]\.tcb\.sgxtcbcomponents\[4\]\.svn/);
+    v3.tcbLevels[2].tcb.sgxtcbcomponents[4].svn = 1;
+    v3.tcbLevels[0].tcbStatus = "Fine";
+    expect(() => parseTcbInfo(v3)).toThrow(/tcbStatus/);
+  });
+});
