@@ -20,20 +20,11 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { collateralStoreAbi } from "./abi/CollateralStore.js";
 import { collateralParserAbi } from "./abi/CollateralParser.js";
 import { PocError, ParseError } from "../errors.js";
+import { parseCollateral, INTEL_SGX_ROOT_CA_DER, type QuoteCollateralV3 } from "../intel/index.js";
 import { toBytes, hex, equalBytes } from "../bytes.js";
 
-/** Collateral in the `QuoteCollateralV3` JSON shape (dcap-qvl, test/fixtures/intel/STAR/collateral.json). */
-export type QuoteCollateralV3 = {
-  pck_crl_issuer_chain: string;
-  root_ca_crl: string;
-  pck_crl: string;
-  tcb_info_issuer_chain: string;
-  tcb_info: string;
-  tcb_info_signature: string;
-  qe_identity_issuer_chain: string;
-  qe_identity: string;
-  qe_identity_signature: string;
-};
+/** Collateral in the `QuoteCollateralV3` shape (from the SDK's Intel module: JSON or PCS responses). */
+export type { QuoteCollateralV3 };
 
 export type CollateralUploadKind = "rootCertificate" | "certificate" | "crl" | "tcbInfo" | "qeIdentity";
 
@@ -75,15 +66,19 @@ function upload(kind: CollateralUploadKind, label: string, functionName: Collate
 
 export type BuildCollateralUploadsParameters = {
   collateral: QuoteCollateralV3;
-  /** The pinned Intel SGX Root CA (DER). The root in the chains must equal it. */
-  rootCertificate: Uint8Array;
+  /** The pinned root (DER); the Intel SGX Root CA by default. The root in the chains must equal it. */
+  rootCertificate?: Uint8Array;
 };
+
+function bytesOf(v: string | number[], field: string): Uint8Array {
+  return typeof v === "string" ? toBytes(v, field) : Uint8Array.from(v);
+}
 
 /**
  * The uploads that put `collateral` onchain, in the order the store needs them: root certificate,
  * intermediates (each once), root CA CRL, PCK CRL, TCB info, QE identity.
  */
-export function buildCollateralUploads({ collateral, rootCertificate }: BuildCollateralUploadsParameters): CollateralUpload[] {
+export function buildCollateralUploads({ collateral, rootCertificate = INTEL_SGX_ROOT_CA_DER }: BuildCollateralUploadsParameters): CollateralUpload[] {
   const out: CollateralUpload[] = [upload("rootCertificate", "Intel SGX Root CA", "uploadRootCertificate", [toHex(rootCertificate)])];
   const seen = new Set<string>([hex(rootCertificate)]);
   for (const [name, chain] of [
@@ -103,8 +98,8 @@ export function buildCollateralUploads({ collateral, rootCertificate }: BuildCol
       out.push(upload("certificate", `${name} certificate`, "uploadCertificate", [toHex(der)]));
     }
   }
-  out.push(upload("crl", "root CA CRL", "uploadCrl", [toHex(toBytes(collateral.root_ca_crl, "root_ca_crl"))]));
-  out.push(upload("crl", "PCK CRL", "uploadCrl", [toHex(toBytes(collateral.pck_crl, "pck_crl"))]));
+  out.push(upload("crl", "root CA CRL", "uploadCrl", [toHex(bytesOf(collateral.root_ca_crl, "root_ca_crl"))]));
+  out.push(upload("crl", "PCK CRL", "uploadCrl", [toHex(bytesOf(collateral.pck_crl, "pck_crl"))]));
   out.push(
     upload("tcbInfo", "TCB info", "uploadTcbInfo", [
       toHex(new TextEncoder().encode(collateral.tcb_info)),
@@ -120,33 +115,18 @@ export function buildCollateralUploads({ collateral, rootCertificate }: BuildCol
   return out;
 }
 
-function signature64(s: string, field: string): Uint8Array {
-  const b = toBytes(s, field);
+function signature64(s: string | number[], field: string): Uint8Array {
+  const b = bytesOf(s, field);
   if (b.length !== 64) throw new ParseError({ structure: "collateral", field, offset: 0, expected: "64 bytes r||s", got: `${b.length} bytes` });
   return b;
 }
 
 /**
- * Reads a collateral file: the `QuoteCollateralV3` JSON shape, checking each field is a string.
+ * Reads a collateral file: `QuoteCollateralV3` JSON or Intel PCS responses (the SDK's
+ * {@link parseCollateral}); throws ParseError naming the field on bad input.
  */
 export function parseQuoteCollateralV3(text: string): QuoteCollateralV3 {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (cause) {
-    throw new ParseError({ structure: "collateral", field: "JSON", offset: 0, expected: "a JSON object", cause });
-  }
-  const fields = [
-    "pck_crl_issuer_chain", "root_ca_crl", "pck_crl", "tcb_info_issuer_chain", "tcb_info",
-    "tcb_info_signature", "qe_identity_issuer_chain", "qe_identity", "qe_identity_signature",
-  ] as const;
-  if (typeof obj !== "object" || obj === null) throw new ParseError({ structure: "collateral", field: "JSON", offset: 0, expected: "a JSON object" });
-  for (const f of fields) {
-    if (typeof (obj as Record<string, unknown>)[f] !== "string") {
-      throw new ParseError({ structure: "collateral", field: f, offset: 0, expected: "a string" });
-    }
-  }
-  return obj as QuoteCollateralV3;
+  return parseCollateral(text);
 }
 
 export class CollateralUploadError extends PocError {

@@ -90,7 +90,7 @@ describe("uploads are checked against the pinned root and its signing chain", ()
     const u = buildCollateralUploads({ collateral: sgx.collateral, rootCertificate: ROOT_CA }).find((x) => x.label === "TCB info")!;
     const r = await send(conn, store, u.data);
     expect(typeof r).toBe("object");
-    const [ev] = parseEventLogs({ abi: collateralStoreAbi, logs: (r as { logs: never[] }).logs, eventName: "TcbInfoStored" });
+    const [ev] = parseEventLogs({ abi: collateralStoreAbi, logs: (r as unknown as { logs: never[] }).logs, eventName: "TcbInfoStored" });
     expect(ev!.args).toMatchObject({ tee: 0, fmspc: "0x00a067110000" });
   });
 

@@ -11,7 +11,7 @@ import { simulateVerifyQuote, writeVerifyQuote } from "../../../sdk/src/chain/qu
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { loadFixture, deployAll, revertName, type IntelFixture } from "./fixtures.js";
 
-const DECLARED = new Set(dcapQuoteVerifierAbi.filter((x) => x.type === "error").map((x) => x.name));
+const DECLARED = new Set<string>(dcapQuoteVerifierAbi.filter((x) => x.type === "error").map((x) => x.name));
 
 /** Deterministic sample: every header byte, then every `step`-th byte with a varying offset. */
 function positions(length: number, step: number): number[] {

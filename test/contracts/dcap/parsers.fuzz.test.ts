@@ -43,7 +43,7 @@ describe("onchain parsers never panic, hang or return undeclared errors", () => 
   const tdx = loadFixture("tdx-v4");
   const sgx = loadFixture("sgx-v3");
   const pck = pemCertificates(new TextDecoder("latin1").decode(tdx.quote.slice(tdx.quote.indexOf(0x2d))))[0]!;
-  const crl = Uint8Array.from(Buffer.from(tdx.collateral.pck_crl, "hex"));
+  const crl = Uint8Array.from(Buffer.from(tdx.collateral.pck_crl as string, "hex"));
   const enc = (fn: string, arg: Uint8Array) => encode(harnessAbi, fn, arg);
 
   beforeAll(async () => {
