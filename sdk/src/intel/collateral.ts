@@ -190,17 +190,18 @@ export function collateralFromPcsResponses(r: PcsCollateralResponses): QuoteColl
   const qeStructure = "PCS QE identity response";
   const tcb = JsonReader.of(parseJsonText(r.tcbInfoBody, tcbStructure), tcbStructure);
   const qe = JsonReader.of(parseJsonText(r.qeIdentityBody, qeStructure), qeStructure);
-  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  const signature = (r: JsonReader) => hexOf(r.hexBytes("signature", 64));
   return {
     pck_crl_issuer_chain: decodeHeaderChain(r.pckCrlIssuerChain, "pckCrlIssuerChain"),
-    root_ca_crl: hex(decodeCrl(r.rootCaCrl, "rootCaCrl")),
-    pck_crl: hex(decodeCrl(r.pckCrl, "pckCrl")),
+    root_ca_crl: hexOf(decodeCrl(r.rootCaCrl, "rootCaCrl")),
+    pck_crl: hexOf(decodeCrl(r.pckCrl, "pckCrl")),
     tcb_info_issuer_chain: decodeHeaderChain(r.tcbInfoIssuerChain, "tcbInfoIssuerChain"),
     tcb_info: extractJsonValueText(r.tcbInfoBody, "tcbInfo", tcbStructure),
-    tcb_info_signature: tcb.hexBytes("signature", 64) && tcb.string("signature"),
+    tcb_info_signature: signature(tcb),
     qe_identity_issuer_chain: decodeHeaderChain(r.qeIdentityIssuerChain, "qeIdentityIssuerChain"),
     qe_identity: extractJsonValueText(r.qeIdentityBody, "enclaveIdentity", qeStructure),
-    qe_identity_signature: qe.hexBytes("signature", 64) && qe.string("signature"),
+    qe_identity_signature: signature(qe),
   };
 }
 
