@@ -2,7 +2,7 @@
 import { VerificationError } from "../errors.js";
 import type { Certificate } from "./x509.js";
 import { toDate } from "./x509.js";
-import type { IntelQuoteVerifier, RegistryLookup } from "./inject.js";
+import type { IntelQuoteVerdict, IntelQuoteVerifier, RegistryLookup } from "./inject.js";
 import { type DimensionName, type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
 
 export type BuildReportOptions = {
@@ -58,7 +58,8 @@ export async function registryDimension(id: HardwareId | undefined, why: string 
   const lookup = options.registry;
   return dimension(async () => {
     const v = await lookup(id);
-    const details = { hardwareId: id.value, kind: id.kind, status: v.status, platformKey: v.platformKey ?? null, level: v.level ?? null, facility: v.facility ?? null };
+    const details = { hardwareId: id.value, kind: id.kind, status: v.status, platformKey: v.platformKey ?? null, level: v.level ?? null, facility: v.facility ?? null, verifiedAt: v.verifiedAt ?? null };
+    if (v.status === "active" && v.level === 0) return failed("registry entry is active but its verification has lapsed (effective level 0)", "registry.lapsed", details);
     if (v.status === "active") return passed(`hardware is in a verified facility (level ${v.level ?? "?"}${v.facility ? `, ${v.facility}` : ""})`, details);
     if (v.status === "unknown") return failed("hardware ID is not in the Proof-of-Cloud registry", "registry.unknown", details);
     return failed(`registry entry is ${v.status}${v.detail ? `: ${v.detail}` : ""}`, `registry.${v.status}`, details);
@@ -71,7 +72,9 @@ export function makeReport(args: {
   now: Date | number;
   dimensions: Record<DimensionName, DimensionResult>;
   hardwareId?: HardwareId;
+  intel?: IntelQuoteVerdict;
 }): VerificationReport {
+  const { onchain, ...intel } = args.intel ?? {};
   return {
     schema: "poc.verification-report/1",
     evidenceType: args.evidenceType,
@@ -80,6 +83,8 @@ export function makeReport(args: {
     overall: overallStatus(args.dimensions),
     dimensions: args.dimensions,
     ...(args.hardwareId ? { hardwareId: args.hardwareId } : {}),
+    ...(args.intel ? { intel: intel as IntelQuoteVerdict } : {}),
+    ...(onchain ? { onchain } : {}),
   };
 }
 

@@ -3,11 +3,17 @@
  * verifier (sdk/src/intel) and the Proof-of-Cloud registry lookup (sdk/src/chain). The report
  * builders call these; they throw VerificationError (or ParseError) when the evidence fails.
  */
-import type { HardwareId } from "./model.js";
+import type { HardwareId, OnchainVerification } from "./model.js";
 
-/** What an Intel DCAP verification established about a quote. */
+/** What an Intel DCAP verification established about a quote (JSON-safe: it goes into the report). */
 export type IntelQuoteVerdict = {
   teeType: "SGX" | "TDX";
+  /**
+   * "full" (default): quote, PCK chain, CRLs, TCB info and QE identity checked against collateral.
+   * "signatures": no collateral, only the PCK chain to the Intel root and the quote's signatures;
+   * `tcbStatus` is then "NotEvaluated" and the hardware dimension is partial.
+   */
+  scope?: "full" | "signatures";
   /** Intel TCB status: "UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "Revoked", ... */
   tcbStatus: string;
   advisoryIds: string[];
@@ -22,6 +28,13 @@ export type IntelQuoteVerdict = {
   /** SGX: hex MRENCLAVE / MRSIGNER. */
   mrenclave?: string;
   mrsigner?: string;
+  quoteVersion?: number;
+  /** Every register of the report body by name (hex strings; SGX ISV fields as numbers). */
+  registers?: Record<string, string | number>;
+  /** Unix seconds until which the collateral and certificates used stay valid. */
+  validUntil?: number;
+  /** Set by an onchain verifier: where the quote was judged (moved to the report's `onchain`). */
+  onchain?: OnchainVerification;
 };
 
 /** Verifies an Intel SGX/TDX quote at `now` (unix seconds) with optional collateral. Throws on failure. */
@@ -34,6 +47,8 @@ export type RegistryVerdict = {
   platformKey?: string;
   /** Verification level (1 human-assisted, 2 automated, 3 continuous). */
   level?: number;
+  /** Unix seconds of the entry's last verification (verifiedAt). */
+  verifiedAt?: number;
   facility?: string;
   detail?: string;
 };

@@ -7,7 +7,7 @@ import { ParseError } from "../errors.js";
 import { verifyDstackEventLog, parseDstackEventLog, type VerifyDstackEventLogReturnType } from "../eventlog/dstack.js";
 import { type BuildReportOptions, dimension, lower, makeReport, registryDimension, unixSeconds } from "./common.js";
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
-import { type DimensionResult, type HardwareId, type VerificationReport, failed, passed, skipped } from "./model.js";
+import { type DimensionResult, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
 async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
   const verifier = options.intelVerifier;
@@ -16,14 +16,21 @@ async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promi
   const hardware = await dimension(async () => {
     verdict = await verifier({ quote, collateral: options.collateral, now: unixSeconds(options.now) });
     const v = verdict;
-    const details = { teeType: v.teeType, tcbStatus: v.tcbStatus, advisoryIds: v.advisoryIds, fmspc: v.fmspc ?? null, ppid: v.ppid ?? null };
+    const where = v.onchain ? ` onchain (${v.onchain.mode === "embedded" ? "embedded chain" : `chain ${v.onchain.chainId}`}, verifier ${v.onchain.verifier}${v.onchain.gasUsed ? `, ${v.onchain.gasUsed} gas` : ""})` : "";
+    const details = { teeType: v.teeType, tcbStatus: v.tcbStatus, advisoryIds: v.advisoryIds, fmspc: v.fmspc ?? null, ppid: v.ppid ?? null, ...(v.onchain ? { onchainVerifier: v.onchain.verifier } : {}) };
+    if (v.scope === "signatures") {
+      return partial(`quote signatures and PCK chain verify to the Intel root${where}; TCB status not evaluated: no collateral given`, details);
+    }
     const accepted = options.acceptedTcbStatuses ?? DEFAULT_ACCEPTED_TCB_STATUSES;
-    if (!accepted.includes(v.tcbStatus)) return failed(`quote verifies but the platform TCB is ${v.tcbStatus}`, "intel.tcbStatus", details);
+    if (!accepted.includes(v.tcbStatus)) return failed(`quote verifies${where} but the platform TCB is ${v.tcbStatus}`, "intel.tcbStatus", details);
     const adv = v.advisoryIds.length ? `; advisories ${v.advisoryIds.join(", ")}` : "";
-    return passed(`quote and PCK chain verify to the Intel root; TCB ${v.tcbStatus}${adv}`, details);
+    return passed(`quote and PCK chain verify to the Intel root${where}; TCB ${v.tcbStatus}${adv}`, details);
   });
   return { hardware, verdict };
 }
+
+/** Measurements are signed by the quote even when the TCB status was not evaluated (partial). */
+const authenticated = (hardware: DimensionResult) => hardware.status === "passed" || hardware.status === "partial";
 
 function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | undefined {
   return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
@@ -35,7 +42,7 @@ export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildRep
   const tdx = verdict ? verdict.teeType === "TDX" : quote[4] === 0x81;
   const allowed = lower(options.allowedOsMeasurements);
   const operatingSystem = await dimension(() => {
-    if (!verdict || hardware.status !== "passed") return skipped("hardware not verified", true);
+    if (!verdict || !authenticated(hardware)) return skipped("hardware not verified", true);
     const value = (tdx ? verdict.mrtd : verdict.mrenclave)?.toLowerCase() ?? "";
     const name = tdx ? "MRTD" : "MRENCLAVE";
     if (!allowed) return skipped(`no allowed-measurement list given`, true, { [name.toLowerCase()]: value });
@@ -47,12 +54,13 @@ export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildRep
     tee: tdx ? "intel-tdx" : "intel-sgx",
     now: options.now,
     hardwareId,
+    intel: verdict,
     dimensions: {
       hardware,
       operatingSystem,
       application: skipped(tdx ? "a bare TDX quote has no event log naming the application" : "SGX: the enclave measurement is the application; see operating system", tdx),
       tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: hardware.status === "passed" ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
     },
   });
 }
@@ -73,7 +81,7 @@ export async function buildDstackReport(evidence: Record<string, unknown>, optio
   const operatingSystem = await dimension(() => {
     if (replay.status !== "passed" || !log || !verdict) return replay.status === "failed" ? replay : skipped(replay.reason, true);
     const details = { mrtd: verdict.mrtd ?? null, rtmr0: log.rtmrs[0], rtmr1: log.rtmrs[1], rtmr2: log.rtmrs[2], osImageHash: log.osImageHash ?? null };
-    if (hardware.status !== "passed") return skipped("hardware not verified", true, details);
+    if (!authenticated(hardware)) return skipped("hardware not verified", true, details);
     if (osAllowed && !osAllowed.includes((verdict.mrtd ?? "").toLowerCase()) && !(log.osImageHash && osAllowed.includes(log.osImageHash))) {
       return failed("neither MRTD nor os-image-hash is on the allowed list", "os.measurement", details);
     }
@@ -82,7 +90,7 @@ export async function buildDstackReport(evidence: Record<string, unknown>, optio
   const application = await dimension(() => {
     if (replay.status !== "passed" || !log) return replay.status === "failed" ? replay : skipped(replay.reason, true);
     const details = { appId: log.appId ?? null, composeHash: log.composeHash ?? null, instanceId: log.instanceId ?? null, keyProvider: log.keyProvider?.name ?? null, composeFileChecked: log.composeFileMatches === true };
-    if (hardware.status !== "passed") return skipped("hardware not verified", true, details);
+    if (!authenticated(hardware)) return skipped("hardware not verified", true, details);
     const apps = lower(options.allowedAppIds);
     const composes = lower(options.allowedComposeHashes);
     if (apps && !apps.includes(log.appId ?? "")) return failed("app-id is not on the allowed list", "app.appId", details);
@@ -96,12 +104,13 @@ export async function buildDstackReport(evidence: Record<string, unknown>, optio
     tee: "intel-tdx",
     now: options.now,
     hardwareId,
+    intel: verdict,
     dimensions: {
       hardware,
       operatingSystem,
       application,
       tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: hardware.status === "passed" ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
     },
   });
 }

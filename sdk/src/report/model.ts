@@ -2,6 +2,7 @@
  * The verification report: what one piece of evidence proves, per dimension, like a trust center
  * page but computed offline. Every dimension is passed, failed or skipped, always with a reason.
  */
+import type { IntelQuoteVerdict } from "./inject.js";
 
 export type EvidenceType = "intel-quote" | "snp-report" | "tpm-quote" | "nitro-document" | "dstack";
 
@@ -15,7 +16,11 @@ export const DIMENSION_LABELS: Record<DimensionName, string> = {
   registry: "Proof-of-Cloud registry",
 };
 
-export type DimensionStatus = "passed" | "failed" | "skipped";
+/**
+ * "partial": the check ran but could not be completed with the inputs given (an Intel quote
+ * without collateral: signatures and PCK chain verify, the TCB status was not evaluated).
+ */
+export type DimensionStatus = "passed" | "partial" | "failed" | "skipped";
 export type OverallStatus = "pass" | "partial" | "fail";
 
 export type DimensionResult = {
@@ -33,6 +38,20 @@ export type DimensionResult = {
 /** A hardware ID the Proof-of-Cloud registry keys on (`kind` as in HardwareRegistry). */
 export type HardwareId = { kind: "intel-ppid" | "amd-chip-id"; value: string };
 
+/** Where the Intel quote was verified when that was onchain (`poc verify --onchain`). */
+export type OnchainVerification = {
+  chainId: number;
+  /** The DcapQuoteVerifier (IQuoteVerifier) that judged the quote. */
+  verifier: string;
+  /** "embedded": a fresh in-process chain with the quote's collateral uploaded; "rpc": a deployed verifier. */
+  mode: "embedded" | "rpc";
+  /** Gas of the verifyQuote transaction (embedded) or its estimate (rpc); a decimal string. */
+  gasUsed?: string;
+  transactionHash?: string;
+  /** Unix seconds of the block the quote was verified in. */
+  blockTimestamp?: number;
+};
+
 export type VerificationReport = {
   /** Bumped when the shape changes. */
   schema: "poc.verification-report/1";
@@ -44,11 +63,15 @@ export type VerificationReport = {
   overall: OverallStatus;
   dimensions: Record<DimensionName, DimensionResult>;
   hardwareId?: HardwareId;
+  /** Intel quotes (bare or dstack): what the DCAP verification established (status, PPID, registers). */
+  intel?: IntelQuoteVerdict;
+  /** Set when the Intel quote was verified by an onchain verifier. */
+  onchain?: OnchainVerification;
 };
 
 /**
  * Overall: fail if any dimension failed; pass if every applicable dimension passed; partial
- * otherwise (something applicable was skipped, e.g. no registry was consulted).
+ * otherwise (something applicable was skipped or only partly checked, e.g. no registry was consulted).
  */
 export function overallStatus(dimensions: Record<DimensionName, DimensionResult>): OverallStatus {
   const all = DIMENSION_NAMES.map((n) => dimensions[n]);
@@ -59,4 +82,5 @@ export function overallStatus(dimensions: Record<DimensionName, DimensionResult>
 
 export const passed = (reason: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "passed", reason, applicable: true, details });
 export const failed = (reason: string, check?: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "failed", reason, applicable: true, check, details });
+export const partial = (reason: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "partial", reason, applicable: true, details });
 export const skipped = (reason: string, applicable: boolean, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "skipped", reason, applicable, details });

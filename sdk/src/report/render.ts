@@ -1,7 +1,7 @@
 /** Plain-text rendering of a VerificationReport: one line per dimension, then the overall verdict. */
 import { DIMENSION_LABELS, DIMENSION_NAMES, type VerificationReport } from "./model.js";
 
-const MARK = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
+const MARK = { passed: "PASS", partial: "PART", failed: "FAIL", skipped: "SKIP" } as const;
 
 export function renderReportText(report: VerificationReport, options: { details?: boolean } = {}): string {
   const lines = [`evidence: ${report.evidenceType} (${report.tee}), verified at ${new Date(report.verifiedAt * 1000).toISOString()}`];
