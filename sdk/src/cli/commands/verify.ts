@@ -1,90 +1,122 @@
 /**
- * `poc verify <evidence> [--collateral <file|url>] [--at <unix>] [--json]`: verifies attestation
- * evidence offchain. Evidence kinds are detected from the bytes (or forced with --type); each kind
- * is one entry in `verifiers` below, so AMD, TPM, Nitro and an `--onchain` route plug in beside Intel.
+ * `poc verify <evidence> ...`: detects the evidence type (Intel SGX/TDX quote, SEV-SNP report, TPM
+ * attestation JSON, Nitro document, dstack quote + event log JSON), verifies it with the SDK and
+ * prints the verification report (sdk/src/report), one line per dimension, or `--json`. Intel quotes
+ * go through the SDK's DCAP verifier, or with `--onchain` through a DcapQuoteVerifier contract; the
+ * registry dimension asks a HardwareRegistry over JSON-RPC. Exit codes: see `usage` and
+ * docs/verification-report.md.
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ParseError, PocError, VerificationError } from "../../errors.js";
+import { getAddress, isAddress, type Address, type PublicClient } from "viem";
+import { toBytes } from "../../bytes.js";
+import { ParseError, PocError } from "../../errors.js";
+import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../intel/index.js";
 import {
-  createCollateralClient,
-  parseCollateral,
-  parseQuote,
-  verifyQuote,
-  verifyQuoteSignatures,
-  type IntelQuote,
-  type QuoteCollateralV3,
-  type VerifyQuoteReturnType,
-} from "../../intel/index.js";
+  DEFAULT_ACCEPTED_TCB_STATUSES,
+  DIMENSION_LABELS,
+  DIMENSION_NAMES,
+  createIntelQuoteVerifier,
+  createOnchainIntelQuoteVerifier,
+  createRegistryLookup,
+  detectEvidence,
+  parseCertificates,
+  renderReportText,
+  verifyEvidence,
+  type Certificate,
+  type DetectedEvidence,
+  type IntelQuoteVerifier,
+  type RegistryLookup,
+  type VerificationReport,
+} from "../../report/index.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
+import { connect, type ChainDeps } from "./_chain.js";
 
-type VerifyOptions = { collateral?: string; at: number; requireUpToDate: boolean; signaturesOnly: boolean };
+const usage = `usage: poc verify <evidence> [options]
 
-type Outcome = { ok: boolean; json: Record<string, unknown>; lines: string[] };
+Detects the evidence type (Intel SGX/TDX quote, binary or hex; SEV-SNP report; TPM attestation
+JSON; Nitro attestation document; dstack quote + event log JSON) and prints one line per dimension:
+hardware, operating system, application, TPM binding, Proof-of-Cloud registry, each PASS / PART /
+FAIL / SKIP with the reason, then the overall result PASS / PARTIAL / FAIL.
 
-type EvidenceVerifier = {
-  kind: string;
-  /** True when the bytes look like this kind of evidence. */
-  detect: (bytes: Uint8Array) => boolean;
-  run: (bytes: Uint8Array, options: VerifyOptions, io: CliIO) => Promise<Outcome>;
-};
+evidence inputs:
+  --certs FILE             certificates the evidence does not carry (SNP VCEK/ASK/ARK, TPM AK chain),
+                           PEM or DER; repeatable
+  --collateral FILE|URL    Intel collateral: QuoteCollateralV3 JSON, saved PCS responses, or a PCS/PCCS
+                           base URL. Without it an Intel quote's signatures and PCK chain are checked
+                           but not its TCB status: the hardware dimension is then partial
+  --event-log FILE         TCG event log for a TPM attestation
+  --at UNIX                verification time in unix seconds (default: now); collateral expires
+policy:
+  --allowed-os HEX,...     allowed OS measurements (TDX MRTD or dstack os-image-hash, SGX MRENCLAVE,
+                           SNP measurement, Nitro PCR0)
+  --allowed-app HEX,...    allowed dstack app IDs
+  --allowed-compose HEX,.. allowed dstack compose hashes
+  --compose FILE           the dstack app compose file, checked against the compose-hash event
+  --nonce HEX              expected TPM qualifying data / Nitro nonce (proves freshness)
+  --require-up-to-date     Intel: only TCB status UpToDate passes the hardware dimension
+  --signatures-only        Intel: check signatures and PCK chain only, and count that as verified
+registry (the Proof-of-Cloud dimension; skipped when none is given):
+  --rpc URL                JSON-RPC endpoint (env POC_RPC_URL)
+  --registry ADDR          HardwareRegistry (env POC_REGISTRY, or deployments/<chainId>.json)
+  --deployments DIR        address books (default ./deployments)
+onchain:
+  --onchain                verify the Intel quote with the DcapQuoteVerifier contract instead of the
+                           SDK. Default: a fresh embedded chain with the quote's --collateral uploaded
+                           and its clock at --at (prints the gas). With --rpc: the verifier deployed
+                           there (--verifier ADDR, env POC_DCAP_VERIFIER, or the address book), at the
+                           chain's own time, collateral already uploaded (poc collateral upload)
+output:
+  --json                   the VerificationReport as JSON on stdout
+  --details                text: every value each dimension established
+  --strict                 exit 0 only when the overall result is PASS
 
-async function loadIntelCollateral(source: string, quote: IntelQuote, io: CliIO): Promise<QuoteCollateralV3> {
-  if (/^https?:\/\//i.test(source)) {
-    io.progress(`fetching collateral from ${source} ...`);
-    return createCollateralClient({ baseUrl: source }).getCollateralForQuote(quote);
-  }
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, source), "utf8");
-  } catch (cause) {
-    throw new PocError(`cannot read collateral file ${source}`, { cause, details: (cause as Error).message });
-  }
-  return parseCollateral(text);
+exit codes:
+  0  no dimension failed and the evidence itself verified: the hardware dimension passed (for an
+     Intel quote: the quote verifies against collateral, or its signatures with --signatures-only).
+     Dimensions skipped for want of an input you did not give (allowed lists, nonce, registry) do
+     not change this; with --strict they do (0 only for overall PASS)
+  1  verification failed: a dimension failed, or the hardware dimension did not pass (e.g. an
+     Intel quote without collateral)
+  2  bad input: unreadable or malformed evidence, certificates or collateral; bad arguments;
+     an unreachable RPC endpoint`;
+
+const options = {
+  certs: { type: "string", multiple: true },
+  collateral: { type: "string" },
+  "event-log": { type: "string" },
+  at: { type: "string" },
+  "allowed-os": { type: "string" },
+  "allowed-app": { type: "string" },
+  "allowed-compose": { type: "string" },
+  compose: { type: "string" },
+  nonce: { type: "string" },
+  "require-up-to-date": { type: "boolean" },
+  "signatures-only": { type: "boolean" },
+  rpc: { type: "string" },
+  registry: { type: "string" },
+  deployments: { type: "string" },
+  onchain: { type: "boolean" },
+  verifier: { type: "string" },
+  json: { type: "boolean" },
+  details: { type: "boolean" },
+  strict: { type: "boolean" },
+} as const;
+
+/** The exit code of a report (the rule in `usage`). */
+export function exitCodeOf(report: VerificationReport, rule: { strict?: boolean; signaturesOnly?: boolean } = {}): 0 | 1 {
+  if (report.overall === "fail") return 1;
+  if (rule.strict) return report.overall === "pass" ? 0 : 1;
+  const hw = report.dimensions.hardware.status;
+  if (hw === "passed") return 0;
+  if (hw === "partial" && rule.signaturesOnly && report.intel?.scope === "signatures") return 0;
+  return 1;
 }
 
-function intelLines(r: VerifyQuoteReturnType): string[] {
-  const lines = [
-    `${r.verdict === "pass" ? "PASS" : "PASS (with TCB warnings)"}: Intel ${r.teeType} quote v${r.quoteVersion} verified`,
-    `  status         ${r.status}${r.advisoryIds.length ? ` (${r.advisoryIds.join(", ")})` : ""}`,
-    `  ppid           ${r.ppid}`,
-    `  fmspc          ${r.fmspc}`,
-    `  valid until    ${new Date(r.collateralValidUntil * 1000).toISOString()} (collateral)`,
-    `  reportData     ${r.reportData}`,
-  ];
-  for (const [k, v] of Object.entries(r.registers)) lines.push(`  ${k.padEnd(14)} ${v}`);
-  return lines;
-}
-
-const intelQuote: EvidenceVerifier = {
-  kind: "intel-dcap-quote",
-  detect: (b) => b.length >= 48 && (b[0] === 3 || b[0] === 4 || b[0] === 5) && b[1] === 0 && b[2] === 2 && b[3] === 0,
-  async run(bytes, options, io) {
-    const quote = parseQuote(bytes);
-    if (options.signaturesOnly) {
-      const r = await verifyQuoteSignatures({ quote, now: options.at });
-      const lines = [
-        `SIGNATURES VALID: Intel ${r.teeType} quote v${r.quoteVersion} (no collateral: TCB status not evaluated)`,
-        `  ppid           ${r.ppid}`,
-        `  fmspc          ${r.fmspc}`,
-        `  reportData     ${r.reportData}`,
-        ...Object.entries(r.registers).map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
-      ];
-      return { ok: true, json: { evidence: this.kind, ...r }, lines };
-    }
-    if (!options.collateral) throw new UsageError("an Intel quote needs --collateral <file|url> (or --signatures-only)");
-    const collateral = await loadIntelCollateral(options.collateral, quote, io);
-    const r = await verifyQuote({ quote, collateral, now: options.at });
-    const ok = !options.requireUpToDate || r.verdict === "pass";
-    return { ok, json: { evidence: this.kind, ...r }, lines: intelLines(r) };
-  },
-};
-
-const verifiers: EvidenceVerifier[] = [intelQuote];
-
-/** Binary, or hex text (optional 0x, whitespace ignored). */
+/** Binary, or hex text (optional 0x, whitespace ignored): quotes are often passed around as hex. */
 function decodeEvidence(raw: Uint8Array): Uint8Array {
+  if (raw.length === 0 || raw.length > 1 << 22) return raw;
   const text = new TextDecoder().decode(raw).trim();
   if (text.length > 0 && /^(0x)?[0-9a-fA-F\s]+$/.test(text)) {
     const h = text.replace(/^0x/, "").replace(/\s+/g, "");
@@ -93,76 +125,183 @@ function decodeEvidence(raw: Uint8Array): Uint8Array {
   return raw;
 }
 
-const usage = `usage: poc verify <evidence-file> [--collateral <file|url>] [--at <unix-seconds>] [--type intel] [--require-up-to-date] [--signatures-only] [--json]
+async function readInput(io: CliIO, path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(resolve(io.cwd, path)));
+  } catch (cause) {
+    throw new PocError(`cannot read ${what} ${path}`, { cause, details: (cause as Error).message });
+  }
+}
 
-Verifies attestation evidence offchain. Intel SGX/TDX quotes (binary or hex) need collateral:
-a QuoteCollateralV3 JSON file, saved PCS responses, or a PCS/PCCS base URL. --signatures-only
-checks only the PCK chain to the pinned Intel root and the quote's signatures (no TCB status).
-Exit 0 when the evidence verifies, 1 when verification fails, 2 on bad input.`;
-
-export const command: Command = {
-  summary: "verify attestation evidence (Intel SGX/TDX DCAP quotes) offchain",
-  usage,
-  async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          collateral: { type: "string" },
-          at: { type: "string" },
-          type: { type: "string" },
-          json: { type: "boolean" },
-          "require-up-to-date": { type: "boolean" },
-          "signatures-only": { type: "boolean" },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError("expected exactly one evidence file");
-    let at = Math.floor(Date.now() / 1000);
-    if (values.at !== undefined) {
-      if (!/^\d+$/.test(values.at)) throw new UsageError(`--at must be a unix time in seconds, got '${values.at}'`);
-      at = Number(values.at);
-    }
-    const file = positionals[0]!;
-    let raw: Uint8Array;
-    try {
-      raw = new Uint8Array(await readFile(resolve(io.cwd, file)));
-    } catch (cause) {
-      throw new PocError(`cannot read evidence file ${file}`, { cause, details: (cause as Error).message });
-    }
-    const bytes = decodeEvidence(raw);
-    const byType = values.type ? verifiers.find((v) => v.kind.startsWith(values.type!)) : verifiers.find((v) => v.detect(bytes));
-    if (!byType) {
-      throw new PocError(values.type ? `unknown evidence type '${values.type}'` : `${file}: not a recognised evidence format (Intel DCAP quote)`);
-    }
-    const options: VerifyOptions = {
-      collateral: values.collateral,
-      at,
-      requireUpToDate: values["require-up-to-date"] === true,
-      signaturesOnly: values["signatures-only"] === true,
-    };
-
-    try {
-      const outcome = await byType.run(bytes, options, io);
-      if (values.json) io.out(JSON.stringify({ ok: outcome.ok, ...outcome.json }));
-      else for (const l of outcome.lines) io.out(l);
-      return outcome.ok ? 0 : 1;
-    } catch (error) {
-      if (error instanceof VerificationError) {
-        if (values.json) io.out(JSON.stringify({ ok: false, evidence: byType.kind, error: { check: error.check, message: error.shortMessage } }));
-        else io.err(`FAIL: ${error.shortMessage} [${error.check}]`);
-        return 1;
-      }
-      if (error instanceof ParseError && values.json) {
-        io.out(JSON.stringify({ ok: false, evidence: byType.kind, error: { parse: error.structure, field: error.field, offset: error.offset, message: error.shortMessage } }));
-        return 2;
-      }
-      throw error;
-    }
-  },
+const hexList = (v: string | undefined, flag: string): string[] | undefined => {
+  if (v === undefined) return undefined;
+  const items = v.split(",").map((x) => x.trim().toLowerCase().replace(/^0x/, "")).filter((x) => x);
+  for (const x of items) if (!/^([0-9a-f]{2})+$/.test(x)) throw new UsageError(`${flag}: not hex: ${x}`);
+  return items;
 };
+
+/** The quote an Intel-based evidence carries (bare quote or dstack JSON). */
+function intelQuoteOf(detected: DetectedEvidence): Uint8Array | undefined {
+  if (detected.type === "intel-quote") return detected.bytes;
+  if (detected.type === "dstack" && typeof detected.json.quote === "string") return toBytes(detected.json.quote, "dstack evidence quote");
+  return undefined;
+}
+
+async function loadCollateral(io: CliIO, source: string, quote: Uint8Array): Promise<QuoteCollateralV3> {
+  if (/^https?:\/\//i.test(source)) {
+    io.progress(`fetching collateral from ${source} ...`);
+    return createCollateralClient({ baseUrl: source }).getCollateralForQuote(parseQuote(quote));
+  }
+  return parseCollateral(new TextDecoder().decode(await readInput(io, source, "collateral file")));
+}
+
+/** A DcapQuoteVerifier address from --verifier, POC_DCAP_VERIFIER or `contracts.DcapQuoteVerifier` in the address book. */
+async function dcapVerifierAddress(io: CliIO, flag: string | undefined, dir: string | undefined, chainId: number): Promise<Address> {
+  const given = flag ?? io.env.POC_DCAP_VERIFIER;
+  if (given !== undefined) {
+    if (!isAddress(given)) throw new UsageError(`--verifier: not an address: ${given}`);
+    return getAddress(given);
+  }
+  const file = resolve(io.cwd, dir ?? "deployments", `${chainId}.json`);
+  let book: Record<string, unknown> | undefined;
+  try {
+    book = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+  } catch {
+    book = undefined;
+  }
+  const contracts = (book && typeof book.contracts === "object" ? book.contracts : book) as Record<string, unknown> | undefined;
+  const entry = contracts?.DcapQuoteVerifier;
+  const addr = typeof entry === "string" ? entry : entry && typeof entry === "object" ? (entry as { address?: unknown }).address : undefined;
+  if (typeof addr === "string" && isAddress(addr)) return getAddress(addr);
+  throw new UsageError(`no DcapQuoteVerifier address: pass --verifier, set POC_DCAP_VERIFIER or add it to deployments/${chainId}.json`);
+}
+
+export function makeVerifyCommand(deps: ChainDeps = {}): Command {
+  return { summary: "verify attestation evidence (Intel, SEV-SNP, TPM, Nitro, dstack) and print the verification report", usage, run: (argv, io) => run(argv, io, deps) };
+}
+
+export const command: Command = makeVerifyCommand();
+
+async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError("expected exactly one evidence file");
+  let at = Math.floor(Date.now() / 1000);
+  if (values.at !== undefined) {
+    if (!/^\d+$/.test(values.at)) throw new UsageError(`--at must be a unix time in seconds, got '${values.at}'`);
+    at = Number(values.at);
+  }
+  if (values.verifier !== undefined && !values.onchain) throw new UsageError("--verifier needs --onchain");
+  const allowedOs = hexList(values["allowed-os"], "--allowed-os");
+  const allowedApps = hexList(values["allowed-app"], "--allowed-app");
+  const allowedCompose = hexList(values["allowed-compose"], "--allowed-compose");
+  if (values.nonce !== undefined && !/^(0x)?([0-9a-fA-F]{2})+$/.test(values.nonce)) throw new UsageError(`--nonce must be hex, got '${values.nonce}'`);
+  const file = positionals[0]!;
+  // The input being read, so a ParseError names the file it is about.
+  let source = file;
+
+  try {
+    const evidence = decodeEvidence(await readInput(io, file, "evidence file"));
+    const detected = detectEvidence(evidence);
+    const quote = intelQuoteOf(detected);
+    if (values.onchain && !quote) throw new UsageError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
+    if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
+
+    const certificates: Certificate[] = [];
+    for (const path of values.certs ?? []) {
+      source = path;
+      certificates.push(...parseCertificates(await readInput(io, path, "certificate file"), "certificate file"));
+    }
+    if (values.collateral && !quote) throw new UsageError(`--collateral is Intel collateral; ${file} is ${detected.type} evidence`);
+    source = values.collateral ?? file;
+    const collateral = quote && values.collateral ? await loadCollateral(io, values.collateral, quote) : undefined;
+    source = file;
+    const composeFile = values.compose === undefined ? undefined : await readInput(io, values.compose, "compose file");
+    const tpmEventLog = values["event-log"] === undefined ? undefined : await readInput(io, values["event-log"], "event log");
+    const nonce = values.nonce === undefined ? undefined : toBytes(values.nonce, "--nonce");
+
+    // The registry: asked when the caller names an RPC endpoint or a registry (flags or env).
+    const wantsChain = values.rpc !== undefined || values.registry !== undefined || io.env.POC_RPC_URL !== undefined || io.env.POC_REGISTRY !== undefined;
+    let chain: Awaited<ReturnType<typeof connect>> | undefined;
+    if (wantsChain || (values.onchain && values.rpc !== undefined)) {
+      try {
+        chain = await connect(values, io, deps, {});
+      } catch (cause) {
+        if (cause instanceof UsageError) throw cause;
+        throw new PocError(`cannot reach the JSON-RPC endpoint ${values.rpc ?? io.env.POC_RPC_URL ?? "http://127.0.0.1:8545"}`, { cause, details: (cause as Error).message.split("\n")[0] });
+      }
+    }
+    let registry: RegistryLookup | undefined;
+    if (chain?.hardwareRegistry) registry = createRegistryLookup(chain.client, { registry: chain.hardwareRegistry });
+    else if (values.registry !== undefined || (values.rpc !== undefined && !values.onchain)) {
+      throw new UsageError(`no HardwareRegistry address: pass --registry, set POC_REGISTRY or add deployments/${chain?.chainId ?? "<chainId>"}.json`);
+    }
+
+    let intelVerifier: IntelQuoteVerifier | undefined;
+    if (values.onchain) {
+      if (values.rpc !== undefined && chain) {
+        const verifier = await dcapVerifierAddress(io, values.verifier, values.deployments, chain.chainId);
+        if (values.collateral) io.progress("--collateral is not uploaded with --rpc: the verifier uses the collateral its store holds (poc collateral upload)");
+        intelVerifier = createOnchainIntelQuoteVerifier({ publicClient: chain.client as PublicClient, verifier, mode: "rpc" });
+      } else {
+        if (!collateral) throw new UsageError("--onchain on the embedded chain needs --collateral <file|url> (the collateral to upload)");
+        const { deployEmbeddedDcap } = await import("./_embeddedDcap.js");
+        const env = await deployEmbeddedDcap(collateral, at, io);
+        io.progress(`collateral uploaded (${env.uploadGas} gas); verifying the quote onchain ...`);
+        intelVerifier = createOnchainIntelQuoteVerifier({ publicClient: env.publicClient, walletClient: env.walletClient, verifier: env.verifier, mode: "embedded" });
+      }
+    } else {
+      intelVerifier = createIntelQuoteVerifier();
+    }
+
+    const report = await verifyEvidence({
+      evidence,
+      now: at,
+      certificates,
+      collateral,
+      intelVerifier,
+      acceptedTcbStatuses: values["require-up-to-date"] ? ["UpToDate"] : DEFAULT_ACCEPTED_TCB_STATUSES,
+      registry,
+      allowedOsMeasurements: allowedOs,
+      allowedAppIds: allowedApps,
+      allowedComposeHashes: allowedCompose,
+      composeFile,
+      tpmNonce: nonce,
+      nitroNonce: nonce,
+      tpmEventLog,
+    });
+    const code = exitCodeOf(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else {
+      for (const line of renderReportText(report, { details: values.details }).split("\n")) io.out(line);
+      if (code !== 0) io.err(failureLine(report));
+    }
+    return code;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof PocError) {
+      // Bad input: one line naming the file, no stack trace.
+      const what = error instanceof ParseError ? `${source}: ` : "";
+      io.err(`poc verify: ${what}${error.shortMessage}${error.details ? ` (${error.details.split("\n")[0]})` : ""}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** One line for stderr saying why the exit code is 1. */
+function failureLine(report: VerificationReport): string {
+  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n].status === "failed");
+  if (failed) {
+    const d = report.dimensions[failed];
+    return `FAIL: ${DIMENSION_LABELS[failed]}: ${d.reason}${d.check ? ` [${d.check}]` : ""}`;
+  }
+  const hw = report.dimensions.hardware;
+  if (hw.status !== "passed") return `NOT VERIFIED: hardware: ${hw.reason}`;
+  return `NOT VERIFIED: overall ${report.overall} (--strict)`;
+}
