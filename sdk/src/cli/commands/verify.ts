@@ -237,7 +237,15 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       }
     }
     let registry: RegistryLookup | undefined;
-    if (chain?.hardwareRegistry) registry = createRegistryLookup(chain.client, { registry: chain.hardwareRegistry });
+    if (chain?.hardwareRegistry) {
+      const address = chain.hardwareRegistry;
+      const lookup = createRegistryLookup(chain.client, { registry: address });
+      // An RPC failure is not a verdict about the hardware: bad input (exit 2), one line.
+      registry = (id) =>
+        lookup(id).catch((cause: unknown) => {
+          throw cause instanceof PocError ? cause : new PocError(`registry lookup at ${address} failed`, { cause, details: ((cause as { shortMessage?: string }).shortMessage ?? String(cause)).split("\n")[0] });
+        });
+    }
     else if (values.registry !== undefined || (values.rpc !== undefined && !values.onchain)) {
       throw new UsageError(`no HardwareRegistry address: pass --registry, set POC_REGISTRY or add deployments/${chain?.chainId ?? "<chainId>"}.json`);
     }
