@@ -6,6 +6,11 @@ const MARK = { passed: "PASS", partial: "PART", failed: "FAIL", skipped: "SKIP" 
 export function renderReportText(report: VerificationReport, options: { details?: boolean } = {}): string {
   const lines = [`evidence: ${report.evidenceType} (${report.tee}), verified at ${new Date(report.verifiedAt * 1000).toISOString()}`];
   if (report.hardwareId) lines.push(`hardware ID: ${report.hardwareId.kind} ${report.hardwareId.value}`);
+  const o = report.onchain;
+  if (o) {
+    const at = o.blockTimestamp === undefined ? "" : `, block time ${new Date(o.blockTimestamp * 1000).toISOString()}`;
+    lines.push(`onchain: ${o.mode === "embedded" ? "embedded chain" : "chain"} ${o.chainId}, verifier ${o.verifier}${o.gasUsed ? `, ${o.mode === "rpc" ? "estimated " : ""}gas ${o.gasUsed}` : ""}${at}`);
+  }
   const width = Math.max(...DIMENSION_NAMES.map((n) => DIMENSION_LABELS[n].length));
   for (const name of DIMENSION_NAMES) {
     const d = report.dimensions[name];

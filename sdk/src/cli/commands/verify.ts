@@ -209,6 +209,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     const evidence = decodeEvidence(await readInput(io, file, "evidence file"));
     const detected = detectEvidence(evidence);
     const quote = intelQuoteOf(detected);
+    if (quote) parseQuote(quote); // a malformed quote is bad input before anything slow (fetch, chain) starts
     if (values.onchain && !quote) throw new UsageError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
 
@@ -259,7 +260,11 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       } else {
         if (!collateral) throw new UsageError("--onchain on the embedded chain needs --collateral <file|url> (the collateral to upload)");
         const { deployEmbeddedDcap } = await import("./_embeddedDcap.js");
-        const env = await deployEmbeddedDcap(collateral, at, io);
+        const env = await deployEmbeddedDcap(collateral, at, io).catch((cause: unknown) => {
+          if (cause instanceof PocError) throw cause;
+          const message = (cause as Error).message?.split("\n")[0] ?? String(cause);
+          throw new PocError("the embedded chain could not be set up", { cause, details: /artifact/i.test(message) ? `${message} Run \`npx hardhat build\` in the project root and run poc from there.` : message });
+        });
         io.progress(`collateral uploaded (${env.uploadGas} gas); verifying the quote onchain ...`);
         intelVerifier = createOnchainIntelQuoteVerifier({ publicClient: env.publicClient, walletClient: env.walletClient, verifier: env.verifier, mode: "embedded" });
       }
