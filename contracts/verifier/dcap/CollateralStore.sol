@@ -97,13 +97,7 @@ contract CollateralStore is ICollateralStore {
             ++count;
         }
         _crls[issuer] = CrlRecord(c.thisUpdate, c.nextUpdate, generation);
-        if (issuer == CaRole.Root) {
-            // resolve the intermediates' revocation once, here, instead of on every quote
-            for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.TcbSigning); ++r) {
-                CaRecord storage ca = _certificates[CaRole(r)];
-                if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
-            }
-        }
+        if (issuer == CaRole.Root) _resolveIntermediateRevocation(generation);
         emit CrlStored(issuer, c.thisUpdate, c.nextUpdate, count);
     }
 
@@ -196,6 +190,15 @@ contract CollateralStore is ICollateralStore {
         if (parts & 1 != 0) {
             out.pckCaX = ca.pubX;
             out.pckCaY = ca.pubY;
+        }
+    }
+
+    /// @dev Resolves the intermediates' revocation against root CRL `generation` once, at upload,
+    /// instead of on every quote.
+    function _resolveIntermediateRevocation(uint64 generation) internal {
+        for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.TcbSigning); ++r) {
+            CaRecord storage ca = _certificates[CaRole(r)];
+            if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
         }
     }
 

@@ -139,6 +139,32 @@ describe("validity windows and revocation are checked at block.timestamp, cached
   });
 });
 
+describe("intermediates revoked by the root CA CRL", () => {
+  for (const [role, name] of [[4, "TCB Signing"], [2, "PCK Platform CA"]] as const) {
+    it(`a revoked ${name} certificate fails every quote, cached or not (CRL entry simulated)`, async () => {
+      const fx = loadFixture("tdx-v4");
+      const env = await deployAll(fx, { harness: true });
+      await writeVerifyQuote(env.wallet, { address: env.verifier.address, quote: fx.quote });
+      const ca = (await env.store.read.certificate([role])) as { serialHash: `0x${string}`; notAfter: bigint };
+      expect(ca.notAfter).toBeGreaterThan(0n);
+      await env.store.write.revokeForTest([1, ca.serialHash]);
+      expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote }))).toBe("CertificateRevoked");
+      expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true }))).toBe("CertificateRevoked");
+    });
+  }
+});
+
+describe("without the P-256 precompile (prague chain) the Solidity fallback reaches the same verdict", () => {
+  it("tdx-v4 verifies first-seen, repeat and compressed", async () => {
+    const fx = loadFixture("tdx-v4");
+    const env = await deployAll(fx, { hardfork: "prague" });
+    const first = await simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote });
+    expect(first).toMatchObject({ tcbStatus: "UpToDate", ppid: EXPECTED["tdx-v4"].ppid });
+    await env.pub.waitForTransactionReceipt({ hash: await writeVerifyQuote(env.wallet, { address: env.verifier.address, quote: fx.quote }) });
+    expect(await simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true })).toEqual(first);
+  });
+});
+
 describe("debug and malformed identities", () => {
   it("a quote is refused when its report body changes (debug bit set): the signature no longer holds", async () => {
     const fx = loadFixture("sgx-v3");
