@@ -45,7 +45,7 @@ contract CollateralStore is ICollateralStore {
         bytes32 h = sha256(der);
         if (h != rootCertHash) revert RootHashMismatch(rootCertHash, h);
         bytes memory d = der;
-        X509.Certificate memory c = X509.parse(d);
+        X509.Certificate memory c = X509.parseP256(d);
         if (c.issuerHash != c.subjectHash) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, c.pubX, c.pubY)) revert SignatureInvalid("root certificate");
         _storeCertificate(CaRole.Root, c, d);
@@ -56,7 +56,7 @@ contract CollateralStore is ICollateralStore {
         CaRecord storage root = _certificates[CaRole.Root];
         if (root.notAfter == 0) revert RootNotUploaded();
         bytes memory d = der;
-        X509.Certificate memory c = X509.parse(d);
+        X509.Certificate memory c = X509.parseP256(d);
         if (_roles[c.issuerHash] != CaRole.Root) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, root.pubX, root.pubY)) revert SignatureInvalid("certificate");
         _checkCertTime(c.subjectHash, c.notBefore, c.notAfter);
