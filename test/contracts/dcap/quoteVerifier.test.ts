@@ -12,7 +12,9 @@ import {
   pckCertHash,
   compressQuote,
   decodeReportBody,
+  dcapQuoteVerifierActions,
 } from "../../../sdk/src/chain/quoteVerifier.js";
+import { readTcbInfoRecord, readQeIdentityRecord } from "../../../sdk/src/chain/collateralStore.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { loadFixture, deployAll, revertName, setTime, TEE_FAIL_QUOTE, type IntelFixture } from "./fixtures.js";
 
@@ -162,6 +164,19 @@ describe("without the P-256 precompile (prague chain) the Solidity fallback reac
     expect(first).toMatchObject({ tcbStatus: "UpToDate", ppid: EXPECTED["tdx-v4"].ppid });
     await env.pub.waitForTransactionReceipt({ hash: await writeVerifyQuote(env.wallet, { address: env.verifier.address, quote: fx.quote }) });
     expect(await simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true })).toEqual(first);
+  });
+});
+
+describe("SDK actions bound by client.extend", () => {
+  it("dcapQuoteVerifierActions and the store record readers", async () => {
+    const fx = loadFixture("tdx-v4");
+    const env = await deployAll(fx);
+    const client = env.pub.extend(dcapQuoteVerifierActions({ verifier: env.verifier.address }));
+    expect((await client.simulateVerifyQuote({ quote: fx.quote })).ppid).toBe(EXPECTED["tdx-v4"].ppid);
+    expect((await client.readCachedPlatform({ pckCertHash: pckCertHash(fx.quote) })).cached).toBe(false);
+    const tcb = await readTcbInfoRecord(env.pub, { address: env.store.address, tee: "TDX", fmspc: "0xb0c06f000000" });
+    expect(tcb).toMatchObject({ stored: true, issueDate: Date.parse(JSON.parse(fx.collateral.tcb_info).issueDate) / 1000 });
+    expect((await readQeIdentityRecord(env.pub, { address: env.store.address, tee: "SGX" })).stored).toBe(false);
   });
 });
 
