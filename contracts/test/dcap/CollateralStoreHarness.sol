@@ -12,5 +12,7 @@ contract CollateralStoreHarness is CollateralStore {
 
     function revokeForTest(CaRole issuer, bytes32 serialHash) external {
         _revoked[_revocationKey(issuer, _crls[issuer].generation, serialHash)] = true;
+        // what uploading a root CRL with this entry would then do
+        if (issuer == CaRole.Root) _resolveIntermediateRevocation(_crls[issuer].generation);
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Json} from "../../verifier/lib/Json.sol";
 import {QuoteParser} from "../../verifier/dcap/QuoteParser.sol";
 import {Pem} from "../../verifier/lib/Pem.sol";
 import {X509} from "../../verifier/lib/X509.sol";
@@ -34,7 +35,7 @@ contract DcapGasProbe {
         (bytes memory b64,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
         bytes memory der = Pem.decode(b64);
         g = gasleft();
-        X509.Certificate memory c = X509.parse(der);
+        X509.Certificate memory c = X509.parseP256(der);
         PckCertificate.identity(der, c);
         g -= gasleft();
     }
@@ -66,6 +67,20 @@ contract DcapGasProbe {
         assembly {
             for { let i := 0 } lt(i, k) { i := add(i, 1) } { acc := add(acc, byte(0, mload(i))) }
         }
+        g -= gasleft();
+    }
+
+    function jsonSkip(bytes calldata t) external view returns (uint256 g) {
+        bytes memory m = t;
+        g = gasleft();
+        Json.skip(m, 0);
+        g -= gasleft();
+    }
+
+    function jsonWs(bytes calldata t) external view returns (uint256 g, uint256 q) {
+        bytes memory m = t;
+        g = gasleft();
+        q = Json.ws(m, 0);
         g -= gasleft();
     }
 

@@ -20,12 +20,26 @@ contract DcapParserHarness {
         returns (X509.Certificate memory c, PckCertificate.PckIdentity memory id)
     {
         bytes memory d = der;
-        c = X509.parse(d);
+        c = X509.parseP256(d);
         id = PckCertificate.identity(d, c);
     }
 
     function parseX509(bytes calldata der) external pure returns (X509.Certificate memory) {
         return X509.parse(der);
+    }
+
+    /// @dev An RSA certificate's key and signature, and whether it is sha256WithRSAEncryption.
+    function parseRsa(bytes calldata der)
+        external
+        view
+        returns (bytes memory e, bytes memory m, bytes memory sig, bool sha256WithRsa, bytes32 tbsHash)
+    {
+        bytes memory d = der;
+        X509.Certificate memory c = X509.parse(d);
+        (e, m) = X509.rsaPublicKey(d, c);
+        sig = X509.signatureBytes(d, c);
+        sha256WithRsa = X509.signatureAlgorithmIs(d, c, X509.OID_SHA256_WITH_RSA, 9);
+        tbsHash = X509.tbsSha256(d, c);
     }
 
     function parseCrl(bytes calldata der) external pure returns (X509Crl.Crl memory c, uint256 revoked) {

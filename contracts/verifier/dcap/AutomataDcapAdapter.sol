@@ -42,7 +42,7 @@ contract AutomataDcapAdapter is IQuoteVerifier {
         if (r.certType != QuoteParser.CERT_PCK_CHAIN) revert UnsupportedCertificationDataType(r.certType);
         (bytes memory b64, uint256 leafEnd) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
         bytes memory der = Pem.decode(b64);
-        PckCertificate.PckIdentity memory id = PckCertificate.identity(der, X509.parse(der));
+        PckCertificate.PckIdentity memory id = PckCertificate.identity(der, X509.parseP256(der));
         if (id.fmspc != out.fmspc) revert AutomataOutputMismatch("fmspc");
         out.ppid = id.ppid;
         out.pckCertHash = BytesRead.keccak(q, r.certOffset, leafEnd - r.certOffset);

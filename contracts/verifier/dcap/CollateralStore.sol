@@ -45,7 +45,7 @@ contract CollateralStore is ICollateralStore {
         bytes32 h = sha256(der);
         if (h != rootCertHash) revert RootHashMismatch(rootCertHash, h);
         bytes memory d = der;
-        X509.Certificate memory c = X509.parse(d);
+        X509.Certificate memory c = X509.parseP256(d);
         if (c.issuerHash != c.subjectHash) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, c.pubX, c.pubY)) revert SignatureInvalid("root certificate");
         _storeCertificate(CaRole.Root, c, d);
@@ -56,7 +56,7 @@ contract CollateralStore is ICollateralStore {
         CaRecord storage root = _certificates[CaRole.Root];
         if (root.notAfter == 0) revert RootNotUploaded();
         bytes memory d = der;
-        X509.Certificate memory c = X509.parse(d);
+        X509.Certificate memory c = X509.parseP256(d);
         if (_roles[c.issuerHash] != CaRole.Root) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, root.pubX, root.pubY)) revert SignatureInvalid("certificate");
         _checkCertTime(c.subjectHash, c.notBefore, c.notAfter);
@@ -97,13 +97,7 @@ contract CollateralStore is ICollateralStore {
             ++count;
         }
         _crls[issuer] = CrlRecord(c.thisUpdate, c.nextUpdate, generation);
-        if (issuer == CaRole.Root) {
-            // resolve the intermediates' revocation once, here, instead of on every quote
-            for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.TcbSigning); ++r) {
-                CaRecord storage ca = _certificates[CaRole(r)];
-                if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
-            }
-        }
+        if (issuer == CaRole.Root) _resolveIntermediateRevocation(generation);
         emit CrlStored(issuer, c.thisUpdate, c.nextUpdate, count);
     }
 
@@ -196,6 +190,15 @@ contract CollateralStore is ICollateralStore {
         if (parts & 1 != 0) {
             out.pckCaX = ca.pubX;
             out.pckCaY = ca.pubY;
+        }
+    }
+
+    /// @dev Resolves the intermediates' revocation against root CRL `generation` once, at upload,
+    /// instead of on every quote.
+    function _resolveIntermediateRevocation(uint64 generation) internal {
+        for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.TcbSigning); ++r) {
+            CaRecord storage ca = _certificates[CaRole(r)];
+            if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
         }
     }
 

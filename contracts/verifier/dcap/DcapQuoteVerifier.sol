@@ -152,7 +152,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         if (plat.notAfter != 0) return (certHash, plat, pending);
 
         bytes memory der = Pem.decode(b64);
-        X509.Certificate memory cert = X509.parse(der);
+        X509.Certificate memory cert = X509.parseP256(der);
         PckCertificate.PckIdentity memory id = PckCertificate.identity(der, cert);
         plat = Platform(
             id.ppid, id.cpuSvn, id.fmspc, id.pceId, id.pceSvn, cert.notBefore, cert.notAfter, cert.issuerHash,

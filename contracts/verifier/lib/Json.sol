@@ -5,26 +5,34 @@ pragma solidity ^0.8.28;
 /// strings without escapes, non-negative integers, true/false/null. Hand-written because Intel's
 /// collateral must be read onchain and no Solidity JSON library is maintained. Callers walk a
 /// document with a position `p`; every function returns the position after what it consumed.
-/// Anything outside the subset reverts with {JsonMalformed} at its byte offset.
+/// Anything outside the subset reverts with {JsonMalformed} at its byte offset. The per-byte loops
+/// are in assembly: a TCB info document is ~3-4 KB and every byte is visited.
 library Json {
     error JsonMalformed(uint256 offset);
 
     uint256 private constant MAX_DEPTH = 8;
 
-    function ws(bytes memory s, uint256 p) internal pure returns (uint256) {
-        while (p < s.length) {
-            bytes1 c = s[p];
-            if (c != " " && c != "\n" && c != "\r" && c != "\t") break;
-            ++p;
+    /// @dev Skips spaces, tabs, CR and LF.
+    function ws(bytes memory s, uint256 p) internal pure returns (uint256 q) {
+        assembly ("memory-safe") {
+            let base := add(s, 32)
+            let n := mload(s)
+            q := p
+            for {} lt(q, n) { q := add(q, 1) } {
+                let c := byte(0, mload(add(base, q)))
+                // 0x20, 0x0a, 0x0d, 0x09 as a bit set
+                if iszero(and(shr(c, 0x100002600), 1)) { break }
+            }
         }
-        return p;
     }
 
     /// @dev The next non-space byte, without consuming it.
     function peek(bytes memory s, uint256 p) internal pure returns (bytes1 c, uint256 q) {
         q = ws(s, p);
         if (q >= s.length) revert JsonMalformed(q);
-        c = s[q];
+        assembly ("memory-safe") {
+            c := shl(248, byte(0, mload(add(add(s, 32), q))))
+        }
     }
 
     function expect(bytes memory s, uint256 p, bytes1 c) internal pure returns (uint256) {
@@ -51,14 +59,21 @@ library Json {
     /// @dev A string: returns its content range (no escapes or control characters allowed).
     function str(bytes memory s, uint256 p) internal pure returns (uint256 start, uint256 len, uint256 q) {
         start = expect(s, p, '"');
-        q = start;
-        while (true) {
-            if (q >= s.length) revert JsonMalformed(q);
-            bytes1 c = s[q];
-            if (c == '"') break;
-            if (c == "\\" || uint8(c) < 0x20) revert JsonMalformed(q);
-            ++q;
+        bool ok;
+        assembly ("memory-safe") {
+            let base := add(s, 32)
+            let n := mload(s)
+            q := start
+            for {} lt(q, n) { q := add(q, 1) } {
+                let c := byte(0, mload(add(base, q)))
+                if eq(c, 0x22) {
+                    ok := 1
+                    break
+                }
+                if or(eq(c, 0x5c), lt(c, 0x20)) { break }
+            }
         }
+        if (!ok) revert JsonMalformed(q);
         len = q - start;
         ++q;
     }
@@ -78,14 +93,17 @@ library Json {
     function uintValue(bytes memory s, uint256 p) internal pure returns (uint256 v, uint256 q) {
         q = ws(s, p);
         uint256 first = q;
-        while (q < s.length) {
-            uint8 c = uint8(s[q]);
-            if (c < 0x30 || c > 0x39) break;
-            v = v * 10 + (c - 0x30);
-            ++q;
+        assembly ("memory-safe") {
+            let base := add(s, 32)
+            let n := mload(s)
+            for {} lt(q, n) { q := add(q, 1) } {
+                let c := sub(byte(0, mload(add(base, q))), 0x30)
+                if gt(c, 9) { break } // also catches c < 0x30 (wraps)
+                v := add(mul(v, 10), c)
+            }
         }
-        uint256 n = q - first;
-        if (n == 0 || n > 18 || (n > 1 && s[first] == "0")) revert JsonMalformed(first);
+        uint256 digits = q - first;
+        if (digits == 0 || digits > 18 || (digits > 1 && s[first] == "0")) revert JsonMalformed(first);
     }
 
     /// @dev Skips any value in the subset.

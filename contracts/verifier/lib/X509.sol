@@ -6,9 +6,11 @@ import {Asn1Time} from "./Asn1Time.sol";
 import {BytesRead} from "./BytesRead.sol";
 import {EcdsaP256} from "./EcdsaP256.sol";
 
-/// @notice X.509 v3 certificates (RFC 5280) with ECDSA P-256 / SHA-256 signatures and P-256 keys:
-/// the shape of every certificate in Intel's SGX PKI. Hand-written: no Solidity library parses X.509.
-/// Positions are byte offsets into the DER; names compare by keccak256 of their full DER TLV.
+/// @notice X.509 v3 certificates (RFC 5280), parsed generically: positions of the TBS, names,
+/// validity, serial, SubjectPublicKeyInfo, signature algorithm and value, extensions. {parseP256}
+/// adds the ECDSA P-256 / SHA-256 shape of Intel's SGX PKI; {rsaPublicKey} and {signatureBytes}
+/// serve RSA certificates (e.g. a TPM attestation key's). Hand-written: no Solidity library parses
+/// X.509. Positions are byte offsets into the DER; names compare by keccak256 of their full TLV.
 library X509 {
     error UnsupportedAlgorithm(uint256 offset);
     error BadPublicKey(uint256 offset);
@@ -23,35 +25,40 @@ library X509 {
         uint256 subjectNode; // the subject Name, for attribute lookups
         uint64 notBefore;
         uint64 notAfter;
+        uint256 spkiNode; // SubjectPublicKeyInfo
+        uint256 sigAlgNode; // the outer signatureAlgorithm (equal to the TBS one)
+        uint256 sigValueNode; // the signatureValue BIT STRING
+        uint256 extensions; // node of the Extensions SEQUENCE, 0 when absent
+        // set by {parseP256} only
         bytes32 pubX;
         bytes32 pubY;
         bytes32 sigR;
         bytes32 sigS;
-        uint256 extensions; // node of the Extensions SEQUENCE, 0 when absent
     }
 
     // OID contents, left-aligned
     bytes32 internal constant OID_ECDSA_SHA256 = hex"2a8648ce3d040302"; // 1.2.840.10045.4.3.2
     bytes32 internal constant OID_EC_PUBLIC_KEY = hex"2a8648ce3d0201"; // 1.2.840.10045.2.1
     bytes32 internal constant OID_PRIME256V1 = hex"2a8648ce3d030107"; // 1.2.840.10045.3.1.7
+    bytes32 internal constant OID_RSA_ENCRYPTION = hex"2a864886f70d010101"; // 1.2.840.113549.1.1.1
+    bytes32 internal constant OID_SHA256_WITH_RSA = hex"2a864886f70d01010b"; // 1.2.840.113549.1.1.11
     bytes32 internal constant OID_COMMON_NAME = hex"550403"; // 2.5.4.3
 
+    /// @dev Structure only: any algorithm; the TBS and outer signature algorithms must be identical.
     function parse(bytes memory der) internal pure returns (Certificate memory c) {
         uint256 cert = Der.expectTag(der, Der.root(der), Der.SEQUENCE);
         uint256 tbs = Der.child(der, cert, Der.SEQUENCE);
         c.tbsOffset = Der.tagOffset(tbs);
         c.tbsLength = Der.end(tbs) - c.tbsOffset;
-        uint256 sigAlg = Der.sibling(der, tbs, cert, Der.SEQUENCE);
-        _expectEcdsaSha256(der, sigAlg);
-        uint256 sigValue = Der.sibling(der, sigAlg, cert, Der.BIT_STRING);
-        if (Der.hasNext(sigValue, cert)) revert Der.DerMalformed(Der.end(sigValue));
-        (c.sigR, c.sigS) = bitStringSignature(der, sigValue);
+        c.sigAlgNode = Der.sibling(der, tbs, cert, Der.SEQUENCE);
+        c.sigValueNode = Der.sibling(der, c.sigAlgNode, cert, Der.BIT_STRING);
+        if (Der.hasNext(c.sigValueNode, cert)) revert Der.DerMalformed(Der.end(c.sigValueNode));
 
         uint256 n = Der.firstChild(der, tbs);
         if (Der.tag(der, n) == 0xa0) n = Der.next(der, n, tbs); // [0] version
         c.serialHash = Der.hashContent(der, Der.expectTag(der, n, Der.INTEGER));
         n = Der.sibling(der, n, tbs, Der.SEQUENCE); // signature AlgorithmIdentifier
-        _expectEcdsaSha256(der, n);
+        if (Der.hashTlv(der, n) != Der.hashTlv(der, c.sigAlgNode)) revert UnsupportedAlgorithm(Der.tagOffset(n));
         n = Der.sibling(der, n, tbs, Der.SEQUENCE); // issuer
         c.issuerHash = Der.hashTlv(der, n);
         n = Der.sibling(der, n, tbs, Der.SEQUENCE); // validity
@@ -60,17 +67,85 @@ library X509 {
         c.subjectHash = Der.hashTlv(der, n);
         c.subjectNode = n;
         n = Der.sibling(der, n, tbs, Der.SEQUENCE); // subjectPublicKeyInfo
-        (c.pubX, c.pubY) = _p256Key(der, n);
+        c.spkiNode = n;
         while (Der.hasNext(n, tbs)) {
             n = Der.next(der, n, tbs);
             if (Der.tag(der, n) == 0xa3) c.extensions = Der.child(der, n, Der.SEQUENCE);
         }
     }
 
-    /// @dev Whether `issuer`'s key signed `c` (SHA-256 over the exact TBSCertificate bytes).
+    /// @dev {parse} plus the Intel shape: ECDSA with SHA-256 and a P-256 key, both decoded.
+    function parseP256(bytes memory der) internal pure returns (Certificate memory c) {
+        c = parse(der);
+        if (!signatureAlgorithmIs(der, c, OID_ECDSA_SHA256, 8)) revert UnsupportedAlgorithm(Der.tagOffset(c.sigAlgNode));
+        (c.sigR, c.sigS) = bitStringSignature(der, c.sigValueNode);
+        (c.pubX, c.pubY) = p256PublicKey(der, c);
+    }
+
+    /// @dev Whether the signature algorithm's OID content is `oid` (`n` bytes).
+    function signatureAlgorithmIs(bytes memory der, Certificate memory c, bytes32 oid, uint256 n)
+        internal
+        pure
+        returns (bool)
+    {
+        return Der.isOid(der, Der.firstChild(der, c.sigAlgNode), oid, n);
+    }
+
+    /// @dev SHA-256 of the exact TBSCertificate bytes.
+    function tbsSha256(bytes memory der, Certificate memory c) internal view returns (bytes32) {
+        return BytesRead.sha256Range(der, c.tbsOffset, c.tbsLength);
+    }
+
+    /// @dev Whether the P-256 key (`qx`, `qy`) signed `c` (after {parseP256}).
     function signedBy(bytes memory der, Certificate memory c, bytes32 qx, bytes32 qy) internal view returns (bool) {
-        bytes32 h = BytesRead.sha256Range(der, c.tbsOffset, c.tbsLength);
-        return EcdsaP256.verify(h, c.sigR, c.sigS, qx, qy);
+        return EcdsaP256.verify(tbsSha256(der, c), c.sigR, c.sigS, qx, qy);
+    }
+
+    /// @dev The signatureValue's bits (no unused bits allowed), e.g. an RSA signature.
+    function signatureBytes(bytes memory der, Certificate memory c) internal view returns (bytes memory) {
+        uint256 s = Der.start(c.sigValueNode);
+        if (Der.length(c.sigValueNode) < 2 || der[s] != 0) revert BadSignatureEncoding(Der.tagOffset(c.sigValueNode));
+        return BytesRead.slice(der, s + 1, Der.length(c.sigValueNode) - 1);
+    }
+
+    /// @dev An RSA SubjectPublicKeyInfo's exponent and modulus (big-endian, no sign byte).
+    function rsaPublicKey(bytes memory der, Certificate memory c) internal view returns (bytes memory e, bytes memory m) {
+        uint256 alg = Der.child(der, c.spkiNode, Der.SEQUENCE);
+        if (!Der.isOid(der, Der.firstChild(der, alg), OID_RSA_ENCRYPTION, 9)) revert UnsupportedAlgorithm(Der.tagOffset(alg));
+        uint256 key = Der.sibling(der, alg, c.spkiNode, Der.BIT_STRING);
+        if (Der.length(key) < 2 || der[Der.start(key)] != 0) revert BadPublicKey(Der.tagOffset(key));
+        uint256 seq = Der.expectTag(der, Der.at(der, Der.start(key) + 1, Der.end(key)), Der.SEQUENCE);
+        uint256 mn = Der.child(der, seq, Der.INTEGER);
+        uint256 en = Der.sibling(der, mn, seq, Der.INTEGER);
+        m = _unsigned(der, mn);
+        e = _unsigned(der, en);
+    }
+
+    function _unsigned(bytes memory der, uint256 node) private view returns (bytes memory) {
+        uint256 s = Der.start(node);
+        uint256 l = Der.length(node);
+        if (l == 0 || uint8(der[s]) & 0x80 != 0) revert BadPublicKey(Der.tagOffset(node));
+        if (der[s] == 0 && l > 1) {
+            ++s;
+            --l;
+        }
+        return BytesRead.slice(der, s, l);
+    }
+
+    /// @dev The P-256 key of an id-ecPublicKey / prime256v1 SubjectPublicKeyInfo (uncompressed point).
+    function p256PublicKey(bytes memory der, Certificate memory c) internal pure returns (bytes32 x, bytes32 y) {
+        uint256 spki = c.spkiNode;
+        uint256 alg = Der.child(der, spki, Der.SEQUENCE);
+        uint256 a = Der.firstChild(der, alg);
+        uint256 b = Der.next(der, a, alg);
+        if (!Der.isOid(der, a, OID_EC_PUBLIC_KEY, 7) || !Der.isOid(der, b, OID_PRIME256V1, 8)) {
+            revert UnsupportedAlgorithm(Der.tagOffset(alg));
+        }
+        uint256 key = Der.sibling(der, alg, spki, Der.BIT_STRING);
+        uint256 s = Der.start(key);
+        if (Der.length(key) != 66 || der[s] != 0 || der[s + 1] != 0x04) revert BadPublicKey(Der.tagOffset(key));
+        x = BytesRead.b32(der, s + 2);
+        y = BytesRead.b32(der, s + 34);
     }
 
     /// @dev keccak256 of the first CommonName value in a Name, 0 when absent.
@@ -127,26 +202,5 @@ library X509 {
         if (Der.hasNext(b, v)) revert Der.DerMalformed(Der.end(b));
         nb = time(der, a);
         na = time(der, b);
-    }
-
-    function _expectEcdsaSha256(bytes memory der, uint256 algId) private pure {
-        uint256 oid = Der.firstChild(der, algId);
-        if (!Der.isOid(der, oid, OID_ECDSA_SHA256, 8) || Der.hasNext(oid, algId)) {
-            revert UnsupportedAlgorithm(Der.tagOffset(algId));
-        }
-    }
-
-    function _p256Key(bytes memory der, uint256 spki) private pure returns (bytes32 x, bytes32 y) {
-        uint256 alg = Der.child(der, spki, Der.SEQUENCE);
-        uint256 a = Der.firstChild(der, alg);
-        uint256 b = Der.next(der, a, alg);
-        if (!Der.isOid(der, a, OID_EC_PUBLIC_KEY, 7) || !Der.isOid(der, b, OID_PRIME256V1, 8)) {
-            revert UnsupportedAlgorithm(Der.tagOffset(alg));
-        }
-        uint256 key = Der.sibling(der, alg, spki, Der.BIT_STRING);
-        uint256 s = Der.start(key);
-        if (Der.length(key) != 66 || der[s] != 0 || der[s + 1] != 0x04) revert BadPublicKey(Der.tagOffset(key));
-        x = BytesRead.b32(der, s + 2);
-        y = BytesRead.b32(der, s + 34);
     }
 }

@@ -7,6 +7,7 @@ import {
   type Account,
   type Address,
   type Chain,
+  type Client,
   type Hex,
   type PublicClient,
   type Transport,
@@ -196,3 +197,25 @@ export function collateralStoreErrorName(err: unknown): string | undefined {
     return undefined;
   }
 }
+
+export type ReadCollateralRecordReturnType = { stored: boolean; data: Address; issueDate: number; nextUpdate: number };
+
+/** The store's TCB info record for (`tee` "SGX" | "TDX", `fmspc`). */
+export async function readTcbInfoRecord(
+  client: Client,
+  { address, tee, fmspc }: { address: Address; tee: "SGX" | "TDX"; fmspc: Hex },
+): Promise<ReadCollateralRecordReturnType> {
+  const r = await (client as PublicClient).readContract({ address, abi: collateralStoreAbi, functionName: "tcbInfo", args: [tee === "TDX" ? 1 : 0, fmspc] });
+  return { stored: r.data !== ZERO, data: r.data, issueDate: r.issueDate, nextUpdate: r.nextUpdate };
+}
+
+/** The store's QE identity record for the QE of `tee` ("SGX" → QE, "TDX" → TD_QE). */
+export async function readQeIdentityRecord(
+  client: Client,
+  { address, tee }: { address: Address; tee: "SGX" | "TDX" },
+): Promise<ReadCollateralRecordReturnType> {
+  const r = await (client as PublicClient).readContract({ address, abi: collateralStoreAbi, functionName: "qeIdentity", args: [tee === "TDX" ? 1 : 0] });
+  return { stored: r.data !== ZERO, data: r.data, issueDate: r.issueDate, nextUpdate: r.nextUpdate };
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";

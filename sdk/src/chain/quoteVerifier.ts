@@ -247,3 +247,16 @@ export function decodeReportBody(bodyType: number, reportBody: Hex): Record<stri
   }
   return out;
 }
+
+/**
+ * Decorator for `client.extend(...)`: the verifier actions bound to one deployment, e.g.
+ * `publicClient.extend(dcapQuoteVerifierActions({ verifier })).simulateVerifyQuote({ quote })`.
+ */
+export function dcapQuoteVerifierActions({ verifier }: { verifier: Address }) {
+  return (client: Client) => ({
+    simulateVerifyQuote: (args: Omit<SimulateVerifyQuoteParameters, "address">) =>
+      simulateVerifyQuote(client as PublicClient, { address: verifier, ...args }),
+    readCachedPlatform: (args: Omit<ReadCachedPlatformParameters, "address">) =>
+      readCachedPlatform(client, { address: verifier, ...args }),
+  });
+}

@@ -12,7 +12,9 @@ import {
   pckCertHash,
   compressQuote,
   decodeReportBody,
+  dcapQuoteVerifierActions,
 } from "../../../sdk/src/chain/quoteVerifier.js";
+import { readTcbInfoRecord, readQeIdentityRecord } from "../../../sdk/src/chain/collateralStore.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { loadFixture, deployAll, revertName, setTime, TEE_FAIL_QUOTE, type IntelFixture } from "./fixtures.js";
 
@@ -136,6 +138,45 @@ describe("validity windows and revocation are checked at block.timestamp, cached
     await env.store.write.revokeForTest([role, platform.serialHash]);
     expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote }))).toBe("CertificateRevoked");
     expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true }))).toBe("CertificateRevoked");
+  });
+});
+
+describe("intermediates revoked by the root CA CRL", () => {
+  for (const [role, name] of [[4, "TCB Signing"], [2, "PCK Platform CA"]] as const) {
+    it(`a revoked ${name} certificate fails every quote, cached or not (CRL entry simulated)`, async () => {
+      const fx = loadFixture("tdx-v4");
+      const env = await deployAll(fx, { harness: true });
+      await writeVerifyQuote(env.wallet, { address: env.verifier.address, quote: fx.quote });
+      const ca = (await env.store.read.certificate([role])) as { serialHash: `0x${string}`; notAfter: bigint };
+      expect(ca.notAfter).toBeGreaterThan(0n);
+      await env.store.write.revokeForTest([1, ca.serialHash]);
+      expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote }))).toBe("CertificateRevoked");
+      expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true }))).toBe("CertificateRevoked");
+    });
+  }
+});
+
+describe("without the P-256 precompile (prague chain) the Solidity fallback reaches the same verdict", () => {
+  it("tdx-v4 verifies first-seen, repeat and compressed", async () => {
+    const fx = loadFixture("tdx-v4");
+    const env = await deployAll(fx, { hardfork: "prague" });
+    const first = await simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote });
+    expect(first).toMatchObject({ tcbStatus: "UpToDate", ppid: EXPECTED["tdx-v4"].ppid });
+    await env.pub.waitForTransactionReceipt({ hash: await writeVerifyQuote(env.wallet, { address: env.verifier.address, quote: fx.quote }) });
+    expect(await simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: fx.quote, compressed: true })).toEqual(first);
+  });
+});
+
+describe("SDK actions bound by client.extend", () => {
+  it("dcapQuoteVerifierActions and the store record readers", async () => {
+    const fx = loadFixture("tdx-v4");
+    const env = await deployAll(fx);
+    const client = env.pub.extend(dcapQuoteVerifierActions({ verifier: env.verifier.address }));
+    expect((await client.simulateVerifyQuote({ quote: fx.quote })).ppid).toBe(EXPECTED["tdx-v4"].ppid);
+    expect((await client.readCachedPlatform({ pckCertHash: pckCertHash(fx.quote) })).cached).toBe(false);
+    const tcb = await readTcbInfoRecord(env.pub, { address: env.store.address, tee: "TDX", fmspc: "0xb0c06f000000" });
+    expect(tcb).toMatchObject({ stored: true, issueDate: Date.parse(JSON.parse(fx.collateral.tcb_info).issueDate) / 1000 });
+    expect((await readQeIdentityRecord(env.pub, { address: env.store.address, tee: "SGX" })).stored).toBe(false);
   });
 });
 
