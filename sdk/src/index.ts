@@ -1,0 +1,46 @@
+/**
+ * The Proof of Cloud SDK: one import for everything a verifier, a dApp or an alliance member needs.
+ * Browser-safe (no Node built-ins; the `poc` command in ./cli is not part of it).
+ *
+ * Every folder's public API is re-exported flat; the names do not clash (test/sdk/index.test.ts keeps
+ * it so), and where two folders name related things they carry distinct names on purpose:
+ *   - `platformKey(kind, rawId, salt)` (chain, any hardware kind) and `intelPlatformKey(salt, ppid)` (intel);
+ *   - `readLogState` / `getLogLeaves` (chain: the registry's raw state and events) and
+ *     `readTreeHead` / `readLogEntries` (log: RFC 9162 tree head and verified entries);
+ *   - `TCB_STATUSES` / `TcbStatus` (intel, offchain) and `TCB_STATUS_NAMES` / `TcbStatusName` (chain,
+ *     the Solidity enum's order), `DCAP_TCB_STATUSES` (chain/zkJournal).
+ * The simulator (a test PKI and software TPM, refused on production chains) is namespaced as
+ * `simulate`: it is a test tool, and its collateral types (`QuoteCollateralV3`, `TcbStatus`) are the
+ * simulator's own, distinct from the verifier's.
+ */
+
+// Shared errors and byte helpers.
+export * from "./errors.js";
+export * from "./bytes.js";
+
+// Evidence: parse and verify offchain.
+export * from "./intel/index.js";
+export * from "./amd/index.js";
+export * from "./tpm/index.js";
+export * from "./nitro/index.js";
+export * from "./eventlog/index.js";
+
+// The verification report (pass / partial / fail per dimension) and its verifier glue.
+export * from "./report/index.js";
+
+// RFC 9162 transparency log: tree, proofs, leaves, checkpoints, receipts.
+export * from "./log/index.js";
+
+// Contracts: viem actions, calldata builders, typed ABIs.
+export * from "./chain/index.js";
+export * from "./chain/quoteVerifier.js";
+export * from "./chain/collateralStore.js";
+export * from "./chain/zkJournal.js";
+export { dcapQuoteVerifierAbi } from "./chain/abi/DcapQuoteVerifier.js";
+export { collateralStoreAbi } from "./chain/abi/CollateralStore.js";
+export { iQuoteVerifierAbi } from "./chain/abi/IQuoteVerifier.js";
+export { tpmQuoteVerifierAbi } from "./chain/abi/TpmQuoteVerifier.js";
+export { zkAttestationVerifierAbi } from "./chain/abi/ZkAttestationVerifier.js";
+
+// Test-only: the simulator.
+export * as simulate from "./simulate/index.js";
