@@ -1,6 +1,7 @@
 /**
  * The verification report: what one piece of evidence proves, per dimension, like a trust center
- * page but computed offline. Every dimension is passed, failed or skipped, always with a reason.
+ * page but computed offline. Every dimension is passed, partial, failed or skipped, always with a
+ * reason. Format and rules: docs/verification-report.md.
  */
 import type { IntelQuoteVerdict } from "./inject.js";
 
