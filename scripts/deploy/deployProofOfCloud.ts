@@ -42,6 +42,9 @@ export type DeployProofOfCloudReturnType = {
   persistent: boolean;
 };
 
+/** Ignition's viem results, by module result key (only the address is used). */
+type Deployed = Record<string, { address: Address } | undefined>;
+
 // CaRole.Root in ICollateralStore.
 const CA_ROLE_ROOT = 1;
 
@@ -59,11 +62,11 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   const ignitionParameters = structuredClone(parameters.ignition);
   if (parameters.devZkVerifiers) {
     log("ZK routes: dev verifiers (local chain only)");
-    const dev = await connection.ignition.deploy(DevZkVerifiersModule, { deploymentId, displayUi: persistent });
+    const dev = (await connection.ignition.deploy(DevZkVerifiersModule, { deploymentId, displayUi: persistent })) as unknown as Deployed;
     ignitionParameters.ZkAttestationVerifier = {
       ...ignitionParameters.ZkAttestationVerifier,
-      riscZeroVerifier: dev.devRiscZeroVerifier.address,
-      sp1Verifier: dev.devSp1Verifier.address,
+      riscZeroVerifier: dev.devRiscZeroVerifier!.address,
+      sp1Verifier: dev.devSp1Verifier!.address,
     };
   } else {
     for (const k of ["riscZeroVerifier", "sp1Verifier"] as const) {
@@ -73,10 +76,10 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
     }
   }
 
-  const deployed = await connection.ignition.deploy(ProofOfCloudModule, { parameters: ignitionParameters as never, deploymentId, displayUi: persistent });
+  const deployed = (await connection.ignition.deploy(ProofOfCloudModule, { parameters: ignitionParameters as never, deploymentId, displayUi: persistent })) as unknown as Deployed;
 
   // The store accepts only the pinned root's bytes, so anyone may upload it; do it once.
-  const store = deployed.collateralStore.address;
+  const store = deployed.collateralStore!.address;
   const root = await publicClient.readContract({ address: store, abi: collateralStoreAbi, functionName: "certificate", args: [CA_ROLE_ROOT] });
   if (root.notAfter === 0n) {
     log(`uploading the root certificate (${parameters.rootSource}) to CollateralStore`);
@@ -97,7 +100,7 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   // Every contract the deployment made: the module results plus, on local chains, the dev verifiers.
   const futures: Record<string, { address: Address; futureId: string }> = {};
   for (const [key, future] of Object.entries(ProofOfCloudModule.results)) {
-    futures[future.contractName] = { address: getAddress((deployed as Record<string, { address: Address }>)[key]!.address), futureId: future.id };
+    futures[future.contractName] = { address: getAddress(deployed[key]!.address), futureId: future.id };
   }
   if (parameters.devZkVerifiers) {
     for (const [key, future] of Object.entries(DevZkVerifiersModule.results)) {

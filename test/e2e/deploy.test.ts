@@ -1,0 +1,335 @@
+/**
+ * Deployment end to end, over real JSON-RPC: a `hardhat node` child process on a free loopback
+ * port, the deploy command a user runs for Sepolia with only the network name changed
+ * (`npx hardhat run scripts/deploy.ts --network localhost`; LOCALHOST_RPC_URL points it at the
+ * port), state read back through the SDK from the address book, one Alliance decision by an
+ * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
+ * send nothing. The node is killed at the end whatever happens. Also: what the parameter checks
+ * refuse off local chains (pure, no node).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bytesToHex, createPublicClient, createWalletClient, http, keccak256, stringToBytes, type Address, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { p256 } from "@noble/curves/nist.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { parseQuote } from "../../sdk/src/intel/quote.js";
+import { parsePckExtensions } from "../../sdk/src/intel/pckExtensions.js";
+import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/rootCa.js";
+import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
+import { readAddressBook, pocAddressesFromBook, addressOf, parseAddressBook, AddressBookError, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { pocActions } from "../../sdk/src/chain/decorator.js";
+import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
+import { hashProposal, ProposalClass, proposalThreshold, type Proposal } from "../../sdk/src/chain/proposal.js";
+import { collectVoteSignatures } from "../../sdk/src/chain/votes.js";
+import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
+import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+import { DeployParametersError, resolveDeployParameters } from "../../scripts/deploy/parameters.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const MNEMONIC = "test test test test test test test test test test test junk";
+const member = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const localParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/local.json"), "utf8"));
+const sepoliaParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/sepolia.json"), "utf8"));
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+type Run = { code: number | null; stdout: string; stderr: string };
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((ok) => {
+    const p = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+let node: ChildProcess | undefined;
+let url = "";
+let booksDir = "";
+let deploymentId = "";
+let env: Record<string, string> = {};
+
+/** Kills the node's whole process group (npx -> hardhat), never anything else. */
+function killNode() {
+  if (node?.pid && node.exitCode === null) {
+    try {
+      process.kill(-node.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function waitForNode(timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (node?.exitCode !== null) throw new Error(`hardhat node exited with ${node?.exitCode}`);
+    try {
+      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("hardhat node did not answer in time");
+}
+
+const deployCommand = () => run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], env);
+
+beforeAll(async () => {
+  const port = await freeLoopbackPort();
+  url = `http://127.0.0.1:${port}`;
+  booksDir = mkdtempSync(join(tmpdir(), "poc-deployments-"));
+  deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  env = { LOCALHOST_RPC_URL: url, POC_DEPLOYMENTS_DIR: booksDir, POC_DEPLOYMENT_ID: deploymentId };
+  // detached: its own process group, so the kill reaches hardhat behind npx.
+  node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: repo, detached: true, stdio: "ignore" });
+  process.once("exit", killNode); // also when the run is torn down before afterAll
+  await waitForNode(90_000);
+}, 120_000);
+
+afterAll(() => {
+  killNode();
+  rmSync(join(repo, "ignition/deployments", deploymentId), { recursive: true, force: true });
+  if (booksDir) rmSync(booksDir, { recursive: true, force: true });
+});
+
+describe("deploy to a hardhat node over JSON-RPC with the user's command", () => {
+  let first: Run;
+  let book: AddressBook;
+  const client = () => createPublicClient({ transport: http(url) });
+  const load = (p: string) => (existsSync(join(booksDir, p)) ? readFileSync(join(booksDir, p), "utf8") : undefined);
+
+  it("deploys and writes deployments/<chainId>.json", async () => {
+    first = await deployCommand();
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toContain("wrote");
+    book = await readAddressBook(client(), { load, dir: "." });
+    expect(book.chainId).toBe(31337);
+    expect(book.network).toBe("localhost");
+    expect(book.deploymentId).toBe(deploymentId);
+    expect(Object.keys(book.contracts).sort()).toEqual(
+      ["Alliance", "CollateralParser", "CollateralStore", "DcapQuoteVerifier", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmQuoteVerifier", "ZkAttestationVerifier"].sort(),
+    );
+    for (const [name, c] of Object.entries(book.contracts)) {
+      const code = await client().getCode({ address: c.address });
+      expect(code?.length ?? 0, `${name} has code`).toBeGreaterThan(2);
+      const receipt = await client().getTransactionReceipt({ hash: c.transactionHash! });
+      expect(receipt.contractAddress?.toLowerCase(), `${name} creation tx`).toBe(c.address.toLowerCase());
+      expect(receipt.blockNumber).toBe(c.block);
+    }
+    expect(book.deploymentBlock).toBe(1n);
+    expect(book.gitCommit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("the node runs osaka: the P-256 precompile at 0x100 verifies a signature", async () => {
+    const sk = p256.utils.randomSecretKey();
+    const pub = p256.getPublicKey(sk, false);
+    const h = sha256(stringToBytes("proof of cloud"));
+    const sig = p256.sign(h, sk, { prehash: false });
+    const input = bytesToHex(new Uint8Array([...h, ...sig, ...pub.slice(1)]));
+    const out = await client().call({ to: "0x0000000000000000000000000000000000000100", data: input });
+    expect(BigInt(out.data ?? "0x0")).toBe(1n);
+  });
+
+  it("reads the deployed state through the SDK", async () => {
+    const poc = client().extend(pocActions(pocAddressesFromBook(book)));
+    const status = await poc.readAllianceStatus();
+    expect(status.members.map((m) => m.address)).toEqual(localParameters.Alliance.members);
+    expect(status.members.map((m) => m.name)).toEqual(localParameters.Alliance.names);
+    const n = localParameters.Alliance.members.length;
+    expect(status.thresholds).toEqual({
+      emergencyFreeze: proposalThreshold(ProposalClass.EmergencyFreeze, n),
+      ordinary: proposalThreshold(ProposalClass.Ordinary, n),
+      securityCritical: proposalThreshold(ProposalClass.SecurityCritical, n),
+    });
+    expect(await poc.readRegistrySalt()).toBe(localParameters.HardwareRegistry.salt);
+    expect((await poc.readLogState()).size).toBe(0n);
+
+    const store = addressOf(book, "CollateralStore");
+    const simulatorRoot = createSimulatedDcapPki({ seed: "proof-of-cloud local" }).root.der;
+    expect(await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "rootCertHash" })).toBe(bytesToHex(sha256(simulatorRoot)));
+    const root = await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "certificate", args: [1] });
+    expect(root.notAfter).toBeGreaterThan(0n);
+
+    const zk = addressOf(book, "ZkAttestationVerifier");
+    const read = (functionName: "governor" | "riscZeroVerifier" | "sp1Verifier" | "collateralStore") => client().readContract({ address: zk, abi: zkAttestationVerifierAbi, functionName });
+    expect(await read("governor")).toBe(addressOf(book, "Alliance"));
+    expect(await read("riscZeroVerifier")).toBe(addressOf(book, "DevRiscZeroVerifier"));
+    expect(await read("sp1Verifier")).toBe(addressOf(book, "DevSp1Verifier"));
+    expect(await read("collateralStore")).toBe(store);
+  });
+
+  it("one Alliance decision by an EIP-712 signature batch registers the real TDX platform", async () => {
+    const addresses = pocAddressesFromBook(book);
+    const chainId = book.chainId;
+    const quote = parseQuote(readFileSync(join(repo, "test/fixtures/intel/tdx-v4/quote.bin")));
+    const ppid = bytesToHex(parsePckExtensions(quote.pckChain[0]!).ppid);
+    expect(ppid).toBe("0x811dca2a26b952e85bb6448b097ba4fd"); // test/fixtures/PROVENANCE.md
+    const key = platformKey(1, ppid, localParameters.HardwareRegistry.salt as Hex);
+    const facility = {
+      facilityId: keccak256(stringToBytes("facility:e2e-deploy")),
+      provider: "Example Cloud",
+      country: "DE",
+      site: "Frankfurt FRA1",
+      evidenceHash: keccak256(stringToBytes("site audit")),
+      evidenceUri: "ipfs://site-audit",
+    };
+    const latest = await client().getBlock();
+    const proposal: Proposal = {
+      calls: [
+        registryCalls.setFacilities(addresses.hardwareRegistry, [facility]),
+        registryCalls.setEntries(addresses.hardwareRegistry, [
+          {
+            platformKey: key,
+            facilityId: facility.facilityId,
+            kind: 1,
+            level: 1,
+            cadence: 0,
+            verifiedAt: latest.timestamp,
+            evidenceHash: keccak256(stringToBytes("human-assisted visit")),
+            method: "human-assisted site visit",
+            evidenceUri: "ipfs://visit-report",
+            endorsers: [member(0).address],
+          },
+        ]),
+      ],
+      proposalClass: ProposalClass.Ordinary,
+      deadline: latest.timestamp + 3600n,
+      description: "register the TDX fixture platform",
+    };
+    const proposalId = hashProposal(proposal);
+    // Members 0 and 1 sign offline (2 of 3 = the ordinary threshold); member 2 submits.
+    const files = await Promise.all(
+      [0, 1].map(async (i) => {
+        const w = createWalletClient({ account: member(i), transport: http(url) }).extend(pocActions(addresses));
+        return { name: `member${i}.json`, content: await w.signVote({ chainId, proposalId }) };
+      }),
+    );
+    const votes = await collectVoteSignatures({ alliance: addresses.alliance, chainId, proposalId, files });
+    const submitter = createWalletClient({ account: member(2), transport: http(url), chain: { id: chainId, name: "localhost", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } } }).extend(pocActions(addresses));
+    const hash = await submitter.writeExecuteWithSignatures({ proposal, votes });
+    const receipt = await client().waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+
+    const poc = client().extend(pocActions(addresses));
+    expect(await poc.readProposalExecuted({ proposalId })).toBe(true);
+    const entry = await poc.readHardwareEntry({ platformKey: key });
+    expect(entry.level).toBe(1);
+    expect(await poc.readLevel({ platformKey: key })).toBe(1);
+    expect(await poc.readIsVerified({ platformKey: key, minLevel: 1, maxAge: 0n })).toBe(true);
+    expect((await poc.readFacility({ facilityId: facility.facilityId })).site).toBe("Frankfurt FRA1");
+    const leaves = await poc.getLogLeaves({ fromBlock: book.deploymentBlock });
+    expect(leaves.length).toBe(2);
+  });
+
+  it("re-running the deploy sends nothing and leaves the address book as it was", async () => {
+    const bookText = readFileSync(join(booksDir, "31337.json"), "utf8");
+    const blockBefore = await client().getBlockNumber();
+    const deployer = localParameters.Alliance.members[0] as Address;
+    const nonceBefore = await client().getTransactionCount({ address: deployer });
+    const again = await deployCommand();
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toContain("nothing deployed");
+    expect(await client().getBlockNumber()).toBe(blockBefore);
+    expect(await client().getTransactionCount({ address: deployer })).toBe(nonceBefore);
+    expect(readFileSync(join(booksDir, "31337.json"), "utf8")).toBe(bookText);
+  });
+});
+
+describe("parameter checks (docs/deploy.md)", () => {
+  const resolveFor = (chainId: number, mutate: (p: typeof localParameters) => void = () => {}) => {
+    const p = structuredClone(localParameters);
+    mutate(p);
+    return resolveDeployParameters(p, { chainId, source: "test.json" });
+  };
+  const refusal = (fn: () => unknown): DeployParametersError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DeployParametersError);
+      return e as DeployParametersError;
+    }
+    throw new Error("expected a DeployParametersError");
+  };
+  const publicMembers = (p: typeof localParameters) => {
+    p.Alliance.members = ["0x1000000000000000000000000000000000000001", "0x2000000000000000000000000000000000000002", "0x3000000000000000000000000000000000000003"];
+  };
+
+  it("local.json resolves on 31337 with the simulator root and dev ZK verifiers", () => {
+    const r = resolveFor(31337);
+    expect(r.devZkVerifiers).toBe(true);
+    expect(r.rootSource).toBe("simulator:proof-of-cloud local");
+    expect(r.ignition.DcapQuoteVerifier).toEqual({ rootCertHash: r.rootCertHash });
+  });
+
+  it("a simulator root is refused off local chains", () => {
+    const e = refusal(() =>
+      resolveFor(11155111, (p) => {
+        publicMembers(p);
+        p.ZkAttestationVerifier.riscZeroVerifier = sepoliaParameters.ZkAttestationVerifier.riscZeroVerifier;
+        p.ZkAttestationVerifier.sp1Verifier = sepoliaParameters.ZkAttestationVerifier.sp1Verifier;
+      }),
+    );
+    expect(e.field).toBe("DcapQuoteVerifier.rootCertificate");
+    expect(e.message).toContain("simulator");
+  });
+
+  it("dev ZK verifiers and Hardhat dev accounts are refused off local chains", () => {
+    expect(refusal(() => resolveFor(1398243, (p) => ((p.DcapQuoteVerifier.rootCertificate = "intel"), publicMembers(p)))).field).toBe("ZkAttestationVerifier.riscZeroVerifier");
+    expect(refusal(() => resolveFor(1398243, (p) => (p.DcapQuoteVerifier.rootCertificate = "intel"))).field).toBe("Alliance.members[0]");
+  });
+
+  it("the example public parameter files are refused until their placeholders are replaced", () => {
+    expect(refusal(() => resolveDeployParameters(sepoliaParameters, { chainId: 11155111, source: "sepolia.json" })).field).toBe("Alliance.members[0]");
+    const filled = structuredClone(sepoliaParameters);
+    publicMembers(filled);
+    filled.Alliance.names = ["A", "B", "C"];
+    const r = resolveDeployParameters(filled, { chainId: 11155111, source: "sepolia.json" });
+    expect(r.rootCertHash).toBe(bytesToHex(sha256(INTEL_SGX_ROOT_CA_DER)));
+    expect(r.devZkVerifiers).toBe(false);
+    expect(r.ignition.ZkAttestationVerifier!.riscZeroVerifier).toBe("0x925d8331ddc0a1F0d96E68CF073DFE1d92b69187");
+  });
+
+  it("a rootCertHash that is not the root's SHA-256 is refused", () => {
+    expect(refusal(() => resolveFor(31337, (p) => (p.DcapQuoteVerifier.rootCertHash = `0x${"11".repeat(32)}`))).field).toBe("DcapQuoteVerifier.rootCertHash");
+  });
+
+  it("malformed members, salt and journal age name their field", () => {
+    expect(refusal(() => resolveFor(31337, (p) => (p.Alliance.members = []))).field).toBe("Alliance.members");
+    expect(refusal(() => resolveFor(31337, (p) => (p.Alliance.members[1] = p.Alliance.members[0]))).field).toBe("Alliance.members[1]");
+    expect(refusal(() => resolveFor(31337, (p) => p.Alliance.names.pop())).field).toBe("Alliance.names");
+    expect(refusal(() => resolveFor(31337, (p) => (p.HardwareRegistry.salt = "0x1234"))).field).toBe("HardwareRegistry.salt");
+    expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.maxJournalAge = 0))).field).toBe("ZkAttestationVerifier.maxJournalAge");
+    expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.sp1Verifier = "0x397A5f7f3dBd538f23DE225B51f532c34448dA9B"))).field).toBe("ZkAttestationVerifier");
+  });
+});
+
+describe("address book parsing", () => {
+  it("reads the older CLI shapes and refuses a book for another chain", () => {
+    const legacy = parseAddressBook({ contracts: { Alliance: "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", HardwareRegistry: { address: "0x0165878a594ca255338adfa4d48449f69242eb8f" } } }, 31337);
+    expect(pocAddressesFromBook(legacy)).toEqual({ alliance: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", hardwareRegistry: "0x0165878A594ca255338adfa4d48449f69242Eb8F" });
+    expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 1, contracts: {} }, 31337)).toThrow(AddressBookError);
+    expect(() => addressOf(legacy, "CvmRegistry")).toThrow(/no CvmRegistry/);
+    expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 31337, contracts: { Alliance: { address: "0x12" } } })).toThrow(/contracts.Alliance.address/);
+  });
+});
