@@ -42,7 +42,7 @@ function sameDeployment(a: AddressBook, b: AddressBook): boolean {
 }
 
 async function main() {
-  const connection = await hre.network.connect();
+  const connection = await hre.network.create();
   const publicClient = await connection.viem.getPublicClient();
   const chainId = await publicClient.getChainId();
   const file = parametersFile(connection.networkName, chainId);
