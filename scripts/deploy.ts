@@ -7,10 +7,12 @@
  * (override with POC_DEPLOY_PARAMETERS=path). Address book: deployments/<chainId>.json (override the
  * directory with POC_DEPLOYMENTS_DIR). Re-running resumes an interrupted deployment or does nothing.
  * Other knobs: POC_DEPLOYMENT_ID (Ignition deployment ID), POC_DEPLOY_RESET=1 (local chains: start
- * over when the node was restarted). Everything else: docs/deploy.md.
+ * over when the node was restarted), HARDHAT_IGNITION_CONFIRM_DEPLOYMENT=1 (public chains: skip the
+ * confirmation prompt). Everything else: docs/deploy.md.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline/promises";
 import hre from "hardhat";
 import { parseAddressBook, serializeAddressBook, type AddressBook } from "../sdk/src/chain/addressBook.js";
 import { isLocalChainId } from "../sdk/src/simulate/guard.js";
@@ -41,6 +43,24 @@ function sameDeployment(a: AddressBook, b: AddressBook): boolean {
   return strip(a) === strip(b);
 }
 
+/**
+ * Public chains cost real gas: ask first, as `hardhat ignition deploy` does, unless
+ * HARDHAT_IGNITION_CONFIRM_DEPLOYMENT is set (CI). Without a terminal to ask, refuse.
+ */
+async function confirmed(question: string): Promise<boolean> {
+  if (process.env.HARDHAT_IGNITION_CONFIRM_DEPLOYMENT !== undefined) return true;
+  if (!process.stdin.isTTY) {
+    log("no terminal to confirm on: set HARDHAT_IGNITION_CONFIRM_DEPLOYMENT=1 to deploy non-interactively");
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} (y/N) `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 async function main() {
   const connection = await hre.network.create();
   const publicClient = await connection.viem.getPublicClient();
@@ -50,6 +70,11 @@ async function main() {
   log(`network ${connection.networkName} (chain ${chainId}), parameters ${source}`);
   const parameters = resolveDeployParameters(JSON.parse(readFileSync(file, "utf8")), { chainId, source });
   log(`Intel root: ${parameters.rootSource} (sha256 ${parameters.rootCertHash})`);
+  if (!isLocalChainId(chainId) && !(await confirmed(`Deploy (or resume) Proof of Cloud on ${connection.networkName} (chain ${chainId})?`))) {
+    log("cancelled; nothing sent");
+    process.exitCode = 1;
+    return;
+  }
 
   const { book, persistent } = await deployProofOfCloud({
     hre,

@@ -56,7 +56,7 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   const deploymentDir = path.join(o.hre.config.paths.ignition, "deployments", deploymentId);
   const publicClient = (await connection.viem.getPublicClient()) as unknown as PublicClient;
 
-  if (persistent && existsSync(deploymentDir)) await checkJournal(publicClient, deploymentDir, chainId, o.reset === true, log);
+  if (persistent && existsSync(path.join(deploymentDir, "journal.jsonl"))) await checkJournal(publicClient, deploymentDir, chainId, o.reset === true, log);
   const firstBlock = await publicClient.getBlockNumber();
 
   const ignitionParameters = structuredClone(parameters.ignition);

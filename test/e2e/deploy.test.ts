@@ -8,7 +8,7 @@
  * refuse off local chains (pure, no node).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -50,16 +50,30 @@ async function freeLoopbackPort(): Promise<number> {
 }
 
 type Run = { code: number | null; stdout: string; stderr: string };
+const RUN_LIMIT_MS = 180_000;
+/** Runs a command in the repository; its process group is killed if it outlives RUN_LIMIT_MS. */
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((ok) => {
-    const p = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
+    const timer = setTimeout(() => {
+      stderr += `\n[test] killed after ${RUN_LIMIT_MS} ms`;
+      try {
+        process.kill(-p.pid!, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }, RUN_LIMIT_MS);
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => ok({ code, stdout, stderr }));
+    p.on("close", (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
   });
 }
+const LONG = 240_000;
 
 let node: ChildProcess | undefined;
 let url = "";
@@ -109,7 +123,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   killNode();
-  rmSync(join(repo, "ignition/deployments", deploymentId), { recursive: true, force: true });
+  for (const id of [deploymentId, `${deploymentId}-resume`]) rmSync(join(repo, "ignition/deployments", id), { recursive: true, force: true });
   if (booksDir) rmSync(booksDir, { recursive: true, force: true });
 });
 
@@ -139,7 +153,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     }
     expect(book.deploymentBlock).toBe(1n);
     expect(book.gitCommit).toMatch(/^[0-9a-f]{40}$/);
-  });
+  }, LONG);
 
   it("the node runs osaka: the P-256 precompile at 0x100 verifies a signature", async () => {
     const sk = p256.utils.randomSecretKey();
@@ -253,7 +267,37 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await client().getBlockNumber()).toBe(blockBefore);
     expect(await client().getTransactionCount({ address: deployer })).toBe(nonceBefore);
     expect(readFileSync(join(booksDir, "31337.json"), "utf8")).toBe(bookText);
-  });
+  }, LONG);
+});
+
+describe("an interrupted deployment resumes", () => {
+  it("keeps what the first attempt deployed and deploys only the rest", async () => {
+    // The first attempt stops after the Alliance: Ignition's own CLI deploys just that module
+    // into the same deployment ID, as a run cut short after its first batch would leave it.
+    // (--build-profile default: the CLI's own default, production, would recompile everything.)
+    const id = `${deploymentId}-resume`;
+    const dir = mkdtempSync(join(tmpdir(), "poc-resume-"));
+    try {
+      const allianceOnly = join(dir, "alliance.json");
+      writeFileSync(allianceOnly, JSON.stringify({ Alliance: localParameters.Alliance }));
+      const partial = await run("npx", ["hardhat", "ignition", "deploy", "ignition/modules/Alliance.ts", "--network", "localhost", "--deployment-id", id, "--parameters", allianceOnly, "--build-profile", "default"], env);
+      expect(partial.code, partial.stderr + partial.stdout).toBe(0);
+      const before = JSON.parse(readFileSync(join(repo, "ignition/deployments", id, "deployed_addresses.json"), "utf8")) as Record<string, string>;
+      expect(Object.keys(before)).toEqual(["Alliance#Alliance"]);
+
+      const resumed = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, POC_DEPLOYMENT_ID: id, POC_DEPLOYMENTS_DIR: dir });
+      expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+      const book = parseAddressBook(JSON.parse(readFileSync(join(dir, "31337.json"), "utf8")), 31337);
+      expect(book.contracts.Alliance!.address).toBe(before["Alliance#Alliance"]);
+      expect(Object.keys(book.contracts)).toHaveLength(9);
+      const client = createPublicClient({ transport: http(url) });
+      const registry = client.extend(pocActions(pocAddressesFromBook(book)));
+      expect((await registry.readAllianceStatus()).members).toHaveLength(3);
+      expect(book.contracts.HardwareRegistry!.block! > book.contracts.Alliance!.block!).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, LONG);
 });
 
 describe("parameter checks (docs/deploy.md)", () => {
