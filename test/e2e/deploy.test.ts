@@ -4,8 +4,9 @@
  * (`npx hardhat run scripts/deploy.ts --network localhost`; LOCALHOST_RPC_URL points it at the
  * port), state read back through the SDK from the address book, one Alliance decision by an
  * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
- * send nothing. The node is killed at the end whatever happens. Also: what the parameter checks
- * refuse off local chains (pure, no node).
+ * send nothing; an interrupted deployment that resumes. A second node started with chain ID
+ * 11155111 shows the public-chain refusals happen before any transaction. The nodes are killed at
+ * the end whatever happens. Also: the parameter checks alone (pure, no node).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -75,30 +76,37 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 }
 const LONG = 240_000;
 
-let node: ChildProcess | undefined;
-let url = "";
-let booksDir = "";
-let deploymentId = "";
-let env: Record<string, string> = {};
+type NodeHandle = { url: string; child: ChildProcess };
+const nodes: NodeHandle[] = [];
 
-/** Kills the node's whole process group (npx -> hardhat), never anything else. */
-function killNode() {
-  if (node?.pid && node.exitCode === null) {
-    try {
-      process.kill(-node.pid, "SIGTERM");
-    } catch {
-      /* already gone */
+/** Kills each node's whole process group (npx -> hardhat), never anything else. */
+function killNodes() {
+  for (const { child } of nodes) {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
     }
   }
 }
+process.once("exit", killNodes); // also when the run is torn down before afterAll
 
-async function waitForNode(timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
+/** `npx hardhat node` on a free loopback port, answering eth_chainId. */
+async function startNode(extraArgs: string[] = []): Promise<NodeHandle> {
+  const port = await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
+  // detached: its own process group, so the kill reaches hardhat behind npx.
+  const child = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port), ...extraArgs], { cwd: repo, detached: true, stdio: "ignore" });
+  const handle = { url, child };
+  nodes.push(handle);
+  const until = Date.now() + 90_000;
   while (Date.now() < until) {
-    if (node?.exitCode !== null) throw new Error(`hardhat node exited with ${node?.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with ${child.exitCode}`);
     try {
       const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
-      if (r.ok) return;
+      if (r.ok) return handle;
     } catch {
       /* not listening yet */
     }
@@ -107,23 +115,23 @@ async function waitForNode(timeoutMs: number) {
   throw new Error("hardhat node did not answer in time");
 }
 
-const deployCommand = () => run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], env);
+let url = "";
+let booksDir = "";
+let deploymentId = "";
+let env: Record<string, string> = {};
+
+const deployCommand = (extraEnv: Record<string, string> = {}) => run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, ...extraEnv });
 
 beforeAll(async () => {
-  const port = await freeLoopbackPort();
-  url = `http://127.0.0.1:${port}`;
   booksDir = mkdtempSync(join(tmpdir(), "poc-deployments-"));
   deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  url = (await startNode()).url;
   env = { LOCALHOST_RPC_URL: url, POC_DEPLOYMENTS_DIR: booksDir, POC_DEPLOYMENT_ID: deploymentId };
-  // detached: its own process group, so the kill reaches hardhat behind npx.
-  node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: repo, detached: true, stdio: "ignore" });
-  process.once("exit", killNode); // also when the run is torn down before afterAll
-  await waitForNode(90_000);
 }, 120_000);
 
 afterAll(() => {
-  killNode();
-  for (const id of [deploymentId, `${deploymentId}-resume`]) rmSync(join(repo, "ignition/deployments", id), { recursive: true, force: true });
+  killNodes();
+  for (const id of [deploymentId, `${deploymentId}-resume`, `${deploymentId}-sepolia`]) rmSync(join(repo, "ignition/deployments", id), { recursive: true, force: true });
   if (booksDir) rmSync(booksDir, { recursive: true, force: true });
 });
 
@@ -297,6 +305,46 @@ describe("an interrupted deployment resumes", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, LONG);
+});
+
+describe("on a node that calls itself Sepolia (chain 11155111) the deploy refuses and sends nothing", () => {
+  let sepoliaUrl = "";
+  let sepoliaEnv: Record<string, string> = {};
+  let filled = "";
+  const deployer = () => localParameters.Alliance.members[0] as Address;
+  const nonce = () => createPublicClient({ transport: http(sepoliaUrl) }).getTransactionCount({ address: deployer() });
+
+  beforeAll(async () => {
+    sepoliaUrl = (await startNode(["--chain-id", "11155111"])).url;
+    sepoliaEnv = { LOCALHOST_RPC_URL: sepoliaUrl, POC_DEPLOYMENTS_DIR: booksDir, POC_DEPLOYMENT_ID: `${deploymentId}-sepolia` };
+    const p = structuredClone(sepoliaParameters);
+    p.Alliance.members = ["0x1000000000000000000000000000000000000001", "0x2000000000000000000000000000000000000002", "0x3000000000000000000000000000000000000003"];
+    p.Alliance.names = ["A", "B", "C"];
+    filled = join(booksDir, "sepolia-filled.json");
+    writeFileSync(filled, JSON.stringify(p));
+  }, 120_000);
+
+  it("the local parameters (simulator root, dev verifiers, dev accounts)", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: "ignition/parameters/local.json" });
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toContain("Alliance.members[0]");
+    expect(await nonce()).toBe(0);
+  }, LONG);
+
+  it("without a terminal to confirm on", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: filled });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("HARDHAT_IGNITION_CONFIRM_DEPLOYMENT");
+    expect(await nonce()).toBe(0);
+  }, LONG);
+
+  it("when no RiscZero router exists at the configured address", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: filled, HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "1" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no contract at 0x925d8331ddc0a1F0d96E68CF073DFE1d92b69187 on chain 11155111");
+    expect(await nonce()).toBe(0);
+    expect(existsSync(join(booksDir, "11155111.json"))).toBe(false);
   }, LONG);
 });
 
