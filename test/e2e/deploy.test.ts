@@ -6,7 +6,7 @@
  * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
  * send nothing; an interrupted deployment that resumes. A second node started with chain ID
  * 11155111 shows the public-chain refusals happen before any transaction. The nodes are killed at
- * the end whatever happens. Also: the parameter checks alone (pure, no node).
+ * the end whatever happens. The checks alone (no node): deployParameters.test.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,9 +21,8 @@ import { p256 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { parseQuote } from "../../sdk/src/intel/quote.js";
 import { parsePckExtensions } from "../../sdk/src/intel/pckExtensions.js";
-import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/rootCa.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
-import { readAddressBook, pocAddressesFromBook, addressOf, parseAddressBook, AddressBookError, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { readAddressBook, pocAddressesFromBook, addressOf, parseAddressBook, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { pocActions } from "../../sdk/src/chain/decorator.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
@@ -31,7 +30,6 @@ import { hashProposal, ProposalClass, proposalThreshold, type Proposal } from ".
 import { collectVoteSignatures } from "../../sdk/src/chain/votes.js";
 import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
-import { DeployParametersError, resolveDeployParameters } from "../../scripts/deploy/parameters.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -346,82 +344,4 @@ describe("on a node that calls itself Sepolia (chain 11155111) the deploy refuse
     expect(await nonce()).toBe(0);
     expect(existsSync(join(booksDir, "11155111.json"))).toBe(false);
   }, LONG);
-});
-
-describe("parameter checks (docs/deploy.md)", () => {
-  const resolveFor = (chainId: number, mutate: (p: typeof localParameters) => void = () => {}) => {
-    const p = structuredClone(localParameters);
-    mutate(p);
-    return resolveDeployParameters(p, { chainId, source: "test.json" });
-  };
-  const refusal = (fn: () => unknown): DeployParametersError => {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DeployParametersError);
-      return e as DeployParametersError;
-    }
-    throw new Error("expected a DeployParametersError");
-  };
-  const publicMembers = (p: typeof localParameters) => {
-    p.Alliance.members = ["0x1000000000000000000000000000000000000001", "0x2000000000000000000000000000000000000002", "0x3000000000000000000000000000000000000003"];
-  };
-
-  it("local.json resolves on 31337 with the simulator root and dev ZK verifiers", () => {
-    const r = resolveFor(31337);
-    expect(r.devZkVerifiers).toBe(true);
-    expect(r.rootSource).toBe("simulator:proof-of-cloud local");
-    expect(r.ignition.DcapQuoteVerifier).toEqual({ rootCertHash: r.rootCertHash });
-  });
-
-  it("a simulator root is refused off local chains", () => {
-    const e = refusal(() =>
-      resolveFor(11155111, (p) => {
-        publicMembers(p);
-        p.ZkAttestationVerifier.riscZeroVerifier = sepoliaParameters.ZkAttestationVerifier.riscZeroVerifier;
-        p.ZkAttestationVerifier.sp1Verifier = sepoliaParameters.ZkAttestationVerifier.sp1Verifier;
-      }),
-    );
-    expect(e.field).toBe("DcapQuoteVerifier.rootCertificate");
-    expect(e.message).toContain("simulator");
-  });
-
-  it("dev ZK verifiers and Hardhat dev accounts are refused off local chains", () => {
-    expect(refusal(() => resolveFor(1398243, (p) => ((p.DcapQuoteVerifier.rootCertificate = "intel"), publicMembers(p)))).field).toBe("ZkAttestationVerifier.riscZeroVerifier");
-    expect(refusal(() => resolveFor(1398243, (p) => (p.DcapQuoteVerifier.rootCertificate = "intel"))).field).toBe("Alliance.members[0]");
-  });
-
-  it("the example public parameter files are refused until their placeholders are replaced", () => {
-    expect(refusal(() => resolveDeployParameters(sepoliaParameters, { chainId: 11155111, source: "sepolia.json" })).field).toBe("Alliance.members[0]");
-    const filled = structuredClone(sepoliaParameters);
-    publicMembers(filled);
-    filled.Alliance.names = ["A", "B", "C"];
-    const r = resolveDeployParameters(filled, { chainId: 11155111, source: "sepolia.json" });
-    expect(r.rootCertHash).toBe(bytesToHex(sha256(INTEL_SGX_ROOT_CA_DER)));
-    expect(r.devZkVerifiers).toBe(false);
-    expect(r.ignition.ZkAttestationVerifier!.riscZeroVerifier).toBe("0x925d8331ddc0a1F0d96E68CF073DFE1d92b69187");
-  });
-
-  it("a rootCertHash that is not the root's SHA-256 is refused", () => {
-    expect(refusal(() => resolveFor(31337, (p) => (p.DcapQuoteVerifier.rootCertHash = `0x${"11".repeat(32)}`))).field).toBe("DcapQuoteVerifier.rootCertHash");
-  });
-
-  it("malformed members, salt and journal age name their field", () => {
-    expect(refusal(() => resolveFor(31337, (p) => (p.Alliance.members = []))).field).toBe("Alliance.members");
-    expect(refusal(() => resolveFor(31337, (p) => (p.Alliance.members[1] = p.Alliance.members[0]))).field).toBe("Alliance.members[1]");
-    expect(refusal(() => resolveFor(31337, (p) => p.Alliance.names.pop())).field).toBe("Alliance.names");
-    expect(refusal(() => resolveFor(31337, (p) => (p.HardwareRegistry.salt = "0x1234"))).field).toBe("HardwareRegistry.salt");
-    expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.maxJournalAge = 0))).field).toBe("ZkAttestationVerifier.maxJournalAge");
-    expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.sp1Verifier = "0x397A5f7f3dBd538f23DE225B51f532c34448dA9B"))).field).toBe("ZkAttestationVerifier");
-  });
-});
-
-describe("address book parsing", () => {
-  it("reads the older CLI shapes and refuses a book for another chain", () => {
-    const legacy = parseAddressBook({ contracts: { Alliance: "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", HardwareRegistry: { address: "0x0165878a594ca255338adfa4d48449f69242eb8f" } } }, 31337);
-    expect(pocAddressesFromBook(legacy)).toEqual({ alliance: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", hardwareRegistry: "0x0165878A594ca255338adfa4d48449f69242Eb8F" });
-    expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 1, contracts: {} }, 31337)).toThrow(AddressBookError);
-    expect(() => addressOf(legacy, "CvmRegistry")).toThrow(/no CvmRegistry/);
-    expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 31337, contracts: { Alliance: { address: "0x12" } } })).toThrow(/contracts.Alliance.address/);
-  });
 });
