@@ -35,14 +35,25 @@ export default defineConfig({
       hardfork: "osaka",
       allowUnlimitedContractSize: false,
     },
+    // `npx hardhat node` serves this network; pinned to osaka so the P-256 precompile is there too.
+    node: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "osaka",
+      allowUnlimitedContractSize: false,
+    },
+    // A `hardhat node` (or any dev node) over JSON-RPC; its unlocked accounts sign. Loopback only.
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
     },
+    // RPC URLs and keys come from the encrypted keystore (`npx hardhat keystore set SEPOLIA_RPC_URL`)
+    // or environment variables of the same names; never from a committed file. See docs/deploy.md.
     sepolia: {
       type: "http",
       chainType: "l1",
+      chainId: 11155111,
       url: configVariable("SEPOLIA_RPC_URL"),
       accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
     },
@@ -52,6 +63,25 @@ export default defineConfig({
       chainId: 1398243,
       url: configVariable("AUTOMATA_TESTNET_RPC_URL"),
       accounts: [configVariable("AUTOMATA_TESTNET_PRIVATE_KEY")],
+    },
+  },
+  // Contract verification (`npx hardhat ignition verify <deploymentId> --network <name>`): Etherscan
+  // for Sepolia, the Automata testnet's Blockscout explorer through the chain descriptor below.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+    blockscout: { enabled: true },
+  },
+  chainDescriptors: {
+    1398243: {
+      name: "Automata Testnet",
+      chainType: "op",
+      blockExplorers: {
+        blockscout: {
+          name: "Automata Testnet Explorer",
+          url: "https://explorer-testnet.ata.network",
+          apiUrl: "https://explorer-testnet.ata.network/api",
+        },
+      },
     },
   },
 });

@@ -1,0 +1,347 @@
+/**
+ * Deployment end to end, over real JSON-RPC: a `hardhat node` child process on a free loopback
+ * port, the deploy command a user runs for Sepolia with only the network name changed
+ * (`npx hardhat run scripts/deploy.ts --network localhost`; LOCALHOST_RPC_URL points it at the
+ * port), state read back through the SDK from the address book, one Alliance decision by an
+ * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
+ * send nothing; an interrupted deployment that resumes. A second node started with chain ID
+ * 11155111 shows the public-chain refusals happen before any transaction. The nodes are killed at
+ * the end whatever happens. The checks alone (no node): deployParameters.test.ts.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bytesToHex, createPublicClient, createWalletClient, http, keccak256, stringToBytes, type Address, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { p256 } from "@noble/curves/nist.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { parseQuote } from "../../sdk/src/intel/quote.js";
+import { parsePckExtensions } from "../../sdk/src/intel/pckExtensions.js";
+import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
+import { readAddressBook, pocAddressesFromBook, addressOf, parseAddressBook, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { pocActions } from "../../sdk/src/chain/decorator.js";
+import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
+import { hashProposal, ProposalClass, proposalThreshold, type Proposal } from "../../sdk/src/chain/proposal.js";
+import { collectVoteSignatures } from "../../sdk/src/chain/votes.js";
+import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
+import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const MNEMONIC = "test test test test test test test test test test test junk";
+const member = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const localParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/local.json"), "utf8"));
+const sepoliaParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/sepolia.json"), "utf8"));
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+type Run = { code: number | null; stdout: string; stderr: string };
+const RUN_LIMIT_MS = 180_000;
+/** Runs a command in the repository; its process group is killed if it outlives RUN_LIMIT_MS. */
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((ok) => {
+    const p = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      stderr += `\n[test] killed after ${RUN_LIMIT_MS} ms`;
+      try {
+        process.kill(-p.pid!, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }, RUN_LIMIT_MS);
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+const LONG = 240_000;
+
+type NodeHandle = { url: string; child: ChildProcess };
+const nodes: NodeHandle[] = [];
+
+/** Kills each node's whole process group (npx -> hardhat), never anything else. */
+function killNodes() {
+  for (const { child } of nodes) {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}
+process.once("exit", killNodes); // also when the run is torn down before afterAll
+
+/** `npx hardhat node` on a free loopback port, answering eth_chainId. */
+async function startNode(extraArgs: string[] = []): Promise<NodeHandle> {
+  const port = await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
+  // detached: its own process group, so the kill reaches hardhat behind npx.
+  const child = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port), ...extraArgs], { cwd: repo, detached: true, stdio: "ignore" });
+  const handle = { url, child };
+  nodes.push(handle);
+  const until = Date.now() + 90_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      if (r.ok) return handle;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("hardhat node did not answer in time");
+}
+
+let url = "";
+let booksDir = "";
+let deploymentId = "";
+let env: Record<string, string> = {};
+
+const deployCommand = (extraEnv: Record<string, string> = {}) => run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, ...extraEnv });
+
+beforeAll(async () => {
+  booksDir = mkdtempSync(join(tmpdir(), "poc-deployments-"));
+  deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  url = (await startNode()).url;
+  env = { LOCALHOST_RPC_URL: url, POC_DEPLOYMENTS_DIR: booksDir, POC_DEPLOYMENT_ID: deploymentId };
+}, 120_000);
+
+afterAll(() => {
+  killNodes();
+  for (const id of [deploymentId, `${deploymentId}-resume`, `${deploymentId}-sepolia`]) rmSync(join(repo, "ignition/deployments", id), { recursive: true, force: true });
+  if (booksDir) rmSync(booksDir, { recursive: true, force: true });
+});
+
+describe("deploy to a hardhat node over JSON-RPC with the user's command", () => {
+  let first: Run;
+  let book: AddressBook;
+  const client = () => createPublicClient({ transport: http(url) });
+  const load = (p: string) => (existsSync(join(booksDir, p)) ? readFileSync(join(booksDir, p), "utf8") : undefined);
+
+  it("deploys and writes deployments/<chainId>.json", async () => {
+    first = await deployCommand();
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toContain("wrote");
+    book = await readAddressBook(client(), { load, dir: "." });
+    expect(book.chainId).toBe(31337);
+    expect(book.network).toBe("localhost");
+    expect(book.deploymentId).toBe(deploymentId);
+    expect(Object.keys(book.contracts).sort()).toEqual(
+      ["Alliance", "CollateralParser", "CollateralStore", "DcapQuoteVerifier", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmQuoteVerifier", "ZkAttestationVerifier"].sort(),
+    );
+    for (const [name, c] of Object.entries(book.contracts)) {
+      const code = await client().getCode({ address: c.address });
+      expect(code?.length ?? 0, `${name} has code`).toBeGreaterThan(2);
+      const receipt = await client().getTransactionReceipt({ hash: c.transactionHash! });
+      expect(receipt.contractAddress?.toLowerCase(), `${name} creation tx`).toBe(c.address.toLowerCase());
+      expect(receipt.blockNumber).toBe(c.block);
+    }
+    expect(book.deploymentBlock).toBe(1n);
+    expect(book.gitCommit).toMatch(/^[0-9a-f]{40}$/);
+  }, LONG);
+
+  it("the node runs osaka: the P-256 precompile at 0x100 verifies a signature", async () => {
+    const sk = p256.utils.randomSecretKey();
+    const pub = p256.getPublicKey(sk, false);
+    const h = sha256(stringToBytes("proof of cloud"));
+    const sig = p256.sign(h, sk, { prehash: false });
+    const input = bytesToHex(new Uint8Array([...h, ...sig, ...pub.slice(1)]));
+    const out = await client().call({ to: "0x0000000000000000000000000000000000000100", data: input });
+    expect(BigInt(out.data ?? "0x0")).toBe(1n);
+  });
+
+  it("reads the deployed state through the SDK", async () => {
+    const poc = client().extend(pocActions(pocAddressesFromBook(book)));
+    const status = await poc.readAllianceStatus();
+    expect(status.members.map((m) => m.address)).toEqual(localParameters.Alliance.members);
+    expect(status.members.map((m) => m.name)).toEqual(localParameters.Alliance.names);
+    const n = localParameters.Alliance.members.length;
+    expect(status.thresholds).toEqual({
+      emergencyFreeze: proposalThreshold(ProposalClass.EmergencyFreeze, n),
+      ordinary: proposalThreshold(ProposalClass.Ordinary, n),
+      securityCritical: proposalThreshold(ProposalClass.SecurityCritical, n),
+    });
+    expect(await poc.readRegistrySalt()).toBe(localParameters.HardwareRegistry.salt);
+    expect((await poc.readLogState()).size).toBe(0n);
+
+    const store = addressOf(book, "CollateralStore");
+    const simulatorRoot = createSimulatedDcapPki({ seed: "proof-of-cloud local" }).root.der;
+    expect(await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "rootCertHash" })).toBe(bytesToHex(sha256(simulatorRoot)));
+    const root = await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "certificate", args: [1] });
+    expect(root.notAfter).toBeGreaterThan(0n);
+
+    const zk = addressOf(book, "ZkAttestationVerifier");
+    const read = (functionName: "governor" | "riscZeroVerifier" | "sp1Verifier" | "collateralStore") => client().readContract({ address: zk, abi: zkAttestationVerifierAbi, functionName });
+    expect(await read("governor")).toBe(addressOf(book, "Alliance"));
+    expect(await read("riscZeroVerifier")).toBe(addressOf(book, "DevRiscZeroVerifier"));
+    expect(await read("sp1Verifier")).toBe(addressOf(book, "DevSp1Verifier"));
+    expect(await read("collateralStore")).toBe(store);
+  });
+
+  it("one Alliance decision by an EIP-712 signature batch registers the real TDX platform", async () => {
+    const addresses = pocAddressesFromBook(book);
+    const chainId = book.chainId;
+    const quote = parseQuote(readFileSync(join(repo, "test/fixtures/intel/tdx-v4/quote.bin")));
+    const ppid = bytesToHex(parsePckExtensions(quote.pckChain[0]!).ppid);
+    expect(ppid).toBe("0x811dca2a26b952e85bb6448b097ba4fd"); // test/fixtures/PROVENANCE.md
+    const key = platformKey(1, ppid, localParameters.HardwareRegistry.salt as Hex);
+    const facility = {
+      facilityId: keccak256(stringToBytes("facility:e2e-deploy")),
+      provider: "Example Cloud",
+      country: "DE",
+      site: "Frankfurt FRA1",
+      evidenceHash: keccak256(stringToBytes("site audit")),
+      evidenceUri: "ipfs://site-audit",
+    };
+    const latest = await client().getBlock();
+    const proposal: Proposal = {
+      calls: [
+        registryCalls.setFacilities(addresses.hardwareRegistry, [facility]),
+        registryCalls.setEntries(addresses.hardwareRegistry, [
+          {
+            platformKey: key,
+            facilityId: facility.facilityId,
+            kind: 1,
+            level: 1,
+            cadence: 0,
+            verifiedAt: latest.timestamp,
+            evidenceHash: keccak256(stringToBytes("human-assisted visit")),
+            method: "human-assisted site visit",
+            evidenceUri: "ipfs://visit-report",
+            endorsers: [member(0).address],
+          },
+        ]),
+      ],
+      proposalClass: ProposalClass.Ordinary,
+      deadline: latest.timestamp + 3600n,
+      description: "register the TDX fixture platform",
+    };
+    const proposalId = hashProposal(proposal);
+    // Members 0 and 1 sign offline (2 of 3 = the ordinary threshold); member 2 submits.
+    const files = await Promise.all(
+      [0, 1].map(async (i) => {
+        const w = createWalletClient({ account: member(i), transport: http(url) }).extend(pocActions(addresses));
+        return { name: `member${i}.json`, content: await w.signVote({ chainId, proposalId }) };
+      }),
+    );
+    const votes = await collectVoteSignatures({ alliance: addresses.alliance, chainId, proposalId, files });
+    const submitter = createWalletClient({ account: member(2), transport: http(url), chain: { id: chainId, name: "localhost", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } } }).extend(pocActions(addresses));
+    const hash = await submitter.writeExecuteWithSignatures({ proposal, votes });
+    const receipt = await client().waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+
+    const poc = client().extend(pocActions(addresses));
+    expect(await poc.readProposalExecuted({ proposalId })).toBe(true);
+    const entry = await poc.readHardwareEntry({ platformKey: key });
+    expect(entry.level).toBe(1);
+    expect(await poc.readLevel({ platformKey: key })).toBe(1);
+    expect(await poc.readIsVerified({ platformKey: key, minLevel: 1, maxAge: 0n })).toBe(true);
+    expect((await poc.readFacility({ facilityId: facility.facilityId })).site).toBe("Frankfurt FRA1");
+    const leaves = await poc.getLogLeaves({ fromBlock: book.deploymentBlock });
+    expect(leaves.length).toBe(2);
+  });
+
+  it("re-running the deploy sends nothing and leaves the address book as it was", async () => {
+    const bookText = readFileSync(join(booksDir, "31337.json"), "utf8");
+    const blockBefore = await client().getBlockNumber();
+    const deployer = localParameters.Alliance.members[0] as Address;
+    const nonceBefore = await client().getTransactionCount({ address: deployer });
+    const again = await deployCommand();
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toContain("nothing deployed");
+    expect(await client().getBlockNumber()).toBe(blockBefore);
+    expect(await client().getTransactionCount({ address: deployer })).toBe(nonceBefore);
+    expect(readFileSync(join(booksDir, "31337.json"), "utf8")).toBe(bookText);
+  }, LONG);
+});
+
+describe("an interrupted deployment resumes", () => {
+  it("keeps what the first attempt deployed and deploys only the rest", async () => {
+    // The first attempt stops after the Alliance: Ignition's own CLI deploys just that module
+    // into the same deployment ID, as a run cut short after its first batch would leave it.
+    // (--build-profile default: the CLI's own default, production, would recompile everything.)
+    const id = `${deploymentId}-resume`;
+    const dir = mkdtempSync(join(tmpdir(), "poc-resume-"));
+    try {
+      const allianceOnly = join(dir, "alliance.json");
+      writeFileSync(allianceOnly, JSON.stringify({ Alliance: localParameters.Alliance }));
+      const partial = await run("npx", ["hardhat", "ignition", "deploy", "ignition/modules/Alliance.ts", "--network", "localhost", "--deployment-id", id, "--parameters", allianceOnly, "--build-profile", "default"], env);
+      expect(partial.code, partial.stderr + partial.stdout).toBe(0);
+      const before = JSON.parse(readFileSync(join(repo, "ignition/deployments", id, "deployed_addresses.json"), "utf8")) as Record<string, string>;
+      expect(Object.keys(before)).toEqual(["Alliance#Alliance"]);
+
+      const resumed = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, POC_DEPLOYMENT_ID: id, POC_DEPLOYMENTS_DIR: dir });
+      expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+      const book = parseAddressBook(JSON.parse(readFileSync(join(dir, "31337.json"), "utf8")), 31337);
+      expect(book.contracts.Alliance!.address).toBe(before["Alliance#Alliance"]);
+      expect(Object.keys(book.contracts)).toHaveLength(9);
+      const client = createPublicClient({ transport: http(url) });
+      const registry = client.extend(pocActions(pocAddressesFromBook(book)));
+      expect((await registry.readAllianceStatus()).members).toHaveLength(3);
+      expect(book.contracts.HardwareRegistry!.block! > book.contracts.Alliance!.block!).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, LONG);
+});
+
+describe("on a node that calls itself Sepolia (chain 11155111) the deploy refuses and sends nothing", () => {
+  let sepoliaUrl = "";
+  let sepoliaEnv: Record<string, string> = {};
+  let filled = "";
+  const deployer = () => localParameters.Alliance.members[0] as Address;
+  const nonce = () => createPublicClient({ transport: http(sepoliaUrl) }).getTransactionCount({ address: deployer() });
+
+  beforeAll(async () => {
+    sepoliaUrl = (await startNode(["--chain-id", "11155111"])).url;
+    sepoliaEnv = { LOCALHOST_RPC_URL: sepoliaUrl, POC_DEPLOYMENTS_DIR: booksDir, POC_DEPLOYMENT_ID: `${deploymentId}-sepolia` };
+    const p = structuredClone(sepoliaParameters);
+    p.Alliance.members = ["0x1000000000000000000000000000000000000001", "0x2000000000000000000000000000000000000002", "0x3000000000000000000000000000000000000003"];
+    p.Alliance.names = ["A", "B", "C"];
+    filled = join(booksDir, "sepolia-filled.json");
+    writeFileSync(filled, JSON.stringify(p));
+  }, 120_000);
+
+  it("the local parameters (simulator root, dev verifiers, dev accounts)", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: "ignition/parameters/local.json" });
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toContain("Alliance.members[0]");
+    expect(await nonce()).toBe(0);
+  }, LONG);
+
+  it("without a terminal to confirm on", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: filled });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("HARDHAT_IGNITION_CONFIRM_DEPLOYMENT");
+    expect(await nonce()).toBe(0);
+  }, LONG);
+
+  it("when no RiscZero router exists at the configured address", async () => {
+    const r = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...sepoliaEnv, POC_DEPLOY_PARAMETERS: filled, HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "1" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no contract at 0x925d8331ddc0a1F0d96E68CF073DFE1d92b69187 on chain 11155111");
+    expect(await nonce()).toBe(0);
+    expect(existsSync(join(booksDir, "11155111.json"))).toBe(false);
+  }, LONG);
+});
