@@ -36,6 +36,8 @@ export * from "./chain/index.js";
 export * from "./chain/quoteVerifier.js";
 export * from "./chain/collateralStore.js";
 export * from "./chain/zkJournal.js";
+export * from "./chain/addressBook.js";
+export * from "./chain/chains.js";
 export { dcapQuoteVerifierAbi } from "./chain/abi/DcapQuoteVerifier.js";
 export { collateralStoreAbi } from "./chain/abi/CollateralStore.js";
 export { iQuoteVerifierAbi } from "./chain/abi/IQuoteVerifier.js";

@@ -13,6 +13,8 @@ import * as sdk from "../../sdk/src/index.js";
 import * as amd from "../../sdk/src/amd/index.js";
 import * as bytes from "../../sdk/src/bytes.js";
 import * as chain from "../../sdk/src/chain/index.js";
+import * as addressBook from "../../sdk/src/chain/addressBook.js";
+import * as chains from "../../sdk/src/chain/chains.js";
 import * as collateralStore from "../../sdk/src/chain/collateralStore.js";
 import * as quoteVerifier from "../../sdk/src/chain/quoteVerifier.js";
 import * as zkJournal from "../../sdk/src/chain/zkJournal.js";
@@ -29,7 +31,7 @@ const FIXTURES = join(import.meta.dirname, "../fixtures");
 const file = (p: string) => new Uint8Array(readFileSync(join(FIXTURES, p)));
 
 describe("sdk/src/index.ts re-exports every folder's public API", () => {
-  const flat = { errors, bytes, intel, amd, tpm, nitro, eventlog, report, log, chain, quoteVerifier, collateralStore, zkJournal } as Record<string, Record<string, unknown>>;
+  const flat = { errors, bytes, intel, amd, tpm, nitro, eventlog, report, log, chain, quoteVerifier, collateralStore, zkJournal, addressBook, chains } as Record<string, Record<string, unknown>>;
   for (const [name, mod] of Object.entries(flat)) {
     it(`${name}: every value export is the index's, by identity`, () => {
       const missing = Object.keys(mod).filter((k) => (sdk as Record<string, unknown>)[k] !== mod[k]);

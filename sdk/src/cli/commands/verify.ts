@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { toBytes } from "../../bytes.js";
+import { addressOf, loadAddressBook } from "../../chain/addressBook.js";
 import { ParseError, PocError } from "../../errors.js";
 import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../intel/index.js";
 import {
@@ -162,17 +163,8 @@ async function dcapVerifierAddress(io: CliIO, flag: string | undefined, dir: str
     if (!isAddress(given)) throw new UsageError(`--verifier: not an address: ${given}`);
     return getAddress(given);
   }
-  const file = resolve(io.cwd, dir ?? "deployments", `${chainId}.json`);
-  let book: Record<string, unknown> | undefined;
-  try {
-    book = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-  } catch {
-    book = undefined;
-  }
-  const contracts = (book && typeof book.contracts === "object" ? book.contracts : book) as Record<string, unknown> | undefined;
-  const entry = contracts?.DcapQuoteVerifier;
-  const addr = typeof entry === "string" ? entry : entry && typeof entry === "object" ? (entry as { address?: unknown }).address : undefined;
-  if (typeof addr === "string" && isAddress(addr)) return getAddress(addr);
+  const book = await loadAddressBook({ chainId, load: (p) => readFile(resolve(io.cwd, p), "utf8").catch(() => undefined), dir: dir ?? "deployments" });
+  if (book?.contracts.DcapQuoteVerifier) return addressOf(book, "DcapQuoteVerifier");
   throw new UsageError(`no DcapQuoteVerifier address: pass --verifier, set POC_DCAP_VERIFIER or add it to deployments/${chainId}.json`);
 }
 
