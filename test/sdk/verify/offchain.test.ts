@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hex } from "../../../sdk/src/bytes.js";
 import { main } from "../../../sdk/src/cli/main.js";
-import { DIMENSION_LABELS, DIMENSION_NAMES } from "../../../sdk/src/report/index.js";
+import { DIMENSION_LABELS, DIMENSION_NAMES, createIntelQuoteVerifier, verifyEvidence } from "../../../sdk/src/report/index.js";
 import { startPcsStandIn, type PcsStandIn } from "../intel/pcsStandIn.js";
 import { AT, FIXTURES, PPID, capture, reportOf } from "./helpers.js";
 
@@ -179,6 +179,18 @@ describe("AMD SEV-SNP reports", () => {
     const m = hex(readFileSync(join(FIXTURES, "amd/milan-dstack/report.bin")).subarray(0x90, 0xc0));
     const { report } = await verifyJson("amd/milan-dstack/report.bin", "--certs", "amd/milan-dstack/vcek.pem", "--at", String(AT.now), "--allowed-os", m);
     expect(report.dimensions.operatingSystem.status).toBe("passed");
+  });
+
+  it("--certs repeated: the VCEK plus the ASK and an ARK bundle (the pinned ARK is compared, never trusted from the file)", async () => {
+    const { code, report } = await verifyJson("amd/milan-dstack/report.bin", "--certs", "amd/milan-dstack/vcek.pem", "--certs", "amd/milan-dstack/ask.pem", "--certs", "amd/ark-ask-milan.pem", "--at", String(AT.now));
+    expect(code).toBe(0);
+    expect(report.dimensions.hardware.details.productLine).toBe("Milan");
+  });
+
+  it("--json is exactly the SDK's VerificationReport for the same inputs", async () => {
+    const { report } = await verifyJson("amd/milan-dstack/report.bin", "--certs", "amd/milan-dstack/vcek.pem", "--at", String(AT.now));
+    const sdk = await verifyEvidence({ evidence: new Uint8Array(readFileSync(join(FIXTURES, "amd/milan-dstack/report.bin"))), certificates: [new Uint8Array(readFileSync(join(FIXTURES, "amd/milan-dstack/vcek.pem")))], now: AT.now, intelVerifier: createIntelQuoteVerifier() });
+    expect(report).toEqual(JSON.parse(JSON.stringify(sdk)));
   });
 
   it("milan-dstack without the VCEK: hardware fails with the reason (exit 1)", async () => {
