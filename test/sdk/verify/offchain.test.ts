@@ -280,6 +280,9 @@ describe("bad input: one clear line on stderr, exit 2, never a stack trace", () 
     ["--onchain on an SNP report", ["amd/milan-dstack/report.bin", "--onchain"], /--onchain verifies Intel quotes/],
     ["--collateral for an SNP report", ["amd/milan-dstack/report.bin", "--collateral", "intel/tdx-v4/collateral.json"], /--collateral is Intel collateral/],
     ["--onchain on the embedded chain without collateral", ["intel/tdx-v4/quote.bin", "--onchain"], /needs --collateral/],
+    ["--signatures-only with --onchain", ["intel/tdx-v4/quote.bin", "--signatures-only", "--onchain"], /exclude each other/],
+    ["--signatures-only with --collateral", ["intel/tdx-v4/quote.bin", "--signatures-only", "--collateral", "intel/tdx-v4/collateral.json"], /exclude each other/],
+    ["--verifier without --onchain", ["intel/tdx-v4/quote.bin", "--verifier", "0x" + "11".repeat(20)], /--verifier needs --onchain/],
     ["a non-hex --allowed-os", ["intel/tdx-v4/quote.bin", "--allowed-os", "xyz"], /--allowed-os: not hex/],
     ["an unknown flag", ["intel/tdx-v4/quote.bin", "--frobnicate"], /Unknown option/],
   ];

@@ -204,6 +204,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     if (quote) parseQuote(quote); // a malformed quote is bad input before anything slow (fetch, chain) starts
     if (values.onchain && !quote) throw new UsageError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
+    if (values["signatures-only"] && values.onchain) throw new UsageError("--signatures-only and --onchain exclude each other (the onchain verifier always checks collateral)");
 
     const certificates: Certificate[] = [];
     for (const path of values.certs ?? []) {
