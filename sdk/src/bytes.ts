@@ -3,9 +3,20 @@ import { ParseError } from "./errors.js";
 
 export type BytesLike = Uint8Array | string;
 
+/**
+ * True for a Uint8Array from any realm (an iframe, a VM context, a worker's transfer): `instanceof`
+ * alone misses those, and a parsed structure would then be mistaken for bytes or vice versa.
+ */
+export function isBytes(value: unknown): value is Uint8Array {
+  return (
+    value instanceof Uint8Array ||
+    (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === "[object Uint8Array]")
+  );
+}
+
 /** Accepts a Uint8Array, or hex with or without 0x (whitespace ignored). */
 export function toBytes(input: BytesLike, what = "input"): Uint8Array {
-  if (input instanceof Uint8Array) return input;
+  if (isBytes(input)) return input;
   const hex = input.trim().replace(/^0x/i, "").replace(/\s+/g, "");
   if (hex.length % 2 !== 0 || /[^0-9a-f]/i.test(hex)) {
     throw new ParseError({ structure: what, field: "hex", offset: 0, expected: "an even-length hex string" });

@@ -4,7 +4,7 @@
  * extensions, the chip ID against the VCEK's hwID, and the guest policy. docs/sev-snp.md.
  */
 import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from "@peculiar/asn1-schema";
-import { hex, equalBytes, concatBytes } from "../bytes.js";
+import { hex, equalBytes, concatBytes, isBytes } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
 import {
   type Certificate,
@@ -176,7 +176,7 @@ export type VerifySnpReportReturnType = {
 };
 
 function toCerts(list: (Uint8Array | string | Certificate)[]): Certificate[] {
-  return list.flatMap((c) => (typeof c === "string" || c instanceof Uint8Array ? parseCertificates(c, "SEV-SNP certificates") : [c]));
+  return list.flatMap((c) => (typeof c === "string" || isBytes(c) ? parseCertificates(c, "SEV-SNP certificates") : [c]));
 }
 
 function productLineOf(key: SnpEndorsementKey, report: SnpReport): SnpProductLine | undefined {
@@ -186,7 +186,7 @@ function productLineOf(key: SnpEndorsementKey, report: SnpReport): SnpProductLin
 }
 
 export async function verifySnpReport(params: VerifySnpReportParameters): Promise<VerifySnpReportReturnType> {
-  const report = params.report instanceof Uint8Array ? parseSnpReport(params.report) : params.report;
+  const report = isBytes(params.report) ? parseSnpReport(params.report) : params.report;
   const certs = toCerts(params.certificates);
   const leaves = certs.filter((c) => {
     const cn = nameAttribute(c.subject, "CN");
