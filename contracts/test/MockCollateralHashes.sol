@@ -3,8 +3,8 @@ pragma solidity ^0.8.28;
 
 import {ICollateralHashes} from "../interfaces/ICollateralHashes.sol";
 
-/// @notice TEST ONLY: a settable stand-in for the onchain collateral store (built elsewhere), so the
-/// ZK route's collateral checks can be exercised before that store lands.
+/// @notice TEST ONLY: a settable ICollateralHashes, so the ZK verifier's checks can be unit-tested with
+/// any hashes; the real CollateralStore on real collateral: test/contracts/zk/realCollateralStore.test.ts.
 contract MockCollateralHashes is ICollateralHashes {
     mapping(bytes32 => mapping(bytes6 => bytes32)) private _hashes;
 

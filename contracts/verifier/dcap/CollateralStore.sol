@@ -2,6 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {ICollateralStore} from "../../interfaces/ICollateralStore.sol";
+import {ICollateralHashes} from "../../interfaces/ICollateralHashes.sol";
+import {CollateralKinds} from "../zk/CollateralKinds.sol";
 import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
 import {X509} from "../lib/X509.sol";
 import {X509Crl} from "../lib/X509Crl.sol";
@@ -14,8 +16,10 @@ import {CollateralParser} from "./CollateralParser.sol";
 
 /// @title CollateralStore
 /// @notice Intel DCAP collateral onchain, fed by anyone and trusted only through the pinned root.
-/// @dev Storage layout and compact forms: docs/onchain-dcap.md.
-contract CollateralStore is ICollateralStore {
+/// Also answers the ZK route's {ICollateralHashes}: the keccak256 of each current item's exact
+/// uploaded bytes, recorded at upload (the compact forms cannot give it back).
+/// @dev Storage layout and compact forms: docs/onchain-dcap.md; hash kinds: docs/zk-journals.md.
+contract CollateralStore is ICollateralStore, ICollateralHashes {
     bytes32 private constant CN_PLATFORM = keccak256("Intel SGX PCK Platform CA");
     bytes32 private constant CN_PROCESSOR = keccak256("Intel SGX PCK Processor CA");
     bytes32 private constant CN_TCB_SIGNING = keccak256("Intel SGX TCB Signing");
@@ -29,6 +33,7 @@ contract CollateralStore is ICollateralStore {
     mapping(bytes32 key => bool) internal _revoked; // keccak256(issuer role, generation, serial hash)
     mapping(bytes32 key => CollateralRecord) private _tcbInfos; // keccak256(tee, fmspc)
     mapping(uint8 id => CollateralRecord) private _qeIdentities;
+    mapping(bytes32 kind => mapping(bytes6 fmspc => bytes32)) private _collateralHashes;
 
     /// @notice The stateless JSON reader uploads go through.
     CollateralParser public immutable parser;
@@ -49,6 +54,7 @@ contract CollateralStore is ICollateralStore {
         if (c.issuerHash != c.subjectHash) revert NotIssuedByRoot(c.issuerHash);
         if (!X509.signedBy(d, c, c.pubX, c.pubY)) revert SignatureInvalid("root certificate");
         _storeCertificate(CaRole.Root, c, d);
+        _setCollateralHash(CollateralKinds.ROOT_CA, bytes6(0), keccak256(d));
     }
 
     /// @inheritdoc ICollateralStore
@@ -71,6 +77,7 @@ contract CollateralStore is ICollateralStore {
         else if (cn == CN_TCB_SIGNING) role = CaRole.TcbSigning;
         else revert UnknownCertificateRole(cn);
         _storeCertificate(role, c, d);
+        if (role == CaRole.TcbSigning) _setCollateralHash(CollateralKinds.TCB_SIGNING_CA, bytes6(0), keccak256(d));
     }
 
     /// @inheritdoc ICollateralStore
@@ -99,6 +106,10 @@ contract CollateralStore is ICollateralStore {
         _crls[issuer] = CrlRecord(c.thisUpdate, c.nextUpdate, generation);
         if (issuer == CaRole.Root) _resolveIntermediateRevocation(generation);
         emit CrlStored(issuer, c.thisUpdate, c.nextUpdate, count);
+        bytes32 kind = issuer == CaRole.Root
+            ? CollateralKinds.ROOT_CA_CRL
+            : issuer == CaRole.PckPlatform ? CollateralKinds.PCK_CRL_PLATFORM : CollateralKinds.PCK_CRL_PROCESSOR;
+        _setCollateralHash(kind, bytes6(0), keccak256(d));
     }
 
     /// @inheritdoc ICollateralStore
@@ -111,6 +122,7 @@ contract CollateralStore is ICollateralStore {
         address data = DataBlob.write(t.data);
         _tcbInfos[key] = CollateralRecord(data, uint48(t.issueDate), uint48(t.nextUpdate));
         emit TcbInfoStored(t.tee, t.fmspc, t.issueDate, t.nextUpdate, data);
+        _setCollateralHash(t.tee == TcbInfoParser.TEE_TDX ? CollateralKinds.TCB_INFO_TDX : CollateralKinds.TCB_INFO_SGX, t.fmspc, keccak256(tcbInfoJson));
     }
 
     /// @inheritdoc ICollateralStore
@@ -122,6 +134,14 @@ contract CollateralStore is ICollateralStore {
         address data = DataBlob.write(e.data);
         _qeIdentities[e.id] = CollateralRecord(data, uint48(e.issueDate), uint48(e.nextUpdate));
         emit QeIdentityStored(e.id, e.issueDate, e.nextUpdate, data);
+        _setCollateralHash(e.id == QeIdentityParser.ID_TD_QE ? CollateralKinds.QE_IDENTITY_TDX : CollateralKinds.QE_IDENTITY_SGX, bytes6(0), keccak256(qeIdentityJson));
+    }
+
+    /// @inheritdoc ICollateralHashes
+    /// @dev Answers for the item currently held, whatever its validity window: the zk program checked
+    /// validity at the journal's timestamp, and the verifier bounds that timestamp's age.
+    function collateralHash(bytes32 kind, bytes6 fmspc) external view returns (bytes32) {
+        return _collateralHashes[kind][fmspc];
     }
 
     /// @inheritdoc ICollateralStore
@@ -209,6 +229,11 @@ contract CollateralStore is ICollateralStore {
         _certificates[role] = CaRecord(c.notBefore, c.notAfter, uint64(pem.length), false, keccak256(pem), c.serialHash, c.pubX, c.pubY);
         _roles[c.subjectHash] = role;
         emit CertificateStored(role, c.subjectHash, c.notBefore, c.notAfter);
+    }
+
+    function _setCollateralHash(bytes32 kind, bytes6 fmspc, bytes32 hash) private {
+        _collateralHashes[kind][fmspc] = hash;
+        emit CollateralHashStored(kind, fmspc, hash);
     }
 
     function _checkTcbSignature(bytes calldata json, bytes calldata signature, string memory item) private view {

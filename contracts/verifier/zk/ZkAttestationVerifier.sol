@@ -145,11 +145,13 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
     }
 
     /// @dev The quote's PCK chain may end in the Platform or the Processor CA: either CRL may match.
+    /// A mismatch names the platform CRL, or the processor CRL when the store holds only that one.
     function _checkPckCrl(bytes32 journalHash) private view {
         bytes32 platform = collateralStore.collateralHash(CollateralKinds.PCK_CRL_PLATFORM, bytes6(0));
         bytes32 processor = collateralStore.collateralHash(CollateralKinds.PCK_CRL_PROCESSOR, bytes6(0));
         if (platform == bytes32(0) && processor == bytes32(0)) revert CollateralUnknown(CollateralKinds.PCK_CRL_PLATFORM);
         if (journalHash == bytes32(0) || (journalHash != platform && journalHash != processor)) {
+            if (platform == bytes32(0)) revert CollateralHashMismatch(CollateralKinds.PCK_CRL_PROCESSOR, processor, journalHash);
             revert CollateralHashMismatch(CollateralKinds.PCK_CRL_PLATFORM, platform, journalHash);
         }
     }

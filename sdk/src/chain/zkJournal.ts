@@ -130,14 +130,21 @@ export function dcapOutputFromQuote(quote: BytesLike, verdict: { tcbStatus: Dcap
   };
 }
 
-/** QuoteCollateralV3 fields the hashes are computed from (the shape of test/fixtures/intel/∗/collateral.json). */
+/**
+ * QuoteCollateralV3 fields the hashes are computed from (the shape of test/fixtures/intel/∗/collateral.json);
+ * CRLs as hex or a byte array, as `buildCollateralUploads` takes them.
+ */
 export type CollateralForHashes = {
   tcb_info: string;
   qe_identity: string;
   tcb_info_issuer_chain: string;
-  root_ca_crl: string;
-  pck_crl: string;
+  root_ca_crl: string | number[];
+  pck_crl: string | number[];
 };
+
+function crlBytes(v: string | number[], field: string): Uint8Array {
+  return typeof v === "string" ? toBytes(v, field) : Uint8Array.from(v);
+}
 
 function pemBlocks(text: string): Uint8Array[] {
   return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
@@ -147,7 +154,9 @@ function pemBlocks(text: string): Uint8Array[] {
 
 /**
  * Collateral hashes as our store defines them: keccak256 of the signed TCB info / QE identity JSON
- * bytes, of the root and TCB signing certificates' DER, and of the CRLs' DER.
+ * bytes, of the root and TCB signing certificates' DER, and of the CRLs' DER: the exact bytes
+ * `buildCollateralUploads` sends, which CollateralStore hashes on upload and answers through
+ * `collateralHash(kind, fmspc)`.
  */
 export function dcapCollateralHashes(c: CollateralForHashes): DcapCollateralHashes {
   const chain = pemBlocks(c.tcb_info_issuer_chain);
@@ -158,8 +167,8 @@ export function dcapCollateralHashes(c: CollateralForHashes): DcapCollateralHash
     qeIdentity: keccak256(enc.encode(c.qe_identity)),
     rootCa: keccak256(chain[chain.length - 1]!),
     tcbSigning: keccak256(chain[0]!),
-    rootCaCrl: keccak256(toBytes(c.root_ca_crl, "root_ca_crl")),
-    pckCrl: keccak256(toBytes(c.pck_crl, "pck_crl")),
+    rootCaCrl: keccak256(crlBytes(c.root_ca_crl, "root_ca_crl")),
+    pckCrl: keccak256(crlBytes(c.pck_crl, "pck_crl")),
   };
 }
 

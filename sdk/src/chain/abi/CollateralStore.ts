@@ -346,6 +346,31 @@ export const collateralStoreAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "bytes32",
+        "name": "kind",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes6",
+        "name": "fmspc",
+        "type": "bytes6"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "hash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CollateralHashStored",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "enum ICollateralStore.CaRole",
         "name": "issuer",
         "type": "uint8"
@@ -496,6 +521,30 @@ export const collateralStoreAbi = [
         "internalType": "struct ICollateralStore.CaRecord",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "kind",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes6",
+        "name": "fmspc",
+        "type": "bytes6"
+      }
+    ],
+    "name": "collateralHash",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
