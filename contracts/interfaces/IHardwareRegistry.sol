@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IAlliance} from "./IAlliance.sol";
+
+/// @title IHardwareRegistry: Proof of Cloud, TEE hardware IDs bound to physically verified facilities.
+/// @notice Entries are keyed by platformKey = keccak256(abi.encode(salt, kind, rawId)). Only Alliance
+/// proposals change entries and facilities; Alliance members post heartbeats; anyone challenges.
+/// Every change appends one leaf to the transparency log. See docs/hardware-registry.md.
+interface IHardwareRegistry {
+    /// @notice Entry status as stored. A freeze lapses by itself at `frozenUntil`.
+    enum Status {
+        Active,
+        Frozen,
+        Revoked
+    }
+
+    /// @notice A facility as proposed: `facilityId` is chosen by the proposer (e.g. keccak256 of a site code).
+    struct FacilityInput {
+        bytes32 facilityId;
+        string provider;
+        string country;
+        string site;
+        bytes32 evidenceHash;
+        string evidenceUri;
+    }
+
+    /// @notice A facility as stored.
+    struct Facility {
+        string provider;
+        string country;
+        string site;
+        bytes32 evidenceHash;
+        uint64 updatedAt;
+    }
+
+    /// @notice An entry as proposed (add or update). `method`, `evidenceUri` and `endorsers` are
+    /// kept in the log leaf only; storage keeps what views need.
+    struct EntryInput {
+        bytes32 platformKey;
+        bytes32 facilityId;
+        uint8 kind;
+        uint8 level;
+        uint32 cadence;
+        uint64 verifiedAt;
+        bytes32 evidenceHash;
+        string method;
+        string evidenceUri;
+        address[] endorsers;
+    }
+
+    /// @notice An entry's state as views report it.
+    struct EntryView {
+        bool exists;
+        bytes32 facilityId;
+        uint8 kind;
+        uint8 level;
+        uint8 effectiveLevel;
+        Status status;
+        uint32 cadence;
+        uint64 verifiedAt;
+        uint64 lastHeartbeat;
+        uint64 frozenUntil;
+        uint16 openChallenges;
+        /// Log index of the entry's latest EntrySet leaf: method, evidence hash and URI, endorsers.
+        uint64 entryLeaf;
+    }
+
+    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked).
+    struct Challenge {
+        bytes32 platformKey;
+        address challenger;
+        uint64 openedAt;
+        uint64 closedAt;
+        uint8 outcome;
+        bytes32 evidenceHash;
+    }
+
+    /// @notice A members' cosignature on a checkpoint (EIP-712, registry domain).
+    struct Cosignature {
+        address signer;
+        bytes signature;
+    }
+
+    /// @notice The latest recorded checkpoint.
+    struct Checkpoint {
+        uint64 size;
+        bytes32 rootHash;
+        uint64 recordedAt;
+    }
+
+    event FacilitySet(bytes32 indexed facilityId);
+    event StatusChanged(bytes32 indexed platformKey, Status status, uint64 until, bytes32 reasonHash);
+    event HeartbeatPosted(bytes32 indexed platformKey, address indexed member, uint64 observedAt);
+    event ChallengeOpened(uint256 indexed challengeId, bytes32 indexed platformKey, address indexed challenger);
+    event ChallengeClosed(uint256 indexed challengeId, bytes32 indexed platformKey, uint8 outcome);
+    event CheckpointRecorded(uint64 size, bytes32 rootHash, address[] signers);
+    event FreezeWindowSet(uint64 window);
+
+    /// @notice The caller is not the Alliance (or no proposal is executing).
+    error NotAlliance(address caller);
+    /// @notice The executing proposal's class is weaker than the function requires.
+    error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
+    /// @notice The caller (or a signer) is not a current Alliance member.
+    error NotMember(address account);
+    /// @notice Kind is neither 1 (Intel PPID) nor 2 (AMD chip ID).
+    error UnknownKind(uint8 kind);
+    /// @notice The raw hardware ID has the wrong length for its kind.
+    error InvalidRawIdLength(uint8 kind, uint256 length, uint256 expected);
+    /// @notice Level outside 1..3, or level 3 without a cadence.
+    error InvalidLevel(uint8 level, uint32 cadence);
+    /// @notice A field of an input is out of range (zero key, future time, too many endorsers...).
+    error InvalidField(string field);
+    /// @notice The facility was never set.
+    error UnknownFacility(bytes32 facilityId);
+    /// @notice No entry under this key.
+    error UnknownEntry(bytes32 platformKey);
+    /// @notice An update tried to change the hardware kind of an entry.
+    error KindMismatch(bytes32 platformKey, uint8 stored, uint8 given);
+    /// @notice The entry is frozen (and the freeze has not lapsed).
+    error EntryFrozen(bytes32 platformKey);
+    /// @notice The entry is revoked; revocation is final.
+    error EntryRevoked(bytes32 platformKey);
+    /// @notice The entry is not frozen.
+    error EntryNotFrozen(bytes32 platformKey);
+    /// @notice Heartbeats are for level-3 (continuous monitoring) entries.
+    error NotContinuouslyMonitored(bytes32 platformKey);
+    /// @notice An endorser is not a current Alliance member.
+    error EndorserNotMember(address endorser);
+    /// @notice No such challenge.
+    error UnknownChallenge(uint256 challengeId);
+    /// @notice The challenge is already closed.
+    error ChallengeNotOpen(uint256 challengeId);
+    /// @notice The same member cosigned twice.
+    error DuplicateSigner(address signer);
+    /// @notice A cosignature does not verify (EOA or ERC-1271).
+    error InvalidSignature(address signer);
+    /// @notice Fewer distinct current members cosigned than the Alliance's ordinary threshold.
+    error BelowThreshold(uint256 signers, uint256 required);
+    /// @notice The checkpoint's size exceeds the log, or its root is not consistent with the current root.
+    error InconsistentCheckpoint(uint64 size, bytes32 rootHash);
+    /// @notice The checkpoint is older than the one already recorded.
+    error StaleCheckpoint(uint64 size, uint64 recordedSize);
+
+    // ---- governed: Alliance proposals only ----
+
+    /// @notice Adds or updates facilities. Ordinary.
+    function setFacilities(FacilityInput[] calldata facilities) external;
+    /// @notice Adds or updates entries in one batch. Ordinary.
+    function setEntries(EntryInput[] calldata entries) external;
+    /// @notice Freezes entries pending investigation, lapsing after the freeze window. Emergency freeze.
+    function freeze(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
+    /// @notice Lifts a freeze. Ordinary.
+    function unfreeze(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
+    /// @notice Revokes entries for good, upholding their open challenges. Security-critical.
+    function revoke(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
+    /// @notice Dismisses an open challenge. Ordinary.
+    function dismissChallenge(uint256 challengeId) external;
+    /// @notice Sets how long an emergency freeze lasts. Security-critical.
+    function setFreezeWindow(uint64 window) external;
+
+    // ---- members and anyone ----
+
+    /// @notice Posts level-3 heartbeats for many entries; caller must be a current Alliance member.
+    function heartbeat(bytes32[] calldata platformKeys) external;
+    /// @notice Opens a challenge against an entry; anyone may call.
+    function challenge(bytes32 platformKey, bytes32 evidenceHash, string calldata evidenceUri)
+        external
+        returns (uint256 challengeId);
+    /// @notice Records a checkpoint cosigned by at least the ordinary threshold of distinct current
+    /// members; `consistencyProof` links (size, rootHash) to the current tree (empty when size is current).
+    function recordCheckpoint(
+        uint64 size,
+        bytes32 rootHash,
+        bytes32[] calldata consistencyProof,
+        Cosignature[] calldata cosignatures
+    ) external;
+
+    // ---- views ----
+
+    /// @notice platformKey = keccak256(abi.encode(salt, kind, rawId)), lengths checked.
+    function platformKey(uint8 kind, bytes calldata rawId) external view returns (bytes32);
+    /// @notice The entry's state, with effective level and status at this block.
+    function getEntry(bytes32 platformKey) external view returns (EntryView memory);
+    /// @notice Effective level: 0 if unknown, frozen or revoked; level 3 counts as 2 once the last
+    /// heartbeat is older than twice the cadence.
+    function levelOf(bytes32 platformKey) external view returns (uint8);
+    /// @notice Whether the entry's effective level is >= minLevel and its freshest evidence (verification
+    /// or heartbeat) is at most maxAge seconds old (maxAge 0: no age limit).
+    function isVerified(bytes32 platformKey, uint8 minLevel, uint64 maxAge) external view returns (bool);
+    /// @notice A facility.
+    function getFacility(bytes32 facilityId) external view returns (Facility memory);
+    /// @notice A challenge.
+    function getChallenge(uint256 challengeId) external view returns (Challenge memory);
+    /// @notice Seconds a challenge has been open (or was open, once closed).
+    function challengeAge(uint256 challengeId) external view returns (uint64);
+    /// @notice Number of challenges ever opened.
+    function challengeCount() external view returns (uint256);
+    /// @notice The log's tree size.
+    function logSize() external view returns (uint256);
+    /// @notice The log's root hash (RFC 9162 MTH).
+    function logRoot() external view returns (bytes32);
+    /// @notice "proof-of-cloud:<chainId>:<registry address, lower-case hex>".
+    function logOrigin() external view returns (string memory);
+    /// @notice The EIP-712 digest members sign for a checkpoint.
+    function hashCheckpoint(uint64 size, bytes32 rootHash) external view returns (bytes32);
+    /// @notice The latest recorded checkpoint.
+    function latestCheckpoint() external view returns (Checkpoint memory);
+    /// @notice The governing Alliance.
+    function alliance() external view returns (IAlliance);
+    /// @notice The deployment's public salt.
+    function salt() external view returns (bytes32);
+    /// @notice How long an emergency freeze lasts.
+    function freezeWindow() external view returns (uint64);
+}

@@ -1,0 +1,144 @@
+/**
+ * viem actions for the Alliance (contracts/governance/Alliance.sol): reads, onchain proposals and
+ * votes, the one-transaction `executeWithSignatures`, and calldata for its governed functions.
+ */
+import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
+import { readContract, writeContract } from "viem/actions";
+import { allianceAbi } from "./abi/Alliance.js";
+import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
+import { ProposalClass, descriptionHash, type Call, type Proposal } from "./proposal.js";
+import type { VoteSignature } from "./votes.js";
+import { ChainInputError } from "./errors.js";
+
+/**
+ * The Alliance ABI plus the registry's errors, so a registry revert bubbled through
+ * `executeWithSignatures` decodes to its name (e.g. EntryFrozen) instead of raw bytes.
+ */
+export const allianceExecuteAbi = [...allianceAbi, ...hardwareRegistryAbi.filter((x) => x.type === "error")] as const;
+
+type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
+
+function requireAccount(client: AnyClient, account?: Account): Account {
+  const a = account ?? client.account;
+  if (!a) throw new ChainInputError("account", "a write needs an account (client.account or args.account)");
+  return a;
+}
+
+// ---------------------------------------------------------------- reads
+
+export type AllianceMember = { address: Address; name: string; since: bigint };
+export type ReadAllianceStatusParameters = { alliance: Address };
+export type ReadAllianceStatusReturnType = {
+  members: AllianceMember[];
+  thresholds: { emergencyFreeze: number; ordinary: number; securityCritical: number };
+  chair: { address: Address | null; termEnd: bigint; inOffice: boolean };
+};
+
+/** Members with names, the three thresholds now, and the chair. */
+export async function readAllianceStatus(client: AnyClient, { alliance }: ReadAllianceStatusParameters): Promise<ReadAllianceStatusReturnType> {
+  const address = getAddress(alliance);
+  const list = await readContract(client, { address, abi: allianceAbi, functionName: "members" });
+  const members = await Promise.all(
+    list.map(async (m) => {
+      const info = await readContract(client, { address, abi: allianceAbi, functionName: "memberInfo", args: [m] });
+      return { address: m, name: info.name, since: info.since };
+    }),
+  );
+  const [ef, ord, sc] = await Promise.all(
+    [ProposalClass.EmergencyFreeze, ProposalClass.Ordinary, ProposalClass.SecurityCritical].map((c) =>
+      readContract(client, { address, abi: allianceAbi, functionName: "threshold", args: [c] }),
+    ),
+  );
+  const [chair, termEnd] = await readContract(client, { address, abi: allianceAbi, functionName: "chair" });
+  const none = chair === "0x0000000000000000000000000000000000000000";
+  const inOffice = none ? false : await readContract(client, { address, abi: allianceAbi, functionName: "isChairInOffice", args: [chair] });
+  return {
+    members,
+    thresholds: { emergencyFreeze: Number(ef), ordinary: Number(ord), securityCritical: Number(sc) },
+    chair: { address: none ? null : chair, termEnd, inOffice },
+  };
+}
+
+export type ReadIsMemberParameters = { alliance: Address; account: Address };
+export async function readIsMember(client: AnyClient, { alliance, account }: ReadIsMemberParameters): Promise<boolean> {
+  return readContract(client, { address: alliance, abi: allianceAbi, functionName: "isMember", args: [account] });
+}
+
+export type ReadProposalExecutedParameters = { alliance: Address; proposalId: bigint };
+export async function readProposalExecuted(client: AnyClient, { alliance, proposalId }: ReadProposalExecutedParameters): Promise<boolean> {
+  return readContract(client, { address: alliance, abi: allianceAbi, functionName: "executed", args: [proposalId] });
+}
+
+// ---------------------------------------------------------------- writes
+
+export type WriteProposeParameters = { alliance: Address; proposal: Proposal; account?: Account };
+/** Records a proposal onchain (needed only for onchain `vote`s; signature batches skip it). */
+export async function writePropose(client: AnyClient, args: WriteProposeParameters): Promise<Hash> {
+  const p = args.proposal;
+  return writeContract(client, {
+    address: args.alliance,
+    abi: allianceAbi,
+    functionName: "propose",
+    args: [p.calls, p.proposalClass, p.deadline, p.description],
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+  });
+}
+
+export type WriteVoteParameters = { alliance: Address; proposalId: bigint; support: boolean; account?: Account };
+export async function writeVote(client: AnyClient, args: WriteVoteParameters): Promise<Hash> {
+  return writeContract(client, {
+    address: args.alliance,
+    abi: allianceAbi,
+    functionName: "vote",
+    args: [args.proposalId, args.support],
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+  });
+}
+
+export type WriteExecuteWithSignaturesParameters = {
+  alliance: Address;
+  proposal: Proposal;
+  votes: readonly VoteSignature[];
+  /** ETH sent along (the sum the calls spend beyond the Alliance's balance). */
+  value?: bigint;
+  account?: Account;
+  gas?: bigint;
+};
+/** Executes a proposal in one transaction with a batch of signed votes (anyone may submit). */
+export async function writeExecuteWithSignatures(client: AnyClient, args: WriteExecuteWithSignaturesParameters): Promise<Hash> {
+  const p = args.proposal;
+  return writeContract(client, {
+    address: args.alliance,
+    abi: allianceExecuteAbi,
+    functionName: "executeWithSignatures",
+    args: [p.calls, p.proposalClass, p.deadline, descriptionHash(p.description), args.votes],
+    value: args.value ?? 0n,
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+    ...(args.gas === undefined ? {} : { gas: args.gas }),
+  });
+}
+
+// ---------------------------------------------------------------- governed calls (proposal contents)
+
+function call(alliance: Address, data: Hex): Call {
+  return { target: getAddress(alliance), value: 0n, data };
+}
+
+/** Calls to put in proposals that change the Alliance itself; the comment gives the minimum class. */
+export const allianceCalls = {
+  /** Ordinary. */
+  addMember: (alliance: Address, account: Address, name: string): Call =>
+    call(alliance, encodeFunctionData({ abi: allianceAbi, functionName: "addMember", args: [account, name] })),
+  /** Security-critical. */
+  removeMember: (alliance: Address, account: Address): Call =>
+    call(alliance, encodeFunctionData({ abi: allianceAbi, functionName: "removeMember", args: [account] })),
+  /** Ordinary. */
+  electChair: (alliance: Address, account: Address): Call =>
+    call(alliance, encodeFunctionData({ abi: allianceAbi, functionName: "electChair", args: [account] })),
+  /** Security-critical. */
+  setChairTerm: (alliance: Address, seconds: bigint): Call =>
+    call(alliance, encodeFunctionData({ abi: allianceAbi, functionName: "setChairTerm", args: [seconds] })),
+};

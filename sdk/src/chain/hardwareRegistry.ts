@@ -1,0 +1,267 @@
+/**
+ * viem actions for the HardwareRegistry (contracts/registry/HardwareRegistry.sol): entry, facility,
+ * challenge and log reads; heartbeats, challenges and checkpoints; calldata for its governed
+ * functions (to put in Alliance proposals); and the log's leaves rebuilt from `LeafAppended` events.
+ */
+import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
+import { getContractEvents, readContract, writeContract } from "viem/actions";
+import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
+import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
+import type { Call } from "./proposal.js";
+import { ChainInputError } from "./errors.js";
+
+type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
+
+/** Stored entry status: 0 active, 1 frozen, 2 revoked (a lapsed freeze reads as active). */
+export const EntryStatus = { Active: 0, Frozen: 1, Revoked: 2 } as const;
+export const entryStatusNames = ["active", "frozen", "revoked"] as const;
+
+export type FacilityInput = {
+  facilityId: Hex;
+  provider: string;
+  country: string;
+  site: string;
+  evidenceHash: Hex;
+  evidenceUri: string;
+};
+
+export type EntryInput = {
+  platformKey: Hex;
+  facilityId: Hex;
+  kind: number;
+  level: number;
+  cadence: number;
+  verifiedAt: bigint;
+  evidenceHash: Hex;
+  method: string;
+  evidenceUri: string;
+  endorsers: readonly Address[];
+};
+
+function requireAccount(client: AnyClient, account?: Account): Account {
+  const a = account ?? client.account;
+  if (!a) throw new ChainInputError("account", "a write needs an account (client.account or args.account)");
+  return a;
+}
+
+// ---------------------------------------------------------------- reads
+
+export type ReadHardwareEntryParameters = { registry: Address; platformKey: Hex };
+export type ReadHardwareEntryReturnType = {
+  exists: boolean;
+  facilityId: Hex;
+  kind: number;
+  level: number;
+  effectiveLevel: number;
+  status: number;
+  cadence: number;
+  verifiedAt: bigint;
+  lastHeartbeat: bigint;
+  frozenUntil: bigint;
+  openChallenges: number;
+  /** Log index of the entry's latest EntrySet leaf (method, evidence hash and URI, endorsers). */
+  entryLeaf: bigint;
+};
+/** An entry's state at the latest block (effective level and status already applied). */
+export async function readHardwareEntry(client: AnyClient, args: ReadHardwareEntryParameters): Promise<ReadHardwareEntryReturnType> {
+  const e = await readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "getEntry", args: [args.platformKey] });
+  return { ...e };
+}
+
+export type ReadEntryRecordParameters = { registry: Address; platformKey: Hex };
+export type ReadEntryRecordReturnType = ReadHardwareEntryReturnType & {
+  /** The EntrySet payload the entry's latest leaf carries, or null when the entry does not exist. */
+  record: (EntrySetPayload & { leafIndex: bigint; leafHash: Hex; timestamp: bigint }) | null;
+};
+/**
+ * The entry's state plus what storage leaves to the log (method, evidence hash and URI, endorsers),
+ * read from the one `LeafAppended` event the entry points to.
+ */
+export async function readEntryRecord(client: AnyClient, args: ReadEntryRecordParameters): Promise<ReadEntryRecordReturnType> {
+  const entry = await readHardwareEntry(client, args);
+  if (!entry.exists) return { ...entry, record: null };
+  const events = await getContractEvents(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    eventName: "LeafAppended",
+    args: { index: entry.entryLeaf },
+    fromBlock: 0n,
+    toBlock: "latest",
+    strict: true,
+  });
+  const ev = events[0];
+  if (!ev) throw new ChainInputError("entryLeaf", `no LeafAppended event for leaf ${entry.entryLeaf}`);
+  const leaf = decodeLogLeaf(ev.args.leaf);
+  if (leaf.leafType !== 2 || leaf.subject.toLowerCase() !== args.platformKey.toLowerCase()) {
+    throw new ChainInputError("entryLeaf", `leaf ${entry.entryLeaf} is not this entry's EntrySet leaf`);
+  }
+  return { ...entry, record: { ...leaf.payload, leafIndex: ev.args.index, leafHash: ev.args.leafHash, timestamp: leaf.timestamp } };
+}
+
+export type ReadLevelParameters = { registry: Address; platformKey: Hex };
+export async function readLevel(client: AnyClient, args: ReadLevelParameters): Promise<number> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "levelOf", args: [args.platformKey] });
+}
+
+export type ReadIsVerifiedParameters = { registry: Address; platformKey: Hex; minLevel: number; maxAge: bigint };
+export async function readIsVerified(client: AnyClient, args: ReadIsVerifiedParameters): Promise<boolean> {
+  return readContract(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    functionName: "isVerified",
+    args: [args.platformKey, args.minLevel, args.maxAge],
+  });
+}
+
+export type ReadFacilityParameters = { registry: Address; facilityId: Hex };
+export async function readFacility(client: AnyClient, args: ReadFacilityParameters) {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "getFacility", args: [args.facilityId] });
+}
+
+export type ReadChallengeParameters = { registry: Address; challengeId: bigint };
+/** A challenge with its age in seconds (still counting while open: watch the 72-hour triage window). */
+export async function readChallenge(client: AnyClient, args: ReadChallengeParameters) {
+  const [c, age] = await Promise.all([
+    readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "getChallenge", args: [args.challengeId] }),
+    readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "challengeAge", args: [args.challengeId] }),
+  ]);
+  return { ...c, challengeId: args.challengeId, age };
+}
+
+export type ReadRegistrySaltParameters = { registry: Address };
+export async function readRegistrySalt(client: AnyClient, args: ReadRegistrySaltParameters): Promise<Hex> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "salt" });
+}
+
+export type ReadLogStateParameters = { registry: Address };
+export type ReadLogStateReturnType = {
+  origin: string;
+  size: bigint;
+  rootHash: Hex;
+  latestCheckpoint: { size: bigint; rootHash: Hex; recordedAt: bigint };
+};
+/** The log's size, root and origin, and the latest recorded checkpoint. */
+export async function readLogState(client: AnyClient, args: ReadLogStateParameters): Promise<ReadLogStateReturnType> {
+  const address = args.registry;
+  const [origin, size, rootHash, cp] = await Promise.all([
+    readContract(client, { address, abi: hardwareRegistryAbi, functionName: "logOrigin" }),
+    readContract(client, { address, abi: hardwareRegistryAbi, functionName: "logSize" }),
+    readContract(client, { address, abi: hardwareRegistryAbi, functionName: "logRoot" }),
+    readContract(client, { address, abi: hardwareRegistryAbi, functionName: "latestCheckpoint" }),
+  ]);
+  return { origin, size, rootHash, latestCheckpoint: { ...cp } };
+}
+
+export type LogLeafRecord = {
+  index: bigint;
+  leafHash: Hex;
+  leaf: Hex;
+  decoded: LogLeaf;
+  blockNumber: bigint;
+  transactionHash: Hash;
+};
+export type GetLogLeavesParameters = { registry: Address; fromBlock?: bigint };
+/** Every leaf from `LeafAppended` events, in index order, decoded (docs/transparency-log.md). */
+export async function getLogLeaves(client: AnyClient, args: GetLogLeavesParameters): Promise<LogLeafRecord[]> {
+  const events = await getContractEvents(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    eventName: "LeafAppended",
+    fromBlock: args.fromBlock ?? 0n,
+    toBlock: "latest",
+    strict: true,
+  });
+  const out = events.map((e) => ({
+    index: e.args.index,
+    leafHash: e.args.leafHash,
+    leaf: e.args.leaf,
+    decoded: decodeLogLeaf(e.args.leaf),
+    blockNumber: e.blockNumber,
+    transactionHash: e.transactionHash,
+  }));
+  out.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
+  out.forEach((r, i) => {
+    if (r.index !== BigInt(i)) throw new ChainInputError("LeafAppended", `leaf ${i} missing from the event history (got index ${r.index})`);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- writes (members, anyone)
+
+export type WriteHeartbeatParameters = { registry: Address; platformKeys: readonly Hex[]; account?: Account };
+/** Posts level-3 heartbeats for many entries in one transaction; the account must be a member. */
+export async function writeHeartbeat(client: AnyClient, args: WriteHeartbeatParameters): Promise<Hash> {
+  return writeContract(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    functionName: "heartbeat",
+    args: [args.platformKeys],
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+  });
+}
+
+export type WriteChallengeParameters = { registry: Address; platformKey: Hex; evidenceHash: Hex; evidenceUri: string; account?: Account };
+/** Opens a challenge against an entry; anyone may. */
+export async function writeChallenge(client: AnyClient, args: WriteChallengeParameters): Promise<Hash> {
+  return writeContract(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    functionName: "challenge",
+    args: [args.platformKey, args.evidenceHash, args.evidenceUri],
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+  });
+}
+
+export type WriteRecordCheckpointParameters = {
+  registry: Address;
+  size: bigint;
+  rootHash: Hex;
+  /** RFC 9162 consistency proof from (size, rootHash) to the current tree; empty when size is current. */
+  consistencyProof: readonly Hex[];
+  cosignatures: readonly { signer: Address; signature: Hex }[];
+  account?: Account;
+};
+/** Records a checkpoint cosigned by at least the Alliance's ordinary threshold. */
+export async function writeRecordCheckpoint(client: AnyClient, args: WriteRecordCheckpointParameters): Promise<Hash> {
+  return writeContract(client, {
+    address: args.registry,
+    abi: hardwareRegistryAbi,
+    functionName: "recordCheckpoint",
+    args: [args.size, args.rootHash, args.consistencyProof, args.cosignatures],
+    account: requireAccount(client, args.account),
+    chain: client.chain,
+  });
+}
+
+// ---------------------------------------------------------------- governed calls (proposal contents)
+
+function call(registry: Address, data: Hex): Call {
+  return { target: getAddress(registry), value: 0n, data };
+}
+
+/** Calls to put in Alliance proposals; each comment gives the minimum class. */
+export const registryCalls = {
+  /** Ordinary. */
+  setFacilities: (registry: Address, facilities: readonly FacilityInput[]): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "setFacilities", args: [facilities] })),
+  /** Ordinary. One call adds or updates a whole batch. */
+  setEntries: (registry: Address, entries: readonly EntryInput[]): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "setEntries", args: [entries] })),
+  /** Emergency freeze. */
+  freeze: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "freeze", args: [platformKeys, reasonHash] })),
+  /** Ordinary. */
+  unfreeze: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "unfreeze", args: [platformKeys, reasonHash] })),
+  /** Security-critical. */
+  revoke: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "revoke", args: [platformKeys, reasonHash] })),
+  /** Ordinary. */
+  dismissChallenge: (registry: Address, challengeId: bigint): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "dismissChallenge", args: [challengeId] })),
+  /** Security-critical. */
+  setFreezeWindow: (registry: Address, seconds: bigint): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "setFreezeWindow", args: [seconds] })),
+};

@@ -1,0 +1,149 @@
+/**
+ * `poc alliance` and `poc registry` against the in-process chain: the commands' own code with an
+ * injected EIP-1193 transport instead of HTTP, addresses from a deployments/<chainId>.json book,
+ * keys from POC_PRIVATE_KEY (the chain's well-known test mnemonic).
+ */
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { custom, getAddress, keccak256, stringToBytes, toHex, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import type { CliIO } from "../../../sdk/src/cli/io.js";
+import { makeAllianceCommand } from "../../../sdk/src/cli/commands/alliance.js";
+import { makeRegistryCommand } from "../../../sdk/src/cli/commands/registry.js";
+import { main } from "../../../sdk/src/cli/main.js";
+import { connectChain, deployStack, TDX_PPID, type Connection } from "../../contracts/fixture.js";
+import { FACILITY } from "../../contracts/registryFixture.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const keyOf = (i: number): Hex => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: i }).getHdKey().privateKey!);
+
+let c: Connection;
+let dir: string;
+let alliance: ReturnType<typeof makeAllianceCommand>;
+let registry: ReturnType<typeof makeRegistryCommand>;
+
+function io(env: Record<string, string> = {}): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), progress: (l) => stderr.push(l), cwd: dir, env };
+}
+const json = (o: { stdout: string[] }) => JSON.parse(o.stdout.join("\n"));
+
+beforeAll(async () => {
+  c = await connectChain();
+  expect(mnemonicToAccount(MNEMONIC, { addressIndex: 0 }).address).toBe(getAddress(c.wallets[0]!.account.address));
+  const s = await deployStack(c, 3);
+  dir = mkdtempSync(join(tmpdir(), "poc-cli-"));
+  mkdirSync(join(dir, "deployments"));
+  writeFileSync(join(dir, "deployments", `${c.chainId}.json`), JSON.stringify({ chainId: c.chainId, contracts: { Alliance: s.alliance.address, HardwareRegistry: s.registry.address } }));
+  const transport = custom(c.publicClient.transport as unknown as { request: (...a: any[]) => Promise<any> });
+  alliance = makeAllianceCommand({ transport });
+  registry = makeRegistryCommand({ transport });
+});
+
+/** propose → three members sign (the ordinary threshold for 3 or 4 members) → an outsider submits. */
+async function governed(args: string[], name: string): Promise<void> {
+  const p = io();
+  expect(await alliance.run(["propose", ...args, "--out", `${name}.json`], p), p.stderr.join("\n")).toBe(0);
+  for (const i of [0, 1, 2]) {
+    const s = io({ POC_PRIVATE_KEY: keyOf(i) });
+    expect(await alliance.run(["sign", `${name}.json`, "--out", `${name}-vote${i}.json`], s), s.stderr.join("\n")).toBe(0);
+  }
+  const sub = io({ POC_PRIVATE_KEY: keyOf(9) });
+  expect(await alliance.run(["submit", `${name}.json`, `${name}-vote0.json`, `${name}-vote1.json`, `${name}-vote2.json`, "--json"], sub), sub.stderr.join("\n")).toBe(0);
+  expect(json(sub).status).toBe("success");
+}
+
+describe("poc alliance: a proposal file, offline vote files, one submission", () => {
+  it("admits a member and status shows it", async () => {
+    await governed(["add-member", "--member", c.wallets[5]!.account.address, "--name", "Fifth Org"], "add");
+    const st = io();
+    expect(await alliance.run(["status", "add.json", "--json"], st)).toBe(0);
+    const s = json(st);
+    expect(s.members.map((m: { name: string }) => m.name)).toEqual(["Member 1", "Member 2", "Member 3", "Fifth Org"]);
+    expect(s.thresholds).toEqual({ emergencyFreeze: 2, ordinary: 3, securityCritical: 3 });
+    expect(s.proposal).toMatchObject({ executed: true, class: "ordinary" });
+    const human = io();
+    expect(await alliance.run(["status"], human)).toBe(0);
+    expect(human.stdout.join("\n")).toMatch(/4 members/);
+  });
+
+  it("a vote file for another proposal is refused before any transaction, naming the file", async () => {
+    const p = io();
+    expect(await alliance.run(["propose", "elect-chair", "--member", c.wallets[0]!.account.address, "--out", "chair.json"], p)).toBe(0);
+    const sub2 = io({ POC_PRIVATE_KEY: keyOf(9) });
+    await expect(alliance.run(["submit", "chair.json", "add-vote0.json"], sub2)).rejects.toThrow(/add-vote0.json: signed proposal/);
+  });
+
+  it("through `poc` itself: a missing subcommand is a usage error with exit code 2", async () => {
+    const o = io();
+    expect(await main(["alliance"], o)).toBe(2);
+    expect(o.stderr.join("\n")).toMatch(/expected propose, sign, submit or status/);
+  });
+
+  it("a tampered proposal file is refused: its id no longer matches its contents", async () => {
+    const f = JSON.parse(readFileSync(join(dir, "chair.json"), "utf8"));
+    f.description = "something else";
+    writeFileSync(join(dir, "tampered.json"), JSON.stringify(f));
+    await expect(alliance.run(["sign", "tampered.json"], io({ POC_PRIVATE_KEY: keyOf(0) }))).rejects.toThrow(/proposalId/);
+  });
+});
+
+describe("poc registry: show, list, challenge", () => {
+  it("registers the real TDX PPID through proposals, then shows, lists and challenges it", async () => {
+    writeFileSync(join(dir, "facilities.json"), JSON.stringify([FACILITY]));
+    await governed(["set-facilities", "--input", "facilities.json"], "fac");
+    const now = (await c.publicClient.getBlock()).timestamp;
+    writeFileSync(
+      join(dir, "entries.json"),
+      JSON.stringify([
+        {
+          kind: "intel-ppid",
+          rawId: TDX_PPID,
+          facilityId: FACILITY.facilityId,
+          level: 3,
+          cadence: 3600,
+          verifiedAt: now.toString(),
+          evidenceHash: keccak256(stringToBytes("tdx quote + site visit")),
+          method: "dcap-quote+site-visit",
+          evidenceUri: "ipfs://bafy-tdx",
+          endorsers: [c.wallets[0]!.account.address],
+        },
+      ]),
+    );
+    await governed(["set-entries", "--input", "entries.json"], "entries");
+
+    const show = io();
+    expect(await registry.run(["show", TDX_PPID, "--json"], show)).toBe(0);
+    const shown = json(show);
+    expect(shown.verified).toBe(true);
+    expect(shown.entry).toMatchObject({ level: 3, effectiveLevel: 3, status: 0 });
+    expect(shown.entry.record.method).toBe("dcap-quote+site-visit");
+    expect(shown.facility.provider).toBe("OVHcloud");
+
+    const ch = io({ POC_PRIVATE_KEY: keyOf(12) });
+    expect(await registry.run(["challenge", TDX_PPID, "--evidence-hash", keccak256(stringToBytes("report")), "--uri", "https://x/report", "--json"], ch), ch.stderr.join("\n")).toBe(0);
+    expect(json(ch).challengeId).toBe("0");
+
+    const human = io();
+    expect(await registry.run(["show", shown.platformKey], human)).toBe(0);
+    expect(human.stdout.join("\n")).toMatch(/challenge #0: open/);
+
+    const ls = io();
+    expect(await registry.run(["list", "--json"], ls)).toBe(0);
+    expect(json(ls).entries).toHaveLength(1);
+    expect(json(ls).logSize).toBe(3);
+
+    const unknown = io();
+    expect(await registry.run(["show", "0xea13c3903ba2db3b83fed09efb90c417"], unknown)).toBe(1);
+    expect(unknown.stdout[0]).toMatch(/not in the registry/);
+  });
+
+  it("bad input is a usage error", async () => {
+    await expect(registry.run(["show", "0x1234"], io())).rejects.toThrow(/16 \(Intel PPID\) or 64/);
+    await expect(registry.run(["frob"], io())).rejects.toThrow(/expected show, list or challenge/);
+    await expect(registry.run(["challenge", TDX_PPID, "--uri", "u", "--evidence-hash", "0x12"], io())).rejects.toThrow(/--evidence/);
+  });
+});
