@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
+import {ICollateralStore} from "../../interfaces/ICollateralStore.sol";
+import {BytesRead} from "../lib/BytesRead.sol";
+import {EcdsaP256} from "../lib/EcdsaP256.sol";
+import {Pem} from "../lib/Pem.sol";
+import {X509} from "../lib/X509.sol";
+import {QuoteParser} from "./QuoteParser.sol";
+import {PckCertificate} from "./PckCertificate.sol";
+import {TcbEvaluation} from "./TcbEvaluation.sol";
+import {DataBlob} from "./DataBlob.sol";
+
+/// @title DcapQuoteVerifier
+/// @notice Full Intel DCAP verification onchain (SGX v3, TDX v4 / v5) against the collateral in a
+/// {ICollateralStore}, with a platform cache keyed by PCK-certificate hash so repeat quotes skip X.509
+/// work. Output and cache layouts: docs/onchain-dcap.md.
+contract DcapQuoteVerifier is IQuoteVerifier {
+    /// @notice A PCK certificate that verified once: what later quotes from it need.
+    struct Platform {
+        bytes16 ppid;
+        bytes16 cpuSvn;
+        bytes6 fmspc;
+        bytes2 pceId;
+        uint16 pceSvn;
+        uint64 notBefore;
+        uint64 notAfter;
+        bytes32 issuerHash;
+        bytes32 serialHash;
+        bytes32 pubX;
+        bytes32 pubY;
+    }
+
+    /// @dev What the certification data left to check once the collateral is known: the chain
+    /// after the leaf (uncompressed quotes) and, for a first-seen certificate, its signature.
+    struct PendingSignature {
+        bytes32 tbsHash;
+        bytes32 r;
+        bytes32 s;
+        uint256 chainAt; // offset just past the leaf block, 0 for a compressed quote
+        uint256 chainEnd;
+    }
+
+    /// @notice Where the collateral comes from.
+    ICollateralStore public immutable collateralStore;
+
+    mapping(bytes32 pckCertHash => Platform) private _platforms;
+
+    constructor(ICollateralStore store) {
+        collateralStore = store;
+    }
+
+    /// @notice The cached platform of a PCK certificate (all zero when not cached).
+    function platform(bytes32 pckCertHash) external view returns (Platform memory) {
+        return _platforms[pckCertHash];
+    }
+
+    /// @inheritdoc IQuoteVerifier
+    function verifyQuote(bytes calldata quote) external returns (VerifiedQuote memory out) {
+        bytes memory q = quote;
+        QuoteParser.Quote memory r = QuoteParser.parse(q);
+        (bytes32 certHash, Platform memory plat, PendingSignature memory pending) = _platform(q, r);
+        ICollateralStore.QuoteCollateral memory c = _collateral(q, r, plat, certHash, pending);
+        TcbEvaluation.Verdict memory v = _verify(q, r, plat, c);
+        if (pending.r != 0) {
+            _platforms[certHash] = plat;
+            emit PlatformCached(certHash, plat.ppid, plat.fmspc);
+        }
+        out = _output(q, r, plat, v, certHash, c.expiry < plat.notAfter ? c.expiry : plat.notAfter);
+    }
+
+    /// @dev Collateral current at `block.timestamp`, the PCK certificate valid and (first seen) signed
+    /// by its CA.
+    function _collateral(
+        bytes memory q,
+        QuoteParser.Quote memory r,
+        Platform memory plat,
+        bytes32 certHash,
+        PendingSignature memory pending
+    ) private view returns (ICollateralStore.QuoteCollateral memory c) {
+        bool firstSeen = pending.r != 0;
+        c = collateralStore.quoteCollateral(
+            plat.issuerHash, plat.serialHash, r.teeType == QuoteParser.TEE_TDX ? 1 : 0, plat.fmspc, firstSeen
+        );
+        if (block.timestamp < plat.notBefore || block.timestamp > plat.notAfter) {
+            revert CertificateNotValidAt(certHash, plat.notBefore, plat.notAfter, block.timestamp);
+        }
+        if (firstSeen && !EcdsaP256.verify(pending.tbsHash, pending.r, pending.s, c.pckCaX, c.pckCaY)) {
+            revert CertificateSignatureInvalid(certHash);
+        }
+        if (pending.chainAt != 0) _checkChain(q, pending, c);
+    }
+
+    /// @dev After the leaf: exactly the stored PCK CA and root blocks, then only NUL padding.
+    function _checkChain(bytes memory q, PendingSignature memory pending, ICollateralStore.QuoteCollateral memory c)
+        private
+        pure
+    {
+        uint256 p = pending.chainAt;
+        uint256 rootAt = p + c.caPemLength;
+        uint256 end = rootAt + c.rootPemLength;
+        if (end > pending.chainEnd || BytesRead.keccak(q, p, c.caPemLength) != c.caPemHash) revert PckChainMismatch(p);
+        if (BytesRead.keccak(q, rootAt, c.rootPemLength) != c.rootPemHash) revert PckChainMismatch(rootAt);
+        if (!BytesRead.isZero(q, end, pending.chainEnd - end)) revert PckChainMismatch(end);
+    }
+
+    /// @dev QE report signature and binding, QE identity, quote signature, TCB levels, attributes.
+    function _verify(
+        bytes memory q,
+        QuoteParser.Quote memory r,
+        Platform memory plat,
+        ICollateralStore.QuoteCollateral memory c
+    ) private view returns (TcbEvaluation.Verdict memory v) {
+        // The QE report is signed by the PCK key and binds the attestation key and QE auth data.
+        if (!EcdsaP256.verify(BytesRead.sha256Range(q, r.qeReportOffset, 384), r.qeSigR, r.qeSigS, plat.pubX, plat.pubY)) {
+            revert QeReportSignatureInvalid();
+        }
+        bytes32 binding = sha256(abi.encodePacked(r.keyX, r.keyY, BytesRead.slice(q, r.qeAuthOffset, r.qeAuthLength)));
+        if (binding != BytesRead.b32(q, r.qeReportOffset + 320)) revert QeReportBindingMismatch();
+
+        bytes memory qeBlob = DataBlob.read(c.qeIdentity);
+        (uint8 qeStatus, uint256 qeAdvAt, uint256 qeAdvCount) = TcbEvaluation.qeIdentity(q, r.qeReportOffset, qeBlob);
+
+        bytes32 h = BytesRead.sha256Range(q, 0, r.bodyOffset + r.bodyLength);
+        if (!EcdsaP256.verify(h, r.sigR, r.sigS, r.keyX, r.keyY)) revert QuoteSignatureInvalid();
+
+        v = _evaluate(q, r, plat, DataBlob.read(c.tcbInfo), r.teeType == QuoteParser.TEE_TDX);
+        TcbEvaluation.addAdvisories(qeBlob, qeAdvAt, qeAdvCount, v);
+        v.status = TcbEvaluation.converge(v.status, qeStatus);
+        if (v.status == uint8(TcbStatus.Revoked)) revert TcbStatusRevoked();
+        _checkAttributes(q, r);
+    }
+
+    function _platform(bytes memory q, QuoteParser.Quote memory r)
+        private
+        view
+        returns (bytes32 certHash, Platform memory plat, PendingSignature memory pending)
+    {
+        if (r.certType == QuoteParser.CERT_CACHED_PCK) {
+            certHash = BytesRead.b32(q, r.certOffset);
+            plat = _platforms[certHash];
+            if (plat.notAfter == 0) revert PlatformNotCached(certHash);
+            return (certHash, plat, pending);
+        }
+        uint256 chainEnd = r.certOffset + r.certLength;
+        (bytes memory b64, uint256 leafEnd) = Pem.readBlock(q, r.certOffset, chainEnd);
+        certHash = BytesRead.keccak(q, r.certOffset, leafEnd - r.certOffset);
+        (pending.chainAt, pending.chainEnd) = (leafEnd, chainEnd);
+        plat = _platforms[certHash];
+        if (plat.notAfter != 0) return (certHash, plat, pending);
+
+        bytes memory der = Pem.decode(b64);
+        X509.Certificate memory cert = X509.parse(der);
+        PckCertificate.PckIdentity memory id = PckCertificate.identity(der, cert);
+        plat = Platform(
+            id.ppid, id.cpuSvn, id.fmspc, id.pceId, id.pceSvn, cert.notBefore, cert.notAfter, cert.issuerHash,
+            cert.serialHash, cert.pubX, cert.pubY
+        );
+        pending.tbsHash = BytesRead.sha256Range(der, cert.tbsOffset, cert.tbsLength);
+        (pending.r, pending.s) = (cert.sigR, cert.sigS);
+        if (pending.r == 0) revert CertificateSignatureInvalid(certHash);
+    }
+
+    function _evaluate(bytes memory q, QuoteParser.Quote memory r, Platform memory plat, bytes memory tcb, bool tdx)
+        private
+        pure
+        returns (TcbEvaluation.Verdict memory v)
+    {
+        bytes2 tcbPceId = bytes2(BytesRead.bN(tcb, 2, 2));
+        if (tcbPceId != plat.pceId) revert PceIdMismatch(plat.pceId, tcbPceId);
+        v.advisories = new uint32[](510); // at most 255 per level, two levels
+        bytes16 teeTcbSvn = tdx ? bytes16(BytesRead.bN(q, r.bodyOffset, 16)) : bytes16(0);
+        v.status = TcbEvaluation.platformLevel(tcb, plat.cpuSvn, plat.pceSvn, teeTcbSvn, tdx, v);
+        if (tdx) v.status = TcbEvaluation.converge(v.status, TcbEvaluation.tdxModule(tcb, q, r.bodyOffset, v));
+    }
+
+    /// @dev Debug enclaves and TDs are refused; TD attributes must have no reserved bit set and
+    /// SEPT_VE_DISABLE on; a TD 1.5 report must not name a service TD.
+    function _checkAttributes(bytes memory q, QuoteParser.Quote memory r) private pure {
+        uint256 b = r.bodyOffset;
+        if (r.bodyType == 1) {
+            if (BytesRead.u8(q, b + 48) & 0x02 != 0) revert DebugModeEnabled();
+            return;
+        }
+        bytes8 a = bytes8(BytesRead.bN(q, b + 120, 8));
+        if (a[0] != 0) revert DebugModeEnabled(); // TUD
+        if (
+            a[1] != 0 || a[2] != 0 || uint8(a[3]) & 0x2f != 0 || uint8(a[3]) & 0x10 == 0 || a[4] != 0 || a[5] != 0
+                || a[6] != 0 || uint8(a[7]) & 0x7f != 0
+        ) revert TdAttributesInvalid(a);
+        if (r.bodyType == 3 && !BytesRead.isZero(q, b + 600, 48)) revert MrServiceTdNotZero();
+    }
+
+    function _output(
+        bytes memory q,
+        QuoteParser.Quote memory r,
+        Platform memory plat,
+        TcbEvaluation.Verdict memory v,
+        bytes32 certHash,
+        uint64 expiry
+    ) private view returns (VerifiedQuote memory out) {
+        uint32[] memory adv = v.advisories;
+        uint256 n = v.count;
+        assembly ("memory-safe") {
+            mstore(adv, n)
+        }
+        out.teeType = r.teeType;
+        out.quoteVersion = r.version;
+        out.bodyType = r.bodyType;
+        out.tcbStatus = TcbStatus(v.status);
+        out.advisoryIds = adv;
+        out.ppid = plat.ppid;
+        out.fmspc = plat.fmspc;
+        out.pckCertHash = certHash;
+        out.collateralExpiry = expiry;
+        out.reportData = BytesRead.slice(q, r.bodyOffset + (r.bodyType == 1 ? 320 : 520), 64);
+        out.reportBody = BytesRead.slice(q, r.bodyOffset, r.bodyLength);
+    }
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
+import {Json} from "../lib/Json.sol";
+
+/// @notice Reads the `tcbStatus` strings and `advisoryIDs` arrays shared by TCB info and QE identity
+/// JSON into their compact forms: a status byte and `INTEL-SA-nnnnn` numbers (uint32, big-endian).
+library TcbStatusCodec {
+    error UnknownTcbStatus(uint256 offset);
+    error BadAdvisoryId(uint256 offset);
+
+    function status(bytes memory s, uint256 p) internal pure returns (uint8 st, uint256 q) {
+        uint256 start;
+        uint256 len;
+        (start, len, q) = Json.str(s, p);
+        bytes32 h;
+        assembly ("memory-safe") {
+            h := keccak256(add(add(s, 32), start), len)
+        }
+        if (h == keccak256("UpToDate")) return (uint8(IQuoteVerifier.TcbStatus.UpToDate), q);
+        if (h == keccak256("SWHardeningNeeded")) return (uint8(IQuoteVerifier.TcbStatus.SWHardeningNeeded), q);
+        if (h == keccak256("ConfigurationNeeded")) return (uint8(IQuoteVerifier.TcbStatus.ConfigurationNeeded), q);
+        if (h == keccak256("ConfigurationAndSWHardeningNeeded")) {
+            return (uint8(IQuoteVerifier.TcbStatus.ConfigurationAndSWHardeningNeeded), q);
+        }
+        if (h == keccak256("OutOfDate")) return (uint8(IQuoteVerifier.TcbStatus.OutOfDate), q);
+        if (h == keccak256("OutOfDateConfigurationNeeded")) {
+            return (uint8(IQuoteVerifier.TcbStatus.OutOfDateConfigurationNeeded), q);
+        }
+        if (h == keccak256("Revoked")) return (uint8(IQuoteVerifier.TcbStatus.Revoked), q);
+        revert UnknownTcbStatus(start);
+    }
+
+    /// @dev Parses an advisoryIDs array, appending count (1 byte) then each id (4 bytes) at `out[w]`.
+    function advisories(bytes memory s, uint256 p, bytes memory out, uint256 w)
+        internal
+        pure
+        returns (uint256 q, uint256 w2)
+    {
+        bool empty;
+        (q, empty) = Json.open(s, p, "[");
+        uint256 countAt = w++;
+        uint256 count;
+        bool again = !empty;
+        while (again) {
+            uint256 start;
+            uint256 len;
+            (start, len, q) = Json.str(s, q);
+            // "INTEL-SA-" followed by exactly 5 digits
+            if (len != 14 || bytes9(_word(s, start)) != "INTEL-SA-") revert BadAdvisoryId(start);
+            uint256 n;
+            for (uint256 i = 9; i < 14; ++i) {
+                uint8 c = uint8(s[start + i]);
+                if (c < 0x30 || c > 0x39) revert BadAdvisoryId(start + i);
+                n = n * 10 + (c - 0x30);
+            }
+            if (count == 255) revert BadAdvisoryId(start);
+            out[w] = bytes1(uint8(n >> 24));
+            out[w + 1] = bytes1(uint8(n >> 16));
+            out[w + 2] = bytes1(uint8(n >> 8));
+            out[w + 3] = bytes1(uint8(n));
+            w += 4;
+            ++count;
+            (again, q) = Json.more(s, q, "]");
+        }
+        out[countAt] = bytes1(uint8(count));
+        w2 = w;
+    }
+
+    function _word(bytes memory s, uint256 at) private pure returns (bytes32 v) {
+        assembly ("memory-safe") {
+            v := mload(add(add(s, 32), at))
+        }
+    }
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Json} from "../lib/Json.sol";
+import {TcbStatusCodec} from "./TcbStatusCodec.sol";
+
+/// @notice The TDX module part of a TDX TCB info (`tdxModule`, `tdxModuleIdentities`) in compact form
+/// (docs/onchain-dcap.md, "TDX module section"): signer, attributes and mask of the default module at
+/// [0, 64), the identity count at 64, then each identity `TDX_nn`:
+/// version (1) | mrsigner (48) | attributes (8) | attributesMask (8) | level count (1) | levels,
+/// a level being isvsvn (1) | status (1) | advisory count (1) | advisories (4 each).
+library TdxModuleParser {
+    error TdxModuleField(string field, uint256 offset);
+
+    uint256 internal constant COUNT_AT = 64;
+    uint256 internal constant IDENTITY_FIXED = 66;
+
+    /// @dev `{"mrsigner":..,"attributes":..,"attributesMask":..}` into `mod[0:64]`.
+    function tdxModule(bytes memory s, uint256 p, bytes memory mod) internal pure returns (uint256 q) {
+        bool empty;
+        (q, empty) = Json.open(s, p, "{");
+        uint256 seen;
+        bool again = !empty;
+        while (again) {
+            bytes32 k;
+            (k, q) = Json.key(s, q);
+            uint256 bit;
+            (q, bit) = _signerField(s, q, k, mod, 0);
+            if (bit == 0 || seen & bit != 0) revert TdxModuleField("tdxModule key", q);
+            seen |= bit;
+            (again, q) = Json.more(s, q, "}");
+        }
+        if (seen != 7) revert TdxModuleField("tdxModule", q);
+    }
+
+    /// @dev The identities array, count at `mod[64]`, identities from `mod[65]`; returns the end.
+    function identities(bytes memory s, uint256 p, bytes memory mod) internal pure returns (uint256 q, uint256 w) {
+        bool empty;
+        (q, empty) = Json.open(s, p, "[");
+        w = COUNT_AT + 1;
+        uint256 count;
+        bool again = !empty;
+        while (again) {
+            (q, w) = _identity(s, q, mod, w);
+            ++count;
+            (again, q) = Json.more(s, q, "]");
+        }
+        if (count > 255) revert TdxModuleField("tdxModuleIdentities", q);
+        mod[COUNT_AT] = bytes1(uint8(count));
+    }
+
+    function _identity(bytes memory s, uint256 p, bytes memory mod, uint256 base) private pure returns (uint256 q, uint256 end) {
+        bool empty;
+        (q, empty) = Json.open(s, p, "{");
+        if (empty) revert TdxModuleField("identity", q);
+        uint256 seen;
+        end = base + IDENTITY_FIXED;
+        bool again = true;
+        while (again) {
+            bytes32 k;
+            (k, q) = Json.key(s, q);
+            uint256 bit;
+            if (k == keccak256("id")) {
+                q = _id(s, q, mod, base);
+                bit = 8;
+            } else if (k == keccak256("tcbLevels")) {
+                (q, end) = _levels(s, q, mod, base + IDENTITY_FIXED - 1);
+                bit = 16;
+            } else {
+                (q, bit) = _signerField(s, q, k, mod, base + 1);
+                if (bit == 0) revert TdxModuleField("identity key", q);
+            }
+            if (seen & bit != 0) revert TdxModuleField("duplicate key", q);
+            seen |= bit;
+            (again, q) = Json.more(s, q, "}");
+        }
+        if (seen != 31) revert TdxModuleField("identity", q);
+    }
+
+    /// @dev `"TDX_nn"` (nn two hex digits, the module's major version) into `mod[at]`.
+    function _id(bytes memory s, uint256 p, bytes memory mod, uint256 at) private pure returns (uint256 q) {
+        uint256 st;
+        uint256 len;
+        (st, len, q) = Json.str(s, p);
+        if (len != 6 || s[st] != "T" || s[st + 1] != "D" || s[st + 2] != "X" || s[st + 3] != "_") {
+            revert TdxModuleField("id", st);
+        }
+        mod[at] = bytes1(uint8((_hexDigit(s, st + 4) << 4) | _hexDigit(s, st + 5)));
+    }
+
+    function _levels(bytes memory s, uint256 p, bytes memory mod, uint256 countAt) private pure returns (uint256 q, uint256 w) {
+        bool empty;
+        (q, empty) = Json.open(s, p, "[");
+        w = countAt + 1;
+        uint256 count;
+        bool again = !empty;
+        while (again) {
+            (q, w) = _level(s, q, mod, w);
+            ++count;
+            (again, q) = Json.more(s, q, "]");
+        }
+        if (count == 0 || count > 255) revert TdxModuleField("tcbLevels", q);
+        mod[countAt] = bytes1(uint8(count));
+    }
+
+    function _level(bytes memory s, uint256 p, bytes memory mod, uint256 base) private pure returns (uint256 q, uint256 next) {
+        bool empty;
+        (q, empty) = Json.open(s, p, "{");
+        if (empty) revert TdxModuleField("tcbLevel", q);
+        next = base + 3;
+        uint256 seen;
+        bool again = true;
+        while (again) {
+            bytes32 k;
+            (k, q) = Json.key(s, q);
+            if (k == keccak256("tcb")) {
+                bool e2;
+                (q, e2) = Json.open(s, q, "{");
+                bytes32 k2;
+                (k2, q) = Json.key(s, q);
+                if (e2 || k2 != keccak256("isvsvn")) revert TdxModuleField("tcb", q);
+                uint256 v;
+                (v, q) = Json.uintValue(s, q);
+                if (v > 255) revert TdxModuleField("isvsvn", q);
+                mod[base] = bytes1(uint8(v));
+                q = Json.expect(s, q, "}");
+                seen |= 1;
+            } else if (k == keccak256("tcbDate")) {
+                (,, q) = Json.str(s, q);
+                seen |= 2;
+            } else if (k == keccak256("tcbStatus")) {
+                uint8 st;
+                (st, q) = TcbStatusCodec.status(s, q);
+                mod[base + 1] = bytes1(st);
+                seen |= 4;
+            } else if (k == keccak256("advisoryIDs")) {
+                if (seen & 8 != 0) revert TdxModuleField("advisoryIDs", q);
+                (q, next) = TcbStatusCodec.advisories(s, q, mod, base + 2);
+                seen |= 8;
+            } else {
+                revert TdxModuleField("tcbLevel key", q);
+            }
+            (again, q) = Json.more(s, q, "}");
+        }
+        if (seen & 7 != 7) revert TdxModuleField("tcbLevel", q);
+    }
+
+    /// @dev mrsigner (48 bytes) at base, attributes (8) at base+48, attributesMask (8) at base+56.
+    function _signerField(bytes memory s, uint256 p, bytes32 k, bytes memory mod, uint256 base)
+        private
+        pure
+        returns (uint256 q, uint256 bit)
+    {
+        uint256 at;
+        uint256 want;
+        if (k == keccak256("mrsigner")) (bit, at, want) = (1, base, 48);
+        else if (k == keccak256("attributes")) (bit, at, want) = (2, base + 48, 8);
+        else if (k == keccak256("attributesMask")) (bit, at, want) = (4, base + 56, 8);
+        else return (p, 0);
+        uint256 n;
+        (q, n) = Json.hexInto(s, p, mod, at);
+        if (n != want) revert TdxModuleField("hex length", p);
+    }
+
+    function _hexDigit(bytes memory s, uint256 i) private pure returns (uint256) {
+        uint8 c = uint8(s[i]);
+        if (c >= 0x30 && c <= 0x39) return c - 0x30;
+        if (c >= 0x41 && c <= 0x46) return c - 0x37;
+        if (c >= 0x61 && c <= 0x66) return c - 0x57;
+        revert TdxModuleField("id", i);
+    }
+}

@@ -1,0 +1,212 @@
+/**
+ * Calldata builders and viem actions for the onchain DCAP collateral store
+ * (contracts/verifier/dcap/CollateralStore.sol, layouts in docs/onchain-dcap.md).
+ * Browser-safe: no node: imports.
+ */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+  BaseError,
+  ContractFunctionRevertedError,
+  encodeFunctionData,
+  toHex,
+} from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { collateralStoreAbi } from "./abi/CollateralStore.js";
+import { PocError, ParseError } from "../errors.js";
+import { toBytes, hex, equalBytes } from "../bytes.js";
+
+/** Collateral in the `QuoteCollateralV3` JSON shape (dcap-qvl, test/fixtures/intel/STAR/collateral.json). */
+export type QuoteCollateralV3 = {
+  pck_crl_issuer_chain: string;
+  root_ca_crl: string;
+  pck_crl: string;
+  tcb_info_issuer_chain: string;
+  tcb_info: string;
+  tcb_info_signature: string;
+  qe_identity_issuer_chain: string;
+  qe_identity: string;
+  qe_identity_signature: string;
+};
+
+export type CollateralUploadKind = "rootCertificate" | "certificate" | "crl" | "tcbInfo" | "qeIdentity";
+
+/** One transaction to the store: what it uploads and its calldata. */
+export type CollateralUpload = {
+  kind: CollateralUploadKind;
+  label: string;
+  functionName: "uploadRootCertificate" | "uploadCertificate" | "uploadCrl" | "uploadTcbInfo" | "uploadQeIdentity";
+  args: readonly [Hex] | readonly [Hex, Hex];
+  data: Hex;
+};
+
+const PEM_RE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;
+
+function base64ToBytes(b64: string): Uint8Array {
+  const clean = b64.replace(/\s+/g, "");
+  const bin = globalThis.atob(clean);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Every certificate of a PEM chain, as DER, in order. */
+export function pemCertificates(pem: string, what = "certificate chain"): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const m of pem.matchAll(PEM_RE)) out.push(base64ToBytes(m[1]!));
+  if (out.length === 0) throw new ParseError({ structure: what, field: "PEM", offset: 0, expected: "at least one CERTIFICATE block" });
+  return out;
+}
+
+/** sha256 of a DER certificate: the form `CollateralStore.rootCertHash` pins. */
+export function certificateHash(der: Uint8Array): Hex {
+  return toHex(sha256(der));
+}
+
+function upload(kind: CollateralUploadKind, label: string, functionName: CollateralUpload["functionName"], args: CollateralUpload["args"]): CollateralUpload {
+  return { kind, label, functionName, args, data: encodeFunctionData({ abi: collateralStoreAbi, functionName, args } as never) };
+}
+
+export type BuildCollateralUploadsParameters = {
+  collateral: QuoteCollateralV3;
+  /** The pinned Intel SGX Root CA (DER). The root in the chains must equal it. */
+  rootCertificate: Uint8Array;
+};
+
+/**
+ * The uploads that put `collateral` onchain, in the order the store needs them: root certificate,
+ * intermediates (each once), root CA CRL, PCK CRL, TCB info, QE identity.
+ */
+export function buildCollateralUploads({ collateral, rootCertificate }: BuildCollateralUploadsParameters): CollateralUpload[] {
+  const out: CollateralUpload[] = [upload("rootCertificate", "Intel SGX Root CA", "uploadRootCertificate", [toHex(rootCertificate)])];
+  const seen = new Set<string>([hex(rootCertificate)]);
+  for (const [name, chain] of [
+    ["pck_crl_issuer_chain", collateral.pck_crl_issuer_chain],
+    ["tcb_info_issuer_chain", collateral.tcb_info_issuer_chain],
+    ["qe_identity_issuer_chain", collateral.qe_identity_issuer_chain],
+  ] as const) {
+    const certs = pemCertificates(chain, name);
+    const last = certs[certs.length - 1]!;
+    if (!equalBytes(last, rootCertificate)) {
+      throw new ParseError({ structure: "collateral", field: name, offset: 0, expected: "a chain ending at the pinned Intel SGX Root CA" });
+    }
+    for (const der of certs) {
+      const h = hex(der);
+      if (seen.has(h)) continue;
+      seen.add(h);
+      out.push(upload("certificate", `${name} certificate`, "uploadCertificate", [toHex(der)]));
+    }
+  }
+  out.push(upload("crl", "root CA CRL", "uploadCrl", [toHex(toBytes(collateral.root_ca_crl, "root_ca_crl"))]));
+  out.push(upload("crl", "PCK CRL", "uploadCrl", [toHex(toBytes(collateral.pck_crl, "pck_crl"))]));
+  out.push(
+    upload("tcbInfo", "TCB info", "uploadTcbInfo", [
+      toHex(new TextEncoder().encode(collateral.tcb_info)),
+      toHex(signature64(collateral.tcb_info_signature, "tcb_info_signature")),
+    ]),
+  );
+  out.push(
+    upload("qeIdentity", "QE identity", "uploadQeIdentity", [
+      toHex(new TextEncoder().encode(collateral.qe_identity)),
+      toHex(signature64(collateral.qe_identity_signature, "qe_identity_signature")),
+    ]),
+  );
+  return out;
+}
+
+function signature64(s: string, field: string): Uint8Array {
+  const b = toBytes(s, field);
+  if (b.length !== 64) throw new ParseError({ structure: "collateral", field, offset: 0, expected: "64 bytes r||s", got: `${b.length} bytes` });
+  return b;
+}
+
+/**
+ * Reads a collateral file: the `QuoteCollateralV3` JSON shape, checking each field is a string.
+ */
+export function parseQuoteCollateralV3(text: string): QuoteCollateralV3 {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (cause) {
+    throw new ParseError({ structure: "collateral", field: "JSON", offset: 0, expected: "a JSON object", cause });
+  }
+  const fields = [
+    "pck_crl_issuer_chain", "root_ca_crl", "pck_crl", "tcb_info_issuer_chain", "tcb_info",
+    "tcb_info_signature", "qe_identity_issuer_chain", "qe_identity", "qe_identity_signature",
+  ] as const;
+  if (typeof obj !== "object" || obj === null) throw new ParseError({ structure: "collateral", field: "JSON", offset: 0, expected: "a JSON object" });
+  for (const f of fields) {
+    if (typeof (obj as Record<string, unknown>)[f] !== "string") {
+      throw new ParseError({ structure: "collateral", field: f, offset: 0, expected: "a string" });
+    }
+  }
+  return obj as QuoteCollateralV3;
+}
+
+export class CollateralUploadError extends PocError {
+  override name = "CollateralUploadError";
+  constructor(readonly upload: CollateralUpload, cause: unknown) {
+    super(`collateral upload failed: ${upload.label}`, {
+      details: cause instanceof BaseError ? cause.shortMessage : String(cause),
+      cause,
+    });
+  }
+}
+
+export type UploadCollateralParameters = {
+  address: Address;
+  uploads: CollateralUpload[];
+  /** Called after each upload with what happened. */
+  onProgress?: (u: CollateralUpload, outcome: "stored" | "already-current", gasUsed?: bigint) => void;
+};
+
+export type UploadCollateralReturnType = { stored: number; alreadyCurrent: number; gasUsed: bigint };
+
+/**
+ * Sends every upload; one the store already holds (or holds a newer version of) reverts `NotNewer`
+ * in simulation and is skipped, so the action is idempotent.
+ */
+export async function uploadCollateral<chain extends Chain | undefined, account extends Account | undefined>(
+  walletClient: WalletClient<Transport, chain, account>,
+  publicClient: PublicClient,
+  { address, uploads, onProgress }: UploadCollateralParameters,
+): Promise<UploadCollateralReturnType> {
+  let stored = 0;
+  let alreadyCurrent = 0;
+  let gasUsed = 0n;
+  for (const u of uploads) {
+    try {
+      await publicClient.call({ account: walletClient.account, to: address, data: u.data });
+    } catch (err) {
+      const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
+      const raw = err instanceof BaseError ? (err.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null)?.data : undefined;
+      if (isNotNewer(revert, raw)) {
+        alreadyCurrent++;
+        onProgress?.(u, "already-current");
+        continue;
+      }
+      throw new CollateralUploadError(u, err);
+    }
+    const hash = await walletClient.sendTransaction({ to: address, data: u.data, account: walletClient.account!, chain: walletClient.chain } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new CollateralUploadError(u, new Error(`transaction ${hash} reverted`));
+    stored++;
+    gasUsed += receipt.gasUsed;
+    onProgress?.(u, "stored", receipt.gasUsed);
+  }
+  return { stored, alreadyCurrent, gasUsed };
+}
+
+// selector of NotNewer(string,uint64,uint64)
+import { toFunctionSelector } from "viem";
+const NOT_NEWER = toFunctionSelector("NotNewer(string,uint64,uint64)");
+
+function isNotNewer(revert: unknown, raw: Hex | undefined): boolean {
+  if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName === "NotNewer") return true;
+  return typeof raw === "string" && raw.startsWith(NOT_NEWER);
+}

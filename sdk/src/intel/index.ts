@@ -1,0 +1,35 @@
+/** Intel SGX / TDX DCAP: quote parsing, collateral, offchain verification (docs/intel-quote.md). */
+export { parseQuote, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
+export { parsePckExtensions, parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
+export {
+  parseCollateral,
+  parseCollateralV3,
+  collateralFromPcsResponses,
+  type QuoteCollateralV3,
+  type PcsCollateralResponses,
+} from "./collateral.js";
+export { parseTcbInfo, parseEnclaveIdentity, TCB_STATUSES, type TcbInfo, type TcbLevel, type EnclaveIdentity, type TcbStatus } from "./tcbInfo.js";
+export { TcbEvaluationError } from "./tcb.js";
+export {
+  verifyQuote,
+  verifyQuoteSignatures,
+  type VerifyQuoteSignaturesParameters,
+  type VerifyQuoteSignaturesReturnType,
+  type VerifyQuoteParameters,
+  type VerifyQuoteReturnType,
+  type VerifyQuoteErrorType,
+  type IntelCollateralInput,
+  type TdxRegisters,
+  type SgxRegisters,
+  type Hex,
+} from "./verify.js";
+export { createIntelVerifierCache, IntelVerifierCache, defaultIntelVerifierCache, type IntelVerifierCacheOptions } from "./cache.js";
+export { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
+export {
+  createCollateralClient,
+  CollateralFetchError,
+  type CollateralClient,
+  type CollateralClientOptions,
+  type GetCollateralParameters,
+} from "./collateralClient.js";
+export { intelPlatformKey, PLATFORM_KIND_INTEL_PPID } from "./platformKey.js";

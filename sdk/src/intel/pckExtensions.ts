@@ -1,0 +1,145 @@
+/**
+ * The SGX extension (OID 1.2.840.113741.1.13.1) of a PCK certificate: PPID, FMSPC, PCE ID, the 16
+ * CPUSVN components and PCESVN (Intel SGX PCK Certificate and CRL Profile). DER is decoded with
+ * @peculiar/asn1-schema; the schema classes are declared with the library's decorators applied as
+ * plain calls because the SDK builds without legacy decorator syntax.
+ */
+import { AsnArray, AsnConvert, AsnParser, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from "@peculiar/asn1-schema";
+import { Certificate, type Extension } from "@peculiar/asn1-x509";
+import { ParseError } from "../errors.js";
+import {
+  OID_CONFIGURATION,
+  OID_CPUSVN,
+  OID_FMSPC,
+  OID_PCEID,
+  OID_PCESVN,
+  OID_PLATFORM_INSTANCE_ID,
+  OID_PPID,
+  OID_SGX_EXTENSIONS,
+  OID_SGX_TYPE,
+  OID_TCB,
+} from "./constants.js";
+
+class SgxValue {
+  integer?: number;
+  octets?: ArrayBuffer;
+  enumerated?: number;
+  boolean?: boolean;
+  sequence?: SgxEntries;
+}
+class SgxEntry {
+  id = "";
+  value = new SgxValue();
+}
+class SgxEntries extends AsnArray<SgxEntry> {}
+
+AsnProp({ type: AsnPropTypes.Integer, optional: true })(SgxValue.prototype, "integer");
+AsnProp({ type: AsnPropTypes.OctetString, optional: true })(SgxValue.prototype, "octets");
+AsnProp({ type: AsnPropTypes.Enumerated, optional: true })(SgxValue.prototype, "enumerated");
+AsnProp({ type: AsnPropTypes.Boolean, optional: true })(SgxValue.prototype, "boolean");
+AsnProp({ type: SgxEntries, optional: true })(SgxValue.prototype, "sequence");
+AsnType({ type: AsnTypeTypes.Choice })(SgxValue);
+AsnProp({ type: AsnPropTypes.ObjectIdentifier })(SgxEntry.prototype, "id");
+AsnProp({ type: SgxValue })(SgxEntry.prototype, "value");
+AsnType({ type: AsnTypeTypes.Sequence })(SgxEntry);
+AsnType({ type: AsnTypeTypes.Sequence, itemType: SgxEntry })(SgxEntries);
+
+export type PckExtensions = {
+  ppid: Uint8Array;
+  /** The 16 SGX TCB component SVNs (the CPUSVN the PCK certificate was issued for). */
+  cpuSvnComponents: number[];
+  /** The raw 16-byte CPUSVN. */
+  cpuSvn: Uint8Array;
+  pceSvn: number;
+  pceId: Uint8Array;
+  fmspc: Uint8Array;
+  /** 0 Standard, 1 Scalable, 2 Scalable with integrity (SGX Type). */
+  sgxType: number;
+  /** Platform CA certificates only. */
+  platformInstanceId?: Uint8Array;
+};
+
+function fail(field: string, expected: string, cause?: unknown): ParseError {
+  return new ParseError({ structure: "PCK certificate SGX extension", field, offset: 0, expected, cause });
+}
+
+function octets(v: SgxValue, field: string, len: number): Uint8Array {
+  if (!v.octets || v.octets.byteLength !== len) throw fail(field, `an OCTET STRING of ${len} bytes`);
+  return new Uint8Array(v.octets);
+}
+
+function integer(v: SgxValue, field: string, max: number): number {
+  if (v.integer === undefined || !Number.isInteger(v.integer) || v.integer < 0 || v.integer > max) {
+    throw fail(field, `an INTEGER in 0..${max}`);
+  }
+  return v.integer;
+}
+
+/** Decodes the SGX extension value (the DER inside the extension's OCTET STRING). */
+export function parseSgxExtensionValue(der: Uint8Array): PckExtensions {
+  let entries: SgxEntries;
+  try {
+    entries = AsnParser.parse(der, SgxEntries);
+  } catch (cause) {
+    throw fail("extension value", "SEQUENCE OF { OID, value }", cause);
+  }
+  const seen = new Map<string, SgxValue>();
+  for (const e of entries) {
+    if (seen.has(e.id)) throw fail(e.id, "each OID once");
+    seen.set(e.id, e.value);
+  }
+  const need = (oid: string, name: string): SgxValue => {
+    const v = seen.get(oid);
+    if (!v) throw fail(name, `OID ${oid} present`);
+    return v;
+  };
+  const tcb = need(OID_TCB, "TCB").sequence;
+  if (!tcb) throw fail("TCB", "a SEQUENCE");
+  const tcbMap = new Map<string, SgxValue>();
+  for (const e of tcb) {
+    if (tcbMap.has(e.id)) throw fail(e.id, "each TCB OID once");
+    tcbMap.set(e.id, e.value);
+  }
+  const cpuSvnComponents: number[] = [];
+  for (let i = 1; i <= 16; i++) {
+    const v = tcbMap.get(`${OID_TCB}.${i}`);
+    if (!v) throw fail(`SGX TCB component ${i}`, "present");
+    cpuSvnComponents.push(integer(v, `SGX TCB component ${i}`, 255));
+  }
+  const pceSvnValue = tcbMap.get(OID_PCESVN);
+  if (!pceSvnValue) throw fail("PCESVN", "present");
+  const cpuSvnValue = tcbMap.get(OID_CPUSVN);
+  if (!cpuSvnValue) throw fail("CPUSVN", "present");
+  const sgxType = need(OID_SGX_TYPE, "SGX Type");
+  if (sgxType.enumerated === undefined) throw fail("SGX Type", "an ENUMERATED");
+  const pi = seen.get(OID_PLATFORM_INSTANCE_ID);
+  void OID_CONFIGURATION;
+  return {
+    ppid: octets(need(OID_PPID, "PPID"), "PPID", 16),
+    cpuSvnComponents,
+    cpuSvn: octets(cpuSvnValue, "CPUSVN", 16),
+    pceSvn: integer(pceSvnValue, "PCESVN", 0xffff),
+    pceId: octets(need(OID_PCEID, "PCE-ID"), "PCE-ID", 2),
+    fmspc: octets(need(OID_FMSPC, "FMSPC"), "FMSPC", 6),
+    sgxType: sgxType.enumerated,
+    ...(pi?.octets ? { platformInstanceId: new Uint8Array(pi.octets) } : {}),
+  };
+}
+
+/** Reads the SGX extension of a PCK certificate (DER). */
+export function parsePckExtensions(certDer: Uint8Array): PckExtensions {
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(certDer, Certificate);
+  } catch (cause) {
+    throw fail("certificate", "a DER X.509 certificate", cause);
+  }
+  return pckExtensionsOf(cert);
+}
+
+/** Reads the SGX extension of a decoded PCK certificate. */
+export function pckExtensionsOf(cert: Certificate): PckExtensions {
+  const ext = (cert.tbsCertificate.extensions ?? []).find((e: Extension) => e.extnID === OID_SGX_EXTENSIONS);
+  if (!ext) throw fail("extension", `extension ${OID_SGX_EXTENSIONS}`);
+  return parseSgxExtensionValue(new Uint8Array(ext.extnValue.buffer));
+}

@@ -1,0 +1,292 @@
+/**
+ * X.509 side of DCAP: chains to the pinned Intel SGX Root CA, CRLs, validity windows. Certificates
+ * and CRLs are read with the strict DER reader in der.ts (see there why) and signatures are checked
+ * with WebCrypto. Results are independent of time; callers check the recorded validity windows
+ * against their own `now`.
+ */
+import { equalBytes, hex } from "../bytes.js";
+import { ParseError, VerificationError } from "../errors.js";
+import { Der, OID, type Tlv } from "./der.js";
+
+export type ValidityWindow = { what: string; notBefore: number; notAfter: number };
+
+export type VerifiedCert = {
+  der: Uint8Array;
+  /** The exact signed bytes (TBSCertificate) and the r || s signature over them. */
+  tbs: Uint8Array;
+  signature: Uint8Array;
+  /** DER of the subject and issuer names (compared byte for byte, as Intel's QVL does). */
+  subjectDer: Uint8Array;
+  issuerDer: Uint8Array;
+  subject: string;
+  issuer: string;
+  /** Lower-case hex without leading zero bytes. */
+  serial: string;
+  notBefore: number;
+  notAfter: number;
+  isCa: boolean;
+  /** Value (inner DER) of the SGX extension 1.2.840.113741.1.13.1, if present. */
+  sgxExtension?: Uint8Array;
+  key: CryptoKey;
+};
+
+const P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
+const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" } as const;
+
+export function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new VerificationError("crypto.unavailable", "WebCrypto (crypto.subtle) is not available in this runtime");
+  return s;
+}
+
+/** Imports a raw P-256 public key x || y (64 bytes). */
+export async function importRawP256(xy: Uint8Array, what: string): Promise<CryptoKey> {
+  const raw = new Uint8Array(65);
+  raw[0] = 4;
+  raw.set(xy, 1);
+  try {
+    return await subtle().importKey("raw", raw, P256, false, ["verify"]);
+  } catch (cause) {
+    throw new VerificationError(`${what}.key`, `${what}: not a valid P-256 public key`, { cause });
+  }
+}
+
+/** ECDSA P-256 / SHA-256 over `data` with a 64-byte r || s signature. */
+export async function verifyP256(key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  return subtle().verify(ECDSA_SHA256, key, signature as BufferSource, data as BufferSource);
+}
+
+export function normalizeSerial(bytes: Uint8Array): string {
+  return hex(bytes).replace(/^(00)+(?=.)/, "");
+}
+
+const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+
+const NAME_KEYS: Record<string, string> = { "550403": "CN", "55040a": "O", "55040b": "OU", "550407": "L", "550408": "ST", "550406": "C" };
+
+/** "CN=…, O=…" from a Name's DER, for messages only (names are compared as DER). */
+function nameToString(d: Der, name: Tlv): string {
+  const parts: string[] = [];
+  for (const rdn of d.children(name, "name")) {
+    for (const atv of d.children(rdn, "name")) {
+      const [type, value] = d.children(atv, "name");
+      if (!type || !value) continue;
+      const key = NAME_KEYS[hex(d.value(type))] ?? hex(d.value(type));
+      parts.push(`${key}=${new TextDecoder().decode(d.value(value))}`);
+    }
+  }
+  return parts.join(", ");
+}
+
+/** DER ECDSA-Sig-Value inside a BIT STRING to r || s, 32 bytes each. */
+function ecdsaSignature(d: Der, bits: Tlv, field: string): Uint8Array {
+  if (bits.tag !== 0x03 || d.bytes[bits.valueStart] !== 0) throw d.fail(field, bits.start, "a BIT STRING with no unused bits");
+  const seq = d.expect(bits.valueStart + 1, bits.end, 0x30, field);
+  if (seq.end !== bits.end) throw d.fail(field, seq.end, "end of signature");
+  const rs = d.children(seq, field);
+  if (rs.length !== 2) throw d.fail(field, seq.start, "SEQUENCE { r, s }");
+  const out = new Uint8Array(64);
+  rs.forEach((t, i) => {
+    if (t.tag !== 0x02) throw d.fail(field, t.start, "INTEGER");
+    let v = d.value(t);
+    if (v.length === 0 || (v[0]! & 0x80) !== 0 || (v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0)) {
+      throw d.fail(field, t.start, "a minimal positive INTEGER");
+    }
+    if (v[0] === 0) v = v.subarray(1);
+    if (v.length > 32) throw d.fail(field, t.start, "a P-256 scalar");
+    out.set(v, 32 * i + 32 - v.length);
+  });
+  return out;
+}
+
+function requireOid(d: Der, t: Tlv | undefined, oid: string, field: string, what: string): void {
+  if (!t || hex(d.raw(t)) !== oid) throw new VerificationError(`${what}.algorithm`, `${what}: unexpected ${field}`);
+}
+
+/** AlgorithmIdentifier ecdsa-with-SHA256 with absent parameters, the only form RFC 5758 allows. */
+const ECDSA_SHA256_ALGORITHM = "300a" + OID.ecdsaWithSha256;
+
+function requireEcdsaSha256(d: Der, t: Tlv, what: string): void {
+  if (hex(d.raw(t)) !== ECDSA_SHA256_ALGORITHM) {
+    throw new VerificationError(`${what}.algorithm`, `${what}: signature algorithm is not ecdsa-with-SHA256`);
+  }
+}
+
+export async function parseCertificate(der: Uint8Array, what: string): Promise<VerifiedCert> {
+  const d = new Der(der, what);
+  const top = d.expect(0, der.length, 0x30, "certificate");
+  if (top.end !== der.length) throw d.fail("certificate", top.end, "end of certificate");
+  const [tbsT, algT, sigT, ...rest] = d.children(top, "certificate");
+  if (!tbsT || !algT || !sigT || rest.length) throw d.fail("certificate", 0, "SEQUENCE { tbsCertificate, signatureAlgorithm, signature }");
+  const f = d.children(tbsT, "tbsCertificate");
+  let i = 0;
+  if (f[0]?.tag === 0xa0) i++;
+  const [serialT, sigAlgT, issuerT, validityT, subjectT, spkiT, ...extra] = f.slice(i);
+  if (!serialT || serialT.tag !== 0x02 || !sigAlgT || !issuerT || !validityT || !subjectT || !spkiT) {
+    throw d.fail("tbsCertificate", tbsT.start, "serial, signature, issuer, validity, subject, subjectPublicKeyInfo");
+  }
+  requireEcdsaSha256(d, algT, what);
+  requireEcdsaSha256(d, sigAlgT, what);
+  const [nb, na] = d.children(validityT, "validity");
+  if (!nb || !na) throw d.fail("validity", validityT.start, "notBefore, notAfter");
+  const [keyAlgT, keyBitsT] = d.children(spkiT, "subjectPublicKeyInfo");
+  const [algOid, curveOid] = keyAlgT ? d.children(keyAlgT, "subjectPublicKeyInfo.algorithm") : [];
+  requireOid(d, algOid, OID.ecPublicKey, "public key algorithm", what);
+  requireOid(d, curveOid, OID.prime256v1, "public key curve", what);
+  if (!keyBitsT || keyBitsT.tag !== 0x03 || d.bytes[keyBitsT.valueStart] !== 0) throw d.fail("subjectPublicKey", spkiT.start, "a BIT STRING");
+  let isCa = false;
+  let sgxExtension: Uint8Array | undefined;
+  for (const e of extra) {
+    if (e.tag !== 0xa3) throw d.fail("tbsCertificate", e.start, "extensions [3]");
+    const [list] = d.children(e, "extensions");
+    if (!list) throw d.fail("extensions", e.start, "SEQUENCE OF Extension");
+    for (const ext of d.children(list, "extensions")) {
+      const parts = d.children(ext, "extension");
+      const id = parts[0] ? hex(d.raw(parts[0])) : "";
+      const value = parts[parts.length - 1];
+      if (!value || value.tag !== 0x04) throw d.fail("extension", ext.start, "extnValue OCTET STRING");
+      if (id === OID.basicConstraints) {
+        const bc = d.expect(value.valueStart, value.end, 0x30, "basicConstraints");
+        const first = d.children(bc, "basicConstraints")[0];
+        isCa = first?.tag === 0x01 && d.bytes[first.valueStart] === 0xff;
+      } else if (id === OID.sgxExtensions) {
+        sgxExtension = d.value(value);
+      }
+    }
+  }
+  let key: CryptoKey;
+  try {
+    key = await subtle().importKey("raw", d.value(keyBitsT).subarray(1) as BufferSource, P256, false, ["verify"]);
+  } catch (cause) {
+    throw new VerificationError(`${what}.key`, `${what}: public key is not a P-256 point`, { cause });
+  }
+  return {
+    der,
+    tbs: d.raw(tbsT),
+    signature: ecdsaSignature(d, sigT, "signature"),
+    subjectDer: d.raw(subjectT),
+    issuerDer: d.raw(issuerT),
+    subject: nameToString(d, subjectT),
+    issuer: nameToString(d, issuerT),
+    serial: normalizeSerial(d.value(serialT)),
+    notBefore: d.time(nb, "notBefore"),
+    notAfter: d.time(na, "notAfter"),
+    isCa,
+    ...(sgxExtension ? { sgxExtension } : {}),
+    key,
+  };
+}
+
+function checkCertSignature(c: VerifiedCert, issuerKey: CryptoKey): Promise<boolean> {
+  return verifyP256(issuerKey, c.signature, c.tbs);
+}
+
+export type PinnedRoot = VerifiedCert;
+
+export async function loadPinnedRoot(der: Uint8Array): Promise<PinnedRoot> {
+  const root = await parseCertificate(der, "rootCa");
+  if (!(await checkCertSignature(root, root.key))) {
+    throw new VerificationError("rootCa.signature", "pinned root CA is not self-signed");
+  }
+  return root;
+}
+
+/**
+ * Verifies a chain (leaf first) up to the pinned root. The chain may end with the root itself, which
+ * must then be byte-identical to the pinned one. Returns the verified certificates below the root.
+ */
+export async function verifyChainToRoot(ders: Uint8Array[], root: PinnedRoot, what: string): Promise<VerifiedCert[]> {
+  const chain = ders.slice();
+  if (chain.length > 0 && equalBytes(chain[chain.length - 1]!, root.der)) chain.pop();
+  if (chain.length === 0) throw new VerificationError(`${what}.chain`, `${what}: chain holds no certificate below the root`);
+  if (chain.length > 2) throw new VerificationError(`${what}.chain`, `${what}: chain is longer than Intel issues`);
+  const certs: VerifiedCert[] = [];
+  for (const [i, der] of chain.entries()) certs.push(await parseCertificate(der, `${what}[${i}]`));
+  const checks = certs.map(async (c, i) => {
+    const issuer = i + 1 < certs.length ? certs[i + 1]! : root;
+    if (!issuer.isCa) throw new VerificationError(`${what}.chain`, `${what}: issuer of certificate ${i} is not a CA`);
+    if (!equalBytes(c.issuerDer, issuer.subjectDer)) {
+      throw new VerificationError(
+        i + 1 === certs.length ? `${what}.root` : `${what}.chain`,
+        `${what}: certificate ${i} is issued by "${c.issuer}", next in chain is "${issuer.subject}"`,
+      );
+    }
+    if (!(await checkCertSignature(c, issuer.key))) {
+      throw new VerificationError(
+        i + 1 === certs.length ? `${what}.root` : `${what}.signature`,
+        i + 1 === certs.length ? `${what}: chain does not end at the pinned Intel SGX Root CA` : `${what}: certificate ${i} signature is invalid`,
+      );
+    }
+  });
+  await Promise.all(checks);
+  return certs;
+}
+
+export type VerifiedCrl = {
+  issuer: string;
+  issuerDer: Uint8Array;
+  revoked: Set<string>;
+  thisUpdate: number;
+  nextUpdate: number;
+};
+
+export async function verifyCrl(der: Uint8Array, issuer: VerifiedCert, what: string): Promise<VerifiedCrl> {
+  const d = new Der(der, what);
+  const top = d.expect(0, der.length, 0x30, "crl");
+  if (top.end !== der.length) throw d.fail("crl", top.end, "end of CRL");
+  const [tbsT, algT, sigT, ...rest] = d.children(top, "crl");
+  if (!tbsT || !algT || !sigT || rest.length) throw d.fail("crl", 0, "SEQUENCE { tbsCertList, signatureAlgorithm, signature }");
+  requireEcdsaSha256(d, algT, what);
+  const f = d.children(tbsT, "tbsCertList");
+  let i = f[0]?.tag === 0x02 ? 1 : 0;
+  const sigAlgT = f[i++];
+  const issuerT = f[i++];
+  const thisT = f[i++];
+  if (!sigAlgT || !issuerT || !thisT) throw d.fail("tbsCertList", tbsT.start, "signature, issuer, thisUpdate");
+  requireEcdsaSha256(d, sigAlgT, what);
+  const nextT = f[i]?.tag === 0x17 || f[i]?.tag === 0x18 ? f[i++] : undefined;
+  const revokedT = f[i]?.tag === 0x30 ? f[i++] : undefined;
+  if (f[i] && f[i]!.tag !== 0xa0) throw d.fail("tbsCertList", f[i]!.start, "crlExtensions [0]");
+  const issuerDer = d.raw(issuerT);
+  if (!equalBytes(issuerDer, issuer.subjectDer)) {
+    throw new VerificationError(`${what}.issuer`, `${what}: issued by "${nameToString(d, issuerT)}", expected "${issuer.subject}"`);
+  }
+  if (!(await verifyP256(issuer.key, ecdsaSignature(d, sigT, "signature"), d.raw(tbsT)))) {
+    throw new VerificationError(`${what}.signature`, `${what}: signature is invalid`);
+  }
+  if (!nextT) throw new VerificationError(`${what}.nextUpdate`, `${what}: has no nextUpdate`);
+  const revoked = new Set<string>();
+  if (revokedT) {
+    for (const entry of d.children(revokedT, "revokedCertificates")) {
+      const serial = d.children(entry, "revokedCertificate")[0];
+      if (!serial || serial.tag !== 0x02) throw d.fail("revokedCertificate", entry.start, "userCertificate INTEGER");
+      revoked.add(normalizeSerial(d.value(serial)));
+    }
+  }
+  return {
+    issuer: nameToString(d, issuerT),
+    issuerDer,
+    revoked,
+    thisUpdate: d.time(thisT, "thisUpdate"),
+    nextUpdate: d.time(nextT, "nextUpdate"),
+  };
+}
+
+export function certWindow(what: string, c: VerifiedCert): ValidityWindow {
+  return { what, notBefore: c.notBefore, notAfter: c.notAfter };
+}
+
+/** Throws unless `now` lies in every window; returns the earliest notAfter. */
+export function checkWindows(windows: ValidityWindow[], now: number): number {
+  let until = Infinity;
+  for (const w of windows) {
+    if (now < w.notBefore) {
+      throw new VerificationError(`${w.what}.notYetValid`, `${w.what} is not valid before ${new Date(w.notBefore * 1000).toISOString()}`);
+    }
+    if (now > w.notAfter) {
+      throw new VerificationError(`${w.what}.expired`, `${w.what} expired at ${new Date(w.notAfter * 1000).toISOString()}`);
+    }
+    if (w.notAfter < until) until = w.notAfter;
+  }
+  return until;
+}
