@@ -1,0 +1,85 @@
+/**
+ * Gas of the ZK route's own work (ZkAttestationVerifier: allowlist, journal decoding, time window,
+ * collateral / ARK checks), each a transaction total on the embedded chain. The proof check here is
+ * the dev verifier's hash commitment: add the real RiscZero / SP1 verifier's cost (a Groth16 check,
+ * roughly 250-300k gas by their published figures) for a production estimate.
+ * - onchain.zk.dcapJournalRouteGas: Automata DCAP journal of the real TDX v4 quote, via RiscZero;
+ * - onchain.zk.snpJournalRouteGas: our SNP journal of the real Milan report, via RiscZero.
+ */
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { bytesToHex, encodeFunctionData, keccak256, stringToBytes, type Hex } from "viem";
+import type { BenchSuite } from "../bench.js";
+import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+import {
+  COLLATERAL_KINDS,
+  dcapCollateralHashes,
+  dcapOutputFromQuote,
+  devRiscZeroSeal,
+  encodeDcapJournal,
+  encodeSnpJournal,
+  snpJournalFromReport,
+} from "../../sdk/src/chain/zkJournal.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const file = (p: string) => readFileSync(join(root, p));
+const pemDers = (p: string) =>
+  [...file(p).toString("utf8").matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
+    (m) => new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64")),
+  );
+
+export const suite: BenchSuite = {
+  name: "onchain.zk",
+  run: async (ctx) => {
+    const { viem } = await network.connect();
+    const [governor] = await viem.getWalletClients();
+    const client = await viem.getPublicClient();
+    const risc0 = await viem.deployContract("DevRiscZeroVerifier", []);
+    const sp1 = await viem.deployContract("DevSp1Verifier", []);
+    const store = await viem.deployContract("MockCollateralHashes", []);
+    const zk = await viem.deployContract("ZkAttestationVerifier", [governor!.account.address, risc0.address, sp1.address, store.address, 86400n]);
+    const dcapImage = keccak256(stringToBytes("bench dcap image"));
+    const snpImage = keccak256(stringToBytes("bench snp image"));
+    await zk.write.setProgram([0, dcapImage, 1]);
+    await zk.write.setProgram([0, snpImage, 2]);
+
+    const quote = new Uint8Array(file("test/fixtures/intel/tdx-v4/quote.bin"));
+    const collateral = JSON.parse(file("test/fixtures/intel/tdx-v4/collateral.json").toString("utf8"));
+    const h = dcapCollateralHashes(collateral);
+    const z: Hex = "0x000000000000";
+    for (const [k, f, v] of [
+      [COLLATERAL_KINDS.tcbInfoTdx, "0xb0c06f000000", h.tcbInfo],
+      [COLLATERAL_KINDS.qeIdentityTdx, z, h.qeIdentity],
+      [COLLATERAL_KINDS.rootCa, z, h.rootCa],
+      [COLLATERAL_KINDS.tcbSigningCa, z, h.tcbSigning],
+      [COLLATERAL_KINDS.rootCaCrl, z, h.rootCaCrl],
+      [COLLATERAL_KINDS.pckCrlPlatform, z, h.pckCrl],
+    ] as [Hex, Hex, Hex][]) {
+      await store.write.set([k, f, v]);
+    }
+    const now = (await client.getBlock()).timestamp - 5n;
+    const gasOf = async (fn: "verifyDcapJournal" | "verifySnpJournal", image: Hex, journal: Uint8Array) =>
+      Number(
+        await client.estimateGas({
+          to: zk.address,
+          data: encodeFunctionData({ abi: zkAttestationVerifierAbi, functionName: fn, args: [0, image, bytesToHex(journal), devRiscZeroSeal(image, journal)] }),
+        }),
+      );
+
+    const dcap = encodeDcapJournal({ output: dcapOutputFromQuote(quote, { tcbStatus: "UpToDate", fmspc: "b0c06f000000" }), timestamp: now, collateralHashes: h });
+    const dcapGas = await gasOf("verifyDcapJournal", dcapImage, dcap);
+    ctx.log(`  DCAP journal (${dcap.length} bytes): ${dcapGas} gas`);
+
+    const [ask, ark] = pemDers("test/fixtures/amd/ark-ask-milan.pem");
+    await zk.write.setArkPinned([bytesToHex(createHash("sha256").update(ark!).digest()), true]);
+    const snp = encodeSnpJournal(
+      snpJournalFromReport({ report: file("test/fixtures/amd/milan-dstack/report.bin"), vcek: pemDers("test/fixtures/amd/milan-dstack/vcek.pem")[0]!, ask: ask!, ark: ark!, timestamp: now }),
+    );
+    const snpGas = await gasOf("verifySnpJournal", snpImage, snp);
+    ctx.log(`  SNP journal (${snp.length} bytes): ${snpGas} gas`);
+    return { "onchain.zk.dcapJournalRouteGas": dcapGas, "onchain.zk.snpJournalRouteGas": snpGas };
+  },
+};
