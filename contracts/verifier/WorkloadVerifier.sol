@@ -52,13 +52,14 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         else if (tee.route == EvidenceRoute.ZkSnpJournal) _fromSnpJournal(w, tee.payload);
         else revert HardwareIdUnavailable(tee.route);
 
-        ITpmQuoteVerifier.TpmQuoteResult memory t =
-            TpmBinding.verify(tpm, bindingHash);
+        // The cheap binding check first, so evidence made for another message fails as such.
+        if (w.reportData.length != 64 || bytes32(w.reportData) != bindingHash) {
+            revert ReportDataMismatch(bindingHash, sha256(tpm.akPublic), w.reportData);
+        }
+        ITpmQuoteVerifier.TpmQuoteResult memory t = TpmBinding.verify(tpm, bindingHash);
         if (t.banks.length != 1) revert PcrBankCount(t.banks.length);
         w.akKeyHash = t.akKeyHash;
-        if (w.reportData.length != 64 || bytes32(w.reportData) != bindingHash || _word(w.reportData, 32) != t.akKeyHash) {
-            revert ReportDataMismatch(bindingHash, t.akKeyHash, w.reportData);
-        }
+        if (_word(w.reportData, 32) != t.akKeyHash) revert ReportDataMismatch(bindingHash, t.akKeyHash, w.reportData);
         w.pcrHashAlg = t.banks[0].hashAlg;
         w.pcrMask = t.banks[0].pcrMask;
         w.pcrValues = t.banks[0].values;

@@ -6,7 +6,7 @@
  * and signatures with its identity key. The contracts are the same code real quotes go through.
  */
 import { network } from "hardhat";
-import { keccak256, stringToBytes, toHex, type Address, type Hex, type PublicClient } from "viem";
+import { createWalletClient, custom, keccak256, parseEther, stringToBytes, toHex, type Address, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
@@ -71,7 +71,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
 
   const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Member ${i + 1}`)]);
   const hardware = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
-  const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : Math.max(1, Math.ceil(n / 3)));
+  const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
   let seq = 0;
   const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);
   await govern([registryCalls.setFacilities(hardware.address, [FACILITY])], ProposalClass.Ordinary);
@@ -108,7 +108,12 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
     govern([registryCalls.setEntries(hardware.address, [await entry(over)])], ProposalClass.Ordinary);
 
   const target: CvmRegistryTarget = { chainId, registry: registry.address };
-  return { conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, registerHardware, hwKey, target, now, time };
+  /** A wallet that sends transactions as the CVM identity itself (funded first). */
+  const cvmWallet = async (cvm: { identity: import("viem/accounts").PrivateKeyAccount }) => {
+    await conn.networkHelpers.setBalance(cvm.identity.address, parseEther("1"));
+    return createWalletClient({ account: cvm.identity, transport: custom(conn.provider as never) });
+  };
+  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, registerHardware, hwKey, target, now, time };
 }
 
 export type CvmWorld = Awaited<ReturnType<typeof deployCvmWorld>>;
@@ -124,14 +129,19 @@ export class Cvm {
     readonly mrTd = MRTD,
   ) {
     this.identity = privateKeyToAccount(key);
+  }
+
+  /** Measured boot into the quoted PCRs (once per software TPM). */
+  static boot(tpm: SimulatedTpm): SimulatedTpm {
     tpm.extendPcr(TPM_ALG_SHA256, 0, sha256(stringToBytes("firmware")));
     tpm.extendPcr(TPM_ALG_SHA256, 4, sha256(stringToBytes("shim+grub")));
     tpm.extendPcr(TPM_ALG_SHA256, 8, sha256(stringToBytes("cmdline")));
     tpm.extendPcr(TPM_ALG_SHA256, 9, sha256(stringToBytes("kernel+initrd")));
+    return tpm;
   }
 
   static async create(world: ConstructorParameters<typeof Cvm>[0], akType: "rsa" | "ecdsa" = "rsa", label = "cvm-0") {
-    return new Cvm(world, await createSimulatedTpm({ seed: `${label}`, akType, label }));
+    return new Cvm(world, Cvm.boot(await createSimulatedTpm({ seed: `${label}`, akType, label })));
   }
 
   get address(): Address {

@@ -1,0 +1,47 @@
+/** Expect a revert by custom error name, decoding errors raised by any contract on the path. */
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex } from "viem";
+import { expect } from "vitest";
+import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
+import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
+import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
+import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
+import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
+import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
+
+const errors = [...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...cvmVaultAbi, ...allianceAbi].filter(
+  (x) => x.type === "error",
+) as Abi;
+
+function rawOf(e: unknown): Hex | undefined {
+  for (let x: any = e; x; x = x.cause) {
+    const d = x.raw ?? x.data?.data ?? x.data;
+    if (typeof d === "string" && d.startsWith("0x") && d.length >= 10) return d as Hex;
+  }
+  return undefined;
+}
+
+/** Awaits `p`, expects it to revert with custom error `name`; returns the decoded args. */
+export async function expectCvmRevert(p: Promise<unknown>, name: string): Promise<readonly unknown[]> {
+  let error: unknown;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  if (error === undefined) throw new Error(`expected revert ${name}, but the call succeeded`);
+  const r = error instanceof BaseError ? (error.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
+  let got = r?.data?.errorName;
+  let args: readonly unknown[] = r?.data?.args ?? [];
+  const raw = r?.raw ?? rawOf(error);
+  if ((!got || got === "Error") && raw) {
+    try {
+      const d = decodeErrorResult({ abi: errors, data: raw });
+      got = d.errorName;
+      args = (d.args ?? []) as readonly unknown[];
+    } catch {
+      got = `undecoded ${raw.slice(0, 10)}`;
+    }
+  }
+  expect(got, `revert (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`).toBe(name);
+  return args;
+}
