@@ -10,24 +10,29 @@ import {ICvmRegistry} from "../interfaces/ICvmRegistry.sol";
 /// hardware has at least the policy's Proof-of-Cloud level and whose last attestation is recent
 /// enough. `_requireCvmSignature` does the same for a request signed inside the CVM and relayed.
 abstract contract CvmGate {
-    /// @notice A gate policy. Lives in the dApp's storage; change it with the `_setPolicy*` helpers.
+    /// @notice What a policy asks of a CVM running one measurement. `minLevel` 0: measurement not allowed.
     /// @param minLevel minimum Proof-of-Cloud level of the hardware (1..3; the registry's own minimum applies too).
     /// @param maxEvidenceAge seconds since the last attestation (TPM re-attestation or registration); 0: registry TTLs only.
-    struct CvmPolicy {
+    struct CvmRule {
         uint8 minLevel;
         uint64 maxEvidenceAge;
-        uint32 allowedCount;
-        mapping(bytes32 measurementHash => bool) allowed;
     }
 
-    event CvmPolicyMeasurementSet(bytes32 indexed measurementHash, bool allowed);
-    event CvmPolicyLimitsSet(uint8 minLevel, uint64 maxEvidenceAge);
+    /// @notice A gate policy: the allowed golden-measurement hashes, each with its minimum hardware
+    /// level and maximum evidence age (one storage slot per measurement, so a check reads one slot).
+    /// Lives in the dApp's storage; change it with `_setPolicyRule`.
+    struct CvmPolicy {
+        mapping(bytes32 measurementHash => CvmRule) rules;
+    }
+
+    event CvmPolicyRuleSet(bytes32 indexed measurementHash, uint8 minLevel, uint64 maxEvidenceAge);
 
     error CvmNotValid(address identity);
     error MeasurementNotAllowed(address identity, bytes32 measurementHash);
     error HardwareLevelTooLow(address identity, uint8 level, uint8 minLevel);
     error EvidenceTooOld(address identity, uint64 attestedAt, uint64 maxEvidenceAge);
     error CvmSignatureInvalid(address identity);
+    error InvalidPolicyLevel(uint8 minLevel);
 
     /// @notice The registry identities are checked against.
     ICvmRegistry public immutable cvmRegistry;
@@ -46,10 +51,11 @@ abstract contract CvmGate {
     function _checkAttestedCvm(address identity, CvmPolicy storage policy) internal view {
         (bool valid, bytes32 m, uint8 level, uint64 attestedAt) = cvmRegistry.checkCvm(identity);
         if (!valid) revert CvmNotValid(identity);
-        if (!policy.allowed[m]) revert MeasurementNotAllowed(identity, m);
-        uint8 minLevel = policy.minLevel;
+        CvmRule memory rule = policy.rules[m];
+        uint8 minLevel = rule.minLevel;
+        if (minLevel == 0) revert MeasurementNotAllowed(identity, m);
         if (level < minLevel) revert HardwareLevelTooLow(identity, level, minLevel);
-        uint64 maxAge = policy.maxEvidenceAge;
+        uint64 maxAge = rule.maxEvidenceAge;
         if (maxAge != 0 && block.timestamp > uint256(attestedAt) + maxAge) revert EvidenceTooOld(identity, attestedAt, maxAge);
     }
 
@@ -63,17 +69,10 @@ abstract contract CvmGate {
         _checkAttestedCvm(identity, policy);
     }
 
-    function _setPolicyMeasurement(CvmPolicy storage policy, bytes32 measurementHash, bool allowed) internal {
-        if (policy.allowed[measurementHash] == allowed) return;
-        policy.allowed[measurementHash] = allowed;
-        if (allowed) policy.allowedCount++;
-        else policy.allowedCount--;
-        emit CvmPolicyMeasurementSet(measurementHash, allowed);
-    }
-
-    function _setPolicyLimits(CvmPolicy storage policy, uint8 minLevel, uint64 maxEvidenceAge) internal {
-        policy.minLevel = minLevel;
-        policy.maxEvidenceAge = maxEvidenceAge;
-        emit CvmPolicyLimitsSet(minLevel, maxEvidenceAge);
+    /// @dev Allows `measurementHash` with its limits (`minLevel` 0 disallows it); `minLevel` above 3 is refused.
+    function _setPolicyRule(CvmPolicy storage policy, bytes32 measurementHash, uint8 minLevel, uint64 maxEvidenceAge) internal {
+        if (minLevel > 3) revert InvalidPolicyLevel(minLevel);
+        policy.rules[measurementHash] = CvmRule(minLevel, maxEvidenceAge);
+        emit CvmPolicyRuleSet(measurementHash, minLevel, maxEvidenceAge);
     }
 }

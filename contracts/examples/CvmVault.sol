@@ -24,13 +24,15 @@ contract CvmVault is CvmGate, EIP712, Ownable {
     error NonceUsed(uint256 nonce);
     error TransferFailed(address to, uint256 amount);
 
+    /// @param allowedMeasurements golden-measurement hashes allowed from the start, each with `minLevel` and `maxEvidenceAge`
     constructor(ICvmRegistry registry, address owner_, bytes32[] memory allowedMeasurements, uint8 minLevel, uint64 maxEvidenceAge)
         CvmGate(registry)
         EIP712("CvmVault", "1")
         Ownable(owner_)
     {
-        for (uint256 i = 0; i < allowedMeasurements.length; i++) _setPolicyMeasurement(_policy, allowedMeasurements[i], true);
-        _setPolicyLimits(_policy, minLevel, maxEvidenceAge);
+        for (uint256 i = 0; i < allowedMeasurements.length; i++) {
+            _setPolicyRule(_policy, allowedMeasurements[i], minLevel, maxEvidenceAge);
+        }
     }
 
     /// @notice Deposits ETH.
@@ -56,19 +58,15 @@ contract CvmVault is CvmGate, EIP712, Ownable {
         _pay(payable(msg.sender), amount);
     }
 
-    /// @notice Owner: allow or disallow a golden-measurement hash.
-    function setMeasurement(bytes32 measurementHash, bool allowed) external onlyOwner {
-        _setPolicyMeasurement(_policy, measurementHash, allowed);
+    /// @notice Owner: allow a golden-measurement hash with its minimum hardware level and maximum
+    /// evidence age (minLevel 0 disallows it).
+    function setRule(bytes32 measurementHash, uint8 minLevel, uint64 maxEvidenceAge) external onlyOwner {
+        _setPolicyRule(_policy, measurementHash, minLevel, maxEvidenceAge);
     }
 
-    /// @notice Owner: the policy's minimum hardware level and maximum evidence age.
-    function setLimits(uint8 minLevel, uint64 maxEvidenceAge) external onlyOwner {
-        _setPolicyLimits(_policy, minLevel, maxEvidenceAge);
-    }
-
-    /// @notice Whether a measurement is allowed.
-    function isMeasurementAllowed(bytes32 measurementHash) external view returns (bool) {
-        return _policy.allowed[measurementHash];
+    /// @notice The policy's rule for a measurement (minLevel 0: not allowed).
+    function rule(bytes32 measurementHash) external view returns (CvmRule memory) {
+        return _policy.rules[measurementHash];
     }
 
     /// @notice The EIP-712 digest a CVM signs to request a release.

@@ -150,17 +150,16 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await expectCvmRevert(vault.write.release([cvm.address, to, parseEther("1"), 7n, dl, signature], { account: relayer.account }), "NonceUsed");
       const forged = await privateKeyToAccount(generatePrivateKey()).sign({ hash: await vault.read.hashRelease([to, 1n, 8n, dl]) });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 8n, dl, forged], { account: relayer.account }), "CvmSignatureInvalid");
-      await receipt(vault.write.setMeasurement([cvm.expectedMeasurement(), false], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n], { account: owner.account }));
       const sig9 = await cvm.identity.sign({ hash: await vault.read.hashRelease([to, 1n, 9n, dl]) });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "MeasurementNotAllowed");
-      await receipt(vault.write.setMeasurement([cvm.expectedMeasurement(), true], { account: owner.account }));
-      await receipt(vault.write.setLimits([3, 2 * DAY], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY)], { account: owner.account }));
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "HardwareLevelTooLow");
-      await receipt(vault.write.setLimits([2, 60], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 60n], { account: owner.account }));
       await w.time.increase(120);
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "EvidenceTooOld");
       // the CVM sending its own transaction: onlyAttestedCvm on msg.sender
-      await receipt(vault.write.setLimits([2, 0], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 0n], { account: owner.account }));
       const self = await w.cvmWallet(cvm);
       await receipt(self.writeContract({ address: vault.address, abi: cvmVaultAbi, functionName: "withdraw", args: [1n], chain: null }));
       await expectCvmRevert(

@@ -67,6 +67,17 @@ export const cvmGateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "minLevel",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidPolicyLevel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "identity",
         "type": "address"
@@ -84,6 +95,12 @@ export const cvmGateAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "measurementHash",
+        "type": "bytes32"
+      },
+      {
         "indexed": false,
         "internalType": "uint8",
         "name": "minLevel",
@@ -96,26 +113,7 @@ export const cvmGateAbi = [
         "type": "uint64"
       }
     ],
-    "name": "CvmPolicyLimitsSet",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "measurementHash",
-        "type": "bytes32"
-      },
-      {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "allowed",
-        "type": "bool"
-      }
-    ],
-    "name": "CvmPolicyMeasurementSet",
+    "name": "CvmPolicyRuleSet",
     "type": "event"
   },
   {

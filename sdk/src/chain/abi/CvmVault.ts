@@ -96,6 +96,17 @@ export const cvmVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "minLevel",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidPolicyLevel",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidShortString",
     "type": "error"
@@ -191,6 +202,12 @@ export const cvmVaultAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "measurementHash",
+        "type": "bytes32"
+      },
+      {
         "indexed": false,
         "internalType": "uint8",
         "name": "minLevel",
@@ -203,26 +220,7 @@ export const cvmVaultAbi = [
         "type": "uint64"
       }
     ],
-    "name": "CvmPolicyLimitsSet",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "measurementHash",
-        "type": "bytes32"
-      },
-      {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "allowed",
-        "type": "bool"
-      }
-    ],
-    "name": "CvmPolicyMeasurementSet",
+    "name": "CvmPolicyRuleSet",
     "type": "event"
   },
   {
@@ -393,25 +391,6 @@ export const cvmVaultAbi = [
   {
     "inputs": [
       {
-        "internalType": "bytes32",
-        "name": "measurementHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "isMeasurementAllowed",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
@@ -489,19 +468,32 @@ export const cvmVaultAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint8",
-        "name": "minLevel",
-        "type": "uint8"
-      },
-      {
-        "internalType": "uint64",
-        "name": "maxEvidenceAge",
-        "type": "uint64"
+        "internalType": "bytes32",
+        "name": "measurementHash",
+        "type": "bytes32"
       }
     ],
-    "name": "setLimits",
-    "outputs": [],
-    "stateMutability": "nonpayable",
+    "name": "rule",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "minLevel",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxEvidenceAge",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct CvmGate.CvmRule",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -512,12 +504,17 @@ export const cvmVaultAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "bool",
-        "name": "allowed",
-        "type": "bool"
+        "internalType": "uint8",
+        "name": "minLevel",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxEvidenceAge",
+        "type": "uint64"
       }
     ],
-    "name": "setMeasurement",
+    "name": "setRule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
