@@ -45,3 +45,24 @@ export async function expectCvmRevert(p: Promise<unknown>, name: string): Promis
   expect(got, `revert (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`).toBe(name);
   return args;
 }
+
+/** The custom error `p` reverted with ("no revert", "Panic", or "undecoded 0x..." otherwise). */
+export async function revertName(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    const r = e instanceof BaseError ? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
+    if (r?.data?.errorName && r.data.errorName !== "Error") return r.data.errorName;
+    const raw = r?.raw ?? rawOf(e);
+    if (!raw) return `no data: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+    try {
+      return decodeErrorResult({ abi: errors, data: raw }).errorName;
+    } catch {
+      return `undecoded ${raw.slice(0, 10)}`;
+    }
+  }
+  return "no revert";
+}
+
+/** Every custom error name the CVM path may raise. */
+export const CVM_PATH_ERRORS = new Set((errors as readonly { name: string }[]).map((e) => e.name));
