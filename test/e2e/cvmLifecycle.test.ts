@@ -143,15 +143,15 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await receipt(owner.sendTransaction({ to: vault.address, value: parseEther("2") }));
       const to = privateKeyToAccount(generatePrivateKey()).address;
       const dl = await deadline();
-      const digest = await vault.read.hashRelease([to, parseEther("1"), 7n, dl]);
+      const digest = (await vault.read.hashRelease([to, parseEther("1"), 7n, dl])) as Hex;
       const signature = await cvm.identity.sign({ hash: digest });
       await receipt(vault.write.release([cvm.address, to, parseEther("1"), 7n, dl, signature], { account: relayer.account }));
       expect(await w.pub.getBalance({ address: to })).toBe(parseEther("1"));
       await expectCvmRevert(vault.write.release([cvm.address, to, parseEther("1"), 7n, dl, signature], { account: relayer.account }), "NonceUsed");
-      const forged = await privateKeyToAccount(generatePrivateKey()).sign({ hash: await vault.read.hashRelease([to, 1n, 8n, dl]) });
+      const forged = await privateKeyToAccount(generatePrivateKey()).sign({ hash: (await vault.read.hashRelease([to, 1n, 8n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 8n, dl, forged], { account: relayer.account }), "CvmSignatureInvalid");
       await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n], { account: owner.account }));
-      const sig9 = await cvm.identity.sign({ hash: await vault.read.hashRelease([to, 1n, 9n, dl]) });
+      const sig9 = await cvm.identity.sign({ hash: (await vault.read.hashRelease([to, 1n, 9n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "MeasurementNotAllowed");
       await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY)], { account: owner.account }));
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "HardwareLevelTooLow");

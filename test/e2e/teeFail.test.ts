@@ -36,7 +36,7 @@ describe("TEE.fail: genuine Intel signatures, unregistered hardware", () => {
     expect(await readIsVerified(w.pub, { registry: w.hardware.address, platformKey: key, minLevel: 1, maxAge: 0n })).toBe(false);
     // the registered (simulated) platform, by contrast
     expect(await readLevel(w.pub, { registry: w.hardware.address, platformKey: w.hwKey })).toBe(2);
-    const { minHardwareLevel } = await w.registry.read.params();
+    const { minHardwareLevel } = (await w.registry.read.params()) as { minHardwareLevel: number };
     expect(minHardwareLevel).toBeGreaterThan(0);
   });
 
