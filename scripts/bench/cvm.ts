@@ -11,9 +11,15 @@
  * - cvm.reattest.gas: reattest() as a transaction (RSA-2048 AK);
  * - cvm.gateCheck.gas: one CvmGate check (`_checkAttestedCvm`, cold registry and hardware registry),
  *   measured inside the EVM by CvmGateProbe; cvm.gateCheck.signedGas adds the ECDSA signature check;
- *   cvm.gateCheck.warmGas is a second check in the same transaction (accounts and slots warm).
+ *   cvm.gateCheck.warmGas is a second check in the same transaction (accounts and slots warm);
+ * - cvm.akCertChain.gas: TpmAkCertificateVerifier.verifyAkCertificate on the real GCE AK certificate
+ *   chain (RSA-2048 AK cert, RSA-2048 intermediate, RSA-4096 root), as a transaction.
  */
-import { encodeFunctionData } from "viem";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeFunctionData, toHex, type Hex } from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
 import type { BenchSuite } from "../bench.js";
 import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
@@ -75,6 +81,15 @@ export const suite: BenchSuite = {
         ctx.log(`  gate check: ${out["cvm.gateCheck.gas"]} gas (with the request signature: ${out["cvm.gateCheck.signedGas"]}; warm: ${out["cvm.gateCheck.warmGas"]})`);
       }
     }
+
+    const dir = join(import.meta.dirname, "..", "..", "test", "fixtures", "tpm");
+    const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));
+    const root = readFileSync(join(dir, "gce-tpm-ek-root-1.cer"));
+    const akv = await w.viem.deployContract("TpmAkCertificateVerifier", [w.alliance.address, [toHex(sha256(root))]]);
+    const chain: Hex[] = [`0x${gce.ak_cert_der}`, toHex(readFileSync(join(dir, "gce-tpm-ek-intermediate-2.crt"))), toHex(root)];
+    const akData = encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "verifyAkCertificate", args: [`0x${gce.ak_pub_tpmt_public}`, chain] });
+    out["cvm.akCertChain.gas"] = Number(await w.pub.estimateGas({ account: from, to: akv.address, data: akData }));
+    ctx.log(`  GCE AK certificate chain (3 RSA certificates): ${out["cvm.akCertChain.gas"]} gas`);
     return out;
   },
 };
