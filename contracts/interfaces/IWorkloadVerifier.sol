@@ -79,6 +79,8 @@ interface IWorkloadVerifier {
     error ReportDataMismatch(bytes32 expectedBinding, bytes32 expectedAk, bytes reportData);
     /// @notice The TPM quote selects `count` PCR banks; a workload's quote selects exactly one.
     error PcrBankCount(uint256 count);
+    /// @notice The ZK payload is not abi.encode(uint8 zkvm, bytes32 programId, bytes journal, bytes seal).
+    error EvidenceMalformed(EvidenceRoute route);
     /// @notice The evidence's report body is shorter than its type needs.
     error ReportBodyTooShort(uint256 length, uint256 needed);
 
@@ -94,6 +96,13 @@ interface IWorkloadVerifier {
 
     /// @notice Alliance (security-critical) only: the ZK attestation verifier (zero disables the ZK routes).
     function setZkVerifier(IZkAttestationVerifier verifier) external;
+
+    /// @notice Decodes a ZK route payload; reverts (without data) when malformed. Used through a
+    /// self-call so a malformed payload becomes `EvidenceMalformed`.
+    function decodeZkPayload(bytes calldata payload)
+        external
+        pure
+        returns (IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal);
 
     /// @notice The golden-measurement hash of a Measurement given its parts' hashes (docs/workload.md).
     function measurementHash(

@@ -92,6 +92,15 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         return Measurement.hash(teeType, teeRegistersHash, pcrHashAlg, pcrMask, pcrValuesHash);
     }
 
+    /// @inheritdoc IWorkloadVerifier
+    function decodeZkPayload(bytes calldata payload)
+        external
+        pure
+        returns (IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal)
+    {
+        return abi.decode(payload, (IZkAttestationVerifier.ZkVm, bytes32, bytes, bytes));
+    }
+
     function _fromDcap(VerifiedWorkload memory w, bytes calldata quote) private {
         if (address(quoteVerifier) == address(0)) revert RouteDisabled(EvidenceRoute.DcapQuote);
         IQuoteVerifier.VerifiedQuote memory q = quoteVerifier.verifyQuote(quote);
@@ -109,9 +118,14 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
 
     function _fromSnpJournal(VerifiedWorkload memory w, bytes calldata payload) private view {
         if (address(zkVerifier) == address(0)) revert RouteDisabled(EvidenceRoute.ZkSnpJournal);
-        (IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal) =
-            abi.decode(payload, (IZkAttestationVerifier.ZkVm, bytes32, bytes, bytes));
-        IZkAttestationVerifier.SnpZkResult memory r = zkVerifier.verifySnpJournal(zkvm, programId, journal, seal);
+        IZkAttestationVerifier.SnpZkResult memory r;
+        try this.decodeZkPayload(payload) returns (
+            IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal
+        ) {
+            r = zkVerifier.verifySnpJournal(zkvm, programId, journal, seal);
+        } catch {
+            revert EvidenceMalformed(EvidenceRoute.ZkSnpJournal);
+        }
         w.teeType = TeeType.SevSnp;
         w.reportData = r.reportData;
         w.teeRegisters = r.measurement;

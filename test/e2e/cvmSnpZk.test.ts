@@ -107,6 +107,16 @@ describe("SEV-SNP through the ZK route", () => {
     });
   });
 
+  it("a malformed ZK payload is EvidenceMalformed; a journal the program did not prove is refused", async () => {
+    const other = await Cvm.create(w, "ecdsa", "bad-zk");
+    const msg = { identity: other.address, owner: w.wallets[5]!.account.address, nonce: 0n, deadline: (await w.now()) + 3600n };
+    const digest = hashRegistration(w.target, msg);
+    const base = { registry: w.registry.address, ...msg, tpm: await other.tpmQuote(digest), identitySignature: await signRegistration(other.identity, w.target, msg) };
+    await expectCvmRevert(writeRegisterCvm(w.wallets[6]!, { ...base, tee: { route: EvidenceRoute.ZkSnpJournal, payload: "0x1234" } }), "EvidenceMalformed");
+    const unknownProgram = zkEvidence(EvidenceRoute.ZkSnpJournal, { zkvm: ZkVm.RiscZero, programId: keccak256(stringToBytes("other program")), journal: "0x00", seal: "0x" });
+    await expectCvmRevert(writeRegisterCvm(w.wallets[6]!, { ...base, tee: unknownProgram }), "ProgramNotAllowed");
+  });
+
   it("a DCAP journal cannot register: Automata's journal carries no PPID", async () => {
     const other = await Cvm.create(w, "ecdsa", "dcap-zk");
     const msg = { identity: other.address, owner: w.wallets[5]!.account.address, nonce: 0n, deadline: (await w.now()) + 3600n };

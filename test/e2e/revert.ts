@@ -7,8 +7,19 @@ import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.
 import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
 import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
 import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
+import { iZkAttestationVerifierAbi } from "../../sdk/src/chain/abi/IZkAttestationVerifier.js";
+import { asn1TimeAbi } from "../../sdk/src/chain/abi/Asn1Time.js";
+import { bytesReadAbi } from "../../sdk/src/chain/abi/BytesRead.js";
+import { derAbi } from "../../sdk/src/chain/abi/Der.js";
+import { pemAbi } from "../../sdk/src/chain/abi/Pem.js";
+import { x509Abi } from "../../sdk/src/chain/abi/X509.js";
+import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 
-const errors = [...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...cvmVaultAbi, ...allianceAbi].filter(
+/** OpenZeppelin Base64's error, raised inside DcapQuoteVerifier on a corrupted PCK certificate
+ * (IQuoteVerifier declares it on the dcap branch; until then it is added here). */
+const base64Error = { type: "error", name: "InvalidBase64Char", inputs: [{ name: "char", type: "bytes1" }] } as const;
+
+const errors = [base64Error, ...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...cvmVaultAbi, ...allianceAbi, ...iZkAttestationVerifierAbi, ...dcapQuoteVerifierAbi, ...asn1TimeAbi, ...bytesReadAbi, ...derAbi, ...pemAbi, ...x509Abi].filter(
   (x) => x.type === "error",
 ) as Abi;
 

@@ -24,6 +24,17 @@ export const iWorkloadVerifierAbi = [
         "type": "uint8"
       }
     ],
+    "name": "EvidenceMalformed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum IWorkloadVerifier.EvidenceRoute",
+        "name": "route",
+        "type": "uint8"
+      }
+    ],
     "name": "HardwareIdUnavailable",
     "type": "error"
   },
@@ -143,6 +154,40 @@ export const iWorkloadVerifierAbi = [
     ],
     "name": "ZkVerifierSet",
     "type": "event"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes",
+        "name": "payload",
+        "type": "bytes"
+      }
+    ],
+    "name": "decodeZkPayload",
+    "outputs": [
+      {
+        "internalType": "enum IZkAttestationVerifier.ZkVm",
+        "name": "zkvm",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "programId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes",
+        "name": "journal",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes",
+        "name": "seal",
+        "type": "bytes"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
   },
   {
     "inputs": [

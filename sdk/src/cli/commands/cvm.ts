@@ -28,6 +28,10 @@ import { cvmRegistryAbi } from "../../chain/abi/CvmRegistry.js";
 import { workloadVerifierAbi } from "../../chain/abi/WorkloadVerifier.js";
 import { iTpmQuoteVerifierAbi } from "../../chain/abi/ITpmQuoteVerifier.js";
 import { iQuoteVerifierAbi } from "../../chain/abi/IQuoteVerifier.js";
+import { dcapQuoteVerifierAbi } from "../../chain/abi/DcapQuoteVerifier.js";
+import { derAbi } from "../../chain/abi/Der.js";
+import { pemAbi } from "../../chain/abi/Pem.js";
+import { x509Abi } from "../../chain/abi/X509.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
@@ -91,7 +95,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
 }
 
 /** Errors raised anywhere on the CVM path (registry, workload verifier, TPM and DCAP verifiers). */
-const pathErrors = [...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi].filter((x) => x.type === "error") as Abi;
+const pathErrors = [...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...dcapQuoteVerifierAbi, ...derAbi, ...pemAbi, ...x509Abi].filter((x) => x.type === "error") as Abi;
 
 function decodeRevert(e: ContractFunctionRevertedError): { errorName: string; args: readonly unknown[] } | undefined {
   if (e.data?.errorName && e.data.errorName !== "Error") return { errorName: e.data.errorName, args: e.data.args ?? [] };
