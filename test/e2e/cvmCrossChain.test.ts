@@ -3,7 +3,7 @@
  * A registration made for one chain does not register on the other.
  */
 import { describe, it, expect, beforeAll } from "vitest";
-import { writeRegisterCvm, readCvm } from "../../sdk/src/chain/cvmRegistry.js";
+import { writeRegisterCvm, readCvm, cvmRegistryActions } from "../../sdk/src/chain/cvmRegistry.js";
 import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
 import { expectCvmRevert } from "./revert.js";
 
@@ -38,5 +38,10 @@ describe("a registration is bound to its chain", () => {
     await a.pub.waitForTransactionReceipt({ hash: await submit(a, forA) });
     expect((await readCvm(a.pub, { registry: a.registry.address, identity: cvmA.address })).valid).toBe(true);
     expect((await readCvm(b.pub, { registry: b.registry.address, identity: cvmA.address })).statusName).toBe("none");
+    // the same reads through the client extension
+    const onA = a.pub.extend(cvmRegistryActions({ cvmRegistry: a.registry.address }));
+    expect(await onA.readCheckCvm({ identity: cvmA.address })).toMatchObject({ valid: true, hardwareLevel: 2 });
+    expect(await onA.readCvmNonce({ identity: cvmA.address })).toBe(1n);
+    expect((await onA.readCvmParams()).minHardwareLevel).toBe(1);
   });
 });

@@ -273,3 +273,35 @@ export const workloadVerifierCalls = {
   setZkVerifier: (verifier: Address, zkVerifier: Address): Call =>
     call(verifier, encodeFunctionData({ abi: workloadVerifierAbi, functionName: "setZkVerifier", args: [zkVerifier] })),
 };
+
+// ---------------------------------------------------------------- decorator
+
+type Without<T, K extends keyof T> = Omit<T, K>;
+
+/**
+ * `client.extend(cvmRegistryActions({ cvmRegistry }))`: the CVM registry actions bound to one
+ * deployment (to be folded into `pocActions` once its address book carries the CvmRegistry).
+ */
+export function cvmRegistryActions({ cvmRegistry: registry }: { cvmRegistry: Address }) {
+  return <transport extends Transport, chain extends Chain | undefined, account extends Account | undefined>(
+    client: Client<transport, chain, account>,
+  ) => {
+    const c = client as unknown as AnyClient;
+    return {
+      cvmRegistry: registry,
+      readCvm: (args: { identity: Address }) => readCvm(c, { registry, ...args }),
+      readCheckCvm: (args: { identity: Address }) => readCheckCvm(c, { registry, ...args }),
+      readCvmNonce: (args: { identity: Address }) => readCvmNonce(c, { registry, ...args }),
+      readMeasurementHistory: (args: { identity: Address }) => readMeasurementHistory(c, { registry, ...args }),
+      readCvmParams: () => readCvmParams(c, { registry }),
+      readVerifyCvmSignature: (args: { identity: Address; digest: Hex; signature: Hex }) => readVerifyCvmSignature(c, { registry, ...args }),
+      writeRegisterCvm: (args: Without<WriteRegisterCvmParameters, "registry">) => writeRegisterCvm(c, { registry, ...args }),
+      writeReattestCvm: (args: Without<WriteReattestCvmParameters, "registry">) => writeReattestCvm(c, { registry, ...args }),
+      writeRotateCvm: (args: Without<WriteRotateCvmParameters, "registry">) => writeRotateCvm(c, { registry, ...args }),
+      writeRevokeCvm: (args: Without<WriteRevokeCvmParameters, "registry">) => writeRevokeCvm(c, { registry, ...args }),
+      writeSetCvmTtls: (args: Without<WriteSetCvmTtlsParameters, "registry">) => writeSetCvmTtls(c, { registry, ...args }),
+    };
+  };
+}
+
+export type CvmRegistryActions = ReturnType<ReturnType<typeof cvmRegistryActions>>;
