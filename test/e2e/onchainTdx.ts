@@ -2,10 +2,11 @@
  * The simulator's TDX world, re-issued so the onchain CollateralStore accepts it.
  *
  * Why: CollateralStore tells CA roles apart by the certificate's common name ("Intel SGX PCK
- * Platform CA", "Intel SGX TCB Signing"), while the simulator names them "Simulated SGX ...". Here
- * the PCK CA and TCB signing certificates are re-issued with the role CNs the store knows, with the
- * same keys and serials and still the simulator's Organization (so the guard still recognises them
- * as test-only). Root, PCK leaf, QE, quotes and collateral otherwise come from the simulator as is.
+ * Platform CA", "Intel SGX TCB Signing"), and the SDK's Intel verifier wants a leaf named "Intel SGX
+ * PCK Certificate", while the simulator names them "Simulated SGX ...". Here those three
+ * certificates are re-issued with the role CNs, with the same keys, serials and extensions and still
+ * the simulator's Organization (so the guard still recognises them as test-only). Root, QE, quotes
+ * and collateral otherwise come from the simulator as is.
  */
 import {
   createSimulatedDcapPki,
@@ -25,6 +26,7 @@ import {
   type TdxTcbLevel,
 } from "../../sdk/src/simulate/index.js";
 import { extensions as ext, issueCertificate, KeyUsageFlags, toPem } from "../../sdk/src/simulate/x509build.js";
+import { encodeSgxExtension, SGX_EXTENSION_OID, type SimulatedPckCertificate } from "../../sdk/src/simulate/index.js";
 
 const ROOT_CRL_URL = "https://simulator.invalid/sgx/certification/v4/rootcacrl";
 const DAY = 86_400_000;
@@ -50,6 +52,28 @@ function reissue(pki: SimulatedDcapPki, c: SimulatedCertificate, cn: string, ca:
   return { der, pem: toPem(der), key: c.key, serialNumber: c.serialNumber, subject };
 }
 
+function reissueLeaf(pki: SimulatedDcapPki, pck: SimulatedPckCertificate): SimulatedPckCertificate {
+  const subject = simulatorName("Intel SGX PCK Certificate");
+  const der = issueCertificate({
+    serialNumber: pck.serialNumber,
+    subject,
+    issuer: pki.pckCa.subject,
+    notBefore: pki.notBefore,
+    notAfter: pki.notAfter,
+    subjectKey: pck.key,
+    signer: pki.pckCa.key,
+    extensions: [
+      ext.authorityKeyIdentifier(pki.pckCa.key),
+      ext.crlDistributionPoint(`https://simulator.invalid/sgx/certification/v4/pckcrl?ca=${pki.pckCaKind}&encoding=der`),
+      ext.subjectKeyIdentifier(pck.key),
+      ext.keyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation),
+      ext.basicConstraints(false),
+      ext.raw(SGX_EXTENSION_OID, false, encodeSgxExtension(pck.sgx)),
+    ],
+  });
+  return { der, pem: toPem(der), key: pck.key, serialNumber: pck.serialNumber, subject, sgx: pck.sgx };
+}
+
 /** createSimulatedTdxEnvironment's world with role CNs the onchain store recognises. */
 export function createOnchainTdxEnvironment(p: { seed: string; issuedAt?: Date; platform?: IssuePckCertificateParameters }): SimulatedTdxEnvironment {
   const issuedAt = p.issuedAt ?? new Date("2026-11-01T00:00:00Z");
@@ -60,7 +84,7 @@ export function createOnchainTdxEnvironment(p: { seed: string; issuedAt?: Date; 
     pckCa: reissue(base, base.pckCa, "Intel SGX PCK Platform CA", true),
     tcbSigning: reissue(base, base.tcbSigning, "Intel SGX TCB Signing", false),
   };
-  const pck = issuePckCertificate(pki, p.platform);
+  const pck = reissueLeaf(pki, issuePckCertificate(pki, p.platform));
   const qe = createSimulatedQuotingEnclave({ pki, pck });
   const teeTcbSvn = DEFAULT_TEE_TCB_SVN;
   const tcbDate = new Date(issuedAt.getTime() - 60 * DAY);

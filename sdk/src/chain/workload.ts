@@ -7,8 +7,11 @@
 import { encodeAbiParameters, hashStruct, keccak256, type Hex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, hex, toBytes, type BytesLike } from "../bytes.js";
-import { parseQuote, type IntelQuote, type TdReportBody } from "../intel/index.js";
+import { parseQuote, verifyQuote, verifyQuoteSignatures, type IntelCollateralInput, type IntelQuote, type TdReportBody, type TdxRegisters } from "../intel/index.js";
+import { parseTpmsAttest, tpmHash, verifyTpmQuote } from "../tpm/index.js";
+import { ParseError, VerificationError } from "../errors.js";
 import { ChainInputError } from "./errors.js";
+import { platformKey } from "./platformKey.js";
 
 /** IWorkloadVerifier.TeeType. */
 export const TeeType = { None: 0, Tdx: 1, SevSnp: 2 } as const;
@@ -145,5 +148,93 @@ export function tpmEvidence(p: {
     attest: hx(toBytes(p.attest, "attest")),
     signature: hx(toBytes(p.signature, "signature")),
     pcrValues: hx(pcr),
+  };
+}
+
+// ---------------------------------------------------------------- offline verification
+
+export type VerifyWorkloadOfflineParameters = {
+  /** A TDX quote. */
+  quote: BytesLike;
+  /** Intel collateral; absent: signatures and PCK chain only (verdict "signatures-valid"). */
+  collateral?: IntelCollateralInput;
+  /** Trust anchor override, for a test PKI only. */
+  rootCaDer?: Uint8Array;
+  tpm: TpmEvidence;
+  /** What reportData[0:32] and the TPM qualifying data must hold (e.g. the Registration hash). */
+  bindingHash: Hex;
+  /** The HardwareRegistry's salt, for the platformKey. */
+  salt: Hex;
+  now: number | bigint | Date;
+};
+
+export type VerifyWorkloadOfflineReturnType = {
+  verdict: "pass" | "warn" | "signatures-valid";
+  tcbStatus?: string;
+  teeType: TeeType;
+  reportData: Hex;
+  teeRegisters: Hex;
+  hardwareKind: 1;
+  hardwareId: Hex;
+  platformKey: Hex;
+  akKeyHash: Hex;
+  pcrHashAlg: number;
+  pcrMask: number;
+  pcrValues: Hex;
+  measurementHash: Hex;
+};
+
+export type VerifyWorkloadOfflineErrorType = ParseError | VerificationError | ChainInputError;
+
+/**
+ * What WorkloadVerifier.verifyWorkload computes (DCAP route), offchain with the SDK's Intel and TPM
+ * verifiers: the same report-data binding, measurement hash and platformKey (docs/workload.md).
+ */
+export async function verifyWorkloadOffline(p: VerifyWorkloadOfflineParameters): Promise<VerifyWorkloadOfflineReturnType> {
+  const base = { quote: p.quote, now: p.now, cache: false as const, rootCaDer: p.rootCaDer };
+  const intel = p.collateral ? await verifyQuote({ ...base, collateral: p.collateral }) : await verifyQuoteSignatures(base);
+  if (intel.teeType !== "TDX") throw new VerificationError("workload.teeType", `expected a TDX quote, got ${intel.teeType}`);
+  const reportData = toBytes(intel.reportData, "reportData");
+  const binding = toBytes(p.bindingHash, "bindingHash");
+  if (binding.length !== 32 || hex(reportData.subarray(0, 32)) !== hex(binding)) {
+    throw new VerificationError("workload.reportData.binding", `report data does not start with ${p.bindingHash}`);
+  }
+  const akPublic = toBytes(p.tpm.akPublic, "akPublic");
+  const attest = toBytes(p.tpm.attest, "attest");
+  const values = toBytes(p.tpm.pcrValues, "pcrValues");
+  const parsed = parseTpmsAttest(attest);
+  if (parsed.pcrSelections.length !== 1) {
+    throw new VerificationError("workload.tpm.pcrBanks", `the quote selects ${parsed.pcrSelections.length} PCR banks; exactly one is needed`);
+  }
+  const sel = parsed.pcrSelections[0]!;
+  const size = tpmHash(sel.hashAlg)?.size;
+  if (!size) throw new VerificationError("workload.tpm.pcrBank", `unsupported PCR bank 0x${sel.hashAlg.toString(16)}`);
+  const pcrs = [...sel.pcrs].sort((a, b) => a - b);
+  if (values.length !== pcrs.length * size) {
+    throw new ParseError({ structure: "pcrValues", field: "length", offset: values.length, expected: `${pcrs.length * size} bytes` });
+  }
+  const map = new Map(pcrs.map((i, k) => [i, values.subarray(k * size, (k + 1) * size)] as const));
+  await verifyTpmQuote({ akPublic, quote: { attest, signature: toBytes(p.tpm.signature, "signature"), pcrs: map }, nonce: binding });
+  const ak = akKeyHash(akPublic);
+  if (hx(reportData.subarray(32, 64)) !== ak) {
+    throw new VerificationError("workload.reportData.ak", `report data bytes 32..63 are not sha256(akPublic) ${ak}`);
+  }
+  const r = intel.registers as TdxRegisters;
+  const teeRegisters = concatBytes(...[r.mrTd, r.rtmr0, r.rtmr1, r.rtmr2].map((x) => toBytes(x, "register")));
+  const pcrMask = pcrMaskOf(pcrs);
+  return {
+    verdict: intel.verdict,
+    tcbStatus: "status" in intel ? intel.status : undefined,
+    teeType: TeeType.Tdx,
+    reportData: hx(reportData),
+    teeRegisters: hx(teeRegisters),
+    hardwareKind: 1,
+    hardwareId: intel.ppid.toLowerCase() as Hex,
+    platformKey: platformKey(1, intel.ppid, p.salt),
+    akKeyHash: ak,
+    pcrHashAlg: sel.hashAlg,
+    pcrMask,
+    pcrValues: hx(values),
+    measurementHash: measurementHash({ teeType: TeeType.Tdx, teeRegisters, pcrHashAlg: sel.hashAlg, pcrMask, pcrValues: values }),
   };
 }
