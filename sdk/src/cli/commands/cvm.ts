@@ -72,6 +72,9 @@ export function makeCvmCommand(deps: ChainDeps = {}): Command {
 
 async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
   const [sub, ...rest] = argv;
+  if (!["status", "register", "reattest", "rotate", "revoke"].includes(sub ?? "")) {
+    throw new UsageError(`expected register, status, reattest, rotate or revoke, got ${sub ?? "nothing"}`);
+  }
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
   const ctx = await connect(values, io, deps, {});
   const registry = cvmRegistryAddress(values["cvm-registry"], io, ctx.chainId, values.deployments);
