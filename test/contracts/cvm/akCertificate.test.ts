@@ -45,6 +45,18 @@ describe("TpmAkCertificateVerifier on the real GCE AK certificate", () => {
     expect(gas).toBeLessThan(1_000_000n);
   });
 
+  it("the real GCE quote verifies onchain under that AK: quote + AK chain give the same key hash", async () => {
+    const tpmVerifier = await c.viem.deployContract("TpmQuoteVerifier", []);
+    const q = gce.quotes[1];
+    const pcrs: Hex = `0x${Object.keys(q.pcrs)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((i) => q.pcrs[String(i)])
+      .join("")}`;
+    const r = (await tpmVerifier.read.verifyQuote([akPublic, `0x${q.tpms_attest}`, `0x${q.tpmt_signature}`, pcrs, "0x9009"])) as { akKeyHash: Hex };
+    expect(r.akKeyHash).toBe(await v.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]]));
+  });
+
   it("refuses an unpinned root, a broken link, a bad signature, another AK", async () => {
     await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert, intermediate, otherRoot]]), "RootNotPinned");
     await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert, root]]), "IssuerMismatch");
