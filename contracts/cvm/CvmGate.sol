@@ -25,6 +25,14 @@ abstract contract CvmGate {
         mapping(bytes32 measurementHash => CvmRule) rules;
     }
 
+    /// @notice A policy given in memory (e.g. built from immutables, so a check reads no policy storage):
+    /// the allowed golden-measurement hashes, the minimum hardware level, the maximum evidence age.
+    struct CvmPolicyList {
+        bytes32[] allowedMeasurements;
+        uint8 minLevel;
+        uint64 maxEvidenceAge;
+    }
+
     event CvmPolicyRuleSet(bytes32 indexed measurementHash, uint8 minLevel, uint64 maxEvidenceAge);
 
     error CvmNotValid(address identity);
@@ -56,6 +64,23 @@ abstract contract CvmGate {
         if (minLevel == 0) revert MeasurementNotAllowed(identity, m);
         if (level < minLevel) revert HardwareLevelTooLow(identity, level, minLevel);
         uint64 maxAge = rule.maxEvidenceAge;
+        if (maxAge != 0 && block.timestamp > uint256(attestedAt) + maxAge) revert EvidenceTooOld(identity, attestedAt, maxAge);
+    }
+
+    /// @dev The same check against a policy in memory.
+    function _checkAttestedCvm(address identity, CvmPolicyList memory policy) internal view {
+        (bool valid, bytes32 m, uint8 level, uint64 attestedAt) = cvmRegistry.checkCvm(identity);
+        if (!valid) revert CvmNotValid(identity);
+        bool allowed;
+        for (uint256 i = 0; i < policy.allowedMeasurements.length; i++) {
+            if (policy.allowedMeasurements[i] == m) {
+                allowed = true;
+                break;
+            }
+        }
+        if (!allowed || policy.minLevel == 0) revert MeasurementNotAllowed(identity, m);
+        if (level < policy.minLevel) revert HardwareLevelTooLow(identity, level, policy.minLevel);
+        uint64 maxAge = policy.maxEvidenceAge;
         if (maxAge != 0 && block.timestamp > uint256(attestedAt) + maxAge) revert EvidenceTooOld(identity, attestedAt, maxAge);
     }
 

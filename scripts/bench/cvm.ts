@@ -12,6 +12,7 @@
  * - cvm.gateCheck.gas: one CvmGate check (`_checkAttestedCvm`, cold registry and hardware registry),
  *   measured inside the EVM by CvmGateProbe; cvm.gateCheck.signedGas adds the ECDSA signature check;
  *   cvm.gateCheck.warmGas is a second check in the same transaction (accounts and slots warm);
+ *   cvm.gateCheck.immutablePolicyGas uses a policy built from immutables (no policy storage);
  * - cvm.akCertChain.gas: TpmAkCertificateVerifier.verifyAkCertificate on the real GCE AK certificate
  *   chain (RSA-2048 AK cert, RSA-2048 intermediate, RSA-4096 root), as a transaction.
  */
@@ -78,6 +79,7 @@ export const suite: BenchSuite = {
         const digest = `0x${"ab".repeat(32)}` as const;
         out["cvm.gateCheck.signedGas"] = Number(await probe.read.measureSigned([cvm.address, digest, await cvm.identity.sign({ hash: digest })]));
         out["cvm.gateCheck.warmGas"] = Number(await probe.read.measureWarm([cvm.address]));
+        out["cvm.gateCheck.immutablePolicyGas"] = Number(await probe.read.measureImmutable([cvm.address]));
         ctx.log(`  gate check: ${out["cvm.gateCheck.gas"]} gas (with the request signature: ${out["cvm.gateCheck.signedGas"]}; warm: ${out["cvm.gateCheck.warmGas"]})`);
       }
     }

@@ -138,6 +138,16 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       expect(await readVerifyCvmSignature(w.pub, { registry: w.registry.address, identity: cvm.address, digest, signature: bad })).toBe(false);
     });
 
+    it("a policy held in memory (from immutables) gates the same way", async () => {
+      const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n]);
+      expect(Number(await probe.read.measureImmutable([cvm.address]))).toBeGreaterThan(0);
+      await expectCvmRevert(probe.read.measureImmutable([privateKeyToAccount(generatePrivateKey()).address]), "CvmNotValid");
+      const strict = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 3, 3600n]);
+      await expectCvmRevert(strict.read.measureImmutable([cvm.address]), "HardwareLevelTooLow");
+      const other = await w.viem.deployContract("CvmGateProbe", [w.registry.address, keccak256(stringToBytes("other build")), 1, 0n]);
+      await expectCvmRevert(other.read.measureImmutable([cvm.address]), "MeasurementNotAllowed");
+    });
+
     it("a vault releases funds on a request signed inside the CVM, only for allowed measurements", async () => {
       const vault = await w.viem.deployContract("CvmVault", [w.registry.address, owner.account.address, [cvm.expectedMeasurement()], 2, 2 * DAY]);
       await receipt(owner.sendTransaction({ to: vault.address, value: parseEther("2") }));

@@ -6,6 +6,7 @@ import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js
 import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
 import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
 import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
+import { cvmGateAbi } from "../../sdk/src/chain/abi/CvmGate.js";
 import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
 import { iZkAttestationVerifierAbi } from "../../sdk/src/chain/abi/IZkAttestationVerifier.js";
 import { asn1TimeAbi } from "../../sdk/src/chain/abi/Asn1Time.js";
@@ -19,7 +20,7 @@ import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.
  * (IQuoteVerifier declares it on the dcap branch; until then it is added here). */
 const base64Error = { type: "error", name: "InvalidBase64Char", inputs: [{ name: "char", type: "bytes1" }] } as const;
 
-const errors = [base64Error, ...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...cvmVaultAbi, ...allianceAbi, ...iZkAttestationVerifierAbi, ...dcapQuoteVerifierAbi, ...asn1TimeAbi, ...bytesReadAbi, ...derAbi, ...pemAbi, ...x509Abi].filter(
+const errors = [base64Error, ...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...cvmVaultAbi, ...cvmGateAbi, ...allianceAbi, ...iZkAttestationVerifierAbi, ...dcapQuoteVerifierAbi, ...asn1TimeAbi, ...bytesReadAbi, ...derAbi, ...pemAbi, ...x509Abi].filter(
   (x) => x.type === "error",
 ) as Abi;
 
