@@ -1,0 +1,97 @@
+/**
+ * Gas of the CVM registry on the embedded osaka chain, with simulated evidence (a TDX quote through
+ * the real DcapQuoteVerifier pinned to a simulator root, vTPM quotes over 4 SHA-256 PCRs):
+ * - cvm.register.overheadGas: register() beyond verifying its two quotes: the register transaction
+ *   minus DcapQuoteVerifier.verifyQuote(quote) as a transaction, minus TpmQuoteVerifier.verifyQuote
+ *   of the TPM quote as a transaction less its 21,000 base (all estimated in the same state; RSA AK);
+ *   what is left is storage, events, the EIP-712 hash and signature, calls and the measurement hash;
+ * - cvm.register.overheadWithTpmGas: register() minus the DCAP quote only (the TPM check counted in);
+ * - cvm.register.overheadGasEcdsaAk: cvm.register.overheadGas with a P-256 AK;
+ * - cvm.register.totalGas: register() as a transaction (RSA AK, platform seen for the first time);
+ * - cvm.reattest.gas: reattest() as a transaction (RSA-2048 AK);
+ * - cvm.gateCheck.gas: one CvmGate check (`_checkAttestedCvm`, cold registry and hardware registry),
+ *   measured inside the EVM by CvmGateProbe; cvm.gateCheck.signedGas adds the ECDSA signature check;
+ *   cvm.gateCheck.warmGas is a second check in the same transaction (accounts and slots warm);
+ *   cvm.gateCheck.immutablePolicyGas uses a policy built from immutables (no policy storage);
+ * - cvm.akCertChain.gas: TpmAkCertificateVerifier.verifyAkCertificate on the real GCE AK certificate
+ *   chain (RSA-2048 AK cert, RSA-2048 intermediate, RSA-4096 root), as a transaction.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeFunctionData, toHex, type Hex } from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
+import type { BenchSuite } from "../bench.js";
+import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
+import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
+import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
+import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
+import { Cvm, deployCvmWorld } from "../../test/e2e/cvmWorld.js";
+
+export const suite: BenchSuite = {
+  name: "cvm",
+  run: async (ctx) => {
+    const w = await deployCvmWorld({ seed: "cvm bench" });
+    await w.registerHardware();
+    const owner = w.wallets[5]!.account.address;
+    const from = w.wallets[6]!.account.address;
+    const out: Record<string, number> = {};
+    const deadline = (await w.now()) + 3600n;
+    const tpmVerifier = await w.viem.deployContract("TpmQuoteVerifier", []);
+
+    for (const akType of ["rsa", "ecdsa"] as const) {
+      const cvm = await Cvm.create(w, akType, `bench-${akType}`);
+      const r = await cvm.registration({ owner, deadline });
+      const registerData = encodeFunctionData({
+        abi: cvmRegistryAbi,
+        functionName: "register",
+        args: [r.tee, r.tpm, r.args.identity, r.args.owner, r.args.deadline, r.identitySignature],
+      });
+      const quoteData = encodeFunctionData({ abi: dcapQuoteVerifierAbi, functionName: "verifyQuote", args: [r.tee.payload] });
+      const total = Number(await w.pub.estimateGas({ account: from, to: w.registry.address, data: registerData }));
+      const quote = Number(await w.pub.estimateGas({ account: from, to: w.dcap.address, data: quoteData }));
+      const tpmData = encodeFunctionData({
+        abi: tpmQuoteVerifierAbi,
+        functionName: "verifyQuote",
+        args: [r.tpm.akPublic, r.tpm.attest, r.tpm.signature, r.tpm.pcrValues, r.digest],
+      });
+      const tpm = Number(await w.pub.estimateGas({ account: from, to: tpmVerifier.address, data: tpmData })) - 21_000;
+      const overhead = total - quote - tpm;
+      ctx.log(`  register (${akType} AK): ${total} gas; DCAP quote ${quote}, TPM quote ${tpm} (without base); overhead ${overhead}`);
+      if (akType === "rsa") {
+        out["cvm.register.totalGas"] = total;
+        out["cvm.register.overheadGas"] = overhead;
+        out["cvm.register.overheadWithTpmGas"] = total - quote;
+      } else {
+        out["cvm.register.overheadGasEcdsaAk"] = overhead;
+      }
+      const hash = await writeRegisterCvm(w.wallets[6]!, { registry: w.registry.address, ...r.args, tee: r.tee, tpm: r.tpm, identitySignature: r.identitySignature });
+      await w.pub.waitForTransactionReceipt({ hash });
+
+      if (akType === "rsa") {
+        const re = await cvm.reattestation();
+        const data = encodeFunctionData({ abi: cvmRegistryAbi, functionName: "reattest", args: [cvm.address, re.tpm, re.teeRegistersHash] });
+        out["cvm.reattest.gas"] = Number(await w.pub.estimateGas({ account: from, to: w.registry.address, data }));
+        ctx.log(`  reattest (RSA AK, 4 PCRs): ${out["cvm.reattest.gas"]} gas`);
+
+        const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n]);
+        out["cvm.gateCheck.gas"] = Number(await probe.read.measure([cvm.address]));
+        const digest = `0x${"ab".repeat(32)}` as const;
+        out["cvm.gateCheck.signedGas"] = Number(await probe.read.measureSigned([cvm.address, digest, await cvm.identity.sign({ hash: digest })]));
+        out["cvm.gateCheck.warmGas"] = Number(await probe.read.measureWarm([cvm.address]));
+        out["cvm.gateCheck.immutablePolicyGas"] = Number(await probe.read.measureImmutable([cvm.address]));
+        ctx.log(`  gate check: ${out["cvm.gateCheck.gas"]} gas (with the request signature: ${out["cvm.gateCheck.signedGas"]}; warm: ${out["cvm.gateCheck.warmGas"]})`);
+      }
+    }
+
+    const dir = join(import.meta.dirname, "..", "..", "test", "fixtures", "tpm");
+    const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));
+    const root = readFileSync(join(dir, "gce-tpm-ek-root-1.cer"));
+    const akv = await w.viem.deployContract("TpmAkCertificateVerifier", [w.alliance.address, [toHex(sha256(root))]]);
+    const chain: Hex[] = [`0x${gce.ak_cert_der}`, toHex(readFileSync(join(dir, "gce-tpm-ek-intermediate-2.crt"))), toHex(root)];
+    const akData = encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "verifyAkCertificate", args: [`0x${gce.ak_pub_tpmt_public}`, chain] });
+    out["cvm.akCertChain.gas"] = Number(await w.pub.estimateGas({ account: from, to: akv.address, data: akData }));
+    ctx.log(`  GCE AK certificate chain (3 RSA certificates): ${out["cvm.akCertChain.gas"]} gas`);
+    return out;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * The vTPM AK certificate chain onchain, on the real GCE attestation (test/fixtures/tpm): AK
+ * certificate → Google's vTPM intermediate → pinned root, all RSA (sha256WithRSAEncryption).
+ */
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeFunctionData, toHex, type Hex } from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { createSimulatedTpm } from "../../../sdk/src/simulate/index.js";
+import { tpmAkCertificateVerifierAbi } from "../../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
+import { connectChain, deployStack, pass, ProposalClass, type Connection } from "../fixture.js";
+import { expectCvmRevert } from "../../e2e/revert.js";
+
+const dir = join(import.meta.dirname, "..", "..", "fixtures", "tpm");
+const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));
+const akPublic: Hex = `0x${gce.ak_pub_tpmt_public}`;
+const akCert: Hex = `0x${gce.ak_cert_der}`;
+const intermediate = toHex(readFileSync(join(dir, "gce-tpm-ek-intermediate-2.crt")));
+const root = toHex(readFileSync(join(dir, "gce-tpm-ek-root-1.cer")));
+const otherRoot = toHex(readFileSync(join(dir, "gcp-ek-ak-ca-root.crt")));
+const hash = (h: Hex) => toHex(sha256(Buffer.from(h.slice(2), "hex")));
+const flip = (h: Hex, at: number): Hex => {
+  const b = Buffer.from(h.slice(2), "hex");
+  b[at] = b[at]! ^ 1;
+  return `0x${b.toString("hex")}`;
+};
+
+describe("TpmAkCertificateVerifier on the real GCE AK certificate", () => {
+  let c: Connection;
+  let v: any;
+  let stack: Awaited<ReturnType<typeof deployStack>>;
+  beforeAll(async () => {
+    c = await connectChain();
+    stack = await deployStack(c, 3);
+    v = await c.viem.deployContract("TpmAkCertificateVerifier", [stack.alliance.address, [hash(root)]]);
+  });
+
+  it("verifies AK certificate → intermediate → pinned root and returns the AK's key hash", async () => {
+    expect(await v.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]])).toBe(hash(akPublic));
+    const gas = await c.publicClient.estimateGas({
+      to: v.address,
+      data: encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "verifyAkCertificate", args: [akPublic, [akCert, intermediate, root]] }),
+    });
+    expect(gas).toBeLessThan(1_000_000n);
+  });
+
+  it("the real GCE quote verifies onchain under that AK: quote + AK chain give the same key hash", async () => {
+    const tpmVerifier = await c.viem.deployContract("TpmQuoteVerifier", []);
+    const q = gce.quotes[1];
+    const pcrs: Hex = `0x${Object.keys(q.pcrs)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((i) => q.pcrs[String(i)])
+      .join("")}`;
+    const r = (await tpmVerifier.read.verifyQuote([akPublic, `0x${q.tpms_attest}`, `0x${q.tpmt_signature}`, pcrs, "0x9009"])) as { akKeyHash: Hex };
+    expect(r.akKeyHash).toBe(await v.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]]));
+  });
+
+  it("refuses an unpinned root, a broken link, a bad signature, another AK", async () => {
+    await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert, intermediate, otherRoot]]), "RootNotPinned");
+    await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert, root]]), "IssuerMismatch");
+    const len = (akCert.length - 2) / 2;
+    await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [flip(akCert, len - 5), intermediate, root]]), "CertificateSignatureInvalid");
+    await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert]]), "ChainTooShort");
+    const sim = await createSimulatedTpm({ seed: "not gce", akType: "rsa" });
+    await expectCvmRevert(v.read.verifyAkCertificate([toHex(sim.akPublic), [akCert, intermediate, root]]), "AkKeyMismatch");
+  });
+
+  it("roots are pinned only by a security-critical Alliance proposal", async () => {
+    await expectCvmRevert(v.write.setRootPinned([hash(otherRoot), true]), "NotAlliance");
+    const call = { target: v.address, value: 0n, data: encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "setRootPinned", args: [hash(root), false] }) };
+    await expectCvmRevert(pass(c, stack.alliance.address, [call], ProposalClass.Ordinary, stack.members.slice(0, 2), "unpin"), "ClassTooWeak");
+    await pass(c, stack.alliance.address, [call], ProposalClass.SecurityCritical, stack.members.slice(0, 2), "unpin");
+    await expectCvmRevert(v.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]]), "RootNotPinned");
+  });
+});
