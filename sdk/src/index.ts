@@ -31,18 +31,8 @@ export * from "./report/index.js";
 // RFC 9162 transparency log: tree, proofs, leaves, checkpoints, receipts.
 export * from "./log/index.js";
 
-// Contracts: viem actions, calldata builders, typed ABIs.
+// Contracts: viem actions, calldata builders, typed ABIs, the address book.
 export * from "./chain/index.js";
-export * from "./chain/quoteVerifier.js";
-export * from "./chain/collateralStore.js";
-export * from "./chain/zkJournal.js";
-export * from "./chain/addressBook.js";
-export * from "./chain/chains.js";
-export { dcapQuoteVerifierAbi } from "./chain/abi/DcapQuoteVerifier.js";
-export { collateralStoreAbi } from "./chain/abi/CollateralStore.js";
-export { iQuoteVerifierAbi } from "./chain/abi/IQuoteVerifier.js";
-export { tpmQuoteVerifierAbi } from "./chain/abi/TpmQuoteVerifier.js";
-export { zkAttestationVerifierAbi } from "./chain/abi/ZkAttestationVerifier.js";
 
 // Test-only: the simulator.
 export * as simulate from "./simulate/index.js";

@@ -1,13 +1,21 @@
 /**
- * `client.extend(pocActions({ alliance, hardwareRegistry }))`: every Alliance and registry action
- * bound to one deployment's addresses.
+ * `client.extend(pocActions({ alliance, hardwareRegistry, cvmRegistry?, dcapQuoteVerifier? }))`:
+ * every Alliance and registry action bound to one deployment's addresses, plus the CVM registry's
+ * and the DCAP verifier's when their addresses are given.
  */
 import type { Account, Address, Chain, Client, Hex, Transport } from "viem";
 import * as a from "./alliance.js";
 import * as r from "./hardwareRegistry.js";
 import { signVote, type SignVoteParameters } from "./votes.js";
+import { cvmRegistryActions, type CvmRegistryActions } from "./cvmRegistry.js";
+import { dcapQuoteVerifierActions } from "./quoteVerifier.js";
 
-export type PocAddresses = { alliance: Address; hardwareRegistry: Address };
+export type PocAddresses = {
+  alliance: Address;
+  hardwareRegistry: Address;
+  cvmRegistry?: Address;
+  dcapQuoteVerifier?: Address;
+};
 
 type Omit1<T, K extends keyof T> = Omit<T, K>;
 
@@ -18,8 +26,14 @@ export function pocActions(addresses: PocAddresses) {
     client: Client<transport, chain, account>,
   ) => {
     const c = client as unknown as Client<Transport, Chain | undefined, Account | undefined>;
+    const cvm = addresses.cvmRegistry ? cvmRegistryActions({ cvmRegistry: addresses.cvmRegistry })(client) : undefined;
+    const dcap = addresses.dcapQuoteVerifier ? dcapQuoteVerifierActions({ verifier: addresses.dcapQuoteVerifier })(c as Client) : undefined;
     return {
       pocAddresses: addresses,
+      /** CVM registry actions; undefined unless `cvmRegistry` was given. */
+      cvm: cvm as CvmRegistryActions | undefined,
+      /** DCAP verifier actions; undefined unless `dcapQuoteVerifier` was given. */
+      dcap: dcap as ReturnType<ReturnType<typeof dcapQuoteVerifierActions>> | undefined,
       readAllianceStatus: () => a.readAllianceStatus(c, { alliance }),
       readIsMember: (args: Omit1<a.ReadIsMemberParameters, "alliance">) => a.readIsMember(c, { alliance, ...args }),
       readProposalExecuted: (args: Omit1<a.ReadProposalExecutedParameters, "alliance">) => a.readProposalExecuted(c, { alliance, ...args }),

@@ -1,9 +1,24 @@
+// viem actions, calldata builders and typed ABIs for every contract, one file per contract.
 export * from "./errors.js";
 export * from "./platformKey.js";
 export * from "./proposal.js";
 export * from "./votes.js";
 export * from "./alliance.js";
 export * from "./hardwareRegistry.js";
+export * from "./quoteVerifier.js";
+export * from "./collateralStore.js";
+export * from "./zkJournal.js";
+export * from "./workload.js";
+export * from "./cvmRegistry.js";
+export * from "./addressBook.js";
+export * from "./chains.js";
 export * from "./decorator.js";
 export { allianceAbi } from "./abi/Alliance.js";
 export { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
+export { dcapQuoteVerifierAbi } from "./abi/DcapQuoteVerifier.js";
+export { collateralStoreAbi } from "./abi/CollateralStore.js";
+export { iQuoteVerifierAbi } from "./abi/IQuoteVerifier.js";
+export { tpmQuoteVerifierAbi } from "./abi/TpmQuoteVerifier.js";
+export { zkAttestationVerifierAbi } from "./abi/ZkAttestationVerifier.js";
+export { cvmRegistryAbi } from "./abi/CvmRegistry.js";
+export { workloadVerifierAbi } from "./abi/WorkloadVerifier.js";
