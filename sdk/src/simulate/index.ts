@@ -14,6 +14,7 @@ export {
   issueCrls,
   SIMULATOR_ORGANIZATION,
   SIMULATED_SGX_ROOT_CA_CN,
+  SIMULATED_ROLE_CNS,
   simulatorName,
   DEFAULT_FMSPC,
   DEFAULT_CPU_SVN,
@@ -25,6 +26,7 @@ export {
   type SimulatedCrls,
   type SimulatedDcapPki,
   type SimulatedPckCertificate,
+  type SimulatedRoleNames,
 } from "./pki.js";
 export {
   assembleCollateral,

@@ -14,6 +14,30 @@ import { buildName, extensions as ext, issueCertificate, issueCrl, KeyUsageFlags
 export const SIMULATOR_ORGANIZATION = "Proof of Cloud Simulator - NOT INTEL - TEST ONLY";
 export const SIMULATED_SGX_ROOT_CA_CN = "Simulated SGX Root CA";
 
+/**
+ * Common names of the certificates below the root. CollateralStore tells CA roles apart by these
+ * exact CNs and the SDK's Intel verifier requires the PCK leaf's, so "intel" (the default) uses
+ * Intel's role names; the Organization still marks every certificate a simulator's, and the root
+ * keeps SIMULATED_SGX_ROOT_CA_CN whatever the choice. "simulated" names them "Simulated SGX ..."
+ * (for showing that role checks refuse wrongly named certificates).
+ */
+export type SimulatedRoleNames = "intel" | "simulated";
+
+export const SIMULATED_ROLE_CNS: Record<SimulatedRoleNames, { platformCa: string; processorCa: string; tcbSigning: string; pckLeaf: string }> = {
+  intel: {
+    platformCa: "Intel SGX PCK Platform CA",
+    processorCa: "Intel SGX PCK Processor CA",
+    tcbSigning: "Intel SGX TCB Signing",
+    pckLeaf: "Intel SGX PCK Certificate",
+  },
+  simulated: {
+    platformCa: "Simulated SGX PCK Platform CA",
+    processorCa: "Simulated SGX PCK Processor CA",
+    tcbSigning: "Simulated SGX TCB Signing",
+    pckLeaf: "Simulated SGX PCK Certificate",
+  },
+};
+
 export function simulatorName(cn: string): Name {
   return buildName([
     ["CN", cn],
@@ -38,6 +62,8 @@ export type SimulatedDcapPki = {
   pckCa: SimulatedCertificate;
   pckCaKind: "platform" | "processor";
   tcbSigning: SimulatedCertificate;
+  /** Which common names the certificates below the root carry (see SIMULATED_ROLE_CNS). */
+  roleNames: SimulatedRoleNames;
   notBefore: Date;
   notAfter: Date;
 };
@@ -46,6 +72,8 @@ export type CreateSimulatedDcapPkiParameters = {
   seed: SimulatorSeed;
   /** Default "platform" (as the real TDX fixture); "processor" issues leaves without .6/.7. */
   pckCaKind?: "platform" | "processor";
+  /** Default "intel": the role CNs CollateralStore and the SDK verifier recognise. */
+  roleNames?: SimulatedRoleNames;
   /** Validity of every certificate; defaults are fixed dates so a seed gives the same bytes. */
   notBefore?: Date;
   notAfter?: Date;
@@ -64,6 +92,8 @@ export function createSimulatedDcapPki(params: CreateSimulatedDcapPkiParameters)
   const pckCaKind = params.pckCaKind ?? "platform";
   const notBefore = params.notBefore ?? DEFAULT_NOT_BEFORE;
   const notAfter = params.notAfter ?? DEFAULT_NOT_AFTER;
+  const roleNames = params.roleNames ?? "intel";
+  const cns = SIMULATED_ROLE_CNS[roleNames];
 
   const rootKey = deriveP256Key(seed, "dcap/root");
   const rootName = simulatorName(SIMULATED_SGX_ROOT_CA_CN);
@@ -111,9 +141,10 @@ export function createSimulatedDcapPki(params: CreateSimulatedDcapPkiParameters)
   return {
     seed,
     root: cert(root, rootKey, rootSerial, rootName),
-    pckCa: caCert("dcap/pck-ca", pckCaKind === "platform" ? "Simulated SGX PCK Platform CA" : "Simulated SGX PCK Processor CA", 0, true),
+    pckCa: caCert("dcap/pck-ca", pckCaKind === "platform" ? cns.platformCa : cns.processorCa, 0, true),
     pckCaKind,
-    tcbSigning: caCert("dcap/tcb-signing", "Simulated SGX TCB Signing", undefined, false),
+    tcbSigning: caCert("dcap/tcb-signing", cns.tcbSigning, undefined, false),
+    roleNames,
     notBefore,
     notAfter,
   };
@@ -157,7 +188,7 @@ export function issuePckCertificate(pki: SimulatedDcapPki, params: IssuePckCerti
     sgx.configuration = params.configuration ?? { dynamicPlatform: true, cachedKeys: true, smtEnabled: true };
   }
   const serial = deriveSerial(pki.seed, label);
-  const subject = simulatorName("Simulated SGX PCK Certificate");
+  const subject = simulatorName(SIMULATED_ROLE_CNS[pki.roleNames].pckLeaf);
   const der = issueCertificate({
     serialNumber: serial,
     subject,

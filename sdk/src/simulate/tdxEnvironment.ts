@@ -4,7 +4,14 @@
  * with the status you choose, at `verifyAt`. Pin `pki.root.der` in a verifier to use it.
  */
 import { deriveBytes, type SimulatorSeed } from "./random.js";
-import { createSimulatedDcapPki, issuePckCertificate, type IssuePckCertificateParameters, type SimulatedDcapPki, type SimulatedPckCertificate } from "./pki.js";
+import {
+  createSimulatedDcapPki,
+  issuePckCertificate,
+  type IssuePckCertificateParameters,
+  type SimulatedDcapPki,
+  type SimulatedPckCertificate,
+  type SimulatedRoleNames,
+} from "./pki.js";
 import { assembleCollateral, buildTdQeIdentity, buildTdxTcbInfo, type QuoteCollateralV3, type TcbStatus, type TdxTcbLevel } from "./collateral.js";
 import { createSimulatedQuotingEnclave, DEFAULT_TEE_TCB_SVN, type SimulatedQuotingEnclave, type TdReportFields } from "./quote.js";
 
@@ -14,6 +21,8 @@ export type CreateSimulatedTdxEnvironmentParameters = {
   issuedAt?: Date;
   platform?: IssuePckCertificateParameters;
   pckCaKind?: "platform" | "processor";
+  /** Default "intel" (role CNs the onchain CollateralStore and the SDK verifier accept). */
+  roleNames?: SimulatedRoleNames;
   teeTcbSvn?: Uint8Array;
   /** Status of the TCB level the platform matches (default UpToDate) and its advisories. */
   tcbStatus?: TcbStatus;
@@ -41,7 +50,7 @@ const DAY = 86_400_000;
 export function createSimulatedTdxEnvironment(p: CreateSimulatedTdxEnvironmentParameters): SimulatedTdxEnvironment {
   const issuedAt = p.issuedAt ?? DEFAULT_ISSUED_AT;
   const nextUpdate = new Date(issuedAt.getTime() + 30 * DAY);
-  const pki = createSimulatedDcapPki({ seed: p.seed, pckCaKind: p.pckCaKind });
+  const pki = createSimulatedDcapPki({ seed: p.seed, pckCaKind: p.pckCaKind, roleNames: p.roleNames });
   const pck = issuePckCertificate(pki, p.platform);
   const qe = createSimulatedQuotingEnclave({ pki, pck });
   const teeTcbSvn = p.teeTcbSvn ?? DEFAULT_TEE_TCB_SVN;

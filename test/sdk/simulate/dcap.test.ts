@@ -9,8 +9,10 @@ import {
   createSimulatedTdxEnvironment,
   isSimulatorCertificate,
   SIMULATOR_ORGANIZATION,
+  SIMULATED_ROLE_CNS,
   SimulatorParametersError,
 } from "../../../sdk/src/simulate/index.js";
+import { verifyQuote } from "../../../sdk/src/intel/index.js";
 import { p256PublicKeyFromRaw, pemCerts, rsToDer, sgxExtensionLayout, sgxExtensionOf, tdxV4Layout, verifyEcdsaRs } from "./helpers.js";
 
 // @phala/dcap-qvl is CommonJS; it takes a custom root with QuoteVerifier.newWithRootCa.
@@ -41,6 +43,25 @@ describe("the simulated PKI", () => {
     expect(Buffer.from(env.pki.root.der).equals(Buffer.from(intelRoot))).toBe(false);
     expect(isSimulatorCertificate(env.pki.root.der)).toBe(true);
     expect(isSimulatorCertificate(intelRoot)).toBe(false);
+  });
+
+  it("names the certificates below the root with Intel's role CNs by default, the root never", () => {
+    expect(pckCa.subject).toContain("CN=Intel SGX PCK Platform CA");
+    expect(tcb.subject).toContain("CN=Intel SGX TCB Signing");
+    expect(pck.subject).toContain("CN=Intel SGX PCK Certificate");
+    expect(root.subject).not.toContain("Intel");
+    // the Organization still marks them: the guard recognises intermediates and leaves too
+    for (const d of [env.pki.pckCa.der, env.pki.tcbSigning.der, env.pck.der]) expect(isSimulatorCertificate(d)).toBe(true);
+    expect(() => assertNotProductionParameters({ chainId: 11155111, roots: [env.pki.pckCa.pem] })).toThrow(SimulatorParametersError);
+  });
+
+  it('names them "Simulated SGX ..." with roleNames "simulated"', () => {
+    const e = createSimulatedTdxEnvironment({ seed: "dcap-test", roleNames: "simulated" });
+    expect(e.pki.roleNames).toBe("simulated");
+    expect(new X509Certificate(e.pki.pckCa.der).subject).toContain(`CN=${SIMULATED_ROLE_CNS.simulated.platformCa}`);
+    expect(new X509Certificate(e.pki.tcbSigning.der).subject).toContain(`CN=${SIMULATED_ROLE_CNS.simulated.tcbSigning}`);
+    expect(new X509Certificate(e.pck.der).subject).toContain(`CN=${SIMULATED_ROLE_CNS.simulated.pckLeaf}`);
+    expect(Buffer.from(e.pki.root.der).equals(Buffer.from(env.pki.root.der))).toBe(true);
   });
 
   it("chains: root self-signed, PCK CA and TCB signing by the root, PCK leaf by the PCK CA", () => {
@@ -167,7 +188,7 @@ describe("the peer verifier @phala/dcap-qvl, pinned to the simulated root", () =
   it("accepts quotes from a Processor-CA platform (no platform instance ID / configuration), issued now", () => {
     const e = createSimulatedTdxEnvironment({ seed: "processor", pckCaKind: "processor", issuedAt: new Date("2030-05-01T12:00:00Z") });
     expect(e.pck.sgx.platformInstanceId).toBeUndefined();
-    expect(new X509Certificate(e.pki.pckCa.der).subject).toContain("CN=Simulated SGX PCK Processor CA");
+    expect(new X509Certificate(e.pki.pckCa.der).subject).toContain("CN=Intel SGX PCK Processor CA");
     const r = QuoteVerifier.newWithRootCa(Buffer.from(e.pki.root.der)).verify(e.issueQuote(), e.collateral, e.verifyAt);
     expect(r.status).toBe("UpToDate");
   });
@@ -198,6 +219,21 @@ describe("the peer verifier @phala/dcap-qvl, pinned to the simulated root", () =
       }),
       { numRuns: 15 },
     );
+  });
+});
+
+describe("the SDK's Intel verifier, pinned to the simulated root", () => {
+  it("accepts a simulated quote with its collateral, no re-issuing needed", async () => {
+    const r = await verifyQuote({ quote, collateral: env.collateral, now: env.verifyAt, rootCaDer: env.pki.root.der, cache: false });
+    expect(r.verdict).toBe("pass");
+    expect(r.status).toBe("UpToDate");
+  });
+
+  it('refuses the PCK leaf when the simulator uses roleNames "simulated" (the leaf role check is real)', async () => {
+    const e = createSimulatedTdxEnvironment({ seed: "dcap-test", roleNames: "simulated" });
+    await expect(verifyQuote({ quote: e.issueQuote(), collateral: e.collateral, now: e.verifyAt, rootCaDer: e.pki.root.der, cache: false })).rejects.toMatchObject({
+      check: "pckChain.leaf",
+    });
   });
 });
 
