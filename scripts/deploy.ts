@@ -1,7 +1,7 @@
 /**
  * Deploys Proof of Cloud to the network Hardhat is told about, and writes its address book:
  *
- *   npx hardhat run scripts/deploy.ts --network sepolia          (or automataTestnet, localhost)
+ *   npm run deploy -- --network sepolia          (or automataTestnet, localhost; = hardhat run scripts/deploy.ts)
  *
  * Parameters: ignition/parameters/<network>.json, or local.json on chains 31337 / 1337
  * (override with POC_DEPLOY_PARAMETERS=path). Address book: deployments/<chainId>.json (override the
@@ -70,6 +70,7 @@ async function main() {
   log(`network ${connection.networkName} (chain ${chainId}), parameters ${source}`);
   const parameters = resolveDeployParameters(JSON.parse(readFileSync(file, "utf8")), { chainId, source });
   log(`Intel root: ${parameters.rootSource} (sha256 ${parameters.rootCertHash})`);
+  log(`quote verifier route: ${parameters.quoteVerifierRoute}${parameters.automataDcapAttestation ? ` (Automata DCAP attestation ${parameters.automataDcapAttestation})` : ""}`);
   if (!isLocalChainId(chainId) && !(await confirmed(`Deploy (or resume) Proof of Cloud on ${connection.networkName} (chain ${chainId})?`))) {
     log("cancelled; nothing sent");
     process.exitCode = 1;

@@ -1,19 +1,46 @@
 /**
- * The whole system in one deployment. Each unit is its own module (one file each); a new unit
- * (e.g. the CVM registry) is one more module file plus one `...m.useModule(...)` line here.
- * Deploy with scripts/deploy.ts, which resolves the parameters and writes the address book.
+ * The whole system in one deployment, in two variants that differ only in the Intel quote
+ * verifier: `ProofOfCloud` (route "ours", DcapQuoteVerifier) and `ProofOfCloudAutomata` (route
+ * "automata", AutomataDcapAdapter). Ignition cannot branch on a parameter, so scripts/deploy.ts
+ * picks the variant from `DcapQuoteVerifier.quoteVerifierRoute` ({@link proofOfCloudModule}).
+ * Each unit is its own module (one file each); a new unit (e.g. the CVM registry) is one more
+ * module file plus one `...m.useModule(...)` line in each variant below.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { IgnitionModule, IgnitionModuleResult } from "@nomicfoundation/ignition-core";
 import AllianceModule from "./Alliance.js";
 import HardwareRegistryModule from "./HardwareRegistry.js";
+import CollateralStoreModule from "./CollateralStore.js";
 import DcapQuoteVerifierModule from "./DcapQuoteVerifier.js";
+import AutomataDcapAdapterModule from "./AutomataDcapAdapter.js";
 import TpmQuoteVerifierModule from "./TpmQuoteVerifier.js";
 import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
 
-export default buildModule("ProofOfCloud", (m) => ({
+export type QuoteVerifierRoute = "ours" | "automata";
+
+/** Route "automata": Automata's deployed DCAP attestation behind AutomataDcapAdapter. */
+export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m) => ({
   ...m.useModule(AllianceModule),
   ...m.useModule(HardwareRegistryModule),
+  ...m.useModule(CollateralStoreModule),
+  ...m.useModule(AutomataDcapAdapterModule),
+  ...m.useModule(TpmQuoteVerifierModule),
+  ...m.useModule(ZkAttestationVerifierModule),
+}));
+
+const ProofOfCloudModule = buildModule("ProofOfCloud", (m) => ({
+  ...m.useModule(AllianceModule),
+  ...m.useModule(HardwareRegistryModule),
+  ...m.useModule(CollateralStoreModule),
   ...m.useModule(DcapQuoteVerifierModule),
   ...m.useModule(TpmQuoteVerifierModule),
   ...m.useModule(ZkAttestationVerifierModule),
 }));
+
+/** The deployment for a quote-verifier route. */
+export function proofOfCloudModule(route: QuoteVerifierRoute): IgnitionModule<string, string, IgnitionModuleResult<string>> {
+  return route === "automata" ? ProofOfCloudAutomataModule : ProofOfCloudModule;
+}
+
+/** Route "ours" (the default): our onchain DCAP verifier. */
+export default ProofOfCloudModule;

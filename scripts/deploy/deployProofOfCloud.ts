@@ -2,7 +2,8 @@
  * Deploys the whole system through Hardhat Ignition on one network connection and returns its
  * address book. Ignition's journal (ignition/deployments/<deploymentId>) makes a re-run resume an
  * interrupted deployment or do nothing; this file adds what Ignition cannot express: the checks of
- * scripts/deploy/parameters.ts, the dev ZK verifiers on local chains, refusing a journal whose
+ * scripts/deploy/parameters.ts, the dev ZK verifiers on local chains, the quote-verifier route
+ * (which top-level module; Automata's entrypoint must have code), refusing a journal whose
  * contracts are gone (a restarted local node), the root-certificate upload, and the address book.
  */
 import { existsSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { listTransactions, status } from "@nomicfoundation/ignition-core";
 import { bytesToHex, getAddress, type Address, type Hex, type PublicClient } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import ProofOfCloudModule from "../../ignition/modules/ProofOfCloud.js";
+import { proofOfCloudModule } from "../../ignition/modules/ProofOfCloud.js";
 import DevZkVerifiersModule from "../../ignition/modules/DevZkVerifiers.js";
 import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
 import { ADDRESS_BOOK_FORMAT, type AddressBook, type AddressBookContract } from "../../sdk/src/chain/addressBook.js";
@@ -59,6 +60,18 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   if (persistent && existsSync(path.join(deploymentDir, "journal.jsonl"))) await checkJournal(publicClient, deploymentDir, chainId, o.reset === true, log);
   const firstBlock = await publicClient.getBlockNumber();
 
+  // Before anything is sent: Automata's entrypoint must exist on this chain (it cannot be deployed here).
+  if (parameters.quoteVerifierRoute === "automata") {
+    const a = parameters.automataDcapAttestation!;
+    const code = await publicClient.getCode({ address: a });
+    if (!code || code === "0x") {
+      throw new DeployError(`DcapQuoteVerifier.automataDcapAttestation: no contract at ${a} on chain ${chainId}`, { details: "use the DCAP attestation entrypoint Automata publishes for this chain" });
+    }
+    log(`Intel quote verifier: AutomataDcapAdapter over Automata's DCAP attestation at ${a}`);
+  } else {
+    log("Intel quote verifier: ours (DcapQuoteVerifier)");
+  }
+
   const ignitionParameters = structuredClone(parameters.ignition);
   if (parameters.devZkVerifiers) {
     log("ZK routes: dev verifiers (local chain only)");
@@ -76,7 +89,8 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
     }
   }
 
-  const deployed = (await connection.ignition.deploy(ProofOfCloudModule, { parameters: ignitionParameters as never, deploymentId, displayUi: persistent })) as unknown as Deployed;
+  const proofOfCloud = proofOfCloudModule(parameters.quoteVerifierRoute);
+  const deployed = (await connection.ignition.deploy(proofOfCloud, { parameters: ignitionParameters as never, deploymentId, displayUi: persistent })) as unknown as Deployed;
 
   // The store accepts only the pinned root's bytes, so anyone may upload it; do it once.
   const store = deployed.collateralStore!.address;
@@ -99,7 +113,7 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
 
   // Every contract the deployment made: the module results plus, on local chains, the dev verifiers.
   const futures: Record<string, { address: Address; futureId: string }> = {};
-  for (const [key, future] of Object.entries(ProofOfCloudModule.results)) {
+  for (const [key, future] of Object.entries(proofOfCloud.results)) {
     futures[future.contractName] = { address: getAddress(deployed[key]!.address), futureId: future.id };
   }
   if (parameters.devZkVerifiers) {
@@ -119,7 +133,8 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   const block = await publicClient.getBlock({ blockNumber: deploymentBlock });
 
   const recorded = structuredClone(ignitionParameters);
-  recorded.DcapQuoteVerifier = { ...recorded.DcapQuoteVerifier, rootCertificate: parameters.rootSource };
+  recorded.CollateralStore = { ...recorded.CollateralStore, rootCertificate: parameters.rootSource };
+  recorded.DcapQuoteVerifier = { quoteVerifierRoute: parameters.quoteVerifierRoute };
   const git = gitState();
   const book: AddressBook = {
     format: ADDRESS_BOOK_FORMAT,

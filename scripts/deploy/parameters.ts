@@ -12,6 +12,7 @@ import { equalBytes } from "../../sdk/src/bytes.js";
 import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/rootCa.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
 import { assertNotProductionParameters, isLocalChainId } from "../../sdk/src/simulate/guard.js";
+import type { QuoteVerifierRoute } from "../../ignition/modules/ProofOfCloud.js";
 
 export class DeployParametersError extends PocError {
   override name = "DeployParametersError";
@@ -35,7 +36,14 @@ export type ResolvedDeployParameters = {
   rootCertHash: Hex;
   /** Deploy DevRiscZeroVerifier / DevSp1Verifier first and use them as the ZK routes. */
   devZkVerifiers: boolean;
+  /** Which Intel quote verifier to deploy: ours (DcapQuoteVerifier) or AutomataDcapAdapter. */
+  quoteVerifierRoute: QuoteVerifierRoute;
+  /** Route "automata": Automata's DCAP attestation entrypoint on this chain (deploy checks it has code). */
+  automataDcapAttestation?: Address;
 };
+
+export type { QuoteVerifierRoute };
+export const QUOTE_VERIFIER_ROUTES: readonly QuoteVerifierRoute[] = ["ours", "automata"];
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 let devAccounts: Set<string> | undefined;
@@ -111,6 +119,23 @@ export function resolveDeployParameters(raw: unknown, { chainId, source }: Resol
     fail("DcapQuoteVerifier.rootCertHash", "does not match SHA-256 of rootCertificate", `expected ${rootCertHash}, file says ${String(dcap.rootCertHash)}`);
   }
 
+  const route = dcap.quoteVerifierRoute ?? "ours";
+  if (!QUOTE_VERIFIER_ROUTES.includes(route as QuoteVerifierRoute)) {
+    fail("DcapQuoteVerifier.quoteVerifierRoute", 'expected "ours" (our onchain verifier, the default) or "automata" (Automata\'s deployed DCAP attestation)', JSON.stringify(route));
+  }
+  let automataDcapAttestation: Address | undefined;
+  const automataField = "DcapQuoteVerifier.automataDcapAttestation";
+  if (route === "automata") {
+    const v = dcap.automataDcapAttestation;
+    notPlaceholder(automataField, v);
+    if (v === undefined) fail(automataField, 'route "automata" needs the address of Automata\'s DCAP attestation entrypoint on this chain', "take it from Automata's published deployments");
+    if (typeof v !== "string" || !isAddress(v, { strict: false })) fail(automataField, "expected a 0x address", JSON.stringify(v));
+    if (/^0x0{40}$/.test(v as string)) fail(automataField, "the zero address is not a verifier");
+    automataDcapAttestation = getAddress(v as string);
+  } else if (dcap.automataDcapAttestation !== undefined) {
+    fail(automataField, 'only used with quoteVerifierRoute "automata"', 'set quoteVerifierRoute to "automata", or remove this field');
+  }
+
   // ------------------------------------------------------------ ZkAttestationVerifier
   const zk = section("ZkAttestationVerifier");
   const routes = (["riscZeroVerifier", "sp1Verifier"] as const).map((k) => {
@@ -131,13 +156,25 @@ export function resolveDeployParameters(raw: unknown, { chainId, source }: Resol
     fail("ZkAttestationVerifier.maxJournalAge", "expected a positive number of seconds");
   }
 
+  // The file's DcapQuoteVerifier section is ours, not Ignition's: its fields become the parameters
+  // of the CollateralStore module and of the chosen route's module (ignition/modules/ProofOfCloud.ts).
+  const { DcapQuoteVerifier: _dcap, ...rest } = file;
   const ignition: ModuleParameters = {
-    ...file,
+    ...rest,
     Alliance: { ...alliance, members: memberAddresses, names },
-    DcapQuoteVerifier: { rootCertHash },
+    CollateralStore: { rootCertHash },
+    ...(automataDcapAttestation ? { AutomataDcapAdapter: { automataDcapAttestation } } : {}),
     ZkAttestationVerifier: { riscZeroVerifier: routes[0], sp1Verifier: routes[1], maxJournalAge: BigInt(maxJournalAge as number) },
   };
-  return { ignition, rootCertificate, rootSource, rootCertHash, devZkVerifiers: routes[0] === "dev" };
+  return {
+    ignition,
+    rootCertificate,
+    rootSource,
+    rootCertHash,
+    devZkVerifiers: routes[0] === "dev",
+    quoteVerifierRoute: route as QuoteVerifierRoute,
+    ...(automataDcapAttestation ? { automataDcapAttestation } : {}),
+  };
 }
 
 function resolveRoot(v: unknown, fail: (field: string, msg: string, details?: string) => never): { der: Uint8Array; source: string } {

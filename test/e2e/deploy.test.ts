@@ -1,7 +1,7 @@
 /**
  * Deployment end to end, over real JSON-RPC: a `hardhat node` child process on a free loopback
  * port, the deploy command a user runs for Sepolia with only the network name changed
- * (`npx hardhat run scripts/deploy.ts --network localhost`; LOCALHOST_RPC_URL points it at the
+ * (`npm run deploy -- --network localhost`; LOCALHOST_RPC_URL points it at the
  * port), state read back through the SDK from the address book, one Alliance decision by an
  * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
  * send nothing; an interrupted deployment that resumes. A second node started with chain ID
@@ -118,7 +118,8 @@ let booksDir = "";
 let deploymentId = "";
 let env: Record<string, string> = {};
 
-const deployCommand = (extraEnv: Record<string, string> = {}) => run("npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, ...extraEnv });
+/** What docs/deploy.md tells a user to run (package.json "deploy" = hardhat run scripts/deploy.ts). */
+const deployCommand = (extraEnv: Record<string, string> = {}) => run("npm", ["run", "deploy", "--", "--network", "localhost"], { ...env, ...extraEnv });
 
 beforeAll(async () => {
   booksDir = mkdtempSync(join(tmpdir(), "poc-deployments-"));
@@ -190,6 +191,10 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "rootCertHash" })).toBe(bytesToHex(sha256(simulatorRoot)));
     const root = await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "certificate", args: [1] });
     expect(root.notAfter).toBeGreaterThan(0n);
+    // The store answers the ZK route's collateral hashes (ICollateralHashes): the root is held.
+    const rootCaKind = keccak256(stringToBytes("poc.collateral.ROOT_CA"));
+    expect(await client().readContract({ address: store, abi: collateralStoreAbi, functionName: "collateralHash", args: [rootCaKind, "0x000000000000"] })).toBe(keccak256(simulatorRoot));
+    expect(book.parameters?.DcapQuoteVerifier).toEqual({ quoteVerifierRoute: "ours" });
 
     const zk = addressOf(book, "ZkAttestationVerifier");
     const read = (functionName: "governor" | "riscZeroVerifier" | "sp1Verifier" | "collateralStore") => client().readContract({ address: zk, abi: zkAttestationVerifierAbi, functionName });

@@ -7,11 +7,12 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bytesToHex } from "viem";
+import { bytesToHex, getAddress } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/rootCa.js";
 import { addressOf, AddressBookError, parseAddressBook, pocAddressesFromBook } from "../../sdk/src/chain/addressBook.js";
 import { DeployParametersError, resolveDeployParameters } from "../../scripts/deploy/parameters.js";
+import { proofOfCloudModule } from "../../ignition/modules/ProofOfCloud.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const localParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/local.json"), "utf8"));
@@ -40,7 +41,11 @@ describe("parameter checks (docs/deploy.md)", () => {
     const r = resolveFor(31337);
     expect(r.devZkVerifiers).toBe(true);
     expect(r.rootSource).toBe("simulator:proof-of-cloud local");
-    expect(r.ignition.DcapQuoteVerifier).toEqual({ rootCertHash: r.rootCertHash });
+    expect(r.ignition.CollateralStore).toEqual({ rootCertHash: r.rootCertHash });
+    expect(r.quoteVerifierRoute).toBe("ours");
+    expect(r.ignition.AutomataDcapAdapter).toBeUndefined();
+    // The file's DcapQuoteVerifier section is the script's, not an Ignition module's.
+    expect(r.ignition.DcapQuoteVerifier).toBeUndefined();
   });
 
   it("a simulator root is refused off local chains", () => {
@@ -82,6 +87,84 @@ describe("parameter checks (docs/deploy.md)", () => {
     expect(refusal(() => resolveFor(31337, (p) => (p.HardwareRegistry.salt = "0x1234"))).field).toBe("HardwareRegistry.salt");
     expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.maxJournalAge = 0))).field).toBe("ZkAttestationVerifier.maxJournalAge");
     expect(refusal(() => resolveFor(31337, (p) => (p.ZkAttestationVerifier.sp1Verifier = "0x397A5f7f3dBd538f23DE225B51f532c34448dA9B"))).field).toBe("ZkAttestationVerifier");
+  });
+});
+
+describe("the quote-verifier route (DcapQuoteVerifier.quoteVerifierRoute)", () => {
+  // An example address (lower case, so the checksum normalisation shows), not Automata's real one.
+  const AUTOMATA = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  const withDcap = (dcap: Record<string, unknown>, chainId = 31337, base = localParameters) => {
+    const p = structuredClone(base);
+    Object.assign(p.DcapQuoteVerifier, dcap);
+    return resolveDeployParameters(p, { chainId, source: "test.json" });
+  };
+  const refusedField = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DeployParametersError);
+      return (e as DeployParametersError).field;
+    }
+    throw new Error("expected a DeployParametersError");
+  };
+  const publicFile = () => {
+    const p = structuredClone(sepoliaParameters);
+    p.Alliance.members = ["0x1000000000000000000000000000000000000001", "0x2000000000000000000000000000000000000002", "0x3000000000000000000000000000000000000003"];
+    p.Alliance.names = ["A", "B", "C"];
+    return p;
+  };
+
+  it('is "ours" when absent or said, deploying ProofOfCloud (DcapQuoteVerifier, no adapter)', () => {
+    for (const r of [withDcap({}), withDcap({ quoteVerifierRoute: "ours" })]) {
+      expect(r.quoteVerifierRoute).toBe("ours");
+      expect(r.automataDcapAttestation).toBeUndefined();
+      expect(r.ignition.AutomataDcapAdapter).toBeUndefined();
+    }
+    const m = proofOfCloudModule("ours");
+    expect(m.id).toBe("ProofOfCloud");
+    expect(Object.keys(m.results)).toContain("dcapQuoteVerifier");
+    expect(Object.keys(m.results)).not.toContain("automataDcapAdapter");
+  });
+
+  it('"automata" takes the entrypoint address as a parameter and deploys ProofOfCloudAutomata (adapter, store, no DcapQuoteVerifier)', () => {
+    const r = withDcap({ quoteVerifierRoute: "automata", automataDcapAttestation: AUTOMATA });
+    expect(r.quoteVerifierRoute).toBe("automata");
+    expect(r.automataDcapAttestation).toBe(getAddress(AUTOMATA));
+    expect(r.ignition.AutomataDcapAdapter).toEqual({ automataDcapAttestation: getAddress(AUTOMATA) });
+    expect(r.ignition.CollateralStore).toEqual({ rootCertHash: r.rootCertHash });
+    const m = proofOfCloudModule("automata");
+    expect(m.id).toBe("ProofOfCloudAutomata");
+    const results = Object.fromEntries(Object.entries(m.results).map(([k, f]) => [k, (f as { contractName: string }).contractName]));
+    expect(results.automataDcapAdapter).toBe("AutomataDcapAdapter");
+    // The ZK route still needs the store's collateral hashes.
+    expect(results.collateralStore).toBe("CollateralStore");
+    expect(Object.values(results)).not.toContain("DcapQuoteVerifier");
+    expect(Object.keys(m.results).sort()).toEqual(Object.keys(proofOfCloudModule("ours").results).map((k) => (k === "dcapQuoteVerifier" ? "automataDcapAdapter" : k)).sort());
+  });
+
+  it('"automata" resolves on a public chain with Intel\'s root (the deploy then checks the address has code)', () => {
+    const p = publicFile();
+    p.DcapQuoteVerifier.quoteVerifierRoute = "automata";
+    p.DcapQuoteVerifier.automataDcapAttestation = AUTOMATA;
+    const r = resolveDeployParameters(p, { chainId: 11155111, source: "sepolia.json" });
+    expect(r.quoteVerifierRoute).toBe("automata");
+    expect(r.ignition.AutomataDcapAdapter).toEqual({ automataDcapAttestation: getAddress(AUTOMATA) });
+  });
+
+  it("refuses, naming the field, an unknown route, a missing / malformed / zero / placeholder entrypoint, or an entrypoint without the route", () => {
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "theirs" }))).toBe("DcapQuoteVerifier.quoteVerifierRoute");
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "Automata", automataDcapAttestation: AUTOMATA }))).toBe("DcapQuoteVerifier.quoteVerifierRoute");
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: 1 }))).toBe("DcapQuoteVerifier.quoteVerifierRoute");
+    const field = "DcapQuoteVerifier.automataDcapAttestation";
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "automata" }))).toBe(field);
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "automata", automataDcapAttestation: "0x1234" }))).toBe(field);
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "automata", automataDcapAttestation: 42 }))).toBe(field);
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "automata", automataDcapAttestation: `0x${"00".repeat(20)}` }))).toBe(field);
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "automata", automataDcapAttestation: "REPLACE: Automata's DCAP attestation on this chain" }))).toBe(field);
+    expect(refusedField(() => withDcap({ automataDcapAttestation: AUTOMATA }))).toBe(field);
+    expect(refusedField(() => withDcap({ quoteVerifierRoute: "ours", automataDcapAttestation: AUTOMATA }))).toBe(field);
+    // The route's checks do not loosen the others: a simulator root is still refused off local chains.
+    expect(refusedField(() => withDcap({ rootCertificate: "simulator:x", quoteVerifierRoute: "automata", automataDcapAttestation: AUTOMATA }, 11155111, publicFile()))).toBe("DcapQuoteVerifier.rootCertificate");
   });
 });
 

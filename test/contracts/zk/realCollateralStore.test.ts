@@ -7,7 +7,7 @@
  * is the dev verifier's hash commitment (DevRiscZeroVerifier refuses to deploy off local chains).
  */
 import { describe, expect, it } from "vitest";
-import { BaseError, ContractFunctionRevertedError, bytesToHex, decodeAbiParameters, hexToBytes, keccak256, stringToBytes, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError, bytesToHex, getContract, decodeAbiParameters, hexToBytes, keccak256, stringToBytes, type Hex } from "viem";
 import {
   COLLATERAL_KINDS,
   buildDcapProgramInput,
@@ -20,6 +20,7 @@ import {
   type DcapTcbStatusName,
 } from "../../../sdk/src/chain/zkJournal.js";
 import { buildCollateralUploads, type QuoteCollateralV3 } from "../../../sdk/src/chain/collateralStore.js";
+import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { verifyQuote } from "../../../sdk/src/intel/verify.js";
 import { createSimulatedDcapPki } from "../../../sdk/src/simulate/pki.js";
 import { connectAt, loadFixture, ROOT_CA, ROOT_CA_HASH, setTime, type Connection, type IntelFixture } from "../dcap/fixtures.js";
@@ -67,7 +68,9 @@ async function deployRoute(fx: IntelFixture) {
   const store = await storeWith(conn, fx.collateral);
   const risc0 = await conn.viem.deployContract("DevRiscZeroVerifier");
   const sp1 = await conn.viem.deployContract("DevSp1Verifier");
-  const zk = await conn.viem.deployContract("ZkAttestationVerifier", [governor!.account.address, risc0.address, sp1.address, store.address, MAX_AGE]);
+  const deployed = await conn.viem.deployContract("ZkAttestationVerifier", [governor!.account.address, risc0.address, sp1.address, store.address, MAX_AGE]);
+  const publicClient = await conn.viem.getPublicClient();
+  const zk = getContract({ address: deployed.address, abi: zkAttestationVerifierAbi, client: { public: publicClient, wallet: governor! } });
   await zk.write.setProgram([RISC0, IMAGE_ID, KIND_DCAP]);
   return { conn, store, zk };
 }
