@@ -3,8 +3,9 @@
  * verifier: `ProofOfCloud` (route "ours", DcapQuoteVerifier) and `ProofOfCloudAutomata` (route
  * "automata", AutomataDcapAdapter). Ignition cannot branch on a parameter, so scripts/deploy.ts
  * picks the variant from `DcapQuoteVerifier.quoteVerifierRoute` ({@link proofOfCloudModule}).
- * Each unit is its own module (one file each); a new unit (e.g. the CVM registry) is one more
- * module file plus one `...m.useModule(...)` line in each variant below.
+ * Each unit is its own module (one file each); a new unit is one more module file plus one
+ * `...m.useModule(...)` line in each variant below. The CVM stack depends on the route too
+ * (its WorkloadVerifier calls the route's quote verifier), so it has one module per route.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { IgnitionModule, IgnitionModuleResult } from "@nomicfoundation/ignition-core";
@@ -15,6 +16,8 @@ import DcapQuoteVerifierModule from "./DcapQuoteVerifier.js";
 import AutomataDcapAdapterModule from "./AutomataDcapAdapter.js";
 import TpmQuoteVerifierModule from "./TpmQuoteVerifier.js";
 import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
+import TpmAkCertificateVerifierModule from "./TpmAkCertificateVerifier.js";
+import CvmRegistryModule, { CvmRegistryAutomataModule } from "./CvmRegistry.js";
 
 export type QuoteVerifierRoute = "ours" | "automata";
 
@@ -26,6 +29,8 @@ export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m
   ...m.useModule(AutomataDcapAdapterModule),
   ...m.useModule(TpmQuoteVerifierModule),
   ...m.useModule(ZkAttestationVerifierModule),
+  ...m.useModule(TpmAkCertificateVerifierModule),
+  ...m.useModule(CvmRegistryAutomataModule),
 }));
 
 const ProofOfCloudModule = buildModule("ProofOfCloud", (m) => ({
@@ -35,6 +40,8 @@ const ProofOfCloudModule = buildModule("ProofOfCloud", (m) => ({
   ...m.useModule(DcapQuoteVerifierModule),
   ...m.useModule(TpmQuoteVerifierModule),
   ...m.useModule(ZkAttestationVerifierModule),
+  ...m.useModule(TpmAkCertificateVerifierModule),
+  ...m.useModule(CvmRegistryModule),
 }));
 
 /** The deployment for a quote-verifier route. */

@@ -1,7 +1,8 @@
 /**
  * Turns an ignition/parameters/<network>.json file into the exact Ignition module parameters, and
  * refuses what must never reach a public chain: a simulator (or any non-Intel) root, the dev ZK
- * verifiers, Hardhat's well-known dev accounts as Alliance members, unreplaced example values.
+ * verifiers, Hardhat's well-known dev accounts as Alliance members, unreplaced example values;
+ * and CVM registry bounds that make no sense (zero, over a year, TPM bound above the TEE bound).
  * Pure (no chain access), so tests call it directly. File format: docs/deploy.md.
  */
 import { bytesToHex, getAddress, hexToBytes, isAddress, isHex, type Address, type Hex } from "viem";
@@ -44,6 +45,11 @@ export type ResolvedDeployParameters = {
 
 export type { QuoteVerifierRoute };
 export const QUOTE_VERIFIER_ROUTES: readonly QuoteVerifierRoute[] = ["ours", "automata"];
+
+/** The CvmRegistry module's parameters, named as its constructor names them. */
+export const CVM_REGISTRY_FIELDS = ["maxTeeTtl", "maxTpmTtl", "minHardwareLevel"] as const;
+/** Upper sanity bound on a TTL: one year. */
+const MAX_SANE_TTL = 365 * 86_400;
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 let devAccounts: Set<string> | undefined;
@@ -156,6 +162,44 @@ export function resolveDeployParameters(raw: unknown, { chainId, source }: Resol
     fail("ZkAttestationVerifier.maxJournalAge", "expected a positive number of seconds");
   }
 
+  // ------------------------------------------------------------ CvmRegistry (+ its WorkloadVerifier)
+  const cvm = section("CvmRegistry");
+  for (const k of Object.keys(cvm)) {
+    if (!CVM_REGISTRY_FIELDS.includes(k as (typeof CVM_REGISTRY_FIELDS)[number])) {
+      fail(`CvmRegistry.${k}`, "not a CvmRegistry constructor parameter", `expected ${CVM_REGISTRY_FIELDS.join(", ")} (docs/deploy.md)`);
+    }
+  }
+  const ttl = (k: "maxTeeTtl" | "maxTpmTtl"): number => {
+    const v = cvm[k];
+    notPlaceholder(`CvmRegistry.${k}`, v);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) return fail(`CvmRegistry.${k}`, "expected a positive number of seconds", JSON.stringify(v));
+    if (v > MAX_SANE_TTL) fail(`CvmRegistry.${k}`, `longer than ${MAX_SANE_TTL / 86_400} days`, "evidence that old says little about today's TCB; the Alliance can raise the bound later (setTtlBounds)");
+    return v;
+  };
+  const maxTeeTtl = ttl("maxTeeTtl");
+  const maxTpmTtl = ttl("maxTpmTtl");
+  // Validity needs both clocks, so a TPM bound above the TEE bound would never apply: a mistake.
+  if (maxTpmTtl > maxTeeTtl) fail("CvmRegistry.maxTpmTtl", `exceeds maxTeeTtl (${maxTpmTtl} > ${maxTeeTtl})`, "the TPM re-attestation is the frequent, cheap check within the TEE window");
+  const minHardwareLevel = cvm.minHardwareLevel;
+  if (typeof minHardwareLevel !== "number" || !Number.isInteger(minHardwareLevel) || minHardwareLevel < 1 || minHardwareLevel > 3) {
+    fail("CvmRegistry.minHardwareLevel", "expected a verification level 1..3 (1 human-assisted, 2 automated, 3 continuous)", JSON.stringify(minHardwareLevel));
+  }
+
+  // ------------------------------------------------------------ TpmAkCertificateVerifier (optional section)
+  const akRoots: Hex[] = [];
+  if (file.TpmAkCertificateVerifier !== undefined) {
+    const ak = section("TpmAkCertificateVerifier");
+    for (const k of Object.keys(ak)) if (k !== "roots") fail(`TpmAkCertificateVerifier.${k}`, "not a TpmAkCertificateVerifier parameter", "expected roots");
+    const roots = ak.roots ?? [];
+    if (!Array.isArray(roots)) fail("TpmAkCertificateVerifier.roots", "expected an array of sha256 hashes of AK CA root certificates (DER)");
+    (roots as unknown[]).forEach((r, i) => {
+      const field = `TpmAkCertificateVerifier.roots[${i}]`;
+      notPlaceholder(field, r);
+      if (typeof r !== "string" || !isHex(r) || r.length !== 66 || /^0x0{64}$/.test(r)) fail(field, "expected sha256 of the root's DER: 0x + 64 hex digits, not zero", JSON.stringify(r));
+      akRoots.push((r as string).toLowerCase() as Hex);
+    });
+  }
+
   // The file's DcapQuoteVerifier section is ours, not Ignition's: its fields become the parameters
   // of the CollateralStore module and of the chosen route's module (ignition/modules/ProofOfCloud.ts).
   const { DcapQuoteVerifier: _dcap, ...rest } = file;
@@ -165,6 +209,8 @@ export function resolveDeployParameters(raw: unknown, { chainId, source }: Resol
     CollateralStore: { rootCertHash },
     ...(automataDcapAttestation ? { AutomataDcapAdapter: { automataDcapAttestation } } : {}),
     ZkAttestationVerifier: { riscZeroVerifier: routes[0], sp1Verifier: routes[1], maxJournalAge: BigInt(maxJournalAge as number) },
+    TpmAkCertificateVerifier: { roots: akRoots },
+    CvmRegistry: { maxTeeTtl: BigInt(maxTeeTtl), maxTpmTtl: BigInt(maxTpmTtl), minHardwareLevel: BigInt(minHardwareLevel as number) },
   };
   return {
     ignition,

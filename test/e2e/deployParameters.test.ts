@@ -90,6 +90,57 @@ describe("parameter checks (docs/deploy.md)", () => {
   });
 });
 
+describe("the CVM registry's parameters (CvmRegistry.*, TpmAkCertificateVerifier.roots)", () => {
+  const resolveCvm = (mutate: (p: typeof localParameters) => void) => {
+    const p = structuredClone(localParameters);
+    mutate(p);
+    return resolveDeployParameters(p, { chainId: 31337, source: "test.json" });
+  };
+  const refusedField = (mutate: (p: typeof localParameters) => void) => {
+    try {
+      resolveCvm(mutate);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DeployParametersError);
+      return (e as DeployParametersError).field;
+    }
+    throw new Error("expected a DeployParametersError");
+  };
+
+  it("pass to Ignition under the constructor's names, as integers", () => {
+    const r = resolveCvm(() => {});
+    expect(r.ignition.CvmRegistry).toEqual({ maxTeeTtl: 2_592_000n, maxTpmTtl: 86_400n, minHardwareLevel: 1n });
+    expect(r.ignition.TpmAkCertificateVerifier).toEqual({ roots: [] });
+    const root = `0x${"ab".repeat(32)}`;
+    expect(resolveCvm((p) => (p.TpmAkCertificateVerifier.roots = [root.toUpperCase().replace("0X", "0x")])).ignition.TpmAkCertificateVerifier).toEqual({ roots: [root] });
+    // The AK verifier's section is optional (no roots pinned at deployment).
+    expect(resolveCvm((p) => delete p.TpmAkCertificateVerifier).ignition.TpmAkCertificateVerifier).toEqual({ roots: [] });
+  });
+
+  it("refuses, naming the field, zero / fractional / over-a-year TTLs, a TPM bound above the TEE bound, a level outside 1..3, unknown fields, a missing section", () => {
+    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 0))).toBe("CvmRegistry.maxTeeTtl");
+    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 1.5))).toBe("CvmRegistry.maxTeeTtl");
+    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = "30 days"))).toBe("CvmRegistry.maxTeeTtl");
+    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 366 * 86_400))).toBe("CvmRegistry.maxTeeTtl");
+    expect(refusedField((p) => delete p.CvmRegistry.maxTpmTtl)).toBe("CvmRegistry.maxTpmTtl");
+    expect(refusedField((p) => (p.CvmRegistry.maxTpmTtl = p.CvmRegistry.maxTeeTtl + 1))).toBe("CvmRegistry.maxTpmTtl");
+    expect(resolveCvm((p) => (p.CvmRegistry.maxTpmTtl = p.CvmRegistry.maxTeeTtl)).ignition.CvmRegistry!.maxTpmTtl).toBe(2_592_000n);
+    for (const level of [0, 4, 1.5, "1", undefined]) expect(refusedField((p) => (p.CvmRegistry.minHardwareLevel = level))).toBe("CvmRegistry.minHardwareLevel");
+    expect(refusedField((p) => (p.CvmRegistry.minTeeTtl = 3600))).toBe("CvmRegistry.minTeeTtl");
+    expect(refusedField((p) => delete p.CvmRegistry)).toBe("CvmRegistry");
+    expect(refusedField((p) => (p.TpmAkCertificateVerifier.roots = ["0x1234"]))).toBe("TpmAkCertificateVerifier.roots[0]");
+    expect(refusedField((p) => (p.TpmAkCertificateVerifier.roots = [`0x${"00".repeat(32)}`]))).toBe("TpmAkCertificateVerifier.roots[0]");
+    expect(refusedField((p) => (p.TpmAkCertificateVerifier.roots = "0x"))).toBe("TpmAkCertificateVerifier.roots");
+    expect(refusedField((p) => (p.TpmAkCertificateVerifier.root = []))).toBe("TpmAkCertificateVerifier.root");
+  });
+
+  it("the CVM stack is in both variants, its WorkloadVerifier on the route's quote verifier", () => {
+    for (const route of ["ours", "automata"] as const) {
+      const results = Object.fromEntries(Object.entries(proofOfCloudModule(route).results).map(([k, f]) => [k, (f as { contractName: string; id: string }).id]));
+      expect(results).toMatchObject({ workloadVerifier: "CvmRegistry#WorkloadVerifier", cvmRegistry: "CvmRegistry#CvmRegistry", tpmAkCertificateVerifier: "TpmAkCertificateVerifier#TpmAkCertificateVerifier" });
+    }
+  });
+});
+
 describe("the quote-verifier route (DcapQuoteVerifier.quoteVerifierRoute)", () => {
   // An example address (lower case, so the checksum normalisation shows), not Automata's real one.
   const AUTOMATA = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

@@ -17,6 +17,8 @@ import { addressOf } from "../../sdk/src/chain/addressBook.js";
 import { automataDcapAdapterAbi } from "../../sdk/src/chain/abi/AutomataDcapAdapter.js";
 import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
+import { readCvmParams } from "../../sdk/src/chain/cvmRegistry.js";
 import { COLLATERAL_KINDS } from "../../sdk/src/chain/zkJournal.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
 
@@ -38,11 +40,17 @@ describe('quoteVerifierRoute "automata" on the in-process chain', () => {
     const { book } = await deployProofOfCloud({ hre, connection, chainId: 31337, parameters: automataParameters(entrypoint.address) });
 
     expect(Object.keys(book.contracts).sort()).toEqual(
-      ["Alliance", "AutomataDcapAdapter", "CollateralParser", "CollateralStore", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmQuoteVerifier", "ZkAttestationVerifier"].sort(),
+      ["Alliance", "AutomataDcapAdapter", "CollateralParser", "CollateralStore", "CvmRegistry", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmAkCertificateVerifier", "TpmQuoteVerifier", "WorkloadVerifier", "ZkAttestationVerifier"].sort(),
     );
     expect(book.contracts.AutomataDcapAdapter!.futureId).toBe("AutomataDcapAdapter#AutomataDcapAdapter");
     const adapter = addressOf(book, "AutomataDcapAdapter");
     expect(await client.readContract({ address: adapter, abi: automataDcapAdapterAbi, functionName: "automata" })).toBe(entrypoint.address);
+
+    // The CVM stack's WorkloadVerifier calls the route's quote verifier, the adapter.
+    const workload = addressOf(book, "WorkloadVerifier");
+    expect(await client.readContract({ address: workload, abi: workloadVerifierAbi, functionName: "quoteVerifier" })).toBe(adapter);
+    expect(book.contracts.WorkloadVerifier!.futureId).toBe("CvmRegistry#WorkloadVerifier");
+    expect((await readCvmParams(client as never, { registry: addressOf(book, "CvmRegistry") })).workloadVerifier).toBe(workload);
 
     const store = addressOf(book, "CollateralStore");
     const zk = addressOf(book, "ZkAttestationVerifier");
