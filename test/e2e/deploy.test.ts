@@ -3,8 +3,9 @@
  * port, the deploy command a user runs for Sepolia with only the network name changed
  * (`npm run deploy -- --network localhost`; LOCALHOST_RPC_URL points it at the
  * port), state read back through the SDK from the address book, one Alliance decision by an
- * EIP-712 signature batch adding the real TDX fixture's hardware, then a second deploy that must
- * send nothing; an interrupted deployment that resumes. A second node started with chain ID
+ * EIP-712 signature batch adding the real TDX fixture's hardware and a simulated TDX platform, the
+ * simulated collateral uploaded through the SDK and one simulated CVM registered on that platform
+ * (local.json pins the simulator root for its seed), then a second deploy that must send nothing; an interrupted deployment that resumes. A second node started with chain ID
  * 11155111 shows the public-chain refusals happen before any transaction. The nodes are killed at
  * the end whatever happens. The checks alone (no node): deployParameters.test.ts.
  */
@@ -30,11 +31,35 @@ import { hashProposal, ProposalClass, proposalThreshold, type Proposal } from ".
 import { collectVoteSignatures } from "../../sdk/src/chain/votes.js";
 import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
+import { buildCollateralUploads, uploadCollateral } from "../../sdk/src/chain/collateralStore.js";
+import { CvmStatus } from "../../sdk/src/chain/cvmRegistry.js";
+import type { SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
+import { createOnchainTdxEnvironment } from "./onchainTdx.js";
+import { SimulatedCvm } from "../../scripts/demo/simulatedCvm.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MNEMONIC = "test test test test test test test test test test test junk";
 const member = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
 const localParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/local.json"), "utf8"));
+/** Every contract a local deployment (route "ours") makes. */
+const DEPLOYED_CONTRACTS = [
+  "Alliance",
+  "CollateralParser",
+  "CollateralStore",
+  "CvmRegistry",
+  "DcapQuoteVerifier",
+  "DevRiscZeroVerifier",
+  "DevSp1Verifier",
+  "HardwareRegistry",
+  "TpmAkCertificateVerifier",
+  "TpmQuoteVerifier",
+  "WorkloadVerifier",
+  "ZkAttestationVerifier",
+];
+/** The seed local.json's "simulator:<seed>" root names: quotes issued under it verify on the local deployment. */
+const LOCAL_SIMULATOR_SEED = "proof-of-cloud local";
+const localChain = (url: string) => ({ id: 31337, name: "localhost", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } });
 const sepoliaParameters = JSON.parse(readFileSync(join(repo, "ignition/parameters/sepolia.json"), "utf8"));
 
 async function freeLoopbackPort(): Promise<number> {
@@ -149,15 +174,19 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(book.network).toBe("localhost");
     expect(book.deploymentId).toBe(deploymentId);
     expect(Object.keys(book.contracts).sort()).toEqual(
-      ["Alliance", "CollateralParser", "CollateralStore", "DcapQuoteVerifier", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmQuoteVerifier", "ZkAttestationVerifier"].sort(),
+      DEPLOYED_CONTRACTS.slice().sort(),
     );
+    const gas: Record<string, bigint> = {};
     for (const [name, c] of Object.entries(book.contracts)) {
       const code = await client().getCode({ address: c.address });
       expect(code?.length ?? 0, `${name} has code`).toBeGreaterThan(2);
       const receipt = await client().getTransactionReceipt({ hash: c.transactionHash! });
+      gas[name] = receipt.gasUsed;
       expect(receipt.contractAddress?.toLowerCase(), `${name} creation tx`).toBe(c.address.toLowerCase());
       expect(receipt.blockNumber).toBe(c.block);
     }
+    const total = Object.values(gas).reduce((a, b) => a + b, 0n);
+    console.log(`[deploy e2e] creation gas: ${Object.entries(gas).map(([n, g]) => `${n} ${g}`).join(", ")}; total ${total}`);
     expect(book.deploymentBlock).toBe(1n);
     expect(book.gitCommit).toMatch(/^[0-9a-f]{40}$/);
   }, LONG);
@@ -202,9 +231,22 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await read("riscZeroVerifier")).toBe(addressOf(book, "DevRiscZeroVerifier"));
     expect(await read("sp1Verifier")).toBe(addressOf(book, "DevSp1Verifier"));
     expect(await read("collateralStore")).toBe(store);
+
+    // The CVM stack: WorkloadVerifier on our DCAP verifier and the ZK verifier, the registry's bounds from local.json.
+    const addresses = pocAddressesFromBook(book);
+    expect(addresses.cvmRegistry).toBe(addressOf(book, "CvmRegistry"));
+    expect(addresses.dcapQuoteVerifier).toBe(addressOf(book, "DcapQuoteVerifier"));
+    const workload = addressOf(book, "WorkloadVerifier");
+    expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "quoteVerifier" })).toBe(addressOf(book, "DcapQuoteVerifier"));
+    expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "zkVerifier" })).toBe(zk);
+    const cvm = client().extend(pocActions(addresses)).cvm!;
+    expect(await cvm.readCvmParams()).toEqual({ workloadVerifier: workload, ...localParameters.CvmRegistry });
+    expect(book.parameters?.CvmRegistry).toEqual(Object.fromEntries(Object.entries(localParameters.CvmRegistry).map(([k, v]) => [k, String(v)])));
   });
 
-  it("one Alliance decision by an EIP-712 signature batch registers the real TDX platform", async () => {
+  let tdx: SimulatedTdxEnvironment;
+
+  it("one Alliance decision by an EIP-712 signature batch registers the real TDX platform and a simulated one", async () => {
     const addresses = pocAddressesFromBook(book);
     const chainId = book.chainId;
     const quote = parseQuote(readFileSync(join(repo, "test/fixtures/intel/tdx-v4/quote.bin")));
@@ -220,6 +262,10 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
       evidenceUri: "ipfs://site-audit",
     };
     const latest = await client().getBlock();
+    // A simulated TDX platform under the root local.json pins, its collateral issued an hour ago
+    // (valid 30 days) so it verifies at the node's wall-clock time.
+    tdx = createOnchainTdxEnvironment({ seed: LOCAL_SIMULATOR_SEED, issuedAt: new Date(Number(latest.timestamp - 3600n) * 1000) });
+    const simulatedKey = platformKey(1, bytesToHex(tdx.pck.sgx.ppid), localParameters.HardwareRegistry.salt as Hex);
     const proposal: Proposal = {
       calls: [
         registryCalls.setFacilities(addresses.hardwareRegistry, [facility]),
@@ -236,11 +282,23 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
             evidenceUri: "ipfs://visit-report",
             endorsers: [member(0).address],
           },
+          {
+            platformKey: simulatedKey,
+            facilityId: facility.facilityId,
+            kind: 1,
+            level: 1,
+            cadence: 0,
+            verifiedAt: latest.timestamp,
+            evidenceHash: keccak256(stringToBytes("simulated platform")),
+            method: "simulator (local chain)",
+            evidenceUri: "ipfs://simulated",
+            endorsers: [],
+          },
         ]),
       ],
       proposalClass: ProposalClass.Ordinary,
       deadline: latest.timestamp + 3600n,
-      description: "register the TDX fixture platform",
+      description: "register the TDX fixture platform and a simulated platform",
     };
     const proposalId = hashProposal(proposal);
     // Members 0 and 1 sign offline (2 of 3 = the ordinary threshold); member 2 submits.
@@ -251,7 +309,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
       }),
     );
     const votes = await collectVoteSignatures({ alliance: addresses.alliance, chainId, proposalId, files });
-    const submitter = createWalletClient({ account: member(2), transport: http(url), chain: { id: chainId, name: "localhost", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } } }).extend(pocActions(addresses));
+    const submitter = createWalletClient({ account: member(2), transport: http(url), chain: localChain(url) }).extend(pocActions(addresses));
     const hash = await submitter.writeExecuteWithSignatures({ proposal, votes });
     const receipt = await client().waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe("success");
@@ -263,9 +321,47 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await poc.readLevel({ platformKey: key })).toBe(1);
     expect(await poc.readIsVerified({ platformKey: key, minLevel: 1, maxAge: 0n })).toBe(true);
     expect((await poc.readFacility({ facilityId: facility.facilityId })).site).toBe("Frankfurt FRA1");
+    expect(await poc.readLevel({ platformKey: simulatedKey })).toBe(1);
     const leaves = await poc.getLogLeaves({ fromBlock: book.deploymentBlock });
-    expect(leaves.length).toBe(2);
+    expect(leaves.length).toBe(3);
   });
+
+  it("one CVM registration: simulated collateral uploaded through the SDK, a simulated CVM registered, checkCvm valid", async () => {
+    const addresses = pocAddressesFromBook(book);
+    const relayer = createWalletClient({ account: member(2), transport: http(url), chain: localChain(url) });
+    const pub = client() as unknown as Parameters<typeof uploadCollateral>[1];
+    // The deploy uploaded the pinned root already; the rest (PCK CA, TCB signing, CRLs, TCB info, QE identity) goes now.
+    const uploads = buildCollateralUploads({ collateral: tdx.collateral, rootCertificate: tdx.pki.root.der });
+    const up = await uploadCollateral(relayer, pub, { address: addressOf(book, "CollateralStore"), uploads });
+    expect(up.alreadyCurrent).toBe(1);
+    expect(up.stored).toBe(uploads.length - 1);
+    // Uploading again sends nothing: the store holds every item.
+    expect(await uploadCollateral(relayer, pub, { address: addressOf(book, "CollateralStore"), uploads })).toMatchObject({ stored: 0, alreadyCurrent: uploads.length });
+
+    const target = { chainId: book.chainId, registry: addresses.cvmRegistry! };
+    const vm = await SimulatedCvm.create({ tdx, pub: client() as never, target, label: "deploy-e2e" });
+    const owner = member(3).address;
+    const deadline = (await client().getBlock()).timestamp + 600n;
+    const r = await vm.registration(owner, deadline);
+    const relay = relayer.extend(pocActions(addresses)).cvm!;
+    const hash = await relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.identity, owner, deadline, identitySignature: r.identitySignature });
+    const receipt = await client().waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+    console.log(`[deploy e2e] CvmRegistry.register over JSON-RPC: ${receipt.gasUsed} gas`);
+
+    const cvm = client().extend(pocActions(addresses)).cvm!;
+    const check = await cvm.readCheckCvm({ identity: vm.address });
+    expect(check.valid).toBe(true);
+    expect(check.hardwareLevel).toBe(1);
+    expect(check.measurementHash).toBe(vm.expectedMeasurement());
+    expect(check.attestedAt).toBe((await client().getBlock({ blockNumber: receipt.blockNumber })).timestamp);
+    const record = await cvm.readCvm({ identity: vm.address });
+    expect(record.owner).toBe(owner);
+    expect(record.status).toBe(CvmStatus.Active);
+    expect(record.platformKey).toBe(platformKey(1, bytesToHex(tdx.pck.sgx.ppid), localParameters.HardwareRegistry.salt as Hex));
+    // The registration's quote is bound to one use: replaying it is refused.
+    await expect(relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.identity, owner, deadline, identitySignature: r.identitySignature })).rejects.toThrow();
+  }, LONG);
 
   it("re-running the deploy sends nothing and leaves the address book as it was", async () => {
     const bookText = readFileSync(join(booksDir, "31337.json"), "utf8");
@@ -300,7 +396,7 @@ describe("an interrupted deployment resumes", () => {
       expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
       const book = parseAddressBook(JSON.parse(readFileSync(join(dir, "31337.json"), "utf8")), 31337);
       expect(book.contracts.Alliance!.address).toBe(before["Alliance#Alliance"]);
-      expect(Object.keys(book.contracts)).toHaveLength(9);
+      expect(Object.keys(book.contracts).sort()).toEqual(DEPLOYED_CONTRACTS.slice().sort());
       const client = createPublicClient({ transport: http(url) });
       const registry = client.extend(pocActions(pocAddressesFromBook(book)));
       expect((await registry.readAllianceStatus()).members).toHaveLength(3);

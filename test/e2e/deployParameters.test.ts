@@ -225,6 +225,12 @@ describe("address book parsing", () => {
     expect(pocAddressesFromBook(legacy)).toEqual({ alliance: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", hardwareRegistry: "0x0165878A594ca255338adfa4d48449f69242Eb8F" });
     expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 1, contracts: {} }, 31337)).toThrow(AddressBookError);
     expect(() => addressOf(legacy, "CvmRegistry")).toThrow(/no CvmRegistry/);
+    // A full book: the CVM registry and the quote verifier of either route join the addresses.
+    const a = (n: number) => `0x${String(n).repeat(40)}`;
+    const full = (verifierName: string) => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 31337, contracts: { Alliance: a(1), HardwareRegistry: a(2), CvmRegistry: a(3), [verifierName]: a(4) } });
+    for (const name of ["DcapQuoteVerifier", "AutomataDcapAdapter"]) {
+      expect(pocAddressesFromBook(full(name))).toEqual({ alliance: getAddress(a(1)), hardwareRegistry: getAddress(a(2)), cvmRegistry: getAddress(a(3)), dcapQuoteVerifier: getAddress(a(4)) });
+    }
     expect(() => parseAddressBook({ format: "proof-of-cloud/address-book/1", chainId: 31337, contracts: { Alliance: { address: "0x12" } } })).toThrow(/contracts.Alliance.address/);
   });
 });

@@ -5,8 +5,8 @@
  * (Node: `fs.readFile`, browsers: `fetch`), so nothing here imports `node:`.
  *
  * `parseAddressBook` also accepts the older shapes the CLI read before this file existed
- * (`{ contracts: { Alliance: "0x.." } }` or a flat `{ Alliance: "0x.." }`), so it can replace
- * `readAddressBook` in sdk/src/cli/commands/_chain.ts.
+ * (`{ contracts: { Alliance: "0x.." } }` or a flat `{ Alliance: "0x.." }`); the CLI reads books
+ * only through this file.
  */
 import { getAddress, isAddress, isHash, type Address, type Chain, type Client, type Hex, type Transport, type Account } from "viem";
 import { getChainId } from "viem/actions";
@@ -155,9 +155,33 @@ export function addressOf(book: AddressBook, name: string): Address {
   return c.address;
 }
 
-/** The addresses `client.extend(pocActions(...))` needs. */
+/** The address of the first of `names` the book holds; undefined when it holds none. */
+export function findAddress(book: AddressBook, ...names: string[]): Address | undefined {
+  for (const n of names) if (book.contracts[n]) return book.contracts[n].address;
+  return undefined;
+}
+
+/**
+ * The deployment's Intel quote verifier: `DcapQuoteVerifier` (route "ours") or
+ * `AutomataDcapAdapter` (route "automata"); both implement IQuoteVerifier.
+ */
+export function quoteVerifierOf(book: AddressBook): Address | undefined {
+  return findAddress(book, "DcapQuoteVerifier", "AutomataDcapAdapter");
+}
+
+/**
+ * The addresses `client.extend(pocActions(...))` needs: Alliance and HardwareRegistry (required),
+ * and the CvmRegistry and quote verifier when the book has them.
+ */
 export function pocAddressesFromBook(book: AddressBook): PocAddresses {
-  return { alliance: addressOf(book, "Alliance"), hardwareRegistry: addressOf(book, "HardwareRegistry") };
+  const cvmRegistry = findAddress(book, "CvmRegistry");
+  const dcapQuoteVerifier = quoteVerifierOf(book);
+  return {
+    alliance: addressOf(book, "Alliance"),
+    hardwareRegistry: addressOf(book, "HardwareRegistry"),
+    ...(cvmRegistry ? { cvmRegistry } : {}),
+    ...(dcapQuoteVerifier ? { dcapQuoteVerifier } : {}),
+  };
 }
 
 /** Loads the text at a path (relative to the books' directory root); undefined when absent. */

@@ -125,5 +125,20 @@ describe("--onchain --rpc: a deployed verifier (collateral already uploaded)", (
     expect(reportOf(io).onchain?.verifier).toBe(getAddress(env.verifier.address));
     const empty = mkdtempSync(join(tmpdir(), "poc-onchain-nobook-"));
     await expect(verify.run([quote, "--onchain", "--rpc", "http://in-process"], capture({}, empty))).rejects.toThrow(/no DcapQuoteVerifier address/);
+
+    // A route-"automata" deployment's book names AutomataDcapAdapter (same IQuoteVerifier interface).
+    // Only the lookup is under test here, so our verifier's address stands in for the adapter's.
+    const automata = mkdtempSync(join(tmpdir(), "poc-onchain-automata-book-"));
+    mkdirSync(join(automata, "deployments"));
+    writeFileSync(
+      join(automata, "deployments", `${chainId}.json`),
+      JSON.stringify({ format: "proof-of-cloud/address-book/1", chainId, contracts: { AutomataDcapAdapter: { address: env.verifier.address, block: "1" } } }),
+    );
+    const io2 = capture({}, automata);
+    expect(await verify.run([quote, "--onchain", "--rpc", "http://in-process", "--json"], io2)).toBe(0);
+    expect(reportOf(io2).onchain?.verifier).toBe(getAddress(env.verifier.address));
+    // A malformed book is bad input naming the file and field, not a crash.
+    writeFileSync(join(automata, "deployments", `${chainId}.json`), JSON.stringify({ format: "proof-of-cloud/address-book/1", chainId, contracts: { AutomataDcapAdapter: { address: "0x12" } } }));
+    await expect(verify.run([quote, "--onchain", "--rpc", "http://in-process"], capture({}, automata))).rejects.toThrow(/31337\.json: address book contracts\.AutomataDcapAdapter\.address/);
   });
 });

@@ -4,10 +4,12 @@
  * Files starting with "_" are helpers, not commands (see ../main.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Account, type Address, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { UsageError, type CliIO } from "../io.js";
+import { AddressBookError, addressBookPath, findAddress, loadAddressBook, type AddressBook } from "../../chain/addressBook.js";
 
 /** Dependencies tests inject: a transport to an in-process chain instead of HTTP. */
 export type ChainDeps = { transport?: Transport };
@@ -29,26 +31,20 @@ export const chainUsage = `chain options:
 
 type ChainValues = { rpc?: string; alliance?: string; registry?: string; deployments?: string };
 
-/** Reads `deployments/<chainId>.json`: `{ contracts: { Alliance, HardwareRegistry } }` or flat. */
-export function readAddressBook(dir: string, chainId: number): Partial<Record<"alliance" | "hardwareRegistry", Address>> {
-  const file = join(dir, `${chainId}.json`);
-  if (!existsSync(file)) return {};
-  const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  const book = (raw.contracts && typeof raw.contracts === "object" ? raw.contracts : raw) as Record<string, unknown>;
-  const pick = (...names: string[]) => {
-    for (const n of names) {
-      const v = book[n];
-      if (typeof v === "string" && isAddress(v)) return getAddress(v);
-      if (v && typeof v === "object" && typeof (v as { address?: unknown }).address === "string") return getAddress((v as { address: string }).address);
-    }
-    return undefined;
-  };
-  const out: Partial<Record<"alliance" | "hardwareRegistry", Address>> = {};
-  const a = pick("Alliance", "alliance");
-  const r = pick("HardwareRegistry", "hardwareRegistry", "registry");
-  if (a) out.alliance = a;
-  if (r) out.hardwareRegistry = r;
-  return out;
+/**
+ * The address book `<dir>/<chainId>.json` (`--deployments`, default ./deployments) through the
+ * SDK's reader (sdk/src/chain/addressBook.ts): the deploy's format or the older
+ * `{ contracts: { Alliance: "0x.." } }` / flat shapes. Undefined when there is none; a malformed
+ * book is bad input (exit 2), naming the file and field.
+ */
+export async function loadCliAddressBook(io: CliIO, chainId: number, dir = "deployments"): Promise<AddressBook | undefined> {
+  const load = (p: string) => readFile(resolve(io.cwd, p), "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
+  try {
+    return await loadAddressBook({ chainId, load, dir });
+  } catch (e) {
+    if (e instanceof AddressBookError) throw new UsageError(`${addressBookPath(chainId, dir)}: ${e.message}`);
+    throw e;
+  }
 }
 
 function address(value: string | undefined, what: string): Address | undefined {
@@ -61,12 +57,12 @@ export async function connect(values: ChainValues, io: CliIO, deps: ChainDeps, n
   const transport = deps.transport ?? http(values.rpc ?? io.env.POC_RPC_URL ?? "http://127.0.0.1:8545");
   const client = createPublicClient({ transport });
   const chainId = await client.getChainId();
-  const book = readAddressBook(resolve(io.cwd, values.deployments ?? "deployments"), chainId);
-  const alliance = address(values.alliance ?? io.env.POC_ALLIANCE, "--alliance") ?? book.alliance;
-  const hardwareRegistry = address(values.registry ?? io.env.POC_REGISTRY, "--registry") ?? book.hardwareRegistry;
+  const book = await loadCliAddressBook(io, chainId, values.deployments);
+  const alliance = address(values.alliance ?? io.env.POC_ALLIANCE, "--alliance") ?? (book && findAddress(book, "Alliance"));
+  const hardwareRegistry = address(values.registry ?? io.env.POC_REGISTRY, "--registry") ?? (book && findAddress(book, "HardwareRegistry"));
   if (need.alliance && !alliance) throw new UsageError(`no Alliance address: pass --alliance, set POC_ALLIANCE or add deployments/${chainId}.json`);
   if (need.registry && !hardwareRegistry) throw new UsageError(`no HardwareRegistry address: pass --registry, set POC_REGISTRY or add deployments/${chainId}.json`);
-  return { client, transport, chainId, alliance: alliance as Address, hardwareRegistry: hardwareRegistry as Address };
+  return { client, transport, chainId, book, alliance: alliance as Address, hardwareRegistry: hardwareRegistry as Address };
 }
 
 export function signingAccount(io: CliIO): Account {

@@ -6,7 +6,7 @@
  * Formats: docs/cvm-registry.md. Exit 0 done / valid, 1 refused / not valid, 2 bad input.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, getAddress, type Abi, isAddress, isHex, keccak256, stringToBytes, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -32,6 +32,7 @@ import { dcapQuoteVerifierAbi } from "../../chain/abi/DcapQuoteVerifier.js";
 import { derAbi } from "../../chain/abi/Der.js";
 import { pemAbi } from "../../chain/abi/Pem.js";
 import { x509Abi } from "../../chain/abi/X509.js";
+import { findAddress, type AddressBook } from "../../chain/addressBook.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
@@ -77,7 +78,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   }
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
   const ctx = await connect(values, io, deps, {});
-  const registry = cvmRegistryAddress(values["cvm-registry"], io, ctx.chainId, values.deployments);
+  const registry = cvmRegistryAddress(values["cvm-registry"], io, ctx.chainId, ctx.book);
   const c = { ...ctx, registry, values, positionals, io };
   try {
     if (sub === "status") return await status(c);
@@ -123,20 +124,15 @@ type Ctx = Awaited<ReturnType<typeof connect>> & {
   io: CliIO;
 };
 
-function cvmRegistryAddress(flag: string | undefined, io: CliIO, chainId: number, deployments?: string): Address {
+/** --cvm-registry, POC_CVM_REGISTRY, or `CvmRegistry` in the address book `connect` loaded. */
+function cvmRegistryAddress(flag: string | undefined, io: CliIO, chainId: number, book: AddressBook | undefined): Address {
   const v = flag ?? io.env.POC_CVM_REGISTRY;
   if (v !== undefined) {
     if (!isAddress(v)) throw new UsageError(`--cvm-registry: not an address: ${v}`);
     return getAddress(v);
   }
-  const file = join(resolve(io.cwd, deployments ?? "deployments"), `${chainId}.json`);
-  if (existsSync(file)) {
-    const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, any>;
-    const book = raw.contracts && typeof raw.contracts === "object" ? raw.contracts : raw;
-    const e = book.CvmRegistry ?? book.cvmRegistry;
-    const a = typeof e === "string" ? e : e?.address;
-    if (typeof a === "string" && isAddress(a)) return getAddress(a);
-  }
+  const a = book && findAddress(book, "CvmRegistry");
+  if (a) return a;
   throw new UsageError(`no CvmRegistry address: pass --cvm-registry, set POC_CVM_REGISTRY or add it to deployments/${chainId}.json`);
 }
 

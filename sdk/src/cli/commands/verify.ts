@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { toBytes } from "../../bytes.js";
-import { addressOf, loadAddressBook } from "../../chain/addressBook.js";
+import { quoteVerifierOf, type AddressBook } from "../../chain/addressBook.js";
 import { ParseError, PocError } from "../../errors.js";
 import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../intel/index.js";
 import {
@@ -66,7 +66,8 @@ onchain:
   --onchain                verify the Intel quote with the DcapQuoteVerifier contract instead of the
                            SDK. Default: a fresh embedded chain with the quote's --collateral uploaded
                            and its clock at --at (prints the gas). With --rpc: the verifier deployed
-                           there (--verifier ADDR, env POC_DCAP_VERIFIER, or the address book), at the
+                           there (--verifier ADDR, env POC_DCAP_VERIFIER, or the address book's
+                           DcapQuoteVerifier / AutomataDcapAdapter), at the
                            chain's own time, collateral already uploaded (poc collateral upload)
 output:
   --json                   the VerificationReport as JSON on stdout
@@ -156,16 +157,19 @@ async function loadCollateral(io: CliIO, source: string, quote: Uint8Array): Pro
   return parseCollateral(new TextDecoder().decode(await readInput(io, source, "collateral file")));
 }
 
-/** A DcapQuoteVerifier address from --verifier, POC_DCAP_VERIFIER or `contracts.DcapQuoteVerifier` in the address book. */
-async function dcapVerifierAddress(io: CliIO, flag: string | undefined, dir: string | undefined, chainId: number): Promise<Address> {
+/**
+ * The Intel quote verifier: --verifier, POC_DCAP_VERIFIER, or the address book's
+ * `DcapQuoteVerifier` (route "ours") or `AutomataDcapAdapter` (route "automata").
+ */
+function dcapVerifierAddress(io: CliIO, flag: string | undefined, book: AddressBook | undefined, chainId: number): Address {
   const given = flag ?? io.env.POC_DCAP_VERIFIER;
   if (given !== undefined) {
     if (!isAddress(given)) throw new UsageError(`--verifier: not an address: ${given}`);
     return getAddress(given);
   }
-  const book = await loadAddressBook({ chainId, load: (p) => readFile(resolve(io.cwd, p), "utf8").catch(() => undefined), dir: dir ?? "deployments" });
-  if (book?.contracts.DcapQuoteVerifier) return addressOf(book, "DcapQuoteVerifier");
-  throw new UsageError(`no DcapQuoteVerifier address: pass --verifier, set POC_DCAP_VERIFIER or add it to deployments/${chainId}.json`);
+  const fromBook = book && quoteVerifierOf(book);
+  if (fromBook) return fromBook;
+  throw new UsageError(`no DcapQuoteVerifier address: pass --verifier, set POC_DCAP_VERIFIER or add it (or AutomataDcapAdapter) to deployments/${chainId}.json`);
 }
 
 export function makeVerifyCommand(deps: ChainDeps = {}): Command {
@@ -247,7 +251,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     let intelVerifier: IntelQuoteVerifier | undefined;
     if (values.onchain) {
       if (values.rpc !== undefined && chain) {
-        const verifier = await dcapVerifierAddress(io, values.verifier, values.deployments, chain.chainId);
+        const verifier = dcapVerifierAddress(io, values.verifier, chain.book, chain.chainId);
         if (values.collateral) io.progress("--collateral is not uploaded with --rpc: the verifier uses the collateral its store holds (poc collateral upload)");
         intelVerifier = createOnchainIntelQuoteVerifier({ publicClient: chain.client as PublicClient, verifier, mode: "rpc" });
       } else {
