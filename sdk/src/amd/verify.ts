@@ -23,7 +23,7 @@ import {
   parseSnpReport,
   productLineFromCpuid,
 } from "./report.js";
-import { GENOA_ASK_ARK_PEM, MILAN_ASK_ARK_PEM } from "./roots.js";
+import { GENOA_ASK_ARK_PEM, MILAN_ASK_ARK_PEM, TURIN_ARK_PEM } from "./roots.js";
 
 export const SNP_PRODUCT_LINES: readonly SnpProductLine[] = ["Milan", "Genoa", "Turin"];
 
@@ -57,12 +57,13 @@ const OID = {
 export type SnpTrustAnchors = Partial<Record<SnpProductLine, { ark: Certificate; ask?: Certificate }>>;
 
 let pinned: SnpTrustAnchors | undefined;
-/** AMD's ARKs pinned in the SDK: Milan and Genoa. No Turin ARK is shipped yet: pass it in `arks`. */
+/** AMD's ARKs pinned in the SDK: Milan, Genoa (with their ASKs) and Turin (ARK only: its ASK comes with the evidence). */
 export function pinnedSnpArks(): SnpTrustAnchors {
   if (!pinned) {
     const [mAsk, mArk] = parseCertificates(MILAN_ASK_ARK_PEM, "pinned Milan ARK");
     const [gAsk, gArk] = parseCertificates(GENOA_ASK_ARK_PEM, "pinned Genoa ARK");
-    pinned = { Milan: { ark: mArk!, ask: mAsk }, Genoa: { ark: gArk!, ask: gAsk } };
+    const [tArk] = parseCertificates(TURIN_ARK_PEM, "pinned Turin ARK");
+    pinned = { Milan: { ark: mArk!, ask: mAsk }, Genoa: { ark: gArk!, ask: gAsk }, Turin: { ark: tArk! } };
   }
   return pinned;
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   GENOA_ASK_ARK_PEM,
+  TURIN_ARK_PEM,
   SNP_SIGNED_LENGTH,
   decodeTcb,
   isChipIdMasked,
@@ -59,9 +61,13 @@ describe("SEV-SNP fixtures give their expected results", () => {
 });
 
 describe("trust anchors are pinned per product line", () => {
-  it("Milan and Genoa ARKs are pinned and self-signed; Turin needs an ARK passed in", async () => {
+  it("Milan, Genoa and Turin ARKs are pinned and self-signed", async () => {
     const arks = pinnedSnpArks();
-    expect(Object.keys(arks).sort()).toEqual(["Genoa", "Milan"]);
+    expect(Object.keys(arks).sort()).toEqual(["Genoa", "Milan", "Turin"]);
+    const turin = new X509Certificate(TURIN_ARK_PEM);
+    expect(turin.subject).toMatch(/CN=ARK-Turin/);
+    expect(turin.verify(turin.publicKey)).toBe(true);
+    expect(turin.fingerprint256.replace(/:/g, "").toLowerCase()).toBe("1f084161a44bb6d93778a904877d4819cafa5d05ef4193b2ded9dd9c73dd3f6a");
     const e = await verifySnpReport({ report: dsReport, certificates: [dsVcek], now: NOW, productLine: "Turin" }).catch((x) => x);
     expect(e).toBeInstanceOf(VerificationError);
     // CPUID says Milan: forcing another line is refused before any ARK is consulted.
@@ -74,10 +80,16 @@ describe("trust anchors are pinned per product line", () => {
     expect(e).toBeInstanceOf(VerificationError);
   });
 
-  it("a Turin-signed VCEK without a Turin ARK is a clear error", async () => {
-    const e = await verifySnpReport({ report: goReport, certificates: [goVcek], now: NOW, productLine: "Turin" }).catch((x) => x);
+  it("a product line without a trust anchor is a clear error", async () => {
+    const e = await verifySnpReport({ report: goReport, certificates: [goVcek], now: NOW, productLine: "Turin", arks: { Turin: undefined } }).catch((x) => x);
     expect(e).toBeInstanceOf(VerificationError);
     expect(e.check).toBe("snp.ark.missing");
+  });
+
+  it("a Milan VCEK does not chain to the pinned Turin ARK", async () => {
+    const e = await verifySnpReport({ report: goReport, certificates: [goVcek], now: NOW, productLine: "Turin", allowDebug: true }).catch((x) => x);
+    expect(e).toBeInstanceOf(VerificationError);
+    expect(e.check).toMatch(/^snp\.(chain|ask)/);
   });
 
   it("the ASK is never trusted on its own: an ASK from the evidence must chain to the pinned ARK", async () => {
