@@ -280,7 +280,7 @@ type Without<T, K extends keyof T> = Omit<T, K>;
 
 /**
  * `client.extend(cvmRegistryActions({ cvmRegistry }))`: the CVM registry actions bound to one
- * deployment (to be folded into `pocActions` once its address book carries the CvmRegistry).
+ * deployment; `pocActions({ ..., cvmRegistry })` exposes the same as `client.cvm`.
  */
 export function cvmRegistryActions({ cvmRegistry: registry }: { cvmRegistry: Address }) {
   return <transport extends Transport, chain extends Chain | undefined, account extends Account | undefined>(
