@@ -57,11 +57,15 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
   const target = { chainId: w.chainId, registry: stack.registry };
   const deadline = async () => (await w.now()) + 3600n;
   const owner = w.cvmOwner.account.address;
+  const registerArgs = async (vm: SimulatedCvm) => {
+    const r = await vm.registration({ owner, deadline: await deadline() });
+    return { ...r.args, tee: r.tee, tpm: r.tpm, identitySignature: r.identitySignature };
+  };
 
   await story.step(6, "tee-fail-twin-refused", "a CVM on a platform with the TEE.fail PPID tries to register", "refused: HardwareNotVerified", async () => {
     const twinTdx: SimulatedTdxEnvironment = createSimulatedTdxEnvironment({ seed: SEED, issuedAt: ISSUED_AT, platform: { label: "tee-fail-twin", ppid: toBytes(teeFailPpid) } });
-    const twin = await SimulatedCvm.create({ tdx: twinTdx, pub: w.pub, target, label: "tee-fail-twin" });
-    const r = await attempt(writeRegisterCvm(w.relayer, { registry: stack.registry, ...(await twin.registration(owner, await deadline())) }));
+    const twin = await SimulatedCvm.create({ tdx: twinTdx, pub: w.pub, target }, "rsa", "tee-fail-twin");
+    const r = await attempt(writeRegisterCvm(w.relayer, { registry: stack.registry, ...(await registerArgs(twin)) }));
     return {
       outcome: r.outcome,
       say: "its evidence verifies (simulated, with the TEE.fail PPID in its PCK certificate), but its platformKey has level 0",
@@ -85,9 +89,9 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
     return { outcome: `level ${await readLevel(w.pub, { registry: w.hardwareRegistry, platformKey: hwKey })}`, gasUsed: g.receipt.gasUsed, details: { platformKey: hwKey, ppid: toHex(tdx.pck.sgx.ppid) } };
   });
 
-  let cvm = await SimulatedCvm.create({ tdx, pub: w.pub, target, label: "demo-cvm" });
+  let cvm = await SimulatedCvm.create({ tdx, pub: w.pub, target }, "rsa", "demo-cvm");
   await story.step(6, "cvm-registered", "the CVM registers: TDX quote (DCAP onchain) + RSA vTPM quote + identity signature", "valid", async () => {
-    const r = await w.receipt(writeRegisterCvm(w.relayer, { registry: stack.registry, ...(await cvm.registration(owner, await deadline())) }));
+    const r = await w.receipt(writeRegisterCvm(w.relayer, { registry: stack.registry, ...(await registerArgs(cvm)) }));
     const s = await readCvm(w.pub, { registry: stack.registry, identity: cvm.address });
     if (s.measurementHash !== cvm.expectedMeasurement()) throw new Error("the recorded measurement differs from the expected one");
     return {
@@ -142,7 +146,7 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
   await story.step(9, "rotated", "rotate: old-key signature + TPM quote naming the new identity", "old rotated, new valid", async () => {
     const rot = await cvm.rotation();
     const r = await w.receipt(writeRotateCvm(w.relayer, { registry: stack.registry, identity: cvm.address, newIdentity: rot.newIdentity, oldKeySignature: rot.oldKeySignature, tpm: rot.tpm, teeRegistersHash: rot.teeRegistersHash }));
-    cvm = cvm.rotated(rot.next);
+    cvm = cvm.rotated(rot.nextKey);
     const before = await readCvm(w.pub, { registry: stack.registry, identity: old.address });
     const after = await readCvm(w.pub, { registry: stack.registry, identity: cvm.address });
     return {

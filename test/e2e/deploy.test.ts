@@ -339,12 +339,12 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await uploadCollateral(relayer, pub, { address: addressOf(book, "CollateralStore"), uploads })).toMatchObject({ stored: 0, alreadyCurrent: uploads.length });
 
     const target = { chainId: book.chainId, registry: addresses.cvmRegistry! };
-    const vm = await SimulatedCvm.create({ tdx, pub: client() as never, target, label: "deploy-e2e" });
+    const vm = await SimulatedCvm.create({ tdx, pub: client() as never, target }, "rsa", "deploy-e2e");
     const owner = member(3).address;
     const deadline = (await client().getBlock()).timestamp + 600n;
-    const r = await vm.registration(owner, deadline);
+    const r = await vm.registration({ owner, deadline });
     const relay = relayer.extend(pocActions(addresses)).cvm!;
-    const hash = await relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.identity, owner, deadline, identitySignature: r.identitySignature });
+    const hash = await relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.args.identity, owner, deadline, identitySignature: r.identitySignature });
     const receipt = await client().waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe("success");
     console.log(`[deploy e2e] CvmRegistry.register over JSON-RPC: ${receipt.gasUsed} gas`);
@@ -360,7 +360,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(record.status).toBe(CvmStatus.Active);
     expect(record.platformKey).toBe(platformKey(1, bytesToHex(tdx.pck.sgx.ppid), localParameters.HardwareRegistry.salt as Hex));
     // The registration's quote is bound to one use: replaying it is refused.
-    await expect(relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.identity, owner, deadline, identitySignature: r.identitySignature })).rejects.toThrow();
+    await expect(relay.writeRegisterCvm({ tee: r.tee, tpm: r.tpm, identity: r.args.identity, owner, deadline, identitySignature: r.identitySignature })).rejects.toThrow();
   }, LONG);
 
   it("re-running the deploy sends nothing and leaves the address book as it was", async () => {
