@@ -29,12 +29,10 @@ library PckCertificate {
         uint256 ext = X509.findExtension(der, c.extensions, OID_SGX, 9);
         if (ext == 0) revert IQuoteVerifier.MissingSgxExtension("sgx extension");
         uint256 seq = Der.at(der, Der.start(ext), Der.end(ext));
-        Der.expectTag(der, seq, Der.SEQUENCE);
         uint256 seen;
-        uint256 item = Der.child(der, seq, Der.SEQUENCE);
+        uint256 item = _firstEntry(der, seq);
         while (true) {
-            uint256 oid = Der.child(der, item, Der.OID);
-            uint256 value = Der.next(der, oid, item);
+            (uint256 oid, uint256 value) = _entry(der, item);
             if (Der.isOid(der, oid, OID_PPID, 10)) {
                 id.ppid = bytes16(_octets(der, value, 16));
                 seen |= 1;
@@ -58,12 +56,10 @@ library PckCertificate {
     }
 
     function _tcb(bytes memory der, uint256 seq) private pure returns (bytes16 cpuSvn, uint16 pceSvn) {
-        Der.expectTag(der, seq, Der.SEQUENCE);
         uint256 seen;
-        uint256 item = Der.child(der, seq, Der.SEQUENCE);
+        uint256 item = _firstEntry(der, seq);
         while (true) {
-            uint256 oid = Der.child(der, item, Der.OID);
-            uint256 value = Der.next(der, oid, item);
+            (uint256 oid, uint256 value) = _entry(der, item);
             if (Der.isOid(der, oid, OID_PCESVN, 11)) {
                 uint256 v = Der.uintValue(der, value);
                 if (v > type(uint16).max) revert IQuoteVerifier.MissingSgxExtension("pcesvn");
@@ -77,6 +73,18 @@ library PckCertificate {
             item = Der.sibling(der, item, seq, Der.SEQUENCE);
         }
         if (seen != 3) revert IQuoteVerifier.MissingSgxExtension("cpusvn/pcesvn");
+    }
+
+    /// @dev The first entry of `seq`, a SEQUENCE of SEQUENCE { OID, value } (the SGX extension's shape).
+    function _firstEntry(bytes memory der, uint256 seq) private pure returns (uint256) {
+        Der.expectTag(der, seq, Der.SEQUENCE);
+        return Der.child(der, seq, Der.SEQUENCE);
+    }
+
+    /// @dev An entry's OID and the value after it.
+    function _entry(bytes memory der, uint256 item) private pure returns (uint256 oid, uint256 value) {
+        oid = Der.child(der, item, Der.OID);
+        value = Der.next(der, oid, item);
     }
 
     function _octets(bytes memory der, uint256 node, uint256 n) private pure returns (bytes32) {

@@ -44,15 +44,32 @@ library X509 {
     bytes32 internal constant OID_SHA256_WITH_RSA = hex"2a864886f70d01010b"; // 1.2.840.113549.1.1.11
     bytes32 internal constant OID_COMMON_NAME = hex"550403"; // 2.5.4.3
 
+    /// @dev The envelope certificates and CRLs share, SEQUENCE { tbs SEQUENCE, algorithm SEQUENCE, ... }:
+    /// the outer node, the TBS node and its exact byte range, the outer algorithm node.
+    function signedParts(bytes memory der)
+        internal
+        pure
+        returns (uint256 outer, uint256 tbs, uint256 tbsOffset, uint256 tbsLength, uint256 sigAlg)
+    {
+        outer = Der.expectTag(der, Der.root(der), Der.SEQUENCE);
+        tbs = Der.child(der, outer, Der.SEQUENCE);
+        tbsOffset = Der.tagOffset(tbs);
+        tbsLength = Der.end(tbs) - tbsOffset;
+        sigAlg = Der.sibling(der, tbs, outer, Der.SEQUENCE);
+    }
+
+    /// @dev The signature BIT STRING after `sigAlg`, which must end the envelope `outer`.
+    function signatureValue(bytes memory der, uint256 sigAlg, uint256 outer) internal pure returns (uint256 value) {
+        value = Der.sibling(der, sigAlg, outer, Der.BIT_STRING);
+        if (Der.hasNext(value, outer)) revert Der.DerMalformed(Der.end(value));
+    }
+
     /// @dev Structure only: any algorithm; the TBS and outer signature algorithms must be identical.
     function parse(bytes memory der) internal pure returns (Certificate memory c) {
-        uint256 cert = Der.expectTag(der, Der.root(der), Der.SEQUENCE);
-        uint256 tbs = Der.child(der, cert, Der.SEQUENCE);
-        c.tbsOffset = Der.tagOffset(tbs);
-        c.tbsLength = Der.end(tbs) - c.tbsOffset;
-        c.sigAlgNode = Der.sibling(der, tbs, cert, Der.SEQUENCE);
-        c.sigValueNode = Der.sibling(der, c.sigAlgNode, cert, Der.BIT_STRING);
-        if (Der.hasNext(c.sigValueNode, cert)) revert Der.DerMalformed(Der.end(c.sigValueNode));
+        uint256 cert;
+        uint256 tbs;
+        (cert, tbs, c.tbsOffset, c.tbsLength, c.sigAlgNode) = signedParts(der);
+        c.sigValueNode = signatureValue(der, c.sigAlgNode, cert);
 
         uint256 n = Der.firstChild(der, tbs);
         if (Der.tag(der, n) == 0xa0) n = Der.next(der, n, tbs); // [0] version

@@ -23,17 +23,14 @@ library X509Crl {
     error CrlWithoutNextUpdate();
 
     function parse(bytes memory der) internal pure returns (Crl memory c) {
-        uint256 list = Der.expectTag(der, Der.root(der), Der.SEQUENCE);
-        uint256 tbs = Der.child(der, list, Der.SEQUENCE);
-        c.tbsOffset = Der.tagOffset(tbs);
-        c.tbsLength = Der.end(tbs) - c.tbsOffset;
-        uint256 alg = Der.sibling(der, tbs, list, Der.SEQUENCE);
+        uint256 list;
+        uint256 tbs;
+        uint256 alg;
+        (list, tbs, c.tbsOffset, c.tbsLength, alg) = X509.signedParts(der);
         if (!Der.isOid(der, Der.firstChild(der, alg), X509.OID_ECDSA_SHA256, 8)) {
             revert X509.UnsupportedAlgorithm(Der.tagOffset(alg));
         }
-        uint256 sig = Der.sibling(der, alg, list, Der.BIT_STRING);
-        if (Der.hasNext(sig, list)) revert Der.DerMalformed(Der.end(sig));
-        (c.sigR, c.sigS) = X509.bitStringSignature(der, sig);
+        (c.sigR, c.sigS) = X509.bitStringSignature(der, X509.signatureValue(der, alg, list));
 
         uint256 n = Der.firstChild(der, tbs);
         if (Der.tag(der, n) == Der.INTEGER) n = Der.next(der, n, tbs); // version v2

@@ -31,15 +31,10 @@ library RsaCertificate {
     bytes32 internal constant OID_RSA_ENCRYPTION = hex"2a864886f70d010101"; // 1.2.840.113549.1.1.1
 
     function parse(bytes memory der) internal pure returns (Certificate memory c) {
-        uint256 cert = Der.expectTag(der, Der.root(der), Der.SEQUENCE);
-        uint256 tbs = Der.child(der, cert, Der.SEQUENCE);
-        c.tbsOffset = Der.tagOffset(tbs);
-        c.tbsLength = Der.end(tbs) - c.tbsOffset;
-        uint256 sigAlg = Der.sibling(der, tbs, cert, Der.SEQUENCE);
+        (uint256 cert, uint256 tbs, uint256 tbsOffset, uint256 tbsLength, uint256 sigAlg) = X509.signedParts(der);
+        (c.tbsOffset, c.tbsLength) = (tbsOffset, tbsLength);
         _expectAlgorithm(der, sigAlg, OID_SHA256_WITH_RSA);
-        uint256 sigValue = Der.sibling(der, sigAlg, cert, Der.BIT_STRING);
-        if (Der.hasNext(sigValue, cert)) revert Der.DerMalformed(Der.end(sigValue));
-        c.signature = _bitString(der, sigValue);
+        c.signature = _bitString(der, X509.signatureValue(der, sigAlg, cert));
 
         uint256 n = Der.firstChild(der, tbs);
         if (Der.tag(der, n) == 0xa0) n = Der.next(der, n, tbs); // [0] version
