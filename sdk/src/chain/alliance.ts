@@ -2,27 +2,19 @@
  * viem actions for the Alliance (contracts/governance/Alliance.sol): reads, onchain proposals and
  * votes, the one-transaction `executeWithSignatures`, and calldata for its governed functions.
  */
-import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
-import { readContract, writeContract } from "viem/actions";
+import { encodeFunctionData, getAddress, type Account, type Address, type Hash, type Hex } from "viem";
+import { readContract } from "viem/actions";
 import { allianceAbi } from "./abi/Alliance.js";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { ProposalClass, descriptionHash, type Call, type Proposal } from "./proposal.js";
 import type { VoteSignature } from "./votes.js";
-import { ChainInputError } from "./errors.js";
+import { writeContractAction, type AnyClient } from "./write.js";
 
 /**
  * The Alliance ABI plus the registry's errors, so a registry revert bubbled through
  * `executeWithSignatures` decodes to its name (e.g. EntryFrozen) instead of raw bytes.
  */
 export const allianceExecuteAbi = [...allianceAbi, ...hardwareRegistryAbi.filter((x) => x.type === "error")] as const;
-
-type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
-
-function requireAccount(client: AnyClient, account?: Account): Account {
-  const a = account ?? client.account;
-  if (!a) throw new ChainInputError("account", "a write needs an account (client.account or args.account)");
-  return a;
-}
 
 // ---------------------------------------------------------------- reads
 
@@ -75,25 +67,23 @@ export type WriteProposeParameters = { alliance: Address; proposal: Proposal; ac
 /** Records a proposal onchain (needed only for onchain `vote`s; signature batches skip it). */
 export async function writePropose(client: AnyClient, args: WriteProposeParameters): Promise<Hash> {
   const p = args.proposal;
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.alliance,
     abi: allianceAbi,
     functionName: "propose",
     args: [p.calls, p.proposalClass, p.deadline, p.description],
-    account: requireAccount(client, args.account),
-    chain: client.chain,
+    account: args.account,
   });
 }
 
 export type WriteVoteParameters = { alliance: Address; proposalId: bigint; support: boolean; account?: Account };
 export async function writeVote(client: AnyClient, args: WriteVoteParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.alliance,
     abi: allianceAbi,
     functionName: "vote",
     args: [args.proposalId, args.support],
-    account: requireAccount(client, args.account),
-    chain: client.chain,
+    account: args.account,
   });
 }
 
@@ -109,15 +99,14 @@ export type WriteExecuteWithSignaturesParameters = {
 /** Executes a proposal in one transaction with a batch of signed votes (anyone may submit). */
 export async function writeExecuteWithSignatures(client: AnyClient, args: WriteExecuteWithSignaturesParameters): Promise<Hash> {
   const p = args.proposal;
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.alliance,
     abi: allianceExecuteAbi,
     functionName: "executeWithSignatures",
     args: [p.calls, p.proposalClass, p.deadline, descriptionHash(p.description), args.votes],
     value: args.value ?? 0n,
-    account: requireAccount(client, args.account),
-    chain: client.chain,
-    ...(args.gas === undefined ? {} : { gas: args.gas }),
+    account: args.account,
+    gas: args.gas,
   });
 }
 

@@ -18,14 +18,12 @@ import {
   type Transport,
   type TypedDataDomain,
 } from "viem";
-import { readContract, writeContract } from "viem/actions";
+import { readContract } from "viem/actions";
 import { cvmRegistryAbi } from "./abi/CvmRegistry.js";
 import { workloadVerifierAbi } from "./abi/WorkloadVerifier.js";
 import type { Call } from "./proposal.js";
-import { ChainInputError } from "./errors.js";
+import { writeContractAction, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
-
-type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
 
 /** ICvmRegistry.CvmStatus. */
 export const CvmStatus = { None: 0, Active: 1, Revoked: 2, Rotated: 3 } as const;
@@ -101,12 +99,6 @@ export function signRegistration(identity: TypedSigner, t: CvmRegistryTarget, m:
 /** The old identity key's signature of a Rotation. */
 export function signRotation(identity: TypedSigner, t: CvmRegistryTarget, m: Rotation): Promise<Hex> {
   return identity.signTypedData(rotationTypedData(t, m));
-}
-
-function requireAccount(client: AnyClient, account?: Account): Account {
-  const a = account ?? client.account;
-  if (!a) throw new ChainInputError("account", "a write needs an account (client.account or args.account)");
-  return a;
 }
 
 // ---------------------------------------------------------------- reads
@@ -188,63 +180,58 @@ export type WriteRegisterCvmParameters = {
   gas?: bigint;
 };
 export async function writeRegisterCvm(client: AnyClient, a: WriteRegisterCvmParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: a.registry,
     abi: cvmRegistryAbi,
     functionName: "register",
     args: [a.tee, a.tpm, a.identity, a.owner, a.deadline, a.identitySignature],
-    account: requireAccount(client, a.account),
-    chain: client.chain,
+    account: a.account,
     gas: a.gas,
   });
 }
 
 export type WriteReattestCvmParameters = { registry: Address; identity: Address; tpm: TpmEvidence; teeRegistersHash: Hex; account?: Account };
 export async function writeReattestCvm(client: AnyClient, a: WriteReattestCvmParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: a.registry,
     abi: cvmRegistryAbi,
     functionName: "reattest",
     args: [a.identity, a.tpm, a.teeRegistersHash],
-    account: requireAccount(client, a.account),
-    chain: client.chain,
+    account: a.account,
   });
 }
 
 export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex };
 export async function writeRotateCvm(client: AnyClient, a: WriteRotateCvmParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: a.registry,
     abi: cvmRegistryAbi,
     functionName: "rotate",
     args: [a.identity, a.newIdentity, a.oldKeySignature, a.tpm, a.teeRegistersHash],
-    account: requireAccount(client, a.account),
-    chain: client.chain,
+    account: a.account,
   });
 }
 
 export type WriteRevokeCvmParameters = { registry: Address; identity: Address; reasonHash: Hex; account?: Account };
 /** Owner revocation (the Alliance revokes through a proposal: cvmRegistryCalls.revoke). */
 export async function writeRevokeCvm(client: AnyClient, a: WriteRevokeCvmParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: a.registry,
     abi: cvmRegistryAbi,
     functionName: "revoke",
     args: [a.identity, a.reasonHash],
-    account: requireAccount(client, a.account),
-    chain: client.chain,
+    account: a.account,
   });
 }
 
 export type WriteSetCvmTtlsParameters = { registry: Address; identity: Address; teeTtl: number; tpmTtl: number; account?: Account };
 export async function writeSetCvmTtls(client: AnyClient, a: WriteSetCvmTtlsParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: a.registry,
     abi: cvmRegistryAbi,
     functionName: "setTtls",
     args: [a.identity, a.teeTtl, a.tpmTtl],
-    account: requireAccount(client, a.account),
-    chain: client.chain,
+    account: a.account,
   });
 }
 

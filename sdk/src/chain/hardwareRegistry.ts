@@ -3,14 +3,13 @@
  * challenge and log reads; heartbeats, challenges and checkpoints; calldata for its governed
  * functions (to put in Alliance proposals); and the log's leaves rebuilt from `LeafAppended` events.
  */
-import { encodeFunctionData, getAddress, type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport } from "viem";
-import { getContractEvents, readContract, writeContract } from "viem/actions";
+import { encodeFunctionData, getAddress, type Account, type Address, type Hash, type Hex } from "viem";
+import { getContractEvents, readContract } from "viem/actions";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
 import type { Call } from "./proposal.js";
 import { ChainInputError } from "./errors.js";
-
-type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
+import { writeContractAction, type AnyClient } from "./write.js";
 
 /** Stored entry status: 0 active, 1 frozen, 2 revoked (a lapsed freeze reads as active). */
 export const EntryStatus = { Active: 0, Frozen: 1, Revoked: 2 } as const;
@@ -37,12 +36,6 @@ export type EntryInput = {
   evidenceUri: string;
   endorsers: readonly Address[];
 };
-
-function requireAccount(client: AnyClient, account?: Account): Account {
-  const a = account ?? client.account;
-  if (!a) throw new ChainInputError("account", "a write needs an account (client.account or args.account)");
-  return a;
-}
 
 // ---------------------------------------------------------------- reads
 
@@ -191,26 +184,24 @@ export async function getLogLeaves(client: AnyClient, args: GetLogLeavesParamete
 export type WriteHeartbeatParameters = { registry: Address; platformKeys: readonly Hex[]; account?: Account };
 /** Posts level-3 heartbeats for many entries in one transaction; the account must be a member. */
 export async function writeHeartbeat(client: AnyClient, args: WriteHeartbeatParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.registry,
     abi: hardwareRegistryAbi,
     functionName: "heartbeat",
     args: [args.platformKeys],
-    account: requireAccount(client, args.account),
-    chain: client.chain,
+    account: args.account,
   });
 }
 
 export type WriteChallengeParameters = { registry: Address; platformKey: Hex; evidenceHash: Hex; evidenceUri: string; account?: Account };
 /** Opens a challenge against an entry; anyone may. */
 export async function writeChallenge(client: AnyClient, args: WriteChallengeParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.registry,
     abi: hardwareRegistryAbi,
     functionName: "challenge",
     args: [args.platformKey, args.evidenceHash, args.evidenceUri],
-    account: requireAccount(client, args.account),
-    chain: client.chain,
+    account: args.account,
   });
 }
 
@@ -225,13 +216,12 @@ export type WriteRecordCheckpointParameters = {
 };
 /** Records a checkpoint cosigned by at least the Alliance's ordinary threshold. */
 export async function writeRecordCheckpoint(client: AnyClient, args: WriteRecordCheckpointParameters): Promise<Hash> {
-  return writeContract(client, {
+  return writeContractAction(client, {
     address: args.registry,
     abi: hardwareRegistryAbi,
     functionName: "recordCheckpoint",
     args: [args.size, args.rootHash, args.consistencyProof, args.cosignatures],
-    account: requireAccount(client, args.account),
-    chain: client.chain,
+    account: args.account,
   });
 }
 
