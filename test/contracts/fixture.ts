@@ -4,16 +4,14 @@
  */
 import { network } from "hardhat";
 import {
-  BaseError,
-  ContractFunctionRevertedError,
-  decodeErrorResult,
   keccak256,
   stringToBytes,
+  type Abi,
   type Address,
   type Hex,
   type TransactionReceipt,
 } from "viem";
-import { expect } from "vitest";
+import { expectRevertIn } from "./revert.js";
 import { allianceExecuteAbi, writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { hashProposal, ProposalClass, type Call, type Proposal } from "../../sdk/src/chain/proposal.js";
@@ -25,40 +23,11 @@ export const TDX_PPID: Hex = "0x811dca2a26b952e85bb6448b097ba4fd";
 /** The TEE.fail quote's PPID: hardware an attacker held; the registry must not vouch for it. */
 export const TEE_FAIL_PPID: Hex = "0xea13c3903ba2db3b83fed09efb90c417";
 
-const errorAbi = [...allianceExecuteAbi, ...hardwareRegistryAbi.filter((x) => x.type === "error")];
+const errorAbi: Abi = [...allianceExecuteAbi, ...hardwareRegistryAbi.filter((x) => x.type === "error")];
 
 /** Expects `p` to revert with the custom error `name` (decoded from raw revert data), returns its args. */
-export async function expectRevert(p: Promise<unknown>, name: string): Promise<readonly unknown[]> {
-  let error: unknown;
-  try {
-    await p;
-  } catch (e) {
-    error = e;
-  }
-  if (error === undefined) throw new Error(`expected revert ${name}, but the call succeeded`);
-  const reverted = error instanceof BaseError ? (error.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-  let got = reverted?.data?.errorName;
-  let args = reverted?.data?.args ?? [];
-  const raw = reverted?.raw ?? findRaw(error);
-  if ((!got || got === "Error") && raw && raw !== "0x") {
-    try {
-      const d = decodeErrorResult({ abi: errorAbi, data: raw });
-      got = d.errorName;
-      args = d.args ?? [];
-    } catch {
-      /* leave undecoded */
-    }
-  }
-  expect(got, `revert reason (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`).toBe(name);
-  return args;
-}
-
-function findRaw(e: unknown): Hex | undefined {
-  for (let x: any = e; x; x = x.cause) {
-    const d = x.data?.data ?? x.data;
-    if (typeof d === "string" && d.startsWith("0x")) return d as Hex;
-  }
-  return undefined;
+export function expectRevert(p: Promise<unknown>, name: string): Promise<readonly unknown[]> {
+  return expectRevertIn(errorAbi, p, name);
 }
 
 export type Connection = Awaited<ReturnType<typeof connectChain>>;

@@ -1,6 +1,6 @@
 /** Expect a revert by custom error name, decoding errors raised by any contract on the path. */
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex } from "viem";
-import { expect } from "vitest";
+import type { Abi } from "viem";
+import { decodeRevert, expectRevertIn } from "../contracts/revert.js";
 import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
 import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
@@ -24,38 +24,9 @@ const errors = [base64Error, ...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQ
   (x) => x.type === "error",
 ) as Abi;
 
-function rawOf(e: unknown): Hex | undefined {
-  for (let x: any = e; x; x = x.cause) {
-    const d = x.raw ?? x.data?.data ?? x.data;
-    if (typeof d === "string" && d.startsWith("0x") && d.length >= 10) return d as Hex;
-  }
-  return undefined;
-}
-
 /** Awaits `p`, expects it to revert with custom error `name`; returns the decoded args. */
-export async function expectCvmRevert(p: Promise<unknown>, name: string): Promise<readonly unknown[]> {
-  let error: unknown;
-  try {
-    await p;
-  } catch (e) {
-    error = e;
-  }
-  if (error === undefined) throw new Error(`expected revert ${name}, but the call succeeded`);
-  const r = error instanceof BaseError ? (error.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-  let got = r?.data?.errorName;
-  let args: readonly unknown[] = r?.data?.args ?? [];
-  const raw = r?.raw ?? rawOf(error);
-  if ((!got || got === "Error") && raw) {
-    try {
-      const d = decodeErrorResult({ abi: errors, data: raw });
-      got = d.errorName;
-      args = (d.args ?? []) as readonly unknown[];
-    } catch {
-      got = `undecoded ${raw.slice(0, 10)}`;
-    }
-  }
-  expect(got, `revert (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`).toBe(name);
-  return args;
+export function expectCvmRevert(p: Promise<unknown>, name: string): Promise<readonly unknown[]> {
+  return expectRevertIn(errors, p, name);
 }
 
 /** The custom error `p` reverted with ("no revert", "Panic", or "undecoded 0x..." otherwise). */
@@ -63,15 +34,8 @@ export async function revertName(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (e) {
-    const r = e instanceof BaseError ? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-    if (r?.data?.errorName && r.data.errorName !== "Error") return r.data.errorName;
-    const raw = r?.raw ?? rawOf(e);
-    if (!raw) return `no data: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
-    try {
-      return decodeErrorResult({ abi: errors, data: raw }).errorName;
-    } catch {
-      return `undecoded ${raw.slice(0, 10)}`;
-    }
+    const d = decodeRevert(e, errors);
+    return d.raw || (d.name && d.name !== "Error") ? d.name! : `no data: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   }
   return "no revert";
 }
