@@ -13,18 +13,26 @@ import { concatBytes, toBytes, type BytesLike } from "../bytes.js";
 import { deriveBytes } from "./random.js";
 import { deriveP256Key, type SimulatedP256Key } from "./keys.js";
 import type { SimulatedDcapPki, SimulatedPckCertificate } from "./pki.js";
+import {
+  ATTESTATION_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_PCK_CHAIN,
+  CERT_DATA_QE_REPORT,
+  INTEL_QE_VENDOR_ID,
+  TEE_TYPE_TDX,
+} from "../intel/constants.js";
+import type { SgxReportBody } from "../intel/quote.js";
 
-export const QUOTE_HEADER_SIZE = 48;
-export const TD10_BODY_SIZE = 584;
-export const QE_REPORT_SIZE = 384;
-export const TEE_TYPE_TDX = 0x81;
-export const ATTESTATION_KEY_TYPE_ECDSA_P256 = 2;
-export const CERT_DATA_TYPE_PCK_CHAIN = 5;
-export const CERT_DATA_TYPE_QE_REPORT = 6;
-/** Intel's QE vendor ID (939a7233-f79c-4ca9-940a-0db3957f0607): a format constant, not a trust anchor. */
-export const INTEL_QE_VENDOR_ID = Uint8Array.from([
-  0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07,
-]);
+// The layout constants are the verifier's (sdk/src/intel/constants.ts), under the simulator's names.
+export {
+  QUOTE_HEADER_LEN as QUOTE_HEADER_SIZE,
+  TD_REPORT10_LEN as TD10_BODY_SIZE,
+  SGX_REPORT_LEN as QE_REPORT_SIZE,
+  TEE_TYPE_TDX,
+  ATTESTATION_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_PCK_CHAIN as CERT_DATA_TYPE_PCK_CHAIN,
+  CERT_DATA_QE_REPORT as CERT_DATA_TYPE_QE_REPORT,
+  INTEL_QE_VENDOR_ID,
+} from "../intel/constants.js";
 
 function u16le(v: number): Uint8Array {
   return Uint8Array.of(v & 255, (v >>> 8) & 255);
@@ -39,15 +47,8 @@ function fixed(value: BytesLike | undefined, n: number, field: string, fallback?
   return b;
 }
 
-export type QeReportFields = {
-  cpuSvn: Uint8Array;
-  miscSelect: number;
-  attributes: Uint8Array;
-  mrEnclave: Uint8Array;
-  mrSigner: Uint8Array;
-  isvProdId: number;
-  isvSvn: number;
-};
+/** The QE report's fields (an SGX REPORT body without its report data, which binds the attestation key). */
+export type QeReportFields = Omit<SgxReportBody, "kind" | "reportData">;
 
 /** SGX REPORT body (384 bytes), as the QE's report is laid out. */
 export function encodeEnclaveReport(f: QeReportFields, reportData: Uint8Array): Uint8Array {
@@ -168,9 +169,9 @@ export function createSimulatedQuotingEnclave(p: SimulatedQuotingEnclaveParamete
     );
     const body = encodeTd10Body(fields);
     const signature = attestationKey.sign(concatBytes(header, body));
-    const type5 = concatBytes(u16le(CERT_DATA_TYPE_PCK_CHAIN), u32le(chain.length), chain);
+    const type5 = concatBytes(u16le(CERT_DATA_PCK_CHAIN), u32le(chain.length), chain);
     const type6Body = concatBytes(qeReport, qeReportSignature, u16le(qeAuthData.length), qeAuthData, type5);
-    const sigData = concatBytes(signature, attestationKey.publicKeyRaw, u16le(CERT_DATA_TYPE_QE_REPORT), u32le(type6Body.length), type6Body);
+    const sigData = concatBytes(signature, attestationKey.publicKeyRaw, u16le(CERT_DATA_QE_REPORT), u32le(type6Body.length), type6Body);
     return concatBytes(header, body, u32le(sigData.length), sigData);
   }
 
