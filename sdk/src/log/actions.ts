@@ -12,7 +12,16 @@ import {
   type ReadTreeHeadParameters,
   type VerifyCosignaturesOnlineParameters,
 } from "./onchain.js";
-import { exportReceipt, readRecordedCheckpoints, type ExportReceiptParameters, type ReadRecordedCheckpointsParameters } from "./recorded.js";
+import { verifyReceiptOnline } from "./online.js";
+import type { VerifyReceiptOptions } from "./receipt.js";
+import {
+  exportReceipt,
+  readAllianceMembers,
+  readRecordedCheckpoints,
+  type ExportReceiptParameters,
+  type ReadAllianceMembersParameters,
+  type ReadRecordedCheckpointsParameters,
+} from "./recorded.js";
 
 type WithoutRegistry<T> = Omit<T, "registry">;
 
@@ -24,6 +33,9 @@ export function logActions(registry: Address) {
     readRecordedCheckpoints: (args: WithoutRegistry<ReadRecordedCheckpointsParameters> = {}) => readRecordedCheckpoints(client, { registry, ...args }),
     exportReceipt: (args: WithoutRegistry<ExportReceiptParameters>) => exportReceipt(client, { registry, ...args }),
     verifyCosignaturesOnline: (args: WithoutRegistry<VerifyCosignaturesOnlineParameters>) => verifyCosignaturesOnline(client, { registry, ...args }),
+    readAllianceMembers: (args: WithoutRegistry<ReadAllianceMembersParameters> = {}) => readAllianceMembers(client, { registry, ...args }),
+    /** Not bound to `registry`: the receipt names its own (pin it with `options.registry`). */
+    verifyReceiptOnline: (input: unknown, options?: VerifyReceiptOptions) => verifyReceiptOnline(client, input, options),
   });
 }
 

@@ -10,3 +10,4 @@ export * from "./cosigned.js";
 export * from "./onchain.js";
 export * from "./recorded.js";
 export * from "./actions.js";
+export * from "./online.js";

@@ -138,7 +138,11 @@ export type ReceiptCheckName =
   | "members.trusted"
   | "expected.chainId"
   | "expected.registry"
-  | "cosignatures.quorum";
+  | "cosignatures.quorum"
+  /** Only from verifyReceiptOnline (online.ts). */
+  | "online.chainId"
+  | "members.current"
+  | "cosignatures.online";
 
 export type ReceiptCheck = { name: ReceiptCheckName; ok: boolean; detail: string };
 

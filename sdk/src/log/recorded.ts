@@ -7,6 +7,7 @@
 import { decodeFunctionData, getAddress, isAddressEqual, toFunctionSelector, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
 import { getBlockNumber, getBytecode, getChainId, getLogs, getTransaction, readContract } from "viem/actions";
 import { PocError } from "../errors.js";
+import type { Member } from "./checkpoint.js";
 import { createCosignedCheckpoint, type CosignedCheckpoint } from "./cosigned.js";
 import { rebuildLog } from "./onchain.js";
 import { buildReceipt, type LogReceipt } from "./receipt.js";
@@ -55,6 +56,24 @@ export class RecordedCheckpointError extends PocError {
   override name = "RecordedCheckpointError";
 }
 
+export type ReadAllianceMembersParameters = { registry: Address; blockNumber?: bigint };
+
+/**
+ * The registry's Alliance `members()` at `blockNumber` (default: latest), each marked
+ * `contract: true` when its address holds code (an ERC-1271 wallet, checkable only on chain).
+ */
+export async function readAllianceMembers(client: AnyClient, args: ReadAllianceMembersParameters): Promise<Member[]> {
+  const at = args.blockNumber === undefined ? {} : { blockNumber: args.blockNumber };
+  const alliance = await readContract(client, { address: args.registry, abi: membersAbi, functionName: "alliance", ...at });
+  const addresses = await readContract(client, { address: alliance, abi: membersAbi, functionName: "members", ...at });
+  return Promise.all(
+    addresses.map(async (address) => {
+      const code = await getBytecode(client, { address, ...at });
+      return { address: getAddress(address), ...(code && code !== "0x" ? { contract: true } : {}) };
+    }),
+  );
+}
+
 export type RecordedCheckpoint = { blockNumber: bigint; transactionHash: Hex; cosigned: CosignedCheckpoint };
 
 export type ReadRecordedCheckpointsParameters = { registry: Address; fromBlock?: bigint; toBlock?: bigint };
@@ -82,14 +101,7 @@ export async function readRecordedCheckpoints(client: AnyClient, args: ReadRecor
     const [size, rootHash, , cosignatures] = call;
     const signers = log.args.signers.map((a) => getAddress(a));
     const used = cosignatures.filter((c) => signers.some((s) => isAddressEqual(s, c.signer)));
-    const alliance = await readContract(client, { address: args.registry, abi: membersAbi, functionName: "alliance", blockNumber: log.blockNumber! });
-    const memberAddresses = await readContract(client, { address: alliance, abi: membersAbi, functionName: "members", blockNumber: log.blockNumber! });
-    const members = await Promise.all(
-      memberAddresses.map(async (address) => {
-        const code = await getBytecode(client, { address, blockNumber: log.blockNumber! });
-        return { address: getAddress(address), ...(code && code !== "0x" ? { contract: true } : {}) };
-      }),
-    );
+    const members = await readAllianceMembers(client, { registry: args.registry, blockNumber: log.blockNumber! });
     out.push({
       blockNumber: log.blockNumber!,
       transactionHash: log.transactionHash!,

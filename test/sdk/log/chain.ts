@@ -1,12 +1,13 @@
 /**
  * A Proof of Cloud deployment on the in-process chain with a log of 11 leaves of five types:
  * 3 EOA members, one facility, five level-3 entries (one proposal), three heartbeats, a challenge
- * and an emergency freeze. Shared by the log's chain and CLI tests.
+ * and an emergency freeze. Shared by the log's chain and CLI tests. With `contractMember`, a fourth
+ * member is an ERC1271Wallet owned by w3 (a contract wallet cosigns through ERC-1271).
  */
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 
-export async function setupRegistry() {
+export async function setupRegistry(options: { contractMember?: boolean } = {}) {
   const connection = await network.connect();
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
@@ -18,7 +19,9 @@ export async function setupRegistry() {
   const ORDINARY = 1;
   const EMERGENCY = 0;
 
-  const alliance = await viem.deployContract("Alliance", [[w0.account.address, w1.account.address, w2.account.address], ["A", "B", "C"]]);
+  const wallet = options.contractMember ? await viem.deployContract("ERC1271Wallet", [w3.account.address]) : undefined;
+  const memberAddresses: Address[] = [w0.account.address, w1.account.address, w2.account.address, ...(wallet ? [wallet.address] : [])];
+  const alliance = await viem.deployContract("Alliance", [memberAddresses, ["A", "B", "C", "D"].slice(0, memberAddresses.length)]);
   const registry = await viem.deployContract("HardwareRegistry", [alliance.address, h32("salt")]);
   const registryAddress: Address = registry.address;
   const platformKeys: Hex[] = [];
@@ -29,6 +32,8 @@ export async function setupRegistry() {
     const id = await alliance.read.hashProposal([calls, proposalClass, deadline, h32(description)]);
     await alliance.write.vote([id, true], { account: w0.account });
     await alliance.write.vote([id, true], { account: w1.account });
+    // Four members need a third vote for the ordinary threshold.
+    if (wallet) await alliance.write.vote([id, true], { account: w2.account });
     await alliance.write.executeWithSignatures([calls, proposalClass, deadline, h32(description), []], { account: w2.account });
   }
 
@@ -58,5 +63,5 @@ export async function setupRegistry() {
   await registry.write.heartbeat([platformKeys.slice(0, 3)], { account: w1.account });
   await registry.write.challenge([platformKeys[4]!, h32("challenge"), "ipfs://c"], { account: w3.account });
   await pass([{ target: registry.address, value: 0n, data: encodeFunctionData({ abi: registry.abi, functionName: "freeze", args: [[platformKeys[4]!], h32("why")] }) }], EMERGENCY, "freeze 4");
-  return { connection, viem, networkHelpers, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys };
+  return { connection, viem, networkHelpers, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys, wallet };
 }

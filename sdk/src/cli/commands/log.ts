@@ -6,16 +6,20 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError, getAddress, isAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
+import { waitForTransactionReceipt } from "viem/actions";
 import { hex } from "../../bytes.js";
+import { writeRecordCheckpoint } from "../../chain/hardwareRegistry.js";
 import { VerificationError } from "../../errors.js";
-import { parseCosignedCheckpoint } from "../../log/cosigned.js";
+import { signCheckpoint, type Cosignature } from "../../log/checkpoint.js";
+import { createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../log/cosigned.js";
 import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
-import { readTreeHead, rebuildLog } from "../../log/onchain.js";
-import { readRecordedCheckpoints } from "../../log/recorded.js";
-import { buildReceipt, verifyReceipt } from "../../log/receipt.js";
+import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../log/onchain.js";
+import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../log/online.js";
+import { readAllianceMembers, readRecordedCheckpoints } from "../../log/recorded.js";
+import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
-import { chainOptions, chainUsage, connect, type ChainDeps } from "./_chain.js";
+import { chainOptions, chainUsage, connect, signingAccount, walletFor, type ChainDeps } from "./_chain.js";
 
 const usage = `usage:
   poc log root [chain options] [--quick] [--from-block N] [--page-size N] [--json]
@@ -26,8 +30,21 @@ const usage = `usage:
       The leaf at <index> with its inclusion proof to the tree of --size (default: current). With
       --checkpoint (a cosigned checkpoint file) or --recorded (the latest checkpoint the registry
       recorded that covers the leaf) it writes an offline receipt (to --out, or stdout).
-  poc log verify-receipt <file> [--trusted-members A,B,...] [--chain-id N] [--registry ADDRESS] [--json]
-      Checks an offline receipt with no network. Exit 0 only when it verifies.
+  poc log cosign [chain options] [--size N] [--as WALLET] [--out FILE] [--json]
+      Signs the registry's tree head (rebuilt from events; --size: an earlier one) as an EIP-712
+      Checkpoint with POC_PRIVATE_KEY and writes a cosigned-checkpoint file with that one signature
+      (to --out, or stdout). --as: sign for a contract-wallet member (ERC-1271) that accepts this key.
+  poc log combine <file> <file>... [--out FILE] [--json]
+      Merges cosigned-checkpoint files of the same checkpoint into one; refuses different
+      origins, sizes, roots or member sets and a signer that appears twice.
+  poc log record <cosigned-checkpoint file> [chain options] [--json]
+      Submits recordCheckpoint (with the consistency proof from its size to the current log) from
+      POC_PRIVATE_KEY's account; prints the gas. Exit 1 with the registry's error if it refuses.
+  poc log verify-receipt <file> [--trusted-members A,B,...] [--chain-id N] [--registry ADDRESS]
+                         [--online [--rpc URL]] [--json]
+      Checks an offline receipt with no network. Exit 0 only when it verifies. --online also checks
+      contract-wallet cosignatures through the chain (ERC-1271) and the member set against the
+      Alliance's current members().
 
 ${chainUsage}`;
 
@@ -171,12 +188,162 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
   return 0;
 }
 
-async function verifyReceiptCmd(argv: string[], io: CliIO): Promise<number> {
+async function readCheckpointFile(io: CliIO, path: string): Promise<CosignedCheckpoint> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, path), "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  return parseCosignedCheckpoint(text);
+}
+
+async function writeOrPrint(io: CliIO, out: string | undefined, value: unknown): Promise<void> {
+  const text = JSON.stringify(value, null, 2);
+  if (out) await writeFile(resolve(io.cwd, out), text + "\n");
+  else io.out(text);
+}
+
+async function cosign(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { "trusted-members": { type: "string" }, "chain-id": { type: "string" }, registry: { type: "string" }, json: { type: "boolean" } },
+    options: { ...logChainOptions, size: { type: "string" }, out: { type: "string" }, as: { type: "string" } },
     allowPositionals: true,
   });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (values.json && !values.out) throw new UsageError("--json prints a summary of the file: it needs --out");
+  const account = signingAccount(io) as LocalAccount;
+  const as = addressFlag(values.as, "--as");
+  const { client, registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  const size = uintFlag(values.size, "--size") ?? rebuilt.size;
+  if (size > rebuilt.size) throw new UsageError(`--size ${size} is beyond the log's ${rebuilt.size} leaves`);
+  const members = await readAllianceMembers(client, { registry, blockNumber: rebuilt.blockNumber });
+  const signer = as ?? account.address;
+  const member = members.find((m) => isAddressEqual(m.address, signer));
+  if (!member) throw new UsageError(`${getAddress(signer)} is not a member of the registry's Alliance`);
+  if (as && !member.contract) throw new UsageError(`--as ${getAddress(as)} holds no code: an EOA member signs with its own key, without --as`);
+
+  const rootHash = hexOf(rebuilt.tree.root(size));
+  const checkpoint = { origin: rebuilt.origin, size: BigInt(size), rootHash };
+  const signed = await signCheckpoint({ chainId, registry, checkpoint, account });
+  const cosignature: Cosignature = { signer: getAddress(signer), signature: signed.signature };
+  if (as) {
+    // A contract wallet decides itself which keys speak for it: ask it now rather than at record time.
+    const [check] = await verifyCosignaturesOnline(client, { chainId, registry, checkpoint, cosignatures: [cosignature] });
+    if (!check!.valid) {
+      io.err(`poc log: the wallet ${cosignature.signer} does not accept ${account.address}'s signature (ERC-1271 isValidSignature)`);
+      return 1;
+    }
+  }
+  const file = createCosignedCheckpoint({ chainId, registry, size, rootHash, cosignatures: [cosignature], members, asOfBlock: Number(rebuilt.blockNumber) });
+  await writeOrPrint(io, values.out, file);
+  if (values.json) io.out(JSON.stringify({ cosignature: values.out, signer: cosignature.signer, size, rootHash, origin: rebuilt.origin }));
+  else if (values.out) io.out(`${cosignature.signer} cosigned the tree of ${size} (root ${rootHash}); written to ${values.out}`);
+  return 0;
+}
+
+async function combine(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: "string" }, json: { type: "boolean" } }, allowPositionals: true });
+  if (positionals.length < 1) throw new UsageError("combine takes one or more cosigned-checkpoint files");
+  if (values.json && !values.out) throw new UsageError("--json prints a summary of the file: it needs --out");
+  const files = await Promise.all(positionals.map((p) => readCheckpointFile(io, p)));
+  const first = files[0]!;
+  const cosignatures: Cosignature[] = [];
+  const from = new Map<string, string>();
+  for (const [i, f] of files.entries()) {
+    const name = positionals[i]!;
+    if (f.checkpoint.origin !== first.checkpoint.origin) throw new UsageError(`${name}: origin ${f.checkpoint.origin} differs from ${positionals[0]}'s ${first.checkpoint.origin}`);
+    if (f.checkpoint.size !== first.checkpoint.size) throw new UsageError(`${name}: checkpoint size ${f.checkpoint.size} differs from ${positionals[0]}'s ${first.checkpoint.size}`);
+    if (f.checkpoint.rootHash.toLowerCase() !== first.checkpoint.rootHash.toLowerCase()) {
+      throw new UsageError(`${name}: root hash ${f.checkpoint.rootHash} differs from ${positionals[0]}'s ${first.checkpoint.rootHash}`);
+    }
+    const a = first.members.list;
+    const b = f.members.list;
+    if (a.length !== b.length || !b.every((m) => a.some((x) => isAddressEqual(x.address, m.address)))) {
+      throw new UsageError(`${name}: member set differs from ${positionals[0]}'s (the Alliance changed between signatures: cosign again)`);
+    }
+    for (const c of f.cosignatures) {
+      const key = c.signer.toLowerCase();
+      if (from.has(key)) throw new UsageError(`${name}: ${getAddress(c.signer)} already signed in ${from.get(key)}`);
+      from.set(key, name);
+      cosignatures.push(c);
+    }
+  }
+  const asOf = files.map((f) => f.members.asOfBlock).filter((b): b is number => b !== undefined);
+  const combined = createCosignedCheckpoint({
+    chainId: first.chainId,
+    registry: first.registry,
+    size: first.checkpoint.size,
+    rootHash: first.checkpoint.rootHash,
+    cosignatures,
+    members: first.members.list,
+    ...(asOf.length ? { asOfBlock: Math.max(...asOf) } : {}),
+  });
+  await writeOrPrint(io, values.out, combined);
+  if (values.json) io.out(JSON.stringify({ checkpoint: values.out, size: first.checkpoint.size, rootHash: first.checkpoint.rootHash, signers: cosignatures.map((c) => c.signer) }));
+  else if (values.out) io.out(`${cosignatures.length} cosignatures of the tree of ${first.checkpoint.size} written to ${values.out}`);
+  return 0;
+}
+
+/** The registry's custom error as `Name(arg, ...)`, when the failure is a decoded revert. */
+function revertReason(e: unknown): string | undefined {
+  if (!(e instanceof BaseError)) return undefined;
+  const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
+  if (!(reverted instanceof ContractFunctionRevertedError)) return undefined;
+  if (reverted.data) return `${reverted.data.errorName}(${(reverted.data.args ?? []).map((a) => String(a)).join(", ")})`;
+  return reverted.reason ?? reverted.signature ?? reverted.shortMessage;
+}
+
+async function record(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: logChainOptions, allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError("record takes exactly one cosigned-checkpoint <file>");
+  const file = await readCheckpointFile(io, positionals[0]!);
+  const account = signingAccount(io);
+  const { registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  if (file.chainId !== chainId || !isAddressEqual(file.registry, registry)) {
+    throw new UsageError(`the checkpoint file is for chain ${file.chainId} registry ${file.registry}, not chain ${chainId} registry ${registry}`);
+  }
+  const { size, rootHash } = file.checkpoint;
+  if (size > rebuilt.size) {
+    io.err(`poc log: the checkpoint's size ${size} is beyond the log's ${rebuilt.size} leaves`);
+    return 1;
+  }
+  if (hexOf(rebuilt.tree.root(size)) !== rootHash.toLowerCase()) {
+    io.err(`poc log: the checkpoint's root ${rootHash} is not the log's root at size ${size} (${hexOf(rebuilt.tree.root(size))})`);
+    return 1;
+  }
+  // The contract checks the checkpoint against its current root, so the proof runs to the log's
+  // size now; a leaf appended before the transaction lands makes it InconsistentCheckpoint (retry).
+  const consistencyProof = rebuilt.tree.consistencyProof(size, rebuilt.size).map(hexOf);
+  const { transport, client } = await connect(values, io, deps, { registry: true });
+  const wallet = walletFor(transport, account, chainId);
+  let hash: Hex;
+  try {
+    hash = await writeRecordCheckpoint(wallet, { registry, size: BigInt(size), rootHash, consistencyProof, cosignatures: file.cosignatures });
+  } catch (e) {
+    const reason = revertReason(e);
+    if (reason === undefined) throw e;
+    io.err(`poc log: the registry refused the checkpoint: ${reason}`);
+    return 1;
+  }
+  const receipt = await waitForTransactionReceipt(client, { hash });
+  if (receipt.status !== "success") {
+    io.err(`poc log: recordCheckpoint reverted in ${hash}`);
+    return 1;
+  }
+  const result = { transactionHash: hash, blockNumber: Number(receipt.blockNumber), gasUsed: receipt.gasUsed.toString(), size, rootHash, signers: file.cosignatures.map((c) => c.signer), consistencyProof: consistencyProof.length };
+  if (values.json) io.out(JSON.stringify(result));
+  else io.out(`recorded the checkpoint of size ${size} with ${result.signers.length} cosignatures in ${hash} (${receipt.gasUsed} gas)`);
+  return 0;
+}
+
+async function verifyReceiptCmd(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { "trusted-members": { type: "string" }, "chain-id": { type: "string" }, registry: { type: "string" }, online: { type: "boolean" }, rpc: { type: "string" }, json: { type: "boolean" } },
+    allowPositionals: true,
+  });
+  if (values.rpc && !values.online) throw new UsageError("--rpc needs --online");
   if (positionals.length !== 1) throw new UsageError("verify-receipt takes exactly one <file>");
   const trusted = values["trusted-members"]?.split(",").map((a, i) => addressFlag(a.trim(), `--trusted-members[${i}]`)!);
   const chainId = uintFlag(values["chain-id"], "--chain-id");
@@ -187,11 +354,14 @@ async function verifyReceiptCmd(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot read ${positionals[0]}: ${(e as Error).message}`);
   }
-  const r = await verifyReceipt(text, {
+  const options = {
     ...(trusted ? { trustedMembers: trusted } : {}),
     ...(chainId === undefined ? {} : { chainId }),
     ...(registry ? { registry } : {}),
-  });
+  };
+  const r: VerifyReceiptReturnType & { online?: VerifyReceiptOnlineReturnType["online"] } = values.online
+    ? await verifyReceiptOnline((await connect({ ...(values.rpc ? { rpc: values.rpc } : {}) }, io, deps, {})).client, text, options)
+    : await verifyReceipt(text, options);
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -206,14 +376,16 @@ async function verifyReceiptCmd(argv: string[], io: CliIO): Promise<number> {
         checks: r.checks,
         signers: r.signers,
         entry: r.entry ? logLeafToJson(r.entry) : null,
+        ...(r.online ? { online: r.online } : {}),
       }),
     );
   } else {
     for (const c of r.checks) io.out(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(20)} ${c.detail}`);
     for (const s of r.signers) io.out(`      signer ${s.signer}: ${s.status}`);
+    for (const o of r.online ?? []) io.out(`      signer ${o.signer}: ${o.valid ? "valid on chain" : "NOT valid on chain"}`);
     io.out(
       r.status === "valid"
-        ? `receipt verifies: leaf ${r.index} is in the tree of ${r.treeSize} cosigned by ${r.counted.length} of ${r.receipt.members.list.length} members (${r.required} required)`
+        ? `receipt verifies${r.online ? " (online)" : ""}: leaf ${r.index} is in the tree of ${r.treeSize} cosigned by ${r.counted.length} of ${r.receipt.members.list.length} members (${r.required} required)`
         : r.status === "needs-online-check"
           ? `receipt NOT verified offline: the quorum needs contract-wallet signatures (${r.onlineOnly.join(", ")}), which only an ERC-1271 call can check`
           : "receipt does NOT verify",
@@ -224,7 +396,7 @@ async function verifyReceiptCmd(argv: string[], io: CliIO): Promise<number> {
 
 export function createLogCommand(deps: LogCommandDeps): Command {
   return {
-    summary: "transparency log: root, inclusion proofs, offline receipts",
+    summary: "transparency log: root, inclusion proofs, cosigning checkpoints, offline receipts",
     usage,
     run: async (argv, io) => {
       const [sub, ...rest] = argv;
@@ -234,8 +406,14 @@ export function createLogCommand(deps: LogCommandDeps): Command {
             return await root(rest, io, deps);
           case "prove":
             return await prove(rest, io, deps);
+          case "cosign":
+            return await cosign(rest, io, deps);
+          case "combine":
+            return await combine(rest, io);
+          case "record":
+            return await record(rest, io, deps);
           case "verify-receipt":
-            return await verifyReceiptCmd(rest, io);
+            return await verifyReceiptCmd(rest, io, deps);
           default:
             throw new UsageError(sub ? `unknown subcommand '${sub}'` : "missing subcommand");
         }
