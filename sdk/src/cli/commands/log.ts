@@ -71,7 +71,7 @@ const logChainOptions = {
 } as const;
 
 async function rebuild(values: Record<string, string | boolean | undefined>, io: CliIO, deps: LogCommandDeps) {
-  const { client, hardwareRegistry: registry, chainId } = await connect(values, io, deps, { registry: true });
+  const { client, transport, hardwareRegistry: registry, chainId } = await connect(values, io, deps, { registry: true });
   const fromBlock = uintFlag(values["from-block"] as string | undefined, "--from-block");
   const pageSize = uintFlag(values["page-size"] as string | undefined, "--page-size");
   if (pageSize === 0) throw new UsageError("--page-size must be at least 1");
@@ -87,7 +87,7 @@ async function rebuild(values: Record<string, string | boolean | undefined>, io:
       }
     },
   });
-  return { client, registry, rebuilt, chainId };
+  return { client, transport, registry, rebuilt, chainId };
 }
 
 async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
@@ -299,7 +299,7 @@ async function record(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<
   if (positionals.length !== 1) throw new UsageError("record takes exactly one cosigned-checkpoint <file>");
   const file = await readCheckpointFile(io, positionals[0]!);
   const account = signingAccount(io);
-  const { registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  const { client, transport, registry, rebuilt, chainId } = await rebuild(values, io, deps);
   if (file.chainId !== chainId || !isAddressEqual(file.registry, registry)) {
     throw new UsageError(`the checkpoint file is for chain ${file.chainId} registry ${file.registry}, not chain ${chainId} registry ${registry}`);
   }
@@ -315,7 +315,6 @@ async function record(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<
   // The contract checks the checkpoint against its current root, so the proof runs to the log's
   // size now; a leaf appended before the transaction lands makes it InconsistentCheckpoint (retry).
   const consistencyProof = rebuilt.tree.consistencyProof(size, rebuilt.size).map(hexOf);
-  const { transport, client } = await connect(values, io, deps, { registry: true });
   const wallet = walletFor(transport, account, chainId);
   let hash: Hex;
   try {
