@@ -26,7 +26,7 @@ import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
-import { Cvm, deployCvmWorld } from "../../test/e2e/cvmWorld.js";
+import { Cvm, deployCvmWorld } from "../demo/cvmWorld.js";
 
 export const suite: BenchSuite = {
   name: "cvm",

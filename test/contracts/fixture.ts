@@ -3,21 +3,12 @@
  * HardwareRegistry, and helpers that sign votes with the SDK and execute proposals in one call.
  */
 import { network } from "hardhat";
-import {
-  keccak256,
-  stringToBytes,
-  type Abi,
-  type Address,
-  type Hex,
-  type TransactionReceipt,
-} from "viem";
+import type { Abi, Address, Hex } from "viem";
 import { expectRevertIn } from "./revert.js";
-import { allianceExecuteAbi, writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
+import { allianceExecuteAbi } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { hashProposal, ProposalClass, type Call, type Proposal } from "../../sdk/src/chain/proposal.js";
-import { collectVoteSignatures, signVote, type VoteSignature } from "../../sdk/src/chain/votes.js";
+import { SALT } from "../../scripts/demo/proposals.js";
 
-export const SALT: Hex = keccak256(stringToBytes("proof-of-cloud test salt"));
 /** The real TDX fixture's PPID (test/fixtures/PROVENANCE.md, intel/tdx-v4). */
 export const TDX_PPID: Hex = "0x811dca2a26b952e85bb6448b097ba4fd";
 /** The TEE.fail quote's PPID: hardware an attacker held; the registry must not vouch for it. */
@@ -53,44 +44,4 @@ export async function deployStack(c: Connection, n: number) {
   return { alliance, registry, members };
 }
 
-export async function now(c: Connection): Promise<bigint> {
-  return (await c.publicClient.getBlock()).timestamp;
-}
-
-export async function makeProposal(c: Connection, calls: Call[], proposalClass: ProposalClass, description = "test"): Promise<Proposal> {
-  return { calls, proposalClass, deadline: (await now(c)) + 3600n, description };
-}
-
-/** Signs `proposal` with each signer (SDK signVote), then returns the batch in signing order. */
-export async function signAll(c: Connection, alliance: Address, proposal: Proposal, signers: readonly Wallet[]): Promise<VoteSignature[]> {
-  const proposalId = hashProposal(proposal);
-  const files = await Promise.all(signers.map((w) => signVote(w, { alliance, chainId: c.chainId, proposalId })));
-  return collectVoteSignatures({
-    alliance,
-    chainId: c.chainId,
-    proposalId,
-    files: files.map((content, i) => ({ name: `vote-${i}`, content })),
-  });
-}
-
-/** Executes `proposal` with the given votes from a relayer (the last wallet, never a member here). */
-export async function execute(
-  c: Connection,
-  alliance: Address,
-  proposal: Proposal,
-  votes: readonly VoteSignature[],
-  relayer: Wallet = c.wallets[c.wallets.length - 1]!,
-): Promise<TransactionReceipt> {
-  const hash = await writeExecuteWithSignatures(relayer, { alliance, proposal, votes });
-  const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error("execution reverted");
-  return receipt;
-}
-
-/** Signs with `signers` and executes in one go. */
-export async function pass(c: Connection, alliance: Address, calls: Call[], proposalClass: ProposalClass, signers: readonly Wallet[], description = "test") {
-  const proposal = await makeProposal(c, calls, proposalClass, description);
-  return execute(c, alliance, proposal, await signAll(c, alliance, proposal, signers));
-}
-
-export { ProposalClass };
+export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll } from "../../scripts/demo/proposals.js";

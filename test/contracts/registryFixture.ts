@@ -1,17 +1,12 @@
 /** Registry set-up shared by the registry, log and SDK tests: a facility and entry builders. */
 import { keccak256, stringToBytes, toHex, type Address, type Hex } from "viem";
-import { registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
+import { registryCalls, type EntryInput } from "../../sdk/src/chain/hardwareRegistry.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { deployStack, now, pass, ProposalClass, SALT, type Connection, type Wallet } from "./fixture.js";
 
-export const FACILITY: FacilityInput = {
-  facilityId: keccak256(stringToBytes("facility:ovh-gra-3")),
-  provider: "OVHcloud",
-  country: "FR",
-  site: "Gravelines GRA3",
-  evidenceHash: keccak256(stringToBytes("site audit 2026-10")),
-  evidenceUri: "ipfs://bafy-site-audit-gra3",
-};
+import { FACILITY } from "../../scripts/demo/cvmWorld.js";
+
+export { FACILITY };
 
 /** A deterministic 16-byte PPID for entry i (the real fixture's PPID is used where it matters). */
 export function ppid(i: number): Hex {

@@ -1,0 +1,102 @@
+/**
+ * A whole Proof of Cloud world on the in-process chain (the CVM end-to-end tests and the CVM bench), driven by the simulator: an Alliance and
+ * HardwareRegistry, a collateral store pinned to the simulator's root CA with the simulated
+ * collateral uploaded, the real DcapQuoteVerifier, the WorkloadVerifier and the CvmRegistry. A
+ * `Cvm` issues what a confidential VM would: TDX quotes (simulated QE), TPM quotes (software TPM),
+ * and signatures with its identity key. The contracts are the same code real quotes go through.
+ */
+import { network } from "hardhat";
+import { createWalletClient, custom, keccak256, parseEther, stringToBytes, toHex, type PublicClient } from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { assertNotProductionParameters, createSimulatedTdxEnvironment, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
+import { SimulatedCvm, measuredBoot, QUOTED_PCRS } from "./simulatedCvm.js";
+import { buildCollateralUploads } from "../../sdk/src/chain/collateralStore.js";
+import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
+import { ProposalClass, pass, SALT } from "./proposals.js";
+import type { CvmRegistryTarget } from "../../sdk/src/chain/cvmRegistry.js";
+
+/** The facility simulated platforms sit in (the contract tests' registry fixture uses it too). */
+export const FACILITY: FacilityInput = {
+  facilityId: keccak256(stringToBytes("facility:ovh-gra-3")),
+  provider: "OVHcloud",
+  country: "FR",
+  site: "Gravelines GRA3",
+  evidenceHash: keccak256(stringToBytes("site audit 2026-10")),
+  evidenceUri: "ipfs://bafy-site-audit-gra3",
+};
+
+export const DAY = 86_400;
+export const MAX_TEE_TTL = 30 * DAY;
+export const MAX_TPM_TTL = DAY;
+
+export type Connection = Awaited<ReturnType<typeof network.connect>>;
+
+export async function deployCvmWorld(opts: { seed?: string; chainId?: number; members?: number; tdx?: SimulatedTdxEnvironment } = {}) {
+  const seed = opts.seed ?? "cvm e2e";
+  const tdx = opts.tdx ?? createSimulatedTdxEnvironment({ seed, roleNames: "intel" });
+  const chainId = opts.chainId ?? 31337;
+  assertNotProductionParameters({ chainId, roots: [tdx.pki.root.der] });
+  const conn = (await network.connect({
+    network: "default",
+    override: { initialDate: new Date((tdx.verifyAt - 3600) * 1000), ...(opts.chainId ? { chainId } : {}) },
+  } as never)) as Connection;
+  const { viem } = conn;
+  const wallets = await viem.getWalletClients();
+  const pub = (await viem.getPublicClient()) as unknown as PublicClient;
+  const n = opts.members ?? 3;
+  const members = wallets.slice(0, n);
+  const c = { viem, networkHelpers: conn.networkHelpers, wallets, publicClient: pub, chainId };
+
+  const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Member ${i + 1}`)]);
+  const hardware = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
+  const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
+  let seq = 0;
+  const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);
+  await govern([registryCalls.setFacilities(hardware.address, [FACILITY])], ProposalClass.Ordinary);
+
+  const parser = await viem.deployContract("CollateralParser");
+  const store = await viem.deployContract("CollateralStore", [toHex(sha256(tdx.pki.root.der)), parser.address]);
+  for (const u of buildCollateralUploads({ collateral: tdx.collateral, rootCertificate: tdx.pki.root.der })) {
+    const hash = await wallets[0]!.sendTransaction({ to: store.address, data: u.data });
+    const r = await pub.waitForTransactionReceipt({ hash });
+    if (r.status !== "success") throw new Error(`collateral upload ${u.label} reverted`);
+  }
+  const dcap = await viem.deployContract("DcapQuoteVerifier", [store.address]);
+  const workload = await viem.deployContract("WorkloadVerifier", [alliance.address, hardware.address, dcap.address, "0x0000000000000000000000000000000000000000"]);
+  const registry = await viem.deployContract("CvmRegistry", [alliance.address, hardware.address, workload.address, MAX_TEE_TTL, MAX_TPM_TTL, 1]);
+  const now = async () => (await pub.getBlock()).timestamp;
+  const time = conn.networkHelpers.time;
+  await time.increaseTo(tdx.verifyAt);
+
+  const hwKey = platformKey(1, tdx.pck.sgx.ppid, SALT);
+  const entry = async (over: Partial<EntryInput> = {}): Promise<EntryInput> => ({
+    platformKey: hwKey,
+    facilityId: FACILITY.facilityId,
+    kind: 1,
+    level: 2,
+    cadence: 0,
+    verifiedAt: await now(),
+    evidenceHash: keccak256(stringToBytes("site audit")),
+    method: "dcap-quote+site-visit",
+    evidenceUri: "ipfs://audit",
+    endorsers: [],
+    ...over,
+  });
+  const registerHardware = async (over: Partial<EntryInput> = {}) =>
+    govern([registryCalls.setEntries(hardware.address, [await entry(over)])], ProposalClass.Ordinary);
+
+  const target: CvmRegistryTarget = { chainId, registry: registry.address };
+  /** A wallet that sends transactions as the CVM identity itself (funded first). */
+  const cvmWallet = async (cvm: { identity: import("viem/accounts").PrivateKeyAccount }) => {
+    await conn.networkHelpers.setBalance(cvm.identity.address, parseEther("1"));
+    return createWalletClient({ account: cvm.identity, transport: custom(conn.provider as never) });
+  };
+  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, registerHardware, hwKey, target, now, time };
+}
+
+export type CvmWorld = Awaited<ReturnType<typeof deployCvmWorld>>;
+
+/** A confidential VM on a world: the one simulated CVM the demo and the bench drive too. */
+export { SimulatedCvm as Cvm, measuredBoot, QUOTED_PCRS };
+
