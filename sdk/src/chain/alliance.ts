@@ -8,7 +8,7 @@ import { allianceAbi } from "./abi/Alliance.js";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { ProposalClass, descriptionHash, type Call, type Proposal } from "./proposal.js";
 import type { VoteSignature } from "./votes.js";
-import { writeContractAction, type AnyClient } from "./write.js";
+import { contractWriter, type AnyClient } from "./write.js";
 
 /**
  * The Alliance ABI plus the registry's errors, so a registry revert bubbled through
@@ -63,28 +63,19 @@ export async function readProposalExecuted(client: AnyClient, { alliance, propos
 
 // ---------------------------------------------------------------- writes
 
+const writeAlliance = contractWriter(allianceAbi);
+const writeAllianceExecute = contractWriter(allianceExecuteAbi);
+
 export type WriteProposeParameters = { alliance: Address; proposal: Proposal; account?: Account };
 /** Records a proposal onchain (needed only for onchain `vote`s; signature batches skip it). */
 export async function writePropose(client: AnyClient, args: WriteProposeParameters): Promise<Hash> {
   const p = args.proposal;
-  return writeContractAction(client, {
-    address: args.alliance,
-    abi: allianceAbi,
-    functionName: "propose",
-    args: [p.calls, p.proposalClass, p.deadline, p.description],
-    account: args.account,
-  });
+  return writeAlliance(client, args.alliance, args.account, "propose", [p.calls, p.proposalClass, p.deadline, p.description]);
 }
 
 export type WriteVoteParameters = { alliance: Address; proposalId: bigint; support: boolean; account?: Account };
 export async function writeVote(client: AnyClient, args: WriteVoteParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: args.alliance,
-    abi: allianceAbi,
-    functionName: "vote",
-    args: [args.proposalId, args.support],
-    account: args.account,
-  });
+  return writeAlliance(client, args.alliance, args.account, "vote", [args.proposalId, args.support]);
 }
 
 export type WriteExecuteWithSignaturesParameters = {
@@ -99,15 +90,7 @@ export type WriteExecuteWithSignaturesParameters = {
 /** Executes a proposal in one transaction with a batch of signed votes (anyone may submit). */
 export async function writeExecuteWithSignatures(client: AnyClient, args: WriteExecuteWithSignaturesParameters): Promise<Hash> {
   const p = args.proposal;
-  return writeContractAction(client, {
-    address: args.alliance,
-    abi: allianceExecuteAbi,
-    functionName: "executeWithSignatures",
-    args: [p.calls, p.proposalClass, p.deadline, descriptionHash(p.description), args.votes],
-    value: args.value ?? 0n,
-    account: args.account,
-    gas: args.gas,
-  });
+  return writeAllianceExecute(client, args.alliance, args.account, "executeWithSignatures", [p.calls, p.proposalClass, p.deadline, descriptionHash(p.description), args.votes], { value: args.value ?? 0n, gas: args.gas });
 }
 
 // ---------------------------------------------------------------- governed calls (proposal contents)

@@ -22,7 +22,7 @@ import { readContract } from "viem/actions";
 import { cvmRegistryAbi } from "./abi/CvmRegistry.js";
 import { workloadVerifierAbi } from "./abi/WorkloadVerifier.js";
 import type { Call } from "./proposal.js";
-import { writeContractAction, type AnyClient } from "./write.js";
+import { contractWriter, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
 
 /** ICvmRegistry.CvmStatus. */
@@ -168,6 +168,8 @@ export async function readVerifyCvmSignature(client: AnyClient, args: ReadCvmPar
 
 // ---------------------------------------------------------------- writes
 
+const writeCvmRegistry = contractWriter(cvmRegistryAbi);
+
 export type WriteRegisterCvmParameters = {
   registry: Address;
   tee: TeeEvidence;
@@ -180,59 +182,28 @@ export type WriteRegisterCvmParameters = {
   gas?: bigint;
 };
 export async function writeRegisterCvm(client: AnyClient, a: WriteRegisterCvmParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: a.registry,
-    abi: cvmRegistryAbi,
-    functionName: "register",
-    args: [a.tee, a.tpm, a.identity, a.owner, a.deadline, a.identitySignature],
-    account: a.account,
-    gas: a.gas,
-  });
+  return writeCvmRegistry(client, a.registry, a.account, "register", [a.tee, a.tpm, a.identity, a.owner, a.deadline, a.identitySignature], { gas: a.gas });
 }
 
 export type WriteReattestCvmParameters = { registry: Address; identity: Address; tpm: TpmEvidence; teeRegistersHash: Hex; account?: Account };
 export async function writeReattestCvm(client: AnyClient, a: WriteReattestCvmParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: a.registry,
-    abi: cvmRegistryAbi,
-    functionName: "reattest",
-    args: [a.identity, a.tpm, a.teeRegistersHash],
-    account: a.account,
-  });
+  return writeCvmRegistry(client, a.registry, a.account, "reattest", [a.identity, a.tpm, a.teeRegistersHash]);
 }
 
 export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex };
 export async function writeRotateCvm(client: AnyClient, a: WriteRotateCvmParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: a.registry,
-    abi: cvmRegistryAbi,
-    functionName: "rotate",
-    args: [a.identity, a.newIdentity, a.oldKeySignature, a.tpm, a.teeRegistersHash],
-    account: a.account,
-  });
+  return writeCvmRegistry(client, a.registry, a.account, "rotate", [a.identity, a.newIdentity, a.oldKeySignature, a.tpm, a.teeRegistersHash]);
 }
 
 export type WriteRevokeCvmParameters = { registry: Address; identity: Address; reasonHash: Hex; account?: Account };
 /** Owner revocation (the Alliance revokes through a proposal: cvmRegistryCalls.revoke). */
 export async function writeRevokeCvm(client: AnyClient, a: WriteRevokeCvmParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: a.registry,
-    abi: cvmRegistryAbi,
-    functionName: "revoke",
-    args: [a.identity, a.reasonHash],
-    account: a.account,
-  });
+  return writeCvmRegistry(client, a.registry, a.account, "revoke", [a.identity, a.reasonHash]);
 }
 
 export type WriteSetCvmTtlsParameters = { registry: Address; identity: Address; teeTtl: number; tpmTtl: number; account?: Account };
 export async function writeSetCvmTtls(client: AnyClient, a: WriteSetCvmTtlsParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: a.registry,
-    abi: cvmRegistryAbi,
-    functionName: "setTtls",
-    args: [a.identity, a.teeTtl, a.tpmTtl],
-    account: a.account,
-  });
+  return writeCvmRegistry(client, a.registry, a.account, "setTtls", [a.identity, a.teeTtl, a.tpmTtl]);
 }
 
 // ---------------------------------------------------------------- governed calldata

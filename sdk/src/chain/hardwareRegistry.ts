@@ -9,7 +9,7 @@ import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
 import type { Call } from "./proposal.js";
 import { ChainInputError } from "./errors.js";
-import { writeContractAction, type AnyClient } from "./write.js";
+import { contractWriter, type AnyClient } from "./write.js";
 
 /** Stored entry status: 0 active, 1 frozen, 2 revoked (a lapsed freeze reads as active). */
 export const EntryStatus = { Active: 0, Frozen: 1, Revoked: 2 } as const;
@@ -181,28 +181,18 @@ export async function getLogLeaves(client: AnyClient, args: GetLogLeavesParamete
 
 // ---------------------------------------------------------------- writes (members, anyone)
 
+const writeHardwareRegistry = contractWriter(hardwareRegistryAbi);
+
 export type WriteHeartbeatParameters = { registry: Address; platformKeys: readonly Hex[]; account?: Account };
 /** Posts level-3 heartbeats for many entries in one transaction; the account must be a member. */
 export async function writeHeartbeat(client: AnyClient, args: WriteHeartbeatParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: args.registry,
-    abi: hardwareRegistryAbi,
-    functionName: "heartbeat",
-    args: [args.platformKeys],
-    account: args.account,
-  });
+  return writeHardwareRegistry(client, args.registry, args.account, "heartbeat", [args.platformKeys]);
 }
 
 export type WriteChallengeParameters = { registry: Address; platformKey: Hex; evidenceHash: Hex; evidenceUri: string; account?: Account };
 /** Opens a challenge against an entry; anyone may. */
 export async function writeChallenge(client: AnyClient, args: WriteChallengeParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: args.registry,
-    abi: hardwareRegistryAbi,
-    functionName: "challenge",
-    args: [args.platformKey, args.evidenceHash, args.evidenceUri],
-    account: args.account,
-  });
+  return writeHardwareRegistry(client, args.registry, args.account, "challenge", [args.platformKey, args.evidenceHash, args.evidenceUri]);
 }
 
 export type WriteRecordCheckpointParameters = {
@@ -216,13 +206,7 @@ export type WriteRecordCheckpointParameters = {
 };
 /** Records a checkpoint cosigned by at least the Alliance's ordinary threshold. */
 export async function writeRecordCheckpoint(client: AnyClient, args: WriteRecordCheckpointParameters): Promise<Hash> {
-  return writeContractAction(client, {
-    address: args.registry,
-    abi: hardwareRegistryAbi,
-    functionName: "recordCheckpoint",
-    args: [args.size, args.rootHash, args.consistencyProof, args.cosignatures],
-    account: args.account,
-  });
+  return writeHardwareRegistry(client, args.registry, args.account, "recordCheckpoint", [args.size, args.rootHash, args.consistencyProof, args.cosignatures]);
 }
 
 // ---------------------------------------------------------------- governed calls (proposal contents)

@@ -42,3 +42,15 @@ export async function writeContractAction<const abi extends Abi, functionName ex
     ...(p.gas === undefined ? {} : { gas: p.gas }),
   } as never);
 }
+
+/** `writeContractAction` bound to one ABI: `(client, address, account, functionName, args, { gas, value })`. */
+export function contractWriter<const abi extends Abi>(abi: abi) {
+  return <functionName extends ContractFunctionName<abi, Mutability>>(
+    client: AnyClient,
+    address: Address,
+    account: Account | undefined,
+    functionName: functionName,
+    args: ContractFunctionArgs<abi, Mutability, functionName>,
+    options: { gas?: bigint; value?: bigint } = {},
+  ): Promise<Hash> => writeContractAction(client, { address, abi, functionName, args, account, ...options });
+}
