@@ -20,6 +20,7 @@ import {
 } from "viem";
 import { signTypedData } from "viem/actions";
 import { SignatureCollectionError } from "./errors.js";
+import { eip712Domain } from "./eip712.js";
 
 export const ALLIANCE_DOMAIN_NAME = "ProofOfCloudAlliance";
 export const ALLIANCE_DOMAIN_VERSION = "1";
@@ -32,12 +33,7 @@ export const voteTypes = {
 } as const;
 
 export function allianceDomain(args: { chainId: number | bigint; alliance: Address }) {
-  return {
-    name: ALLIANCE_DOMAIN_NAME,
-    version: ALLIANCE_DOMAIN_VERSION,
-    chainId: BigInt(args.chainId),
-    verifyingContract: getAddress(args.alliance),
-  } as const;
+  return eip712Domain(ALLIANCE_DOMAIN_NAME, ALLIANCE_DOMAIN_VERSION, args.chainId, args.alliance);
 }
 
 /** The digest a member signs; equals `Alliance.hashVote(proposalId, support)`. */

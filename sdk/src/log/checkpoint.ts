@@ -19,6 +19,7 @@ import {
   type WalletClient,
 } from "viem";
 import { PocError } from "../errors.js";
+import { eip712Domain } from "../chain/eip712.js";
 
 export const CHECKPOINT_DOMAIN_NAME = "ProofOfCloudHardwareRegistry";
 export const CHECKPOINT_DOMAIN_VERSION = "1";
@@ -45,12 +46,7 @@ export function logOrigin({ chainId, registry }: CheckpointDomainParameters): st
 }
 
 export function checkpointDomain({ chainId, registry }: CheckpointDomainParameters) {
-  return {
-    name: CHECKPOINT_DOMAIN_NAME,
-    version: CHECKPOINT_DOMAIN_VERSION,
-    chainId: BigInt(chainId),
-    verifyingContract: getAddress(registry),
-  } as const satisfies TypedDataDomain;
+  return eip712Domain(CHECKPOINT_DOMAIN_NAME, CHECKPOINT_DOMAIN_VERSION, chainId, registry) satisfies TypedDataDomain;
 }
 
 /** The EIP-712 digest a member signs; equals the registry's `hashCheckpoint(size, rootHash)`. */

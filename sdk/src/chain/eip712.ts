@@ -1,0 +1,11 @@
+/** The EIP-712 domain every Proof of Cloud contract signs under: name, version, chain, contract. */
+import { getAddress, type Address } from "viem";
+
+export function eip712Domain<const name extends string, const version extends string>(
+  name: name,
+  version: version,
+  chainId: number | bigint,
+  verifyingContract: Address,
+) {
+  return { name, version, chainId: BigInt(chainId), verifyingContract: getAddress(verifyingContract) } as const;
+}
