@@ -35,18 +35,7 @@ library TdxModuleParser {
 
     /// @dev The identities array, count at `mod[64]`, identities from `mod[65]`; returns the end.
     function identities(bytes memory s, uint256 p, bytes memory mod) internal pure returns (uint256 q, uint256 w) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
-        w = COUNT_AT + 1;
-        uint256 count;
-        bool again = !empty;
-        while (again) {
-            (q, w) = _identity(s, q, mod, w);
-            ++count;
-            (again, q) = Json.more(s, q, "]");
-        }
-        if (count > 255) revert TdxModuleField("tdxModuleIdentities", q);
-        mod[COUNT_AT] = bytes1(uint8(count));
+        return _array(s, p, mod, COUNT_AT, false, _identity);
     }
 
     function _identity(bytes memory s, uint256 p, bytes memory mod, uint256 base) private pure returns (uint256 q, uint256 end) {
@@ -89,17 +78,30 @@ library TdxModuleParser {
     }
 
     function _levels(bytes memory s, uint256 p, bytes memory mod, uint256 countAt) private pure returns (uint256 q, uint256 w) {
+        return _array(s, p, mod, countAt, true, _level);
+    }
+
+    /// @dev A JSON array of `item`s written from `mod[countAt + 1]`, their count at `mod[countAt]`:
+    /// at most 255, and for tcbLevels (`levels`) at least one.
+    function _array(
+        bytes memory s,
+        uint256 p,
+        bytes memory mod,
+        uint256 countAt,
+        bool levels,
+        function(bytes memory, uint256, bytes memory, uint256) pure returns (uint256, uint256) item
+    ) private pure returns (uint256 q, uint256 w) {
         bool empty;
         (q, empty) = Json.open(s, p, "[");
         w = countAt + 1;
         uint256 count;
         bool again = !empty;
         while (again) {
-            (q, w) = _level(s, q, mod, w);
+            (q, w) = item(s, q, mod, w);
             ++count;
             (again, q) = Json.more(s, q, "]");
         }
-        if (count == 0 || count > 255) revert TdxModuleField("tcbLevels", q);
+        if ((levels && count == 0) || count > 255) revert TdxModuleField(levels ? "tcbLevels" : "tdxModuleIdentities", q);
         mod[countAt] = bytes1(uint8(count));
     }
 
