@@ -106,6 +106,23 @@ describe("zero false accepts through poc verify", () => {
     );
   });
 
+  it("every byte of the tdx-v4 quote's header and TD report, flipped in its low and high bit, never exits 0", async () => {
+    // Exhaustive, not sampled: a high-bit flip of byte 0 turns the header into a CBOR array head, so
+    // the file is detected as a Nitro document; that must stay a one-line bad-input error.
+    const quote = new Uint8Array(readFileSync(join(FIXTURES, "intel/tdx-v4/quote.bin")));
+    const coll = join(FIXTURES, "intel/tdx-v4/collateral.json");
+    const wrong: string[] = [];
+    for (let at = 0; at < 48 + 584; at++) {
+      for (const x of [0x01, 0x80]) {
+        const m = quote.slice();
+        m[at]! ^= x;
+        const { code, io } = await verifyBytes(m, "--collateral", coll, "--at", String(AT.tdxV4));
+        if (code === 0 || (code === 2 && io.stderr.length !== 1)) wrong.push(`byte ${at} ^ ${x}: exit ${code}, ${io.stderr.length} stderr lines`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("byte flips in the signed part of the SNP report never exit 0", async () => {
     const report = new Uint8Array(readFileSync(join(FIXTURES, "amd/milan-dstack/report.bin")));
     const vcek = join(FIXTURES, "amd/milan-dstack/vcek.pem");

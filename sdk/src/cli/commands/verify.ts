@@ -206,7 +206,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     const detected = detectEvidence(evidence);
     const quote = intelQuoteOf(detected);
     if (quote) parseQuote(quote); // a malformed quote is bad input before anything slow (fetch, chain) starts
-    if (values.onchain && !quote) throw new UsageError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
+    // The flags are fine; the file is not what they are for: bad input (one line), not a usage error.
+    if (values.onchain && !quote) throw new PocError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
     if (values["signatures-only"] && values.onchain) throw new UsageError("--signatures-only and --onchain exclude each other (the onchain verifier always checks collateral)");
 
@@ -215,7 +216,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       source = path;
       certificates.push(...parseCertificates(await readInput(io, path, "certificate file"), "certificate file"));
     }
-    if (values.collateral && !quote) throw new UsageError(`--collateral is Intel collateral; ${file} is ${detected.type} evidence`);
+    if (values.collateral && !quote) throw new PocError(`--collateral is Intel collateral; ${file} is ${detected.type} evidence`);
     source = values.collateral ?? file;
     const collateral = quote && values.collateral ? await loadCollateral(io, values.collateral, quote) : undefined;
     source = file;
