@@ -48,12 +48,12 @@ describe("poc collateral upload", () => {
 
 describe("deployEmbeddedDcap (for poc verify --onchain)", () => {
   it("deploys store and verifier with collateral; a quote verifies at its time", async () => {
-    const { deployEmbeddedDcap } = await import("../../../sdk/src/cli/commands/collateral.js");
+    const { deployEmbeddedDcap } = await import("../../../sdk/src/cli/commands/_embeddedDcap.js");
     const { simulateVerifyQuote } = await import("../../../sdk/src/chain/quoteVerifier.js");
     const { loadFixture } = await import("./fixtures.js");
     const fx = loadFixture("sgx-v3");
     const d = await deployEmbeddedDcap({ at: fx.verifyAt, collateral: fx.collateral });
-    const r = await simulateVerifyQuote(d.pub, { address: d.verifier, quote: fx.quote });
+    const r = await simulateVerifyQuote(d.publicClient, { address: d.verifier, quote: fx.quote });
     expect(r.tcbStatus).toBe("ConfigurationAndSWHardeningNeeded");
   });
 });

@@ -10,10 +10,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, http, isAddress, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { toHex } from "viem";
 import { PocError } from "../../errors.js";
-import { INTEL_SGX_ROOT_CA_DER } from "../../intel/index.js";
 import {
   buildCollateralUploads,
   parseQuoteCollateralV3,
@@ -22,6 +19,7 @@ import {
   type CollateralUpload,
 } from "../../chain/collateralStore.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
+import { deployEmbeddedDcap } from "./_embeddedDcap.js";
 
 const usage = `usage: poc collateral upload <collateral.json> [--rpc <url> --store <address>] [--at <unix>] [--json]
 
@@ -102,56 +100,6 @@ async function rpcTarget(rpc: string, store: Address, io: CliIO): Promise<Target
 
 /** A fresh in-process chain (hardhat's EDR, osaka) with a CollateralStore pinned to Intel's root. */
 async function embeddedTarget(at: number | undefined, io: CliIO): Promise<Target> {
-  io.progress("starting the embedded chain and deploying the collateral store ...");
-  const d = await deployEmbeddedDcap({ at, withVerifier: false });
-  return { store: d.store, chainId: d.chainId, wallet: d.wallet, pub: d.pub };
-}
-
-export type EmbeddedDcap = {
-  chainId: number;
-  store: Address;
-  /** Zero address when not deployed. */
-  verifier: Address;
-  pub: PublicClient;
-  wallet: unknown;
-};
-
-/**
- * Node-only (CLI): starts hardhat's in-process chain with its clock at `at` (unix s, default now),
- * deploys CollateralParser + CollateralStore (pinned to the Intel SGX Root CA) and, unless
- * `withVerifier` is false, a DcapQuoteVerifier; uploads `collateral` when given. For
- * `poc verify --onchain` and demos; needs the compiled artifacts (`npx hardhat build`).
- */
-export async function deployEmbeddedDcap(options: {
-  at?: number;
-  withVerifier?: boolean;
-  collateral?: import("../../chain/collateralStore.js").QuoteCollateralV3;
-}): Promise<EmbeddedDcap> {
-  const { network } = await import("hardhat");
-  const conn = await network.connect({
-    network: "default",
-    ...(options.at === undefined ? {} : { override: { initialDate: new Date(options.at * 1000) } }),
-  } as never);
-  const viem = (conn as unknown as {
-    viem: {
-      deployContract: (n: string, a?: unknown[]) => Promise<{ address: Address }>;
-      getPublicClient: () => Promise<unknown>;
-      getWalletClients: () => Promise<unknown[]>;
-    };
-  }).viem;
-  const parser = await viem.deployContract("CollateralParser");
-  const store = await viem.deployContract("CollateralStore", [toHex(sha256(INTEL_SGX_ROOT_CA_DER)), parser.address]);
-  const verifier = options.withVerifier === false ? undefined : await viem.deployContract("DcapQuoteVerifier", [store.address]);
-  const pub = (await viem.getPublicClient()) as PublicClient;
-  const [wallet] = await viem.getWalletClients();
-  if (options.collateral) {
-    await uploadCollateral(wallet as never, pub, { address: store.address, uploads: buildCollateralUploads({ collateral: options.collateral }) });
-  }
-  return {
-    chainId: await pub.getChainId(),
-    store: store.address,
-    verifier: verifier?.address ?? "0x0000000000000000000000000000000000000000",
-    pub,
-    wallet,
-  };
+  const d = await deployEmbeddedDcap({ at, withVerifier: false, io });
+  return { store: d.store, chainId: d.chainId, wallet: d.walletClient, pub: d.publicClient };
 }

@@ -258,7 +258,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       } else {
         if (!collateral) throw new UsageError("--onchain on the embedded chain needs --collateral <file|url> (the collateral to upload)");
         const { deployEmbeddedDcap } = await import("./_embeddedDcap.js");
-        const env = await deployEmbeddedDcap(collateral, at, io).catch((cause: unknown) => {
+        const env = await deployEmbeddedDcap({ collateral, at, io }).catch((cause: unknown) => {
           if (cause instanceof PocError) throw cause;
           const message = (cause as Error).message?.split("\n")[0] ?? String(cause);
           throw new PocError("the embedded chain could not be set up", { cause, details: /artifact/i.test(message) ? `${message} Run \`npx hardhat build\` in the project root and run poc from there.` : message });
