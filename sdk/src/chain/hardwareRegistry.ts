@@ -7,6 +7,7 @@ import { encodeFunctionData, getAddress, type Account, type Address, type Hash, 
 import { getContractEvents, readContract } from "viem/actions";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
+import { readLogEntries } from "../log/onchain.js";
 import type { Call } from "./proposal.js";
 import { ChainInputError } from "./errors.js";
 import { contractWriter, type AnyClient } from "./write.js";
@@ -154,29 +155,20 @@ export type LogLeafRecord = {
   transactionHash: Hash;
 };
 export type GetLogLeavesParameters = { registry: Address; fromBlock?: bigint };
-/** Every leaf from `LeafAppended` events, in index order, decoded (docs/transparency-log.md). */
+/**
+ * Every leaf from `LeafAppended` events, in index order, decoded (docs/transparency-log.md). Read
+ * through the log SDK's `readLogEntries`, so pages, index continuity and each leaf hash are checked.
+ */
 export async function getLogLeaves(client: AnyClient, args: GetLogLeavesParameters): Promise<LogLeafRecord[]> {
-  const events = await getContractEvents(client, {
-    address: args.registry,
-    abi: hardwareRegistryAbi,
-    eventName: "LeafAppended",
-    fromBlock: args.fromBlock ?? 0n,
-    toBlock: "latest",
-    strict: true,
-  });
-  const out = events.map((e) => ({
-    index: e.args.index,
-    leafHash: e.args.leafHash,
-    leaf: e.args.leaf,
-    decoded: decodeLogLeaf(e.args.leaf),
+  const { entries } = await readLogEntries(client, { registry: args.registry, fromBlock: args.fromBlock });
+  return entries.map((e) => ({
+    index: BigInt(e.index),
+    leafHash: e.leafHash,
+    leaf: e.leaf,
+    decoded: decodeLogLeaf(e.leaf),
     blockNumber: e.blockNumber,
     transactionHash: e.transactionHash,
   }));
-  out.sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
-  out.forEach((r, i) => {
-    if (r.index !== BigInt(i)) throw new ChainInputError("LeafAppended", `leaf ${i} missing from the event history (got index ${r.index})`);
-  });
-  return out;
 }
 
 // ---------------------------------------------------------------- writes (members, anyone)
