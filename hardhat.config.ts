@@ -21,6 +21,8 @@ export default defineConfig({
       evmVersion: "osaka",
       viaIR: false,
       optimizer: { enabled: true, runs: 200 },
+      // Storage layouts land in the build info: a test checks the CvmRegistry's hand-decoded slots against them.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   paths: {

@@ -6,6 +6,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IAlliance} from "../interfaces/IAlliance.sol";
 import {ICvmRegistry} from "../interfaces/ICvmRegistry.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
+import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
+import {HardwareLevel} from "../registry/HardwareLevel.sol";
 import {ITpmQuoteVerifier} from "../interfaces/ITpmQuoteVerifier.sol";
 import {IWorkloadVerifier} from "../interfaces/IWorkloadVerifier.sol";
 import {AllianceGoverned} from "../verifier/workload/AllianceGoverned.sol";
@@ -14,27 +16,50 @@ import {TpmBinding} from "../verifier/workload/TpmBinding.sol";
 
 /// @title CvmRegistry
 /// @notice CVM identities bound to attested workloads on registered hardware (docs/cvm-registry.md).
-/// One storage record per identity; the current measurement is the last entry of its history.
-contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
+/// A validity check reads three slots of this contract and makes no further call: the identity's
+/// `Validity` slot, its current measurement, and the status of its hardware, which the
+/// HardwareRegistry pushes here on every change (IHardwareListener; docs/cvm-registry.md#hardware-mirror).
+contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverned {
     bytes32 internal constant REGISTRATION_TYPEHASH =
         keccak256("Registration(address identity,address owner,uint256 nonce,uint256 deadline)");
     bytes32 internal constant REATTESTATION_TYPEHASH =
         keccak256("ReAttestation(address identity,uint256 nonce,address newIdentity)");
     bytes32 internal constant ROTATION_TYPEHASH = keccak256("Rotation(address identity,address newIdentity,uint256 nonce)");
 
-    struct Record {
-        uint32 nonce;
+    /// Everything a validity check reads, in one slot. TTLs and the minimum level are the ones in
+    /// force when the identity was last attested (or its owner last set TTLs).
+    struct Validity {
+        CvmStatus status;
+        uint8 minHardwareLevel;
+        uint16 measurementCount;
         uint40 teeAttestedAt;
         uint40 tpmAttestedAt;
-        uint32 teeTtl; // 0: the bound
+        uint32 teeTtl;
         uint32 tpmTtl;
-        CvmStatus status;
         uint8 tcbStatus;
         IWorkloadVerifier.TeeType teeType;
-        uint16 measurementCount;
+        uint64 platformRef; // the platform key's first 64 bits: the hardware mirror's key
+    }
+
+    struct Record {
+        Validity v;
         address owner;
+        uint32 nonce;
+        uint32 teeTtlChoice; // the owner's; 0: the bound
+        uint32 tpmTtlChoice;
         bytes32 platformKey;
         bytes32 akKeyHash;
+    }
+
+    /// The HardwareRegistry's status of a platform a CVM runs on, with the platform key's last 128
+    /// bits, which together with the mapping key (its first 64) tell tracked platforms apart. One slot.
+    struct HardwareMirror {
+        uint8 level; // 0: not tracked (a tracked entry always has level 1..3)
+        IHardwareRegistry.Status status;
+        uint40 frozenUntil;
+        uint40 lastHeartbeat;
+        uint32 cadence;
+        uint128 keyCheck;
     }
 
     /// @notice The hardware registry validity is checked against.
@@ -44,6 +69,7 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
     mapping(address => Record) private _cvms;
     mapping(address => mapping(uint256 => bytes32)) private _history;
     mapping(address => address) private _rotatedTo;
+    mapping(uint64 platformRef => HardwareMirror) private _hardware;
 
     constructor(
         IAlliance alliance_,
@@ -75,29 +101,28 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
         if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);
         if (owner == address(0) || identity == address(0)) revert ZeroAddress();
         Record storage r = _cvms[identity];
-        CvmStatus status = r.status;
+        CvmStatus status = r.v.status;
         if (status == CvmStatus.Active && r.owner != owner) revert OwnerMismatch(r.owner, owner);
         if (status == CvmStatus.Revoked) revert IdentityRevoked(identity);
         if (status == CvmStatus.Rotated) revert IdentityRotated(identity, _rotatedTo[identity]);
         uint32 nonce = r.nonce;
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(REGISTRATION_TYPEHASH, identity, owner, nonce, deadline)));
+        bytes32 digest = hashRegistration(identity, owner, nonce, deadline);
         _checkSigner(identity, digest, identitySignature);
 
-        IWorkloadVerifier.VerifiedWorkload memory w = _params.workloadVerifier.verifyWorkload(tee, tpm, digest);
-        uint8 level = hardwareRegistry.levelOf(w.platformKey);
-        if (level < _params.minHardwareLevel) revert HardwareNotVerified(w.platformKey, level, _params.minHardwareLevel);
+        (IWorkloadVerifier.VerifiedWorkload memory w, Params memory p) = _verifyOnRegisteredHardware(tee, tpm, digest);
 
         measurementHash = w.measurementHash;
+        Validity memory v = _validity(r);
+        v.teeAttestedAt = uint40(block.timestamp);
+        v.tcbStatus = w.tcbStatus;
+        v.teeType = w.teeType;
+        v.platformRef = _platformRef(w.platformKey);
+        _attested(r, v, p);
         r.nonce = nonce + 1;
-        r.teeAttestedAt = uint40(block.timestamp);
-        r.tpmAttestedAt = uint40(block.timestamp);
-        r.tcbStatus = w.tcbStatus;
-        r.teeType = w.teeType;
         if (r.platformKey != w.platformKey) r.platformKey = w.platformKey;
         if (r.akKeyHash != w.akKeyHash) r.akKeyHash = w.akKeyHash;
         bytes32 teeRegistersHash = keccak256(w.teeRegisters);
         if (status == CvmStatus.None) {
-            r.status = CvmStatus.Active;
             r.owner = owner;
             emit CvmRegistered(identity, owner, w.platformKey, measurementHash, teeRegistersHash, w.akKeyHash, nonce);
         } else {
@@ -112,7 +137,7 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
         uint32 nonce = r.nonce;
         _checkTpm(identity, r, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
         r.nonce = nonce + 1;
-        r.tpmAttestedAt = uint40(block.timestamp);
+        _attested(r, _validity(r), _params);
         emit CvmReattested(identity, nonce);
     }
 
@@ -126,23 +151,21 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
     ) external {
         Record storage r = _active(identity);
         if (newIdentity == address(0)) revert ZeroAddress();
-        if (_cvms[newIdentity].status != CvmStatus.None) revert IdentityTaken(newIdentity);
+        if (_cvms[newIdentity].v.status != CvmStatus.None) revert IdentityTaken(newIdentity);
         uint32 nonce = r.nonce;
         _checkSigner(identity, hashRotation(identity, newIdentity, nonce), oldKeySignature);
         bytes32 current = _checkTpm(identity, r, tpm, hashReAttestation(identity, nonce, newIdentity), teeRegistersHash);
 
         Record storage n = _cvms[newIdentity];
-        n.teeAttestedAt = r.teeAttestedAt;
-        n.tpmAttestedAt = uint40(block.timestamp);
-        n.teeTtl = r.teeTtl;
-        n.tpmTtl = r.tpmTtl;
-        n.status = CvmStatus.Active;
-        n.tcbStatus = r.tcbStatus;
-        n.teeType = r.teeType;
+        Validity memory v = _validity(r);
+        v.measurementCount = 0;
         n.owner = r.owner;
+        n.teeTtlChoice = r.teeTtlChoice;
+        n.tpmTtlChoice = r.tpmTtlChoice;
         n.platformKey = r.platformKey;
         n.akKeyHash = r.akKeyHash;
-        r.status = CvmStatus.Rotated;
+        _attested(n, v, _params);
+        r.v.status = CvmStatus.Rotated;
         r.nonce = nonce + 1;
         _rotatedTo[identity] = newIdentity;
         emit CvmIdentityRotated(identity, newIdentity, nonce);
@@ -156,7 +179,7 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
             if (msg.sender != address(alliance)) revert NotOwnerOrAlliance(msg.sender);
             _checkAlliance(IAlliance.ProposalClass.SecurityCritical);
         }
-        r.status = CvmStatus.Revoked;
+        r.v.status = CvmStatus.Revoked;
         emit CvmRevoked(identity, msg.sender, reasonHash);
     }
 
@@ -164,10 +187,34 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
     function setTtls(address identity, uint32 teeTtl, uint32 tpmTtl) external {
         Record storage r = _active(identity);
         if (msg.sender != r.owner) revert NotOwner(msg.sender);
-        if (teeTtl > _params.maxTeeTtl || tpmTtl > _params.maxTpmTtl) revert InvalidTtl(teeTtl, tpmTtl);
-        r.teeTtl = teeTtl;
-        r.tpmTtl = tpmTtl;
+        Params memory p = _params;
+        if (teeTtl > p.maxTeeTtl || tpmTtl > p.maxTpmTtl) revert InvalidTtl(teeTtl, tpmTtl);
+        r.teeTtlChoice = teeTtl;
+        r.tpmTtlChoice = tpmTtl;
+        Validity memory v = _validity(r);
+        v.teeTtl = _ttl(teeTtl, p.maxTeeTtl);
+        v.tpmTtl = _ttl(tpmTtl, p.maxTpmTtl);
+        _store(r, v);
         emit TtlsSet(identity, teeTtl, tpmTtl);
+    }
+
+    // ---------------------------------------------------------------- hardware feed
+
+    /// @inheritdoc IHardwareListener
+    function onHardwareListenerAdded() external {
+        if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
+        _params.hardwareFeedConnected = true;
+        emit HardwareFeedConnected(msg.sender);
+    }
+
+    /// @inheritdoc IHardwareListener
+    function onHardwareChanged(bytes32 platformKey, IHardwareRegistry.HardwareStatus memory s) external {
+        if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
+        uint64 ref = _platformRef(platformKey);
+        uint128 keyCheck = uint128(uint256(platformKey));
+        HardwareMirror storage m = _hardware[ref];
+        if (m.level == 0 || m.keyCheck != keyCheck) return; // no CVM registered on it: nothing to keep
+        _mirror(ref, s, keyCheck);
     }
 
     // ---------------------------------------------------------------- governed
@@ -202,15 +249,38 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
         view
         returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt)
     {
+        // Every dApp gate pays for this: the two packed slots are read once each and decoded by hand
+        // (bit offsets in docs/cvm-registry.md#storage); copying the structs to memory costs ~1,000 gas more.
+        uint256 v;
         Record storage r = _cvms[identity];
-        if (r.status != CvmStatus.Active) return (false, bytes32(0), 0, 0);
-        Params memory p = _params;
-        measurementHash = _history[identity][r.measurementCount - 1];
-        hardwareLevel = hardwareRegistry.levelOf(r.platformKey);
-        attestedAt = r.tpmAttestedAt;
-        valid = hardwareLevel >= p.minHardwareLevel
-            && block.timestamp <= uint256(r.teeAttestedAt) + _ttl(r.teeTtl, p.maxTeeTtl)
-            && block.timestamp <= uint256(attestedAt) + _ttl(r.tpmTtl, p.maxTpmTtl);
+        assembly ("memory-safe") {
+            v := sload(r.slot)
+        }
+        if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0);
+        measurementHash = _history[identity][uint16(v >> 16) - 1];
+        uint256 hw;
+        HardwareMirror storage m = _hardware[uint64(v >> 192)];
+        assembly ("memory-safe") {
+            hw := sload(m.slot)
+        }
+        hardwareLevel = HardwareLevel.effective(
+            uint8(hw), IHardwareRegistry.Status(uint8(hw >> 8)), uint40(hw >> 16), uint40(hw >> 56), uint32(hw >> 96)
+        );
+        attestedAt = uint40(v >> 72);
+        valid = hardwareLevel >= uint8(v >> 8)
+            && block.timestamp <= uint256(uint40(v >> 32)) + uint32(v >> 112)
+            && block.timestamp <= uint256(attestedAt) + uint32(v >> 144);
+    }
+
+    /// @inheritdoc ICvmRegistry
+    function mirroredHardwareStatus(bytes32 platformKey)
+        external
+        view
+        returns (bool tracked, IHardwareRegistry.HardwareStatus memory status)
+    {
+        HardwareMirror memory m = _hardware[_platformRef(platformKey)];
+        tracked = m.level != 0 && m.keyCheck == uint128(uint256(platformKey));
+        if (tracked) status = _statusOf(m);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -222,29 +292,30 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
     }
 
     /// @inheritdoc ICvmRegistry
-    function getCvm(address identity) external view returns (CvmView memory v) {
+    function getCvm(address identity) external view returns (CvmView memory c) {
         Record storage r = _cvms[identity];
-        v.status = r.status;
-        v.owner = r.owner;
-        v.nonce = r.nonce;
-        v.teeAttestedAt = r.teeAttestedAt;
-        v.tpmAttestedAt = r.tpmAttestedAt;
-        v.teeTtl = _ttl(r.teeTtl, _params.maxTeeTtl);
-        v.tpmTtl = _ttl(r.tpmTtl, _params.maxTpmTtl);
-        v.tcbStatus = r.tcbStatus;
-        v.teeType = r.teeType;
-        v.platformKey = r.platformKey;
-        v.akKeyHash = r.akKeyHash;
-        v.measurementCount = r.measurementCount;
-        if (r.measurementCount != 0) v.measurementHash = _history[identity][r.measurementCount - 1];
-        v.rotatedTo = _rotatedTo[identity];
-        if (r.status != CvmStatus.None) v.hardwareLevel = hardwareRegistry.levelOf(r.platformKey);
-        (v.valid,,,) = checkCvm(identity);
+        Validity memory v = _validity(r);
+        c.status = v.status;
+        c.owner = r.owner;
+        c.nonce = r.nonce;
+        c.teeAttestedAt = v.teeAttestedAt;
+        c.tpmAttestedAt = v.tpmAttestedAt;
+        c.teeTtl = v.teeTtl;
+        c.tpmTtl = v.tpmTtl;
+        c.tcbStatus = v.tcbStatus;
+        c.teeType = v.teeType;
+        c.platformKey = r.platformKey;
+        c.akKeyHash = r.akKeyHash;
+        c.measurementCount = v.measurementCount;
+        if (v.measurementCount != 0) c.measurementHash = _history[identity][v.measurementCount - 1];
+        c.rotatedTo = _rotatedTo[identity];
+        if (v.status != CvmStatus.None) c.hardwareLevel = _hardwareLevel(v.platformRef);
+        (c.valid,,,) = checkCvm(identity);
     }
 
     /// @inheritdoc ICvmRegistry
     function measurementHistory(address identity) external view returns (bytes32[] memory hashes) {
-        uint256 n = _cvms[identity].measurementCount;
+        uint256 n = _cvms[identity].v.measurementCount;
         hashes = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) hashes[i] = _history[identity][i];
     }
@@ -260,7 +331,7 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
     }
 
     /// @inheritdoc ICvmRegistry
-    function hashRegistration(address identity, address owner, uint256 nonce, uint256 deadline) external view returns (bytes32) {
+    function hashRegistration(address identity, address owner, uint256 nonce, uint256 deadline) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(REGISTRATION_TYPEHASH, identity, owner, nonce, deadline)));
     }
 
@@ -278,7 +349,7 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
 
     function _active(address identity) private view returns (Record storage r) {
         r = _cvms[identity];
-        CvmStatus s = r.status;
+        CvmStatus s = r.v.status;
         if (s == CvmStatus.Active) return r;
         if (s == CvmStatus.None) revert UnknownIdentity(identity);
         if (s == CvmStatus.Revoked) revert IdentityRevoked(identity);
@@ -298,8 +369,8 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
         if (t.akKeyHash != r.akKeyHash) revert AkMismatch(r.akKeyHash, t.akKeyHash);
         if (t.banks.length != 1) revert PcrBankCount(t.banks.length);
         ITpmQuoteVerifier.PcrBank memory b = t.banks[0];
-        bytes32 given = Measurement.hash(r.teeType, teeRegistersHash, b.hashAlg, b.pcrMask, keccak256(b.values));
-        current = _history[identity][r.measurementCount - 1];
+        bytes32 given = Measurement.hash(r.v.teeType, teeRegistersHash, b.hashAlg, b.pcrMask, keccak256(b.values));
+        current = _history[identity][r.v.measurementCount - 1];
         if (given != current) revert MeasurementMismatch(current, given);
     }
 
@@ -310,11 +381,95 @@ contract CvmRegistry is ICvmRegistry, EIP712, AllianceGoverned {
 
     /// @dev Appends `m` to the identity's history unless it is already the current measurement.
     function _recordMeasurement(address identity, Record storage r, bytes32 m) private {
-        uint16 count = r.measurementCount;
+        uint16 count = r.v.measurementCount;
         if (count != 0 && _history[identity][count - 1] == m) return;
         _history[identity][count] = m;
-        r.measurementCount = count + 1;
+        r.v.measurementCount = count + 1;
         emit MeasurementRecorded(identity, count, m);
+    }
+
+    /// @dev Writes `v` as freshly TPM-attested now, under the current TTL bounds and minimum level.
+    function _attested(Record storage r, Validity memory v, Params memory p) private {
+        v.status = CvmStatus.Active;
+        v.tpmAttestedAt = uint40(block.timestamp);
+        v.minHardwareLevel = p.minHardwareLevel;
+        v.teeTtl = _ttl(r.teeTtlChoice, p.maxTeeTtl);
+        v.tpmTtl = _ttl(r.tpmTtlChoice, p.maxTpmTtl);
+        _store(r, v);
+    }
+
+    // The validity slot is read and written as one word, by hand at the offsets of
+    // docs/cvm-registry.md#storage (test/contracts/cvm/storageLayout.test.ts holds them to the
+    // compiler's layout): Solidity's struct copies cost one SLOAD/SSTORE pair per field.
+    function _validity(Record storage r) private view returns (Validity memory v) {
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(r.slot)
+        }
+        v.status = CvmStatus(uint8(w));
+        v.minHardwareLevel = uint8(w >> 8);
+        v.measurementCount = uint16(w >> 16);
+        v.teeAttestedAt = uint40(w >> 32);
+        v.tpmAttestedAt = uint40(w >> 72);
+        v.teeTtl = uint32(w >> 112);
+        v.tpmTtl = uint32(w >> 144);
+        v.tcbStatus = uint8(w >> 176);
+        v.teeType = IWorkloadVerifier.TeeType(uint8(w >> 184));
+        v.platformRef = uint64(w >> 192);
+    }
+
+    function _store(Record storage r, Validity memory v) private {
+        uint256 w = uint256(uint8(v.status)) | uint256(v.minHardwareLevel) << 8 | uint256(v.measurementCount) << 16
+            | uint256(v.teeAttestedAt) << 32 | uint256(v.tpmAttestedAt) << 72 | uint256(v.teeTtl) << 112
+            | uint256(v.tpmTtl) << 144 | uint256(v.tcbStatus) << 176 | uint256(uint8(v.teeType)) << 184
+            | uint256(v.platformRef) << 192;
+        assembly ("memory-safe") {
+            sstore(r.slot, w)
+        }
+    }
+
+    /// @dev The workload behind the evidence, on hardware at the registry's level, whose status this
+    /// registry now mirrors.
+    function _verifyOnRegisteredHardware(
+        IWorkloadVerifier.TeeEvidence calldata tee,
+        IWorkloadVerifier.TpmEvidence calldata tpm,
+        bytes32 digest
+    ) private returns (IWorkloadVerifier.VerifiedWorkload memory w, Params memory p) {
+        p = _params;
+        if (!p.hardwareFeedConnected) revert HardwareFeedNotConnected();
+        w = p.workloadVerifier.verifyWorkload(tee, tpm, digest);
+        IHardwareRegistry.HardwareStatus memory hs = hardwareRegistry.hardwareStatus(w.platformKey);
+        uint8 level = HardwareLevel.effective(hs);
+        if (level < p.minHardwareLevel) revert HardwareNotVerified(w.platformKey, level, p.minHardwareLevel);
+        _track(w.platformKey, hs);
+    }
+
+    /// @dev Starts mirroring the platform's status (a snapshot now, pushes afterwards); returns its ref.
+    function _track(bytes32 platformKey, IHardwareRegistry.HardwareStatus memory s) private {
+        uint64 ref = _platformRef(platformKey);
+        uint128 keyCheck = uint128(uint256(platformKey));
+        HardwareMirror storage m = _hardware[ref];
+        if (m.level != 0) {
+            if (m.keyCheck != keyCheck) revert PlatformRefCollision(platformKey);
+            return; // tracked: every change since was pushed
+        }
+        _mirror(ref, s, keyCheck);
+    }
+
+    function _mirror(uint64 ref, IHardwareRegistry.HardwareStatus memory s, uint128 keyCheck) private {
+        _hardware[ref] = HardwareMirror(s.level, s.status, s.frozenUntil, s.lastHeartbeat, s.cadence, keyCheck);
+    }
+
+    function _hardwareLevel(uint64 ref) private view returns (uint8) {
+        return HardwareLevel.effective(_statusOf(_hardware[ref]));
+    }
+
+    function _statusOf(HardwareMirror memory m) private pure returns (IHardwareRegistry.HardwareStatus memory) {
+        return IHardwareRegistry.HardwareStatus(m.level, m.status, m.frozenUntil, m.lastHeartbeat, m.cadence);
+    }
+
+    function _platformRef(bytes32 platformKey) private pure returns (uint64) {
+        return uint64(uint256(platformKey) >> 192);
     }
 
     function _ttl(uint32 own, uint32 bound) private pure returns (uint32) {

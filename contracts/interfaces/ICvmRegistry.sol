@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAlliance} from "./IAlliance.sol";
 import {IWorkloadVerifier} from "./IWorkloadVerifier.sol";
+import {IHardwareRegistry} from "./IHardwareRegistry.sol";
 
 /// @title ICvmRegistry
 /// @notice Confidential VMs identified by an Ethereum address whose key lives inside the CVM,
@@ -42,6 +43,8 @@ interface ICvmRegistry {
         uint32 maxTeeTtl;
         uint32 maxTpmTtl;
         uint8 minHardwareLevel;
+        /// True once the HardwareRegistry pushes entry changes here (IHardwareListener); registration needs it.
+        bool hardwareFeedConnected;
     }
 
     event CvmRegistered(
@@ -69,6 +72,7 @@ interface ICvmRegistry {
     event TtlBoundsSet(uint32 maxTeeTtl, uint32 maxTpmTtl);
     event MinHardwareLevelSet(uint8 level);
     event WorkloadVerifierSet(address verifier);
+    event HardwareFeedConnected(address hardwareRegistry);
 
     error NotAlliance(address caller);
     error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
@@ -96,6 +100,14 @@ interface ICvmRegistry {
     error PcrBankCount(uint256 count);
     error InvalidTtl(uint32 teeTtl, uint32 tpmTtl);
     error InvalidLevel(uint8 level);
+    /// @notice Only the HardwareRegistry pushes hardware status.
+    error NotHardwareRegistry(address caller);
+    /// @notice The HardwareRegistry has not added this registry as a listener yet, so hardware
+    /// changes would not reach it: registrations wait until it has (IHardwareRegistry.addListener).
+    error HardwareFeedNotConnected();
+    /// @notice Another tracked platform shares this platform key's first 64 bits (about 2^-64 per pair;
+    /// refused rather than mixed up). See docs/cvm-registry.md#hardware-mirror.
+    error PlatformRefCollision(bytes32 platformKey);
 
     /// @notice Registers `identity` (or refreshes its TEE side): the TEE report data must be
     /// hashRegistration(identity, owner, nonces(identity), deadline) || sha256(akPublic), the TPM
@@ -127,18 +139,27 @@ interface ICvmRegistry {
     /// @notice Revokes an identity for good: its owner, or the Alliance by a security-critical proposal.
     function revoke(address identity, bytes32 reasonHash) external;
 
-    /// @notice Owner only: the identity's TEE and TPM TTLs in seconds (0: the Alliance's bound).
+    /// @notice Owner only: the identity's TEE and TPM TTLs in seconds (0: the Alliance's bound), in force at once.
     function setTtls(address identity, uint32 teeTtl, uint32 tpmTtl) external;
 
-    /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have.
+    /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have. Each
+    /// identity takes them up at its next registration, re-attestation, rotation or setTtls: a check
+    /// reads one record slot, not the registry's parameters (cut an identity short by revoking it).
     function setTtlBounds(uint32 maxTeeTtl, uint32 maxTpmTtl) external;
 
-    /// @notice Alliance (security-critical): the Proof-of-Cloud level every valid CVM's hardware needs (1..3).
+    /// @notice Alliance (security-critical): the Proof-of-Cloud level every valid CVM's hardware needs
+    /// (1..3), taken up by each identity at its next registration, re-attestation or rotation.
     function setMinHardwareLevel(uint8 level) external;
 
     /// @notice Alliance (security-critical): the workload verifier registrations use.
     function setWorkloadVerifier(IWorkloadVerifier verifier) external;
 
+    /// @notice The hardware status this registry holds for `platformKey` (pushed by the HardwareRegistry);
+    /// `tracked` false when no CVM registered on it yet. A tracked status always equals the registry's.
+    function mirroredHardwareStatus(bytes32 platformKey)
+        external
+        view
+        returns (bool tracked, IHardwareRegistry.HardwareStatus memory status);
     /// @notice Whether `identity` is valid now: active, both TTLs current, hardware at the level.
     function isValid(address identity) external view returns (bool);
 

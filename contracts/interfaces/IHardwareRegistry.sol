@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IAlliance} from "./IAlliance.sol";
+import {IHardwareListener} from "./IHardwareListener.sol";
 
 /// @title IHardwareRegistry: Proof of Cloud, TEE hardware IDs bound to physically verified facilities.
 /// @notice Entries are keyed by platformKey = keccak256(abi.encode(salt, kind, rawId)). Only Alliance
@@ -66,6 +67,16 @@ interface IHardwareRegistry {
         uint64 entryLeaf;
     }
 
+    /// @notice What an entry's effective level is computed from (HardwareLevel.effective), as the registry
+    /// pushes it to its listeners after every change. One slot. `level` 0: no entry.
+    struct HardwareStatus {
+        uint8 level;
+        Status status;
+        uint40 frozenUntil;
+        uint40 lastHeartbeat;
+        uint32 cadence;
+    }
+
     /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked). Three storage slots.
     struct Challenge {
         bytes32 platformKey;
@@ -96,6 +107,7 @@ interface IHardwareRegistry {
     event ChallengeClosed(uint256 indexed challengeId, bytes32 indexed platformKey, uint8 outcome);
     event CheckpointRecorded(uint64 size, bytes32 rootHash, address[] signers);
     event FreezeWindowSet(uint64 window);
+    event ListenerAdded(address indexed listener);
 
     /// @notice The caller is not the Alliance (or no proposal is executing).
     error NotAlliance(address caller);
@@ -141,6 +153,10 @@ interface IHardwareRegistry {
     error InconsistentCheckpoint(uint64 size, bytes32 rootHash);
     /// @notice The checkpoint is older than the one already recorded.
     error StaleCheckpoint(uint64 size, uint64 recordedSize);
+    /// @notice The registry already pushes to `max` listeners.
+    error TooManyListeners(uint256 max);
+    /// @notice The listener is already added (or is the zero address).
+    error InvalidListener(address listener);
 
     // ---- governed: Alliance proposals only ----
 
@@ -158,6 +174,10 @@ interface IHardwareRegistry {
     function dismissChallenge(uint256 challengeId) external;
     /// @notice Sets how long an emergency freeze lasts. Security-critical.
     function setFreezeWindow(uint64 window) external;
+    /// @notice Adds a contract that mirrors entry status (e.g. a CvmRegistry): from now on every change
+    /// to an existing entry's status is pushed to it, in the same transaction; listeners are never
+    /// removed. Security-critical, or the deployer while the log holds nothing but listener additions.
+    function addListener(IHardwareListener listener) external;
 
     // ---- members and anyone ----
 
@@ -185,6 +205,10 @@ interface IHardwareRegistry {
     /// @notice Effective level: 0 if unknown, frozen or revoked; level 3 counts as 2 once the last
     /// heartbeat is older than twice the cadence.
     function levelOf(bytes32 platformKey) external view returns (uint8);
+    /// @notice What the entry's effective level is computed from (all zero when there is no entry).
+    function hardwareStatus(bytes32 platformKey) external view returns (HardwareStatus memory);
+    /// @notice The contracts entry changes are pushed to, in the order they were added.
+    function listeners() external view returns (IHardwareListener[] memory);
     /// @notice Whether the entry's effective level is >= minLevel and its freshest evidence (verification
     /// or heartbeat) is at most maxAge seconds old (maxAge 0: no age limit).
     function isVerified(bytes32 platformKey, uint8 minLevel, uint64 maxAge) external view returns (bool);

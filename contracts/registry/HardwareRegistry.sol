@@ -3,6 +3,8 @@ pragma solidity ^0.8.28;
 
 import {IAlliance} from "../interfaces/IAlliance.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
+import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
+import {HardwareLevel} from "./HardwareLevel.sol";
 import {TransparencyLog} from "./TransparencyLog.sol";
 import {LogCheckpoints} from "./LogCheckpoints.sol";
 
@@ -19,6 +21,10 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     uint8 internal constant LEAF_HEARTBEAT = 4;
     uint8 internal constant LEAF_CHALLENGE_OPENED = 5;
     uint8 internal constant LEAF_CHALLENGE_CLOSED = 6;
+    uint8 internal constant LEAF_LISTENER_ADDED = 7;
+
+    /// Each listener costs every later status change one call; a handful is plenty (one per CVM registry).
+    uint256 internal constant MAX_LISTENERS = 4;
 
     uint8 internal constant KIND_INTEL_PPID = 1;
     uint8 internal constant KIND_AMD_CHIP_ID = 2;
@@ -49,6 +55,8 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
 
     IAlliance public immutable alliance;
     bytes32 public immutable salt;
+    /// May add listeners while the log holds nothing but listener additions (wiring at deployment).
+    address private immutable _deployer;
     uint64 public freezeWindow = 7 days;
 
     mapping(bytes32 => EntryRecord) private _entries;
@@ -56,6 +64,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     bytes32[] private _facilityIds;
     Challenge[] private _challenges;
     mapping(bytes32 => uint256[]) private _challengesOf;
+    IHardwareListener[] private _listeners;
 
     modifier onlyAlliance(IAlliance.ProposalClass required) {
         if (msg.sender != address(alliance)) revert NotAlliance(msg.sender);
@@ -69,6 +78,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     constructor(IAlliance alliance_, bytes32 salt_) {
         alliance = alliance_;
         salt = salt_;
+        _deployer = msg.sender;
     }
 
     // ---------------------------------------------------------------- governed
@@ -131,6 +141,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             r.status = Status.Frozen;
             r.frozenUntil = until;
             _statusChanged(platformKeys[i], Status.Frozen, until, reasonHash);
+            _notify(platformKeys[i], r);
         }
     }
 
@@ -145,6 +156,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             r.status = Status.Active;
             r.frozenUntil = 0;
             _statusChanged(platformKeys[i], Status.Active, 0, reasonHash);
+            _notify(platformKeys[i], r);
         }
     }
 
@@ -160,6 +172,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             r.status = Status.Revoked;
             r.frozenUntil = 0;
             _statusChanged(key, Status.Revoked, 0, reasonHash);
+            _notify(key, r);
             uint256[] storage ids = _challengesOf[key];
             for (uint256 j = 0; j < ids.length; j++) {
                 if (_challenges[ids[j]].outcome == 0) _closeChallenge(ids[j], 2);
@@ -172,6 +185,28 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
         if (_challenges[challengeId].outcome != 0) revert ChallengeNotOpen(challengeId);
         _closeChallenge(challengeId, 1);
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function addListener(IHardwareListener listener) external {
+        if (msg.sender == address(alliance)) {
+            IAlliance.ProposalClass actual = alliance.executingClass();
+            if (actual < IAlliance.ProposalClass.SecurityCritical) {
+                revert ClassTooWeak(IAlliance.ProposalClass.SecurityCritical, actual);
+            }
+        } else if (msg.sender != _deployer || _log.size != _listeners.length) {
+            revert NotAlliance(msg.sender);
+        }
+        uint256 n = _listeners.length;
+        if (n == MAX_LISTENERS) revert TooManyListeners(MAX_LISTENERS);
+        if (address(listener) == address(0)) revert InvalidListener(address(0));
+        for (uint256 i = 0; i < n; i++) {
+            if (_listeners[i] == listener) revert InvalidListener(address(listener));
+        }
+        _listeners.push(listener);
+        _appendLeaf(LEAF_LISTENER_ADDED, bytes32(uint256(uint160(address(listener)))), abi.encode(listener));
+        emit ListenerAdded(address(listener));
+        listener.onHardwareListenerAdded();
     }
 
     /// @inheritdoc IHardwareRegistry
@@ -193,6 +228,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             r.lastHeartbeat = uint40(block.timestamp);
             _appendLeaf(LEAF_HEARTBEAT, key, abi.encode(msg.sender, uint64(block.timestamp)));
             emit HeartbeatPosted(key, msg.sender, uint64(block.timestamp));
+            _notify(key, r);
         }
     }
 
@@ -247,6 +283,16 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     }
 
     /// @inheritdoc IHardwareRegistry
+    function hardwareStatus(bytes32 platformKey_) external view returns (HardwareStatus memory) {
+        return _statusOf(_entries[platformKey_]);
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function listeners() external view returns (IHardwareListener[] memory) {
+        return _listeners;
+    }
+
+    /// @inheritdoc IHardwareRegistry
     function isVerified(bytes32 platformKey_, uint8 minLevel, uint64 maxAge) external view returns (bool) {
         EntryRecord storage r = _entries[platformKey_];
         uint8 level = _effectiveLevel(r);
@@ -294,7 +340,8 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         }
         EntryRecord storage r = _entries[key];
         uint40 lastHeartbeat = uint40(e.verifiedAt);
-        if (r.kind != 0) {
+        bool existed = r.kind != 0;
+        if (existed) {
             if (r.kind != e.kind) revert KindMismatch(key, r.kind, e.kind);
             if (r.status == Status.Revoked) revert EntryRevoked(key);
             if (_frozenNow(r)) revert EntryFrozen(key);
@@ -314,6 +361,8 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
             entryLeaf: uint32(_log.size)
         });
         _logEntry(e);
+        // A new entry has nothing mirroring it yet: listeners take a snapshot when they start tracking one.
+        if (existed) _notify(key, r);
     }
 
     function _logEntry(EntryInput calldata e) private {
@@ -357,10 +406,22 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     }
 
     function _effectiveLevel(EntryRecord storage r) private view returns (uint8) {
-        if (r.kind == 0 || r.status == Status.Revoked || _frozenNow(r)) return 0;
-        uint8 level = r.level;
-        if (level == 3 && block.timestamp - r.lastHeartbeat > 2 * uint256(r.cadence)) return 2;
-        return level;
+        return HardwareLevel.effective(_statusOf(r));
+    }
+
+    function _statusOf(EntryRecord storage r) private view returns (HardwareStatus memory) {
+        return HardwareStatus(r.level, r.status, r.frozenUntil, r.lastHeartbeat, r.cadence);
+    }
+
+    /// Pushes the entry's status to every listener; a listener that reverts reverts the change, so a
+    /// mirror can never silently fall behind.
+    function _notify(bytes32 key, EntryRecord storage r) private {
+        uint256 n = _listeners.length;
+        if (n == 0) return;
+        HardwareStatus memory s = _statusOf(r);
+        for (uint256 i = 0; i < n; i++) {
+            _listeners[i].onHardwareChanged(key, s);
+        }
     }
 
     function _alliance() internal view override returns (IAlliance) {

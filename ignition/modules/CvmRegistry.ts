@@ -6,6 +6,8 @@
  * the constructor names them (`maxTeeTtl`, `maxTpmTtl`, `minHardwareLevel`; scripts/deploy checks
  * them). Ignition cannot branch on a parameter, so there is one module per route
  * ({@link cvmRegistryModule}); both have the module ID "CvmRegistry", and a deployment holds one.
+ * The deployment also connects the CvmRegistry to the HardwareRegistry's status feed
+ * (`HardwareRegistry.addListener`, docs/hardware-registry.md#listeners).
  * Moving a live deployment to the other quote verifier is an Alliance decision
  * (`WorkloadVerifier.setQuoteVerifier`, security-critical), not a redeploy.
  */
@@ -28,6 +30,9 @@ function build(route: QuoteVerifierRoute) {
     const maxTpmTtl = m.getParameter<bigint>("maxTpmTtl");
     const minHardwareLevel = m.getParameter<bigint>("minHardwareLevel");
     const cvmRegistry = m.contract("CvmRegistry", [alliance, hardwareRegistry, workloadVerifier, maxTeeTtl, maxTpmTtl, minHardwareLevel]);
+    // The hardware feed: the registry pushes entry changes to the CvmRegistry's mirror. The deployer
+    // may wire it only while the HardwareRegistry's log is still empty; later it takes a vote.
+    m.call(hardwareRegistry, "addListener", [cvmRegistry], { id: "HardwareRegistry_addListener_CvmRegistry" });
     return { workloadVerifier, cvmRegistry };
   });
 }

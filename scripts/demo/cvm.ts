@@ -7,7 +7,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { keccak256, parseEther, stringToBytes, toBytes, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { buildCollateralUploads, uploadCollateral } from "../../sdk/src/chain/collateralStore.js";
-import { readCheckCvm, readCvm, writeRegisterCvm, writeReattestCvm, writeRotateCvm } from "../../sdk/src/chain/cvmRegistry.js";
+import { readCheckCvm, readCvm, readCvmParams, writeRegisterCvm, writeReattestCvm, writeRotateCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { readHardwareEntry, readLevel, registryCalls, writeChallenge, entryStatusNames } from "../../sdk/src/chain/hardwareRegistry.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
@@ -52,6 +52,15 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
       outcome: "deployed",
       say: `CvmRegistry ${registry.address}: TEE TTL ≤ 30 days, TPM TTL ≤ 1 day, hardware level ≥ 1; simulator root refused for chain 11155111`,
       details: { ...stack, simulatedStore: store.address, collateralItemsStored: up.stored, simulatorRootRefusedOnSepolia: refusedOnSepolia },
+    };
+  });
+  await story.step(6, "hardware-feed-connected", "4 of 5 members connect the CvmRegistry to the HardwareRegistry's status feed (security-critical)", "connected", async () => {
+    const g = await govern(w, [registryCalls.addListener(w.hardwareRegistry, stack.registry)], ProposalClass.SecurityCritical, w.members.slice(0, 4), "connect the CVM registry to the hardware feed");
+    const p = await readCvmParams(w.pub, { registry: stack.registry });
+    return {
+      outcome: p.hardwareFeedConnected ? "connected" : "not connected",
+      gasUsed: g.receipt.gasUsed,
+      say: "every later freeze, revocation, update or heartbeat of a platform a CVM runs on is pushed into the CvmRegistry, so a dApp's check is one call",
     };
   });
   const target = { chainId: w.chainId, registry: stack.registry };

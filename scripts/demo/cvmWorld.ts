@@ -53,7 +53,6 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
   const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
   let seq = 0;
   const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);
-  await govern([registryCalls.setFacilities(hardware.address, [FACILITY])], ProposalClass.Ordinary);
 
   const parser = await viem.deployContract("CollateralParser");
   const store = await viem.deployContract("CollateralStore", [toHex(sha256(tdx.pki.root.der)), parser.address]);
@@ -65,6 +64,9 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
   const dcap = await viem.deployContract("DcapQuoteVerifier", [store.address]);
   const workload = await viem.deployContract("WorkloadVerifier", [alliance.address, hardware.address, dcap.address, "0x0000000000000000000000000000000000000000"]);
   const registry = await viem.deployContract("CvmRegistry", [alliance.address, hardware.address, workload.address, MAX_TEE_TTL, MAX_TPM_TTL, 1]);
+  // The deployer wires the hardware feed before the registry logs anything (after that it takes a vote).
+  await pub.waitForTransactionReceipt({ hash: await hardware.write.addListener([registry.address]) });
+  await govern([registryCalls.setFacilities(hardware.address, [FACILITY])], ProposalClass.Ordinary);
   const now = async () => (await pub.getBlock()).timestamp;
   const time = conn.networkHelpers.time;
   await time.increaseTo(tdx.verifyAt);

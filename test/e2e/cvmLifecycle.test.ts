@@ -248,6 +248,23 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await expectCvmRevert(reg(steal), "OwnerMismatch");
       cvm = upgraded;
     });
+
+    it("the Alliance's TTL bounds: a lowered bound applies from the identity's next attestation", async () => {
+      const reattest = async () => {
+        const r = await cvm.reattestation();
+        await receipt(writeReattestCvm(relayer, { registry: w.registry.address, identity: cvm.address, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }));
+      };
+      expect((await state()).tpmTtl).toBe(DAY);
+      await w.govern([cvmRegistryCalls.setTtlBounds(w.registry.address, 30 * DAY, 3600)], ProposalClass.SecurityCritical);
+      expect((await state()).tpmTtl).toBe(DAY);
+      await reattest();
+      expect(await state()).toMatchObject({ tpmTtl: 3600, valid: true });
+      await w.time.increase(3601);
+      expect((await state()).valid).toBe(false);
+      await w.govern([cvmRegistryCalls.setTtlBounds(w.registry.address, 30 * DAY, DAY)], ProposalClass.SecurityCritical);
+      await reattest();
+      expect(await state()).toMatchObject({ tpmTtl: DAY, valid: true });
+    });
   });
 
   describe("hardware folded into validity", () => {
@@ -259,10 +276,19 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       expect((await state()).valid).toBe(true);
     });
 
-    it("a registry-wide level above the platform's makes it invalid (security-critical parameter)", async () => {
+    it("a registry-wide level above the platform's (security-critical) applies at the identity's next attestation", async () => {
+      const reattest = async () => {
+        const r = await cvm.reattestation();
+        await receipt(writeReattestCvm(relayer, { registry: w.registry.address, identity: cvm.address, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }));
+      };
       await w.govern([cvmRegistryCalls.setMinHardwareLevel(w.registry.address, 3)], ProposalClass.SecurityCritical);
+      // a check reads the identity's own slot, not the registry's parameters: the level in force is the one it attested under
+      expect((await state()).valid).toBe(true);
+      await reattest();
       expect((await state()).valid).toBe(false);
       await w.govern([cvmRegistryCalls.setMinHardwareLevel(w.registry.address, 1)], ProposalClass.SecurityCritical);
+      expect((await state()).valid).toBe(false);
+      await reattest();
       expect((await state()).valid).toBe(true);
     });
   });

@@ -26,6 +26,7 @@ const EXPECTED: [string, string][] = [
   ["tee-fail-onchain-no-collateral", "refused: CollateralMissing"],
   ["tee-fail-not-registered", "level 0, isVerified false"],
   ["simulated-stack-deployed", "deployed"],
+  ["hardware-feed-connected", "connected"],
   ["tee-fail-twin-refused", "refused: HardwareNotVerified"],
   ["simulated-platform-registered", "level 1"],
   ["cvm-registered", "valid"],

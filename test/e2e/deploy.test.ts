@@ -213,7 +213,10 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
       securityCritical: proposalThreshold(ProposalClass.SecurityCritical, n),
     });
     expect(await poc.readRegistrySalt()).toBe(localParameters.HardwareRegistry.salt);
-    expect((await poc.readLogState()).size).toBe(0n);
+    // The deployment's only leaf: the deployer connected the CvmRegistry to the hardware feed.
+    expect((await poc.readLogState()).size).toBe(1n);
+    expect(await poc.readHardwareListeners()).toEqual([addressOf(book, "CvmRegistry")]);
+    expect((await poc.cvm!.readCvmParams()).hardwareFeedConnected).toBe(true);
 
     const store = addressOf(book, "CollateralStore");
     const simulatorRoot = createSimulatedDcapPki({ seed: "proof-of-cloud local" }).root.der;
@@ -240,7 +243,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "quoteVerifier" })).toBe(addressOf(book, "DcapQuoteVerifier"));
     expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "zkVerifier" })).toBe(zk);
     const cvm = client().extend(pocActions(addresses)).cvm!;
-    expect(await cvm.readCvmParams()).toEqual({ workloadVerifier: workload, ...localParameters.CvmRegistry });
+    expect(await cvm.readCvmParams()).toEqual({ workloadVerifier: workload, ...localParameters.CvmRegistry, hardwareFeedConnected: true });
     expect(book.parameters?.CvmRegistry).toEqual(Object.fromEntries(Object.entries(localParameters.CvmRegistry).map(([k, v]) => [k, String(v)])));
   });
 
@@ -323,7 +326,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect((await poc.readFacility({ facilityId: facility.facilityId })).site).toBe("Frankfurt FRA1");
     expect(await poc.readLevel({ platformKey: simulatedKey })).toBe(1);
     const leaves = await poc.getLogLeaves({ fromBlock: book.deploymentBlock });
-    expect(leaves.length).toBe(3);
+    expect(leaves.map((l) => l.decoded.leafType)).toEqual([7, 1, 2, 2]); // the deployment's ListenerAdded, then the facility and both entries
   });
 
   it("one CVM registration: simulated collateral uploaded through the SDK, a simulated CVM registered, checkCvm valid", async () => {

@@ -24,6 +24,7 @@ import { workloadVerifierAbi } from "./abi/WorkloadVerifier.js";
 import type { Call } from "./proposal.js";
 import { contractWriter, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
+import type { HardwareStatus } from "./hardwareRegistry.js";
 
 /** ICvmRegistry.CvmStatus. */
 export const CvmStatus = { None: 0, Active: 1, Revoked: 2, Rotated: 3 } as const;
@@ -151,9 +152,19 @@ export async function readMeasurementHistory(client: AnyClient, args: ReadCvmPar
   return readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "measurementHistory", args: [args.identity] });
 }
 
-export type ReadCvmParamsReturnType = { workloadVerifier: Address; maxTeeTtl: number; maxTpmTtl: number; minHardwareLevel: number };
+/** TTL bounds and minimum level: each identity takes them up at its next attestation. `hardwareFeedConnected`: the HardwareRegistry pushes to this registry (registrations need it). */
+export type ReadCvmParamsReturnType = { workloadVerifier: Address; maxTeeTtl: number; maxTpmTtl: number; minHardwareLevel: number; hardwareFeedConnected: boolean };
 export async function readCvmParams(client: AnyClient, args: { registry: Address }): Promise<ReadCvmParamsReturnType> {
   return readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "params" });
+}
+
+/**
+ * The hardware status the CVM registry mirrors for `platformKey` (pushed by the HardwareRegistry);
+ * `tracked` false until a CVM registers on that platform. A tracked status equals readHardwareStatus's.
+ */
+export async function readMirroredHardwareStatus(client: AnyClient, args: { registry: Address; platformKey: Hex }): Promise<{ tracked: boolean; status: HardwareStatus }> {
+  const [tracked, status] = await readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "mirroredHardwareStatus", args: [args.platformKey] });
+  return { tracked, status };
 }
 
 /** True when `identity` is valid and signed `digest`. */
@@ -252,6 +263,7 @@ export function cvmRegistryActions({ cvmRegistry: registry }: { cvmRegistry: Add
       readCvmNonce: (args: { identity: Address }) => readCvmNonce(c, { registry, ...args }),
       readMeasurementHistory: (args: { identity: Address }) => readMeasurementHistory(c, { registry, ...args }),
       readCvmParams: () => readCvmParams(c, { registry }),
+      readMirroredHardwareStatus: (args: { platformKey: Hex }) => readMirroredHardwareStatus(c, { registry, ...args }),
       readVerifyCvmSignature: (args: { identity: Address; digest: Hex; signature: Hex }) => readVerifyCvmSignature(c, { registry, ...args }),
       writeRegisterCvm: (args: Without<WriteRegisterCvmParameters, "registry">) => writeRegisterCvm(c, { registry, ...args }),
       writeReattestCvm: (args: Without<WriteReattestCvmParameters, "registry">) => writeReattestCvm(c, { registry, ...args }),

@@ -46,6 +46,8 @@ export function pocActions(addresses: PocAddresses) {
       readEntryRecord: (args: { platformKey: Hex }) => r.readEntryRecord(c, { registry, ...args }),
       readLevel: (args: { platformKey: Hex }) => r.readLevel(c, { registry, ...args }),
       readIsVerified: (args: Omit1<r.ReadIsVerifiedParameters, "registry">) => r.readIsVerified(c, { registry, ...args }),
+      readHardwareStatus: (args: { platformKey: Hex }) => r.readHardwareStatus(c, { registry, ...args }),
+      readHardwareListeners: () => r.readHardwareListeners(c, { registry }),
       readFacility: (args: { facilityId: Hex }) => r.readFacility(c, { registry, ...args }),
       readChallenge: (args: { challengeId: bigint }) => r.readChallenge(c, { registry, ...args }),
       readRegistrySalt: () => r.readRegistrySalt(c, { registry }),

@@ -97,6 +97,18 @@ export async function readLevel(client: AnyClient, args: ReadLevelParameters): P
   return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "levelOf", args: [args.platformKey] });
 }
 
+/** What an entry's effective level is computed from (all zero without an entry), as the registry pushes it to listeners. */
+export type HardwareStatus = { level: number; status: number; frozenUntil: number; lastHeartbeat: number; cadence: number };
+export type ReadHardwareStatusParameters = { registry: Address; platformKey: Hex };
+export async function readHardwareStatus(client: AnyClient, args: ReadHardwareStatusParameters): Promise<HardwareStatus> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "hardwareStatus", args: [args.platformKey] });
+}
+
+/** The contracts every entry-status change is pushed to (e.g. CvmRegistry mirrors), in the order added. */
+export async function readHardwareListeners(client: AnyClient, args: { registry: Address }): Promise<readonly Address[]> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "listeners" });
+}
+
 export type ReadIsVerifiedParameters = { registry: Address; platformKey: Hex; minLevel: number; maxAge: bigint };
 export async function readIsVerified(client: AnyClient, args: ReadIsVerifiedParameters): Promise<boolean> {
   return readContract(client, {
@@ -230,4 +242,7 @@ export const registryCalls = {
   /** Security-critical. */
   setFreezeWindow: (registry: Address, seconds: bigint): Call =>
     call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "setFreezeWindow", args: [seconds] })),
+  /** Security-critical. Pushes every later entry-status change to `listener` (e.g. a CvmRegistry's hardware mirror). */
+  addListener: (registry: Address, listener: Address): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "addListener", args: [listener] })),
 };

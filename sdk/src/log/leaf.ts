@@ -20,6 +20,7 @@ export const LeafType = {
   Heartbeat: 4,
   ChallengeOpened: 5,
   ChallengeClosed: 6,
+  ListenerAdded: 7,
 } as const;
 export type LeafTypeName = keyof typeof LeafType;
 export type LeafTypeId = (typeof LeafType)[LeafTypeName];
@@ -31,6 +32,7 @@ export const leafTypeName: Record<LeafTypeId, LeafTypeName> = {
   4: "Heartbeat",
   5: "ChallengeOpened",
   6: "ChallengeClosed",
+  7: "ListenerAdded",
 };
 
 export const logLeafParameters = [
@@ -80,6 +82,7 @@ export const leafPayloadParameters = {
     { name: "challengeId", type: "uint256" },
     { name: "outcome", type: "uint8" },
   ],
+  7: [{ name: "listener", type: "address" }],
 } as const satisfies Record<LeafTypeId, readonly LeafAbiParameter[]>;
 
 export type FacilitySetPayload = { provider: string; country: string; site: string; evidenceHash: Hex; evidenceUri: string };
@@ -110,6 +113,9 @@ export type ChallengeClosedPayload = {
   outcome: number;
 };
 
+/** A contract the registry pushes entry status to from now on (e.g. a CvmRegistry). */
+export type ListenerAddedPayload = { listener: Address };
+
 export type LeafPayloads = {
   1: FacilitySetPayload;
   2: EntrySetPayload;
@@ -117,6 +123,7 @@ export type LeafPayloads = {
   4: HeartbeatPayload;
   5: ChallengeOpenedPayload;
   6: ChallengeClosedPayload;
+  7: ListenerAddedPayload;
 };
 
 /** A decoded leaf; narrow on `leafType` to get the payload's type. */
@@ -125,7 +132,7 @@ export type LogLeaf = {
     version: typeof LOG_LEAF_VERSION;
     leafType: T;
     timestamp: bigint;
-    /** platformKey, facilityId or the log's origin hash, by leaf type. */
+    /** platformKey, facilityId, the listener's address (left-padded) or the log's origin hash, by leaf type. */
     subject: Hex;
     payload: LeafPayloads[T];
   };
@@ -151,7 +158,7 @@ export function decodeLogLeaf(leaf: BytesLike): LogLeaf {
   }
   const leafType = head.leafType as number;
   if (!(leafType in leafPayloadParameters)) {
-    throw new ParseError({ structure: STRUCTURE, field: "leafType", offset: 32, expected: "1..6", got: String(leafType) });
+    throw new ParseError({ structure: STRUCTURE, field: "leafType", offset: 32, expected: "1..7", got: String(leafType) });
   }
   const params = leafPayloadParameters[leafType as LeafTypeId];
   const payloadBytes = bytesOf(head.payload as Hex, STRUCTURE);

@@ -85,6 +85,11 @@ export const cvmRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "HardwareFeedNotConnected",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -221,6 +226,17 @@ export const cvmRegistryAbi = [
         "type": "address"
       }
     ],
+    "name": "NotHardwareRegistry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
     "name": "NotOwner",
     "type": "error"
   },
@@ -260,6 +276,17 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "PcrBankCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "PlatformRefCollision",
     "type": "error"
   },
   {
@@ -626,6 +653,19 @@ export const cvmRegistryAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "address",
+        "name": "hardwareRegistry",
+        "type": "address"
+      }
+    ],
+    "name": "HardwareFeedConnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "identity",
@@ -901,7 +941,7 @@ export const cvmRegistryAbi = [
           }
         ],
         "internalType": "struct ICvmRegistry.CvmView",
-        "name": "v",
+        "name": "c",
         "type": "tuple"
       }
     ],
@@ -1054,6 +1094,57 @@ export const cvmRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "mirroredHardwareStatus",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "tracked",
+        "type": "bool"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IHardwareRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "frozenUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastHeartbeat",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IHardwareRegistry.HardwareStatus",
+        "name": "status",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "identity",
         "type": "address"
@@ -1068,6 +1159,58 @@ export const cvmRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IHardwareRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "frozenUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastHeartbeat",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IHardwareRegistry.HardwareStatus",
+        "name": "s",
+        "type": "tuple"
+      }
+    ],
+    "name": "onHardwareChanged",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "onHardwareListenerAdded",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1095,6 +1238,11 @@ export const cvmRegistryAbi = [
             "internalType": "uint8",
             "name": "minHardwareLevel",
             "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "hardwareFeedConnected",
+            "type": "bool"
           }
         ],
         "internalType": "struct ICvmRegistry.Params",

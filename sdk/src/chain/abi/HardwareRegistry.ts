@@ -160,6 +160,17 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidListener",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "kind",
         "type": "uint8"
@@ -289,6 +300,17 @@ export const hardwareRegistryAbi = [
       }
     ],
     "name": "StringsInsufficientHexLength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyListeners",
     "type": "error"
   },
   {
@@ -497,6 +519,19 @@ export const hardwareRegistryAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "ListenerAdded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"
@@ -534,6 +569,19 @@ export const hardwareRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IHardwareListener",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "addListener",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -878,6 +926,52 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey_",
+        "type": "bytes32"
+      }
+    ],
+    "name": "hardwareStatus",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IHardwareRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "frozenUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastHeartbeat",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IHardwareRegistry.HardwareStatus",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "size",
         "type": "uint64"
@@ -985,6 +1079,19 @@ export const hardwareRegistryAbi = [
         "internalType": "uint8",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "listeners",
+    "outputs": [
+      {
+        "internalType": "contract IHardwareListener[]",
+        "name": "",
+        "type": "address[]"
       }
     ],
     "stateMutability": "view",

@@ -49,6 +49,11 @@ export const iCvmRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "HardwareFeedNotConnected",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -180,6 +185,17 @@ export const iCvmRegistryAbi = [
         "type": "address"
       }
     ],
+    "name": "NotHardwareRegistry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
     "name": "NotOwner",
     "type": "error"
   },
@@ -219,6 +235,17 @@ export const iCvmRegistryAbi = [
       }
     ],
     "name": "PcrBankCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "PlatformRefCollision",
     "type": "error"
   },
   {
@@ -396,6 +423,19 @@ export const iCvmRegistryAbi = [
       }
     ],
     "name": "CvmTeeRefreshed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "hardwareRegistry",
+        "type": "address"
+      }
+    ],
+    "name": "HardwareFeedConnected",
     "type": "event"
   },
   {
@@ -761,6 +801,57 @@ export const iCvmRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "mirroredHardwareStatus",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "tracked",
+        "type": "bool"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IHardwareRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "frozenUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastHeartbeat",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IHardwareRegistry.HardwareStatus",
+        "name": "status",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "identity",
         "type": "address"
@@ -802,6 +893,11 @@ export const iCvmRegistryAbi = [
             "internalType": "uint8",
             "name": "minHardwareLevel",
             "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "hardwareFeedConnected",
+            "type": "bool"
           }
         ],
         "internalType": "struct ICvmRegistry.Params",

@@ -144,6 +144,17 @@ export const iHardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidListener",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "kind",
         "type": "uint8"
@@ -241,6 +252,17 @@ export const iHardwareRegistryAbi = [
       }
     ],
     "name": "StaleCheckpoint",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyListeners",
     "type": "error"
   },
   {
@@ -418,6 +440,19 @@ export const iHardwareRegistryAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "ListenerAdded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"
@@ -443,6 +478,19 @@ export const iHardwareRegistryAbi = [
     ],
     "name": "StatusChanged",
     "type": "event"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IHardwareListener",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "addListener",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -743,6 +791,52 @@ export const iHardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "hardwareStatus",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IHardwareRegistry.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "frozenUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastHeartbeat",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IHardwareRegistry.HardwareStatus",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "size",
         "type": "uint64"
@@ -850,6 +944,19 @@ export const iHardwareRegistryAbi = [
         "internalType": "uint8",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "listeners",
+    "outputs": [
+      {
+        "internalType": "contract IHardwareListener[]",
+        "name": "",
+        "type": "address[]"
       }
     ],
     "stateMutability": "view",
