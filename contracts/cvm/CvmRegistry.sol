@@ -26,30 +26,44 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         keccak256("ReAttestation(address identity,uint256 nonce,address newIdentity)");
     bytes32 internal constant ROTATION_TYPEHASH = keccak256("Rotation(address identity,address newIdentity,uint256 nonce)");
 
-    /// Everything a validity check reads, in one slot. TTLs and the minimum level are the ones in
-    /// force when the identity was last attested (or its owner last set TTLs).
+    /// Everything a validity check or a re-attestation reads, in one slot (bit offsets below and in
+    /// docs/cvm-registry.md#storage). The TEE side's expiry is fixed when TEE evidence is given; the
+    /// TPM TTL and the minimum level are the ones in force at the last attestation.
     struct Validity {
         CvmStatus status;
         uint8 minHardwareLevel;
         uint16 measurementCount;
-        uint40 teeAttestedAt;
+        uint32 nonce;
+        uint40 teeValidUntil;
         uint40 tpmAttestedAt;
-        uint32 teeTtl;
-        uint32 tpmTtl;
-        uint8 tcbStatus;
+        uint24 tpmTtl;
         IWorkloadVerifier.TeeType teeType;
+        uint8 tcbStatus;
         uint64 platformRef; // the platform key's first 64 bits: the hardware mirror's key
     }
 
     struct Record {
         Validity v;
         address owner;
-        uint32 nonce;
-        uint32 teeTtlChoice; // the owner's; 0: the bound
-        uint32 tpmTtlChoice;
+        uint40 teeAttestedAt;
+        uint24 teeTtlChoice; // the owner's; 0: the bound
+        uint24 tpmTtlChoice;
         bytes32 platformKey;
         bytes32 akKeyHash;
     }
+
+    // Bit offsets of Validity's fields in its slot (test/contracts/cvm/storageLayout.test.ts).
+    uint256 private constant V_MIN_LEVEL = 8;
+    uint256 private constant V_COUNT = 16;
+    uint256 private constant V_NONCE = 32;
+    uint256 private constant V_TEE_VALID_UNTIL = 64;
+    uint256 private constant V_TPM_ATTESTED_AT = 104;
+    uint256 private constant V_TPM_TTL = 144;
+    uint256 private constant V_TEE_TYPE = 168;
+    uint256 private constant V_TCB_STATUS = 176;
+    uint256 private constant V_PLATFORM_REF = 184;
+    /// TTLs are stored in 24 bits: at most ~194 days, far beyond any sensible attestation lifetime.
+    uint32 private constant MAX_TTL = type(uint24).max;
 
     /// The HardwareRegistry's status of a platform a CVM runs on, with the platform key's last 128
     /// bits, which together with the mapping key (its first 64) tell tracked platforms apart. One slot.
@@ -105,20 +119,22 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (status == CvmStatus.Active && r.owner != owner) revert OwnerMismatch(r.owner, owner);
         if (status == CvmStatus.Revoked) revert IdentityRevoked(identity);
         if (status == CvmStatus.Rotated) revert IdentityRotated(identity, _rotatedTo[identity]);
-        uint32 nonce = r.nonce;
+        uint32 nonce = r.v.nonce;
         bytes32 digest = hashRegistration(identity, owner, nonce, deadline);
         _checkSigner(identity, digest, identitySignature);
 
         (IWorkloadVerifier.VerifiedWorkload memory w, Params memory p) = _verifyOnRegisteredHardware(tee, tpm, digest);
 
         measurementHash = w.measurementHash;
+        r.teeAttestedAt = uint40(block.timestamp);
         Validity memory v = _validity(r);
-        v.teeAttestedAt = uint40(block.timestamp);
+        v.nonce = nonce + 1;
+        v.teeValidUntil = uint40(block.timestamp + _ttl(r.teeTtlChoice, p.maxTeeTtl));
+        v.tpmTtl = _ttl(r.tpmTtlChoice, p.maxTpmTtl);
         v.tcbStatus = w.tcbStatus;
         v.teeType = w.teeType;
         v.platformRef = _platformRef(w.platformKey);
         _attested(r, v, p);
-        r.nonce = nonce + 1;
         if (r.platformKey != w.platformKey) r.platformKey = w.platformKey;
         if (r.akKeyHash != w.akKeyHash) r.akKeyHash = w.akKeyHash;
         bytes32 teeRegistersHash = keccak256(w.teeRegisters);
@@ -134,10 +150,11 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     /// @inheritdoc ICvmRegistry
     function reattest(address identity, IWorkloadVerifier.TpmEvidence calldata tpm, bytes32 teeRegistersHash) external {
         Record storage r = _active(identity);
-        uint32 nonce = r.nonce;
-        _checkTpm(identity, r, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
-        r.nonce = nonce + 1;
-        _attested(r, _validity(r), _params);
+        Validity memory v = _validity(r);
+        uint32 nonce = v.nonce;
+        _checkTpm(identity, r, v, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
+        v.nonce = nonce + 1;
+        _attested(r, v, _params);
         emit CvmReattested(identity, nonce);
     }
 
@@ -152,24 +169,14 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         Record storage r = _active(identity);
         if (newIdentity == address(0)) revert ZeroAddress();
         if (_cvms[newIdentity].v.status != CvmStatus.None) revert IdentityTaken(newIdentity);
-        uint32 nonce = r.nonce;
-        _checkSigner(identity, hashRotation(identity, newIdentity, nonce), oldKeySignature);
-        bytes32 current = _checkTpm(identity, r, tpm, hashReAttestation(identity, nonce, newIdentity), teeRegistersHash);
-
-        Record storage n = _cvms[newIdentity];
         Validity memory v = _validity(r);
-        v.measurementCount = 0;
-        n.owner = r.owner;
-        n.teeTtlChoice = r.teeTtlChoice;
-        n.tpmTtlChoice = r.tpmTtlChoice;
-        n.platformKey = r.platformKey;
-        n.akKeyHash = r.akKeyHash;
-        _attested(n, v, _params);
-        r.v.status = CvmStatus.Rotated;
-        r.nonce = nonce + 1;
+        _checkSigner(identity, hashRotation(identity, newIdentity, v.nonce), oldKeySignature);
+        bytes32 current =
+            _checkTpm(identity, r, v, tpm, hashReAttestation(identity, v.nonce, newIdentity), teeRegistersHash);
+        _moveRecord(r, _cvms[newIdentity], v);
         _rotatedTo[identity] = newIdentity;
-        emit CvmIdentityRotated(identity, newIdentity, nonce);
-        _recordMeasurement(newIdentity, n, current);
+        emit CvmIdentityRotated(identity, newIdentity, v.nonce - 1);
+        _recordMeasurement(newIdentity, _cvms[newIdentity], current);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -189,11 +196,11 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (msg.sender != r.owner) revert NotOwner(msg.sender);
         Params memory p = _params;
         if (teeTtl > p.maxTeeTtl || tpmTtl > p.maxTpmTtl) revert InvalidTtl(teeTtl, tpmTtl);
-        r.teeTtlChoice = teeTtl;
-        r.tpmTtlChoice = tpmTtl;
+        r.teeTtlChoice = uint24(teeTtl);
+        r.tpmTtlChoice = uint24(tpmTtl);
         Validity memory v = _validity(r);
-        v.teeTtl = _ttl(teeTtl, p.maxTeeTtl);
-        v.tpmTtl = _ttl(tpmTtl, p.maxTpmTtl);
+        v.teeValidUntil = uint40(r.teeAttestedAt + _ttl(r.teeTtlChoice, p.maxTeeTtl));
+        v.tpmTtl = _ttl(r.tpmTtlChoice, p.maxTpmTtl);
         _store(r, v);
         emit TtlsSet(identity, teeTtl, tpmTtl);
     }
@@ -257,19 +264,18 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
             v := sload(r.slot)
         }
         if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0);
-        measurementHash = _history[identity][uint16(v >> 16) - 1];
+        measurementHash = _history[identity][uint16(v >> V_COUNT) - 1];
         uint256 hw;
-        HardwareMirror storage m = _hardware[uint64(v >> 192)];
+        HardwareMirror storage m = _hardware[uint64(v >> V_PLATFORM_REF)];
         assembly ("memory-safe") {
             hw := sload(m.slot)
         }
         hardwareLevel = HardwareLevel.effective(
             uint8(hw), IHardwareRegistry.Status(uint8(hw >> 8)), uint40(hw >> 16), uint40(hw >> 56), uint32(hw >> 96)
         );
-        attestedAt = uint40(v >> 72);
-        valid = hardwareLevel >= uint8(v >> 8)
-            && block.timestamp <= uint256(uint40(v >> 32)) + uint32(v >> 112)
-            && block.timestamp <= uint256(attestedAt) + uint32(v >> 144);
+        attestedAt = uint40(v >> V_TPM_ATTESTED_AT);
+        valid = hardwareLevel >= uint8(v >> V_MIN_LEVEL) && block.timestamp <= uint40(v >> V_TEE_VALID_UNTIL)
+            && block.timestamp <= uint256(attestedAt) + uint24(v >> V_TPM_TTL);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -297,10 +303,10 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         Validity memory v = _validity(r);
         c.status = v.status;
         c.owner = r.owner;
-        c.nonce = r.nonce;
-        c.teeAttestedAt = v.teeAttestedAt;
+        c.nonce = v.nonce;
+        c.teeAttestedAt = r.teeAttestedAt;
         c.tpmAttestedAt = v.tpmAttestedAt;
-        c.teeTtl = v.teeTtl;
+        if (v.status != CvmStatus.None) c.teeTtl = uint32(v.teeValidUntil - r.teeAttestedAt);
         c.tpmTtl = v.tpmTtl;
         c.tcbStatus = v.tcbStatus;
         c.teeType = v.teeType;
@@ -322,7 +328,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
 
     /// @inheritdoc ICvmRegistry
     function nonces(address identity) external view returns (uint32) {
-        return _cvms[identity].nonce;
+        return _cvms[identity].v.nonce;
     }
 
     /// @inheritdoc ICvmRegistry
@@ -361,6 +367,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     function _checkTpm(
         address identity,
         Record storage r,
+        Validity memory v,
         IWorkloadVerifier.TpmEvidence calldata tpm,
         bytes32 qualifying,
         bytes32 teeRegistersHash
@@ -369,8 +376,8 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (t.akKeyHash != r.akKeyHash) revert AkMismatch(r.akKeyHash, t.akKeyHash);
         if (t.banks.length != 1) revert PcrBankCount(t.banks.length);
         ITpmQuoteVerifier.PcrBank memory b = t.banks[0];
-        bytes32 given = Measurement.hash(r.v.teeType, teeRegistersHash, b.hashAlg, b.pcrMask, keccak256(b.values));
-        current = _history[identity][r.v.measurementCount - 1];
+        bytes32 given = Measurement.hash(v.teeType, teeRegistersHash, b.hashAlg, b.pcrMask, keccak256(b.values));
+        current = _history[identity][v.measurementCount - 1];
         if (given != current) revert MeasurementMismatch(current, given);
     }
 
@@ -388,13 +395,33 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         emit MeasurementRecorded(identity, count, m);
     }
 
-    /// @dev Writes `v` as freshly TPM-attested now, under the current TTL bounds and minimum level.
+    /// @dev Retires `r` (rotated, nonce used) and starts `n` with its owner, TEE side, platform and AK,
+    /// TPM-attested now; `n`'s history restarts (the caller records the current measurement).
+    function _moveRecord(Record storage r, Record storage n, Validity memory v) private {
+        n.owner = r.owner;
+        n.teeAttestedAt = r.teeAttestedAt;
+        n.teeTtlChoice = r.teeTtlChoice;
+        n.tpmTtlChoice = r.tpmTtlChoice;
+        n.platformKey = r.platformKey;
+        n.akKeyHash = r.akKeyHash;
+        uint32 nonce = v.nonce;
+        v.nonce = nonce + 1;
+        v.status = CvmStatus.Rotated;
+        _store(r, v);
+        v.nonce = 0;
+        v.measurementCount = 0;
+        _attested(n, v, _params);
+        v.nonce = nonce + 1; // for the caller's event
+    }
+
+    /// @dev Stores `v` as active and TPM-attested now, under the current minimum level and with a
+    /// TPM TTL no longer than the current bound (a raised bound is taken up at the next TEE
+    /// evidence or setTtls, which resolve the owner's choice again; a re-attestation reads one slot).
     function _attested(Record storage r, Validity memory v, Params memory p) private {
         v.status = CvmStatus.Active;
         v.tpmAttestedAt = uint40(block.timestamp);
         v.minHardwareLevel = p.minHardwareLevel;
-        v.teeTtl = _ttl(r.teeTtlChoice, p.maxTeeTtl);
-        v.tpmTtl = _ttl(r.tpmTtlChoice, p.maxTpmTtl);
+        if (v.tpmTtl > p.maxTpmTtl) v.tpmTtl = uint24(p.maxTpmTtl);
         _store(r, v);
     }
 
@@ -407,22 +434,23 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
             w := sload(r.slot)
         }
         v.status = CvmStatus(uint8(w));
-        v.minHardwareLevel = uint8(w >> 8);
-        v.measurementCount = uint16(w >> 16);
-        v.teeAttestedAt = uint40(w >> 32);
-        v.tpmAttestedAt = uint40(w >> 72);
-        v.teeTtl = uint32(w >> 112);
-        v.tpmTtl = uint32(w >> 144);
-        v.tcbStatus = uint8(w >> 176);
-        v.teeType = IWorkloadVerifier.TeeType(uint8(w >> 184));
-        v.platformRef = uint64(w >> 192);
+        v.minHardwareLevel = uint8(w >> V_MIN_LEVEL);
+        v.measurementCount = uint16(w >> V_COUNT);
+        v.nonce = uint32(w >> V_NONCE);
+        v.teeValidUntil = uint40(w >> V_TEE_VALID_UNTIL);
+        v.tpmAttestedAt = uint40(w >> V_TPM_ATTESTED_AT);
+        v.tpmTtl = uint24(w >> V_TPM_TTL);
+        v.teeType = IWorkloadVerifier.TeeType(uint8(w >> V_TEE_TYPE));
+        v.tcbStatus = uint8(w >> V_TCB_STATUS);
+        v.platformRef = uint64(w >> V_PLATFORM_REF);
     }
 
     function _store(Record storage r, Validity memory v) private {
-        uint256 w = uint256(uint8(v.status)) | uint256(v.minHardwareLevel) << 8 | uint256(v.measurementCount) << 16
-            | uint256(v.teeAttestedAt) << 32 | uint256(v.tpmAttestedAt) << 72 | uint256(v.teeTtl) << 112
-            | uint256(v.tpmTtl) << 144 | uint256(v.tcbStatus) << 176 | uint256(uint8(v.teeType)) << 184
-            | uint256(v.platformRef) << 192;
+        uint256 w = uint256(uint8(v.status)) | uint256(v.minHardwareLevel) << V_MIN_LEVEL
+            | uint256(v.measurementCount) << V_COUNT | uint256(v.nonce) << V_NONCE
+            | uint256(v.teeValidUntil) << V_TEE_VALID_UNTIL | uint256(v.tpmAttestedAt) << V_TPM_ATTESTED_AT
+            | uint256(v.tpmTtl) << V_TPM_TTL | uint256(uint8(v.teeType)) << V_TEE_TYPE
+            | uint256(v.tcbStatus) << V_TCB_STATUS | uint256(v.platformRef) << V_PLATFORM_REF;
         assembly ("memory-safe") {
             sstore(r.slot, w)
         }
@@ -472,12 +500,14 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         return uint64(uint256(platformKey) >> 192);
     }
 
-    function _ttl(uint32 own, uint32 bound) private pure returns (uint32) {
-        return own == 0 || own > bound ? bound : own;
+    function _ttl(uint24 own, uint32 bound) private pure returns (uint24) {
+        return uint24(own == 0 || own > bound ? bound : own);
     }
 
     function _setTtlBounds(uint32 maxTeeTtl, uint32 maxTpmTtl) private {
-        if (maxTeeTtl == 0 || maxTpmTtl == 0) revert InvalidTtl(maxTeeTtl, maxTpmTtl);
+        if (maxTeeTtl == 0 || maxTpmTtl == 0 || maxTeeTtl > MAX_TTL || maxTpmTtl > MAX_TTL) {
+            revert InvalidTtl(maxTeeTtl, maxTpmTtl);
+        }
         _params.maxTeeTtl = maxTeeTtl;
         _params.maxTpmTtl = maxTpmTtl;
         emit TtlBoundsSet(maxTeeTtl, maxTpmTtl);

@@ -142,9 +142,10 @@ interface ICvmRegistry {
     /// @notice Owner only: the identity's TEE and TPM TTLs in seconds (0: the Alliance's bound), in force at once.
     function setTtls(address identity, uint32 teeTtl, uint32 tpmTtl) external;
 
-    /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have. Each
-    /// identity takes them up at its next registration, re-attestation, rotation or setTtls: a check
-    /// reads one record slot, not the registry's parameters (cut an identity short by revoking it).
+    /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have (at
+    /// most 2^24 - 1 seconds, ~194 days). A check reads the identity's own slot, not these: an
+    /// identity takes them up with its next TEE evidence or setTtls, and a lowered TPM bound also with
+    /// its next re-attestation or rotation (cut an identity short at once by revoking it).
     function setTtlBounds(uint32 maxTeeTtl, uint32 maxTpmTtl) external;
 
     /// @notice Alliance (security-critical): the Proof-of-Cloud level every valid CVM's hardware needs

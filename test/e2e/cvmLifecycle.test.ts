@@ -249,7 +249,7 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       cvm = upgraded;
     });
 
-    it("the Alliance's TTL bounds: a lowered bound applies from the identity's next attestation", async () => {
+    it("the Alliance's TTL bounds: a lowered TPM bound applies from the identity's next re-attestation", async () => {
       const reattest = async () => {
         const r = await cvm.reattestation();
         await receipt(writeReattestCvm(relayer, { registry: w.registry.address, identity: cvm.address, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }));
@@ -262,8 +262,13 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await w.time.increase(3601);
       expect((await state()).valid).toBe(false);
       await w.govern([cvmRegistryCalls.setTtlBounds(w.registry.address, 30 * DAY, DAY)], ProposalClass.SecurityCritical);
+      // a raised bound is not taken up by a re-attestation (one slot read), but by setTtls or new TEE evidence
       await reattest();
-      expect(await state()).toMatchObject({ tpmTtl: DAY, valid: true });
+      expect(await state()).toMatchObject({ tpmTtl: 3600, valid: true });
+      await receipt(writeSetCvmTtls(owner, { registry: w.registry.address, identity: cvm.address, teeTtl: 2 * DAY, tpmTtl: 0 }));
+      expect(await state()).toMatchObject({ tpmTtl: DAY, teeTtl: 2 * DAY, valid: true });
+      // bounds are stored in 24 bits (~194 days): larger ones are refused
+      await expectCvmRevert(w.govern([cvmRegistryCalls.setTtlBounds(w.registry.address, 2 ** 24, DAY)], ProposalClass.SecurityCritical), "InvalidTtl");
     });
   });
 

@@ -5,20 +5,20 @@
  * instead of silently decoding the wrong bits.
  */
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 type Member = { label: string; slot: string; offset: number; type: string };
 type Layout = { storage: Member[]; types: Record<string, { label: string; numberOfBytes: string; members?: Member[] }> };
 
 function cvmRegistryLayout(): Layout {
-  const dir = join(import.meta.dirname, "..", "..", "..", "artifacts", "build-info");
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".output.json"))) {
-    const out = JSON.parse(readFileSync(join(dir, f), "utf8"));
-    const layout = out.output?.contracts?.["project/contracts/cvm/CvmRegistry.sol"]?.CvmRegistry?.storageLayout;
-    if (layout) return layout as Layout;
-  }
-  throw new Error("no CvmRegistry storage layout in artifacts/build-info (hardhat.config.ts selects storageLayout)");
+  const artifacts = join(import.meta.dirname, "..", "..", "..", "artifacts");
+  // The build info the current artifact came from (older ones may linger in the folder).
+  const { buildInfoId } = JSON.parse(readFileSync(join(artifacts, "contracts", "cvm", "CvmRegistry.sol", "CvmRegistry.json"), "utf8"));
+  const out = JSON.parse(readFileSync(join(artifacts, "build-info", `${buildInfoId}.output.json`), "utf8"));
+  const layout = out.output?.contracts?.["project/contracts/cvm/CvmRegistry.sol"]?.CvmRegistry?.storageLayout;
+  if (!layout) throw new Error("no CvmRegistry storage layout in its build info (hardhat.config.ts selects storageLayout)");
+  return layout as Layout;
 }
 
 /** [label, first bit, width in bits] as docs/cvm-registry.md#storage and checkCvm have them. */
@@ -26,13 +26,13 @@ const VALIDITY: [string, number, number][] = [
   ["status", 0, 8],
   ["minHardwareLevel", 8, 8],
   ["measurementCount", 16, 16],
-  ["teeAttestedAt", 32, 40],
-  ["tpmAttestedAt", 72, 40],
-  ["teeTtl", 112, 32],
-  ["tpmTtl", 144, 32],
+  ["nonce", 32, 32],
+  ["teeValidUntil", 64, 40],
+  ["tpmAttestedAt", 104, 40],
+  ["tpmTtl", 144, 24],
+  ["teeType", 168, 8],
   ["tcbStatus", 176, 8],
-  ["teeType", 184, 8],
-  ["platformRef", 192, 64],
+  ["platformRef", 184, 64],
 ];
 const HARDWARE_MIRROR: [string, number, number][] = [
   ["level", 0, 8],
