@@ -13,12 +13,18 @@
  *   measured inside the EVM by CvmGateProbe; cvm.gateCheck.signedGas adds the ECDSA signature check;
  *   cvm.gateCheck.warmGas is a second check in the same transaction (accounts and slots warm);
  *   cvm.gateCheck.immutablePolicyGas uses a policy built from immutables (no policy storage);
+ * - cvm.hardwarePush.heartbeatTrackedGas / heartbeatUntrackedGas: HardwareRegistry.heartbeat of one
+ *   level-3 platform, as a transaction, when a CVM runs on it (its status is pushed into the
+ *   CvmRegistry's mirror) and when none does (the CvmRegistry is called and ignores it): what the
+ *   hardware feed costs the registry's writers; heartbeatNoListenerGas is the same heartbeat on a
+ *   HardwareRegistry without listeners;
  * - cvm.akCertChain.gas: TpmAkCertificateVerifier.verifyAkCertificate on the real GCE AK certificate
  *   chain (RSA-2048 AK cert, RSA-2048 intermediate, RSA-4096 root), as a transaction.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeFunctionData, toHex, type Hex } from "viem";
+import { encodeFunctionData, keccak256, stringToBytes, toHex, type Hex } from "viem";
+import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
 import type { BenchSuite } from "../bench.js";
@@ -26,7 +32,9 @@ import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
-import { Cvm, deployCvmWorld } from "../demo/cvmWorld.js";
+import { Cvm, deployCvmWorld, FACILITY } from "../demo/cvmWorld.js";
+import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
+import { ProposalClass, SALT } from "../demo/proposals.js";
 
 export const suite: BenchSuite = {
   name: "cvm",
@@ -83,6 +91,22 @@ export const suite: BenchSuite = {
         ctx.log(`  gate check: ${out["cvm.gateCheck.gas"]} gas (with the request signature: ${out["cvm.gateCheck.signedGas"]}; warm: ${out["cvm.gateCheck.warmGas"]})`);
       }
     }
+
+    // The CVMs above run on w.hwKey; a second level-3 platform has none.
+    const idle = keccak256(stringToBytes("bench: idle platform"));
+    await w.registerHardware({ level: 3, cadence: 3600 });
+    await w.registerHardware({ platformKey: idle, level: 3, cadence: 3600 });
+    const member = w.members[0]!.account.address;
+    const heartbeat = async (registry: Hex, key: Hex) =>
+      Number(await w.pub.estimateGas({ account: member, to: registry, data: encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "heartbeat", args: [[key]] }) }));
+    // The same heartbeat on a registry nobody listens to, for the baseline.
+    const unheard = await w.viem.deployContract("HardwareRegistry", [w.alliance.address, SALT]);
+    await w.govern([registryCalls.setFacilities(unheard.address, [FACILITY])], ProposalClass.Ordinary);
+    await w.govern([registryCalls.setEntries(unheard.address, [await w.entry({ platformKey: idle, level: 3, cadence: 3600 })])], ProposalClass.Ordinary);
+    out["cvm.hardwarePush.heartbeatTrackedGas"] = await heartbeat(w.hardware.address, w.hwKey);
+    out["cvm.hardwarePush.heartbeatUntrackedGas"] = await heartbeat(w.hardware.address, idle);
+    out["cvm.hardwarePush.heartbeatNoListenerGas"] = await heartbeat(unheard.address, idle);
+    ctx.log(`  heartbeat: ${out["cvm.hardwarePush.heartbeatNoListenerGas"]} gas without listeners; pushed to the CVM registry ${out["cvm.hardwarePush.heartbeatTrackedGas"]} (platform with a CVM), ${out["cvm.hardwarePush.heartbeatUntrackedGas"]} (without)`);
 
     const dir = join(import.meta.dirname, "..", "..", "test", "fixtures", "tpm");
     const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));

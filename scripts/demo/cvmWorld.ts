@@ -94,7 +94,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
     await conn.networkHelpers.setBalance(cvm.identity.address, parseEther("1"));
     return createWalletClient({ account: cvm.identity, transport: custom(conn.provider as never) });
   };
-  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, registerHardware, hwKey, target, now, time };
+  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, entry, registerHardware, hwKey, target, now, time };
 }
 
 export type CvmWorld = Awaited<ReturnType<typeof deployCvmWorld>>;
