@@ -3,12 +3,12 @@
  * freezes that lapse, challenges, revocation, and nothing ever deleted.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getAddress, keccak256, stringToBytes, type Hex } from "viem";
+import { getAddress, keccak256, stringToBytes, toFunctionSelector, type Hex } from "viem";
 import { getLogLeaves, readChallenge, readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, writeHeartbeat } from "../../sdk/src/chain/hardwareRegistry.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { ChainInputError } from "../../sdk/src/chain/errors.js";
 import { MerkleTree } from "../../sdk/src/log/tree.js";
-import { connectChain, expectRevert, makeProposal, execute, signAll, ProposalClass, SALT, TDX_PPID, TEE_FAIL_PPID, type Connection } from "./fixture.js";
+import { connectChain, deployStack, expectRevert, makeProposal, execute, pass, signAll, ProposalClass, SALT, TDX_PPID, TEE_FAIL_PPID, type Connection } from "./fixture.js";
 import { entry, FACILITY, keyOf, registryStack } from "./registryFixture.js";
 
 let c: Connection;
@@ -217,6 +217,68 @@ describe("anyone challenges an entry; the challenge shows its age until dismisse
     expect((await readChallenge(c.publicClient, { registry: s.r, challengeId: 1n })).outcome).toBe(2);
     const leaves = (await getLogLeaves(c.publicClient, { registry: s.r })).map((l) => l.decoded);
     expect(leaves.map((l) => l.leafType)).toEqual([1, 2, 5, 5, 6, 3, 6]);
+  });
+});
+
+describe("listeners: every status change of an existing entry is pushed to them in the same transaction", () => {
+  it("the deployer adds one before any other leaf; afterwards only a security-critical vote; append-only, at most 4", async () => {
+    const s = await deployStack(c, 5);
+    const r = s.registry.address;
+    const first = await c.viem.deployContract("RecordingListener");
+    await expectRevert(s.registry.write.addListener([first.address], { account: s.members[1]!.account }), "NotAlliance");
+    await s.registry.write.addListener([first.address]); // the deployer, log empty
+    expect(await first.read.added()).toBe(true);
+    const [leaf] = await getLogLeaves(c.publicClient, { registry: r });
+    expect(leaf!.decoded).toMatchObject({ leafType: 7, subject: `0x${"00".repeat(12)}${first.address.slice(2).toLowerCase()}`, payload: { listener: getAddress(first.address) } });
+    await expectRevert(s.registry.write.addListener([first.address]), "InvalidListener");
+    const quorum = (cls: ProposalClass) => s.members.slice(0, cls === ProposalClass.Ordinary ? 3 : cls === ProposalClass.SecurityCritical ? 4 : 2);
+    await pass(c, s.alliance.address, [registryCalls.setFacilities(r, [FACILITY])], ProposalClass.Ordinary, quorum(ProposalClass.Ordinary), "facility");
+    const second = await c.viem.deployContract("RecordingListener");
+    await expectRevert(s.registry.write.addListener([second.address]), "NotAlliance"); // the window closed
+    const add = async (l: Hex, cls: ProposalClass, tag: string) => pass(c, s.alliance.address, [registryCalls.addListener(r, l)], cls, quorum(cls), tag);
+    await expectRevert(add(second.address, ProposalClass.Ordinary, "weak"), "ClassTooWeak");
+    await add(second.address, ProposalClass.SecurityCritical, "l2");
+    for (let i = 3; i <= 4; i++) await add((await c.viem.deployContract("RecordingListener")).address, ProposalClass.SecurityCritical, `l${i}`);
+    const fifth = await c.viem.deployContract("RecordingListener");
+    await expectRevert(add(fifth.address, ProposalClass.SecurityCritical, "l5"), "TooManyListeners");
+    expect((await s.registry.read.listeners()).length).toBe(4);
+  });
+
+  it("new entries are not pushed; updates, freezes, unfreezes, heartbeats and revocations are; a refusing listener reverts the change", async () => {
+    const s = await registryStack(c);
+    const l = await c.viem.deployContract("RecordingListener");
+    await s.govern([registryCalls.addListener(s.r, l.address)], ProposalClass.SecurityCritical);
+    const key = keyOf(7);
+    const t = await s.now();
+    await s.addEntries([entry(key, t, { level: 3, cadence: 3600 })]);
+    expect(await l.read.pushes()).toBe(0n);
+    const expectPushed = async (n: bigint) => {
+      expect(await l.read.pushes()).toBe(n);
+      expect(await l.read.lastKey()).toBe(key);
+      expect(await l.read.last()).toEqual(await s.registry.read.hardwareStatus([key]));
+    };
+    await s.addEntries([entry(key, t, { level: 2 })]);
+    await expectPushed(1n);
+    await c.networkHelpers.time.increase(10);
+    await s.registry.write.heartbeat([[key]], { account: s.members[0]!.account }).catch(() => undefined); // level 2: refused, nothing pushed
+    await expectPushed(1n);
+    await s.addEntries([entry(key, await s.now(), { level: 3, cadence: 3600 })]);
+    await expectPushed(2n);
+    await s.registry.write.heartbeat([[key]], { account: s.members[0]!.account });
+    await expectPushed(3n);
+    await l.write.setRefuse([true]);
+    // the listener's own error (a test contract, so not in the SDK's ABIs: matched by selector)
+    await expectRevert(s.govern([registryCalls.freeze(s.r, [key], REASON)], ProposalClass.EmergencyFreeze), `undecoded ${toFunctionSelector("Refused()")}`);
+    expect(await s.registry.read.levelOf([key])).toBe(3); // the freeze did not happen: no mirror was left behind
+    await l.write.setRefuse([false]);
+    await s.govern([registryCalls.freeze(s.r, [key], REASON)], ProposalClass.EmergencyFreeze);
+    await expectPushed(4n);
+    expect((await l.read.last()).status).toBe(1);
+    await s.govern([registryCalls.unfreeze(s.r, [key], REASON)], ProposalClass.Ordinary);
+    await expectPushed(5n);
+    await s.govern([registryCalls.revoke(s.r, [key], REASON)], ProposalClass.SecurityCritical);
+    await expectPushed(6n);
+    expect(await s.registry.read.hardwareStatus([keyOf(99)])).toEqual({ level: 0, status: 0, frozenUntil: 0, lastHeartbeat: 0, cadence: 0 });
   });
 });
 
