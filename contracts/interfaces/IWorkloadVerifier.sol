@@ -18,7 +18,8 @@ interface IWorkloadVerifier {
 
     /// @notice How the TEE evidence reaches the chain.
     /// DcapQuote: `payload` is a raw Intel TDX quote, verified by the IQuoteVerifier.
-    /// ZkDcapJournal / ZkSnpJournal: `payload` is abi.encode(ZkVm zkvm, bytes32 programId, bytes journal, bytes seal).
+    /// ZkDcapJournal / ZkSnpJournal: `payload` is abi.encode(ZkVm zkvm, bytes32 programId, bytes journal, bytes seal);
+    /// ZkDcapJournal's journal is our DCAP program's (IZkAttestationVerifier.verifyPocDcapJournal), which names the PPID.
     enum EvidenceRoute {
         DcapQuote,
         ZkDcapJournal,
@@ -73,8 +74,6 @@ interface IWorkloadVerifier {
     error RouteDisabled(EvidenceRoute route);
     /// @notice The TEE evidence is of a type this verifier does not turn into a workload (e.g. SGX).
     error UnsupportedTee(uint32 teeType, uint16 bodyType);
-    /// @notice The evidence carries no hardware ID (Automata's DCAP journal has no PPID).
-    error HardwareIdUnavailable(EvidenceRoute route);
     /// @notice reportData is not bindingHash || akKeyHash (docs/workload.md, "report data").
     error ReportDataMismatch(bytes32 expectedBinding, bytes32 expectedAk, bytes reportData);
     /// @notice The TPM quote selects `count` PCR banks; a workload's quote selects exactly one.

@@ -3,19 +3,21 @@ pragma solidity ^0.8.28;
 
 /// @title IZkAttestationVerifier
 /// @notice Accepts attestation verdicts proven in a zkVM (RiscZero or SP1) by allowlisted programs,
-/// and decodes their journals: Automata's DCAP program journal and our SEV-SNP journal
-/// (docs/zk-journals.md). No prover runs onchain; proofs come from RiscZero / SP1 provers.
+/// and decodes their journals: Automata's DCAP program journal, our DCAP journal (Automata's plus
+/// the PPID) and our SEV-SNP journal (docs/zk-journals.md). No prover runs onchain; proofs come from RiscZero / SP1 provers.
 interface IZkAttestationVerifier {
     enum ZkVm {
         RiscZero,
         Sp1
     }
 
-    /// @notice What journal an allowlisted program writes; None = not allowed.
+    /// @notice What journal an allowlisted program writes; None = not allowed. Dcap = Automata's DCAP
+    /// program, PocDcap = our DCAP program (same verification, PPID added).
     enum JournalKind {
         None,
         Dcap,
-        Snp
+        Snp,
+        PocDcap
     }
 
     /// @notice Automata DCAP program output, after the collateral and time checks.
@@ -27,6 +29,14 @@ interface IZkAttestationVerifier {
         bytes quoteBody;
         string[] advisoryIds;
         uint64 timestamp;
+    }
+
+    /// @notice Our DCAP program's output (journal version 1): the PPID and sha256 of the PCK leaf
+    /// certificate the program read from the quote, then Automata's output after the same checks.
+    struct PocDcapZkResult {
+        bytes16 ppid;
+        bytes32 pckCertHash;
+        DcapZkResult dcap;
     }
 
     /// @notice SEV-SNP program output (our journal, version 1), after the ARK and time checks.
@@ -56,7 +66,10 @@ interface IZkAttestationVerifier {
     error ProgramNotAllowed(ZkVm zkvm, bytes32 programId, JournalKind expected);
     error JournalTooShort(uint256 length, uint256 needed);
     error JournalLengthMismatch(uint256 length, uint256 expected);
+    /// @notice The journal's version field is not one this contract reads (our DCAP and SNP journals: 1).
     error UnsupportedJournalVersion(uint16 version);
+    /// @notice Our DCAP journal is shorter than its fixed header (version, PPID, PCK certificate hash).
+    error JournalHeaderTooShort(uint256 length, uint256 needed);
     error UnknownTeeType(bytes4 teeType);
     /// @notice The advisory IDs tail of a DCAP output is not a well-formed abi.encode(string[]); `offset` in the output.
     error JournalMalformed(uint256 offset);
@@ -74,6 +87,14 @@ interface IZkAttestationVerifier {
         external
         view
         returns (DcapZkResult memory);
+
+    /// @notice Verifies a proof of our DCAP program (Automata's journal behind a header naming the
+    /// PPID) with the same allowlist, time window and collateral checks as `verifyDcapJournal`.
+    /// @param journal u16 version = 1 || bytes16 ppid || bytes32 pckCertHash || Automata v1.0 journal.
+    function verifyPocDcapJournal(ZkVm zkvm, bytes32 programId, bytes calldata journal, bytes calldata seal)
+        external
+        view
+        returns (PocDcapZkResult memory);
 
     /// @notice Verifies a proof of the SEV-SNP program and returns its checked output.
     function verifySnpJournal(ZkVm zkvm, bytes32 programId, bytes calldata journal, bytes calldata seal)

@@ -18,10 +18,14 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
     uint32 internal constant INTEL_TEE_TDX = 0x81;
     uint8 internal constant KIND_INTEL_PPID = 1;
     uint8 internal constant KIND_AMD_CHIP_ID = 2;
-    // TD report body (1.0 and 1.5 share the prefix): MRTD at 136, RTMR0..2 at 328 (docs/intel-quote.md).
+    uint16 internal constant BODY_SGX = 1;
+    // TD report body (1.0 and 1.5 share the prefix): MRTD at 136, RTMR0..2 at 328, report data at 520
+    // (docs/intel-quote.md).
     uint256 internal constant TD_MRTD = 136;
     uint256 internal constant TD_RTMR0 = 328;
     uint256 internal constant TD_END_RTMR2 = 472;
+    uint256 internal constant TD_REPORT_DATA = 520;
+    uint256 internal constant TD10_LENGTH = 584;
 
     /// @notice The HardwareRegistry whose salt platform keys use.
     IHardwareRegistry public immutable hardwareRegistry;
@@ -49,8 +53,8 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         returns (VerifiedWorkload memory w)
     {
         if (tee.route == EvidenceRoute.DcapQuote) _fromDcap(w, tee.payload);
-        else if (tee.route == EvidenceRoute.ZkSnpJournal) _fromSnpJournal(w, tee.payload);
-        else revert HardwareIdUnavailable(tee.route);
+        else if (tee.route == EvidenceRoute.ZkDcapJournal) _fromPocDcapJournal(w, tee.payload);
+        else _fromSnpJournal(w, tee.payload);
 
         // The cheap binding check first, so evidence made for another message fails as such.
         if (w.reportData.length != 64 || bytes32(w.reportData) != bindingHash) {
@@ -110,10 +114,35 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         w.teeType = TeeType.Tdx;
         w.tcbStatus = uint8(q.tcbStatus);
         w.reportData = q.reportData;
-        w.teeRegisters = bytes.concat(_slice(body, TD_MRTD, 48), _slice(body, TD_RTMR0, TD_END_RTMR2 - TD_RTMR0));
+        w.teeRegisters = _tdxRegisters(body);
         w.hardwareKind = KIND_INTEL_PPID;
         w.hardwareId = abi.encodePacked(q.ppid);
         w.evidenceTime = uint64(block.timestamp);
+    }
+
+    /// @dev Our DCAP program's journal (docs/zk-journals.md): the quote verified in a zkVM, its PPID
+    /// taken from the PCK certificate by the program, trusted because the program ID is allowlisted.
+    function _fromPocDcapJournal(VerifiedWorkload memory w, bytes calldata payload) private view {
+        if (address(zkVerifier) == address(0)) revert RouteDisabled(EvidenceRoute.ZkDcapJournal);
+        IZkAttestationVerifier.PocDcapZkResult memory r;
+        try this.decodeZkPayload(payload) returns (
+            IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal
+        ) {
+            r = zkVerifier.verifyPocDcapJournal(zkvm, programId, journal, seal);
+        } catch {
+            revert EvidenceMalformed(EvidenceRoute.ZkDcapJournal);
+        }
+        IZkAttestationVerifier.DcapZkResult memory d = r.dcap;
+        if (uint32(d.teeType) != INTEL_TEE_TDX) revert UnsupportedTee(uint32(d.teeType), BODY_SGX);
+        bytes memory body = d.quoteBody;
+        if (body.length < TD10_LENGTH) revert ReportBodyTooShort(body.length, TD10_LENGTH);
+        w.teeType = TeeType.Tdx;
+        w.tcbStatus = _quoteVerifierTcbStatus(d.tcbStatus);
+        w.reportData = _slice(body, TD_REPORT_DATA, 64);
+        w.teeRegisters = _tdxRegisters(body);
+        w.hardwareKind = KIND_INTEL_PPID;
+        w.hardwareId = abi.encodePacked(r.ppid);
+        w.evidenceTime = d.timestamp;
     }
 
     function _fromSnpJournal(VerifiedWorkload memory w, bytes calldata payload) private view {
@@ -132,6 +161,20 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         w.hardwareKind = KIND_AMD_CHIP_ID;
         w.hardwareId = r.chipId;
         w.evidenceTime = r.timestamp;
+    }
+
+    /// @dev MRTD || RTMR0 || RTMR1 || RTMR2 (RTMR3 left out: docs/workload.md).
+    function _tdxRegisters(bytes memory body) private pure returns (bytes memory) {
+        return bytes.concat(_slice(body, TD_MRTD, 48), _slice(body, TD_RTMR0, TD_END_RTMR2 - TD_RTMR0));
+    }
+
+    /// @dev Automata's TCB status codes swap IQuoteVerifier.TcbStatus's 2 and 3 (ConfigurationAndSWHardeningNeeded
+    /// / ConfigurationNeeded); VerifiedWorkload.tcbStatus is IQuoteVerifier's on every TDX route. Revoked and
+    /// Unrecognized (6, 7) never get here: the ZK verifier refuses them.
+    function _quoteVerifierTcbStatus(uint8 automata) private pure returns (uint8) {
+        if (automata == 2) return 3;
+        if (automata == 3) return 2;
+        return automata;
     }
 
     function _slice(bytes memory b, uint256 start, uint256 len) private pure returns (bytes memory out) {

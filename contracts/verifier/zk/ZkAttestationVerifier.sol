@@ -8,12 +8,14 @@ import {ISP1Verifier} from "../../interfaces/ISP1Verifier.sol";
 import {ICollateralHashes} from "../../interfaces/ICollateralHashes.sol";
 import {CollateralKinds} from "./CollateralKinds.sol";
 import {DcapJournal} from "./DcapJournal.sol";
+import {PocDcapJournal} from "./PocDcapJournal.sol";
 import {SnpJournal} from "./SnpJournal.sol";
 
 /// @title ZkAttestationVerifier
 /// @notice Routes zk proofs to the RiscZero verifier (router) or the SP1 verifier (gateway), accepts
 /// only allowlisted programs per zkVM and journal kind, and checks what the journal says: time
-/// window, DCAP collateral hashes against the collateral store, SEV-SNP ARK against pinned hashes.
+/// window, DCAP collateral hashes against the collateral store (Automata's journal and ours alike),
+/// SEV-SNP ARK against pinned hashes.
 /// Every change goes through the governor (the owner, set at deployment: the Alliance).
 /// No prover runs onchain: real proofs come from RiscZero / SP1 provers.
 contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
@@ -64,15 +66,19 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
         _verifyProof(zkvm, programId, JournalKind.Dcap, journal, seal);
         DcapJournal.CollateralHashes memory h;
         (r, h) = DcapJournal.decode(journal);
-        if (r.tcbStatus == TCB_REVOKED || r.tcbStatus >= TCB_UNRECOGNIZED) revert TcbStatusRejected(r.tcbStatus);
-        _checkTime(r.timestamp);
-        bool tdx = r.teeType == DcapJournal.TDX_TEE;
-        _checkCollateral(tdx ? CollateralKinds.TCB_INFO_TDX : CollateralKinds.TCB_INFO_SGX, r.fmspc, h.tcbInfo);
-        _checkCollateral(tdx ? CollateralKinds.QE_IDENTITY_TDX : CollateralKinds.QE_IDENTITY_SGX, bytes6(0), h.qeIdentity);
-        _checkCollateral(CollateralKinds.ROOT_CA, bytes6(0), h.rootCa);
-        _checkCollateral(CollateralKinds.TCB_SIGNING_CA, bytes6(0), h.tcbSigning);
-        _checkCollateral(CollateralKinds.ROOT_CA_CRL, bytes6(0), h.rootCaCrl);
-        _checkPckCrl(h.pckCrl);
+        _checkDcap(r, h);
+    }
+
+    /// @inheritdoc IZkAttestationVerifier
+    function verifyPocDcapJournal(ZkVm zkvm, bytes32 programId, bytes calldata journal, bytes calldata seal)
+        external
+        view
+        returns (PocDcapZkResult memory r)
+    {
+        _verifyProof(zkvm, programId, JournalKind.PocDcap, journal, seal);
+        DcapJournal.CollateralHashes memory h;
+        (r, h) = PocDcapJournal.decode(journal);
+        _checkDcap(r.dcap, h);
     }
 
     /// @inheritdoc IZkAttestationVerifier
@@ -131,6 +137,19 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
         if (_programs[zkvm][programId] != kind) revert ProgramNotAllowed(zkvm, programId, kind);
         if (zkvm == ZkVm.RiscZero) riscZeroVerifier.verify(seal, programId, sha256(journal));
         else sp1Verifier.verifyProof(programId, journal, seal);
+    }
+
+    /// @dev What both DCAP journals are checked for: TCB status, time window, the six collateral hashes.
+    function _checkDcap(DcapZkResult memory r, DcapJournal.CollateralHashes memory h) private view {
+        if (r.tcbStatus == TCB_REVOKED || r.tcbStatus >= TCB_UNRECOGNIZED) revert TcbStatusRejected(r.tcbStatus);
+        _checkTime(r.timestamp);
+        bool tdx = r.teeType == DcapJournal.TDX_TEE;
+        _checkCollateral(tdx ? CollateralKinds.TCB_INFO_TDX : CollateralKinds.TCB_INFO_SGX, r.fmspc, h.tcbInfo);
+        _checkCollateral(tdx ? CollateralKinds.QE_IDENTITY_TDX : CollateralKinds.QE_IDENTITY_SGX, bytes6(0), h.qeIdentity);
+        _checkCollateral(CollateralKinds.ROOT_CA, bytes6(0), h.rootCa);
+        _checkCollateral(CollateralKinds.TCB_SIGNING_CA, bytes6(0), h.tcbSigning);
+        _checkCollateral(CollateralKinds.ROOT_CA_CRL, bytes6(0), h.rootCaCrl);
+        _checkPckCrl(h.pckCrl);
     }
 
     function _checkTime(uint64 timestamp) private view {

@@ -1,8 +1,8 @@
 /**
  * The workload formats of contracts/verifier/WorkloadVerifier.sol, in TypeScript (docs/workload.md):
  * the golden-measurement hash (EIP-712 struct hash of `Measurement`), the report data a CVM puts in
- * its TEE report (bindingHash || sha256(akPublic)), TEE registers taken from a TDX quote, and the
- * evidence structs the contracts take. The same names as in Solidity.
+ * its TEE report (bindingHash || sha256(akPublic)), TEE registers taken from a TDX quote or from our
+ * DCAP journal, and the evidence structs the contracts take. The same names as in Solidity.
  */
 import { encodeAbiParameters, hashStruct, keccak256, type Hex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -12,6 +12,8 @@ import { parseTpmsAttest, tpmHash, verifyTpmQuote } from "../tpm/index.js";
 import { ParseError, VerificationError } from "../errors.js";
 import { ChainInputError } from "./errors.js";
 import { platformKey } from "./platformKey.js";
+import { TCB_STATUS_NAMES, type TcbStatusName } from "./quoteVerifier.js";
+import { DCAP_TCB_STATUSES, TEE_TYPE_TDX, decodePocDcapJournal, type PocDcapJournal } from "./zkJournal.js";
 
 /** IWorkloadVerifier.TeeType. */
 export const TeeType = { None: 0, Tdx: 1, SevSnp: 2 } as const;
@@ -132,6 +134,47 @@ export function zkEvidence(route: typeof EvidenceRoute.ZkDcapJournal | typeof Ev
       [{ type: "uint8" }, { type: "bytes32" }, { type: "bytes" }, { type: "bytes" }],
       [p.zkvm, p.programId, hx(toBytes(p.journal, "journal")), hx(toBytes(p.seal, "seal"))],
     ),
+  };
+}
+
+export type WorkloadFromPocDcapJournalReturnType = {
+  teeType: typeof TeeType.Tdx;
+  /** IQuoteVerifier.TcbStatus (not Automata's code: 2 and 3 are swapped between the two). */
+  tcbStatus: number;
+  tcbStatusName: TcbStatusName;
+  reportData: Hex;
+  teeRegisters: Hex;
+  hardwareKind: 1;
+  hardwareId: Hex;
+  platformKey: Hex;
+  /** The journal's timestamp. */
+  evidenceTime: bigint;
+};
+
+/**
+ * The TEE half of what WorkloadVerifier takes from our DCAP journal (route ZkDcapJournal,
+ * docs/workload.md): report data and MRTD || RTMR0..2 from the TD body, the PPID as hardware ID
+ * (kind 1), the TCB status renumbered to IQuoteVerifier's, the journal time. SGX bodies and the
+ * statuses the ZK verifier refuses fail here as they do onchain (UnsupportedTee, TcbStatusRejected).
+ */
+export function workloadFromPocDcapJournal(journal: BytesLike | PocDcapJournal, salt: BytesLike): WorkloadFromPocDcapJournalReturnType {
+  const j = typeof journal === "string" || journal instanceof Uint8Array ? decodePocDcapJournal(journal) : journal;
+  const o = j.dcap.output;
+  if (o.teeType !== TEE_TYPE_TDX) throw new VerificationError("workload.teeType", `expected a TDX body, got TEE type 0x${o.teeType.toString(16)}`);
+  const name = DCAP_TCB_STATUSES[o.tcbStatus];
+  const tcbStatus = name === undefined ? -1 : TCB_STATUS_NAMES.indexOf(name as TcbStatusName);
+  if (tcbStatus < 0 || name === "Revoked") throw new VerificationError("workload.tcbStatus", `TCB status ${name ?? o.tcbStatus} is refused`);
+  const b = o.quoteBody;
+  return {
+    teeType: TeeType.Tdx,
+    tcbStatus,
+    tcbStatusName: TCB_STATUS_NAMES[tcbStatus]!,
+    reportData: hx(b.subarray(520, 584)),
+    teeRegisters: hx(concatBytes(b.subarray(136, 184), b.subarray(328, 472))),
+    hardwareKind: 1,
+    hardwareId: hx(j.ppid),
+    platformKey: platformKey(1, j.ppid, salt),
+    evidenceTime: j.dcap.timestamp,
   };
 }
 

@@ -1,13 +1,15 @@
 /**
- * ZK route formats (docs/zk-journals.md): encode / decode Automata's DCAP program journal and our
- * SEV-SNP journal, compute the collateral hashes the onchain collateral store is asked for, and
- * build the zkVM programs' inputs. Same names as contracts/verifier/zk/ (DcapJournal, SnpJournal,
- * CollateralKinds). No prover runs here: the dev seals below only satisfy the local dev verifiers.
+ * ZK route formats (docs/zk-journals.md): encode / decode Automata's DCAP program journal, our DCAP
+ * journal (Automata's behind a header naming the PPID) and our SEV-SNP journal, compute the
+ * collateral hashes the onchain collateral store is asked for, and build the zkVM programs' inputs.
+ * Same names as contracts/verifier/zk/ (DcapJournal, PocDcapJournal, SnpJournal, CollateralKinds).
+ * No prover runs here: the dev seals below only satisfy the local dev verifiers.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { encodeAbiParameters, decodeAbiParameters, keccak256, stringToBytes, type Hex, bytesToHex, hexToBytes } from "viem";
 import { ByteReader, concatBytes, toBytes, type BytesLike } from "../bytes.js";
 import { ParseError } from "../errors.js";
+import { parsePckExtensions, parseQuote } from "../intel/index.js";
 
 export const TEE_TYPE_SGX = 0x00000000;
 export const TEE_TYPE_TDX = 0x00000081;
@@ -63,10 +65,11 @@ function be(n: number | bigint, size: number): Uint8Array {
   return out;
 }
 
-export function dcapBodyLength(teeType: number, quoteVersion: number): number {
+/** `offset`: where the TEE type sits, for the error (4 in Automata's journal). */
+export function dcapBodyLength(teeType: number, quoteVersion: number, offset = 4): number {
   if (teeType === TEE_TYPE_SGX) return 384;
   if (teeType === TEE_TYPE_TDX) return quoteVersion >= 5 ? 648 : 584;
-  throw new ParseError({ structure: "DCAP journal", field: "teeType", offset: 4, expected: "0x00000000 (SGX) or 0x00000081 (TDX)", got: `0x${teeType.toString(16)}` });
+  throw new ParseError({ structure: "DCAP journal", field: "teeType", offset, expected: "0x00000000 (SGX) or 0x00000081 (TDX)", got: `0x${teeType.toString(16)}` });
 }
 
 /** The DCAP program output: u16 version || u32 tee || u8 status || fmspc(6) || body || abi.encode(string[])?. */
@@ -84,21 +87,25 @@ export function encodeDcapJournal(j: DcapJournal): Uint8Array {
 }
 
 export function decodeDcapJournal(input: BytesLike): DcapJournal {
-  const bytes = toBytes(input, "DCAP journal");
-  const r = new ByteReader(bytes, "DCAP journal");
+  return readDcapJournal(toBytes(input, "DCAP journal"), 0);
+}
+
+/** `base`: where the journal starts in the bytes the caller was given (our DCAP journal's header length), for error offsets. */
+function readDcapJournal(bytes: Uint8Array, base: number): DcapJournal {
+  const r = new ByteReader(bytes, "DCAP journal", base);
   const outputLength = r.u16be("outputLength");
   if (bytes.length !== 2 + outputLength + 200) {
-    throw new ParseError({ structure: "DCAP journal", field: "outputLength", offset: 0, expected: `journal of ${2 + outputLength + 200} bytes`, got: `${bytes.length}` });
+    throw new ParseError({ structure: "DCAP journal", field: "outputLength", offset: base, expected: `journal of ${2 + outputLength + 200} bytes`, got: `${bytes.length}` });
   }
-  const out = new ByteReader(r.take(outputLength, "output"), "DCAP output", 2);
+  const out = new ByteReader(r.take(outputLength, "output"), "DCAP output", base + 2);
   const quoteVersion = out.u16be("quoteVersion");
   const teeType = out.u32be("teeType");
   const tcbStatus = out.u8("tcbStatus");
   const fmspc = out.take(6, "fmspc").slice();
-  const quoteBody = out.take(dcapBodyLength(teeType, quoteVersion), "quoteBody").slice();
+  const quoteBody = out.take(dcapBodyLength(teeType, quoteVersion, base + 4), "quoteBody").slice();
   let advisoryIds: string[] = [];
   if (out.remaining > 0) {
-    const tailOffset = 2 + out.offset;
+    const tailOffset = base + 2 + out.offset;
     try {
       [advisoryIds] = decodeAbiParameters([{ type: "string[]" }], bytesToHex(out.take(out.remaining, "advisoryIds"))) as unknown as [string[]];
     } catch (cause) {
@@ -170,6 +177,56 @@ export function dcapCollateralHashes(c: CollateralForHashes): DcapCollateralHash
     rootCaCrl: keccak256(crlBytes(c.root_ca_crl, "root_ca_crl")),
     pckCrl: keccak256(crlBytes(c.pck_crl, "pck_crl")),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our DCAP journal, version 1: u16 version || bytes16 ppid || bytes32 sha256(PCK leaf DER) || Automata's journal.
+
+export const POC_DCAP_JOURNAL_VERSION = 1;
+export const POC_DCAP_HEADER_LENGTH = 50;
+
+/** IZkAttestationVerifier.PocDcapZkResult's fields, with Automata's journal as the SDK decodes it. */
+export type PocDcapJournal = { ppid: Uint8Array; pckCertHash: Uint8Array; dcap: DcapJournal };
+
+export function encodePocDcapJournal(j: PocDcapJournal): Uint8Array {
+  if (j.ppid.length !== 16) throw new RangeError("ppid must be 16 bytes");
+  if (j.pckCertHash.length !== 32) throw new RangeError("pckCertHash must be 32 bytes");
+  return concatBytes(be(POC_DCAP_JOURNAL_VERSION, 2), j.ppid, j.pckCertHash, encodeDcapJournal(j.dcap));
+}
+
+/** Error offsets are from the start of our journal (the inner journal's fields at 50 on). */
+export function decodePocDcapJournal(input: BytesLike): PocDcapJournal {
+  const bytes = toBytes(input, "PoC DCAP journal");
+  const r = new ByteReader(bytes, "PoC DCAP journal");
+  const version = r.u16be("journalVersion");
+  if (version !== POC_DCAP_JOURNAL_VERSION) {
+    throw new ParseError({ structure: "PoC DCAP journal", field: "journalVersion", offset: 0, expected: String(POC_DCAP_JOURNAL_VERSION), got: String(version) });
+  }
+  const ppid = r.take(16, "ppid").slice();
+  const pckCertHash = r.take(32, "pckCertHash").slice();
+  return { ppid, pckCertHash, dcap: readDcapJournal(bytes.subarray(POC_DCAP_HEADER_LENGTH), POC_DCAP_HEADER_LENGTH) };
+}
+
+export type PocDcapJournalFromQuoteParameters = {
+  /** The verdict the program reached (TCB status and advisories, as the SDK's verifyQuote returns them). */
+  tcbStatus: DcapTcbStatusName;
+  advisoryIds?: string[];
+  /** The time (unix seconds) the program verified at. */
+  timestamp: bigint;
+  /** The collateral the program verified with (its hashes go in the journal). */
+  collateral: CollateralForHashes;
+};
+
+/**
+ * The journal an honest program of ours writes for a quote it verified: the PPID and FMSPC from the
+ * PCK leaf certificate's SGX extension, sha256 of that certificate's DER, and Automata's journal.
+ */
+export function pocDcapJournalFromQuote(quote: BytesLike, p: PocDcapJournalFromQuoteParameters): PocDcapJournal {
+  const leaf = parseQuote(quote).pckChain[0];
+  if (!leaf) throw new ParseError({ structure: "Intel quote", field: "pckChain", offset: 0, expected: "a PCK leaf certificate" });
+  const ext = parsePckExtensions(leaf);
+  const output = dcapOutputFromQuote(quote, { tcbStatus: p.tcbStatus, fmspc: ext.fmspc, advisoryIds: p.advisoryIds });
+  return { ppid: ext.ppid, pckCertHash: sha256(leaf), dcap: { output, timestamp: p.timestamp, collateralHashes: dcapCollateralHashes(p.collateral) } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,17 +30,6 @@ export const iWorkloadVerifierAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IWorkloadVerifier.EvidenceRoute",
-        "name": "route",
-        "type": "uint8"
-      }
-    ],
-    "name": "HardwareIdUnavailable",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "caller",
         "type": "address"

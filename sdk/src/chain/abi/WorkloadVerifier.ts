@@ -56,17 +56,6 @@ export const workloadVerifierAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IWorkloadVerifier.EvidenceRoute",
-        "name": "route",
-        "type": "uint8"
-      }
-    ],
-    "name": "HardwareIdUnavailable",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "caller",
         "type": "address"

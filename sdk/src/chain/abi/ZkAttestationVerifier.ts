@@ -99,6 +99,22 @@ export const zkAttestationVerifierAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "JournalHeaderTooShort",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       }
@@ -635,6 +651,94 @@ export const zkAttestationVerifierAbi = [
           }
         ],
         "internalType": "struct IZkAttestationVerifier.DcapZkResult",
+        "name": "r",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum IZkAttestationVerifier.ZkVm",
+        "name": "zkvm",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "programId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes",
+        "name": "journal",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes",
+        "name": "seal",
+        "type": "bytes"
+      }
+    ],
+    "name": "verifyPocDcapJournal",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes16",
+            "name": "ppid",
+            "type": "bytes16"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "pckCertHash",
+            "type": "bytes32"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint16",
+                "name": "quoteVersion",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bytes4",
+                "name": "teeType",
+                "type": "bytes4"
+              },
+              {
+                "internalType": "uint8",
+                "name": "tcbStatus",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bytes6",
+                "name": "fmspc",
+                "type": "bytes6"
+              },
+              {
+                "internalType": "bytes",
+                "name": "quoteBody",
+                "type": "bytes"
+              },
+              {
+                "internalType": "string[]",
+                "name": "advisoryIds",
+                "type": "string[]"
+              },
+              {
+                "internalType": "uint64",
+                "name": "timestamp",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct IZkAttestationVerifier.DcapZkResult",
+            "name": "dcap",
+            "type": "tuple"
+          }
+        ],
+        "internalType": "struct IZkAttestationVerifier.PocDcapZkResult",
         "name": "r",
         "type": "tuple"
       }
