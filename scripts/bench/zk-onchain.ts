@@ -6,6 +6,7 @@
  * the dev verifier's hash commitment: add the real RiscZero / SP1 verifier's cost (a Groth16 check,
  * roughly 250-300k gas by their published figures) for a production estimate.
  * - onchain.zk.dcapJournalRouteGas: Automata DCAP journal of the real TDX v4 quote, via RiscZero;
+ * - onchain.zk.pocDcapJournalRouteGas: our DCAP journal (PPID header + Automata's) of the same quote, via RiscZero;
  * - onchain.zk.snpJournalRouteGas: our SNP journal of the real Milan report, via RiscZero.
  */
 import { readFileSync } from "node:fs";
@@ -23,7 +24,9 @@ import {
   dcapOutputFromQuote,
   devRiscZeroSeal,
   encodeDcapJournal,
+  encodePocDcapJournal,
   encodeSnpJournal,
+  pocDcapJournalFromQuote,
   snpJournalFromReport,
 } from "../../sdk/src/chain/zkJournal.js";
 
@@ -58,13 +61,15 @@ export const suite: BenchSuite = {
     const zk = await viem.deployContract("ZkAttestationVerifier", [governor!.account.address, risc0.address, sp1.address, store.address, 86400n]);
     const dcapImage = keccak256(stringToBytes("bench dcap image"));
     const snpImage = keccak256(stringToBytes("bench snp image"));
+    const pocDcapImage = keccak256(stringToBytes("bench poc dcap image"));
     await zk.write.setProgram([0, dcapImage, 1]);
     await zk.write.setProgram([0, snpImage, 2]);
+    await zk.write.setProgram([0, pocDcapImage, 3]);
 
     const quote = new Uint8Array(file("test/fixtures/intel/tdx-v4/quote.bin"));
     const h = dcapCollateralHashes(collateral);
     const now = (await client.getBlock()).timestamp - 5n;
-    const gasOf = async (fn: "verifyDcapJournal" | "verifySnpJournal", image: Hex, journal: Uint8Array) =>
+    const gasOf = async (fn: "verifyDcapJournal" | "verifyPocDcapJournal" | "verifySnpJournal", image: Hex, journal: Uint8Array) =>
       Number(
         await client.estimateGas({
           to: zk.address,
@@ -76,6 +81,10 @@ export const suite: BenchSuite = {
     const dcapGas = await gasOf("verifyDcapJournal", dcapImage, dcap);
     ctx.log(`  DCAP journal (${dcap.length} bytes, collateral checked against the real store): ${dcapGas} gas`);
 
+    const poc = encodePocDcapJournal(pocDcapJournalFromQuote(quote, { tcbStatus: "UpToDate", timestamp: now, collateral }));
+    const pocGas = await gasOf("verifyPocDcapJournal", pocDcapImage, poc);
+    ctx.log(`  our DCAP journal (${poc.length} bytes, PPID header + the same journal): ${pocGas} gas`);
+
     const [ask, ark] = pemDers("test/fixtures/amd/ark-ask-milan.pem");
     await zk.write.setArkPinned([bytesToHex(sha256(ark!)), true]);
     const snp = encodeSnpJournal(
@@ -83,6 +92,6 @@ export const suite: BenchSuite = {
     );
     const snpGas = await gasOf("verifySnpJournal", snpImage, snp);
     ctx.log(`  SNP journal (${snp.length} bytes): ${snpGas} gas`);
-    return { "onchain.zk.dcapJournalRouteGas": dcapGas, "onchain.zk.snpJournalRouteGas": snpGas };
+    return { "onchain.zk.dcapJournalRouteGas": dcapGas, "onchain.zk.pocDcapJournalRouteGas": pocGas, "onchain.zk.snpJournalRouteGas": snpGas };
   },
 };
