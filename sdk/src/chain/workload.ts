@@ -121,7 +121,10 @@ export function dcapEvidence(quote: BytesLike): TeeEvidence {
   return { route: EvidenceRoute.DcapQuote, payload: hx(toBytes(quote, "quote")) };
 }
 
-/** TEE evidence from a ZK proof: payload = abi.encode(zkvm, programId, journal, seal). */
+/**
+ * TEE evidence from a ZK proof: payload = abi.encode(zkvm, programId, journal, seal). ZkDcapJournal
+ * takes our DCAP journal (`encodePocDcapJournal`), ZkSnpJournal the SNP journal (docs/zk-journals.md).
+ */
 export function zkEvidence(route: typeof EvidenceRoute.ZkDcapJournal | typeof EvidenceRoute.ZkSnpJournal, p: {
   zkvm: number;
   programId: Hex;
@@ -136,6 +139,9 @@ export function zkEvidence(route: typeof EvidenceRoute.ZkDcapJournal | typeof Ev
     ),
   };
 }
+
+/** Offsets in a TD 1.0 / 1.5 report body (docs/intel-quote.md), as WorkloadVerifier reads them. */
+const TD_BODY = { mrTd: 136, rtmr0: 328, reportData: 520 } as const;
 
 export type WorkloadFromPocDcapJournalReturnType = {
   teeType: typeof TeeType.Tdx;
@@ -169,8 +175,8 @@ export function workloadFromPocDcapJournal(journal: BytesLike | PocDcapJournal, 
     teeType: TeeType.Tdx,
     tcbStatus,
     tcbStatusName: TCB_STATUS_NAMES[tcbStatus]!,
-    reportData: hx(b.subarray(520, 584)),
-    teeRegisters: hx(concatBytes(b.subarray(136, 184), b.subarray(328, 472))),
+    reportData: hx(b.subarray(TD_BODY.reportData, TD_BODY.reportData + 64)),
+    teeRegisters: hx(concatBytes(b.subarray(TD_BODY.mrTd, TD_BODY.mrTd + 48), b.subarray(TD_BODY.rtmr0, TD_BODY.rtmr0 + 3 * 48))),
     hardwareKind: 1,
     hardwareId: hx(j.ppid),
     platformKey: platformKey(1, j.ppid, salt),
