@@ -126,10 +126,12 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         (IWorkloadVerifier.VerifiedWorkload memory w, Params memory p) = _verifyOnRegisteredHardware(tee, tpm, digest);
 
         measurementHash = w.measurementHash;
-        r.teeAttestedAt = uint40(block.timestamp);
+        // The TEE side dates from when the evidence was checked: now for a DCAP quote, the proof's
+        // verification time for a ZK journal (up to the ZK verifier's maximum journal age ago).
+        r.teeAttestedAt = uint40(w.evidenceTime);
         Validity memory v = _validity(r);
         v.nonce = nonce + 1;
-        v.teeValidUntil = uint40(block.timestamp + _ttl(r.teeTtlChoice, p.maxTeeTtl));
+        v.teeValidUntil = uint40(w.evidenceTime + _ttl(r.teeTtlChoice, p.maxTeeTtl));
         v.tpmTtl = _ttl(r.tpmTtlChoice, p.maxTpmTtl);
         v.tcbStatus = w.tcbStatus;
         v.teeType = w.teeType;

@@ -241,7 +241,7 @@ describe("listeners: every status change of an existing entry is pushed to them 
     for (let i = 3; i <= 4; i++) await add((await c.viem.deployContract("RecordingListener")).address, ProposalClass.SecurityCritical, `l${i}`);
     const fifth = await c.viem.deployContract("RecordingListener");
     await expectRevert(add(fifth.address, ProposalClass.SecurityCritical, "l5"), "TooManyListeners");
-    expect((await s.registry.read.listeners()).length).toBe(4);
+    expect(((await s.registry.read.listeners()) as readonly Hex[]).length).toBe(4);
   });
 
   it("new entries are not pushed; updates, freezes, unfreezes, heartbeats and revocations are; a refusing listener reverts the change", async () => {
@@ -273,7 +273,7 @@ describe("listeners: every status change of an existing entry is pushed to them 
     await l.write.setRefuse([false]);
     await s.govern([registryCalls.freeze(s.r, [key], REASON)], ProposalClass.EmergencyFreeze);
     await expectPushed(4n);
-    expect((await l.read.last()).status).toBe(1);
+    expect(((await l.read.last()) as { status: number }).status).toBe(1);
     await s.govern([registryCalls.unfreeze(s.r, [key], REASON)], ProposalClass.Ordinary);
     await expectPushed(5n);
     await s.govern([registryCalls.revoke(s.r, [key], REASON)], ProposalClass.SecurityCritical);

@@ -200,10 +200,14 @@ describe("TDX through the ZK DCAP route: our journal names the PPID", () => {
     const before = await zkRegistration(cvm);
     await expectCvmRevert(before.send(), "HardwareNotVerified");
     await w.registerHardware();
-    const { j, send } = await zkRegistration(cvm);
+    const { j, send } = await zkRegistration(cvm, { timestamp: (await w.now()) - 600n });
     expect(bytesToHex(j.ppid)).toBe(bytesToHex(w.tdx.pck.sgx.ppid));
     const hash = await send();
     expect((await w.pub.waitForTransactionReceipt({ hash })).status).toBe("success");
+    // the TEE side dates from the proof's verification time, not the block: its TTL runs from there
+    const state = await readCvm(w.pub, { registry: w.registry.address, identity: cvm.address });
+    expect(state.teeAttestedAt).toBe(j.dcap.timestamp);
+    expect(state.tpmAttestedAt).toBeGreaterThan(j.dcap.timestamp);
     expect(await readCvm(w.pub, { registry: w.registry.address, identity: cvm.address })).toMatchObject({
       statusName: "active",
       valid: true,

@@ -129,7 +129,7 @@ describe("the CvmRegistry's hardware mirror", () => {
     const stranger = w.wallets[7]!;
     const status = { level: 3, status: 0, frozenUntil: 0, lastHeartbeat: Number(await w.now()), cadence: 3600 };
     await expectCvmRevert(w.registry.write.onHardwareChanged([w.hwKey, status], { account: stranger.account }), "NotHardwareRegistry");
-    await expectCvmRevert(w.registry.write.onHardwareListenerAdded({ account: stranger.account }), "NotHardwareRegistry");
+    await expectCvmRevert((w.registry.write.onHardwareListenerAdded as unknown as (o: { account: typeof stranger.account }) => Promise<Hex>)({ account: stranger.account }), "NotHardwareRegistry");
     const listeners = async () => (await readHardwareListeners(w.pub, { registry: w.hardware.address })).map((a) => getAddress(a));
     expect(await listeners()).toEqual([getAddress(w.registry.address)]);
 
