@@ -123,15 +123,9 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
     /// @dev Our DCAP program's journal (docs/zk-journals.md): the quote verified in a zkVM, its PPID
     /// taken from the PCK certificate by the program, trusted because the program ID is allowlisted.
     function _fromPocDcapJournal(VerifiedWorkload memory w, bytes calldata payload) private view {
-        if (address(zkVerifier) == address(0)) revert RouteDisabled(EvidenceRoute.ZkDcapJournal);
-        IZkAttestationVerifier.PocDcapZkResult memory r;
-        try this.decodeZkPayload(payload) returns (
-            IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal
-        ) {
-            r = zkVerifier.verifyPocDcapJournal(zkvm, programId, journal, seal);
-        } catch {
-            revert EvidenceMalformed(EvidenceRoute.ZkDcapJournal);
-        }
+        (IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal) =
+            _zkPayload(payload, EvidenceRoute.ZkDcapJournal);
+        IZkAttestationVerifier.PocDcapZkResult memory r = zkVerifier.verifyPocDcapJournal(zkvm, programId, journal, seal);
         IZkAttestationVerifier.DcapZkResult memory d = r.dcap;
         if (uint32(d.teeType) != INTEL_TEE_TDX) revert UnsupportedTee(uint32(d.teeType), BODY_SGX);
         bytes memory body = d.quoteBody;
@@ -146,15 +140,9 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
     }
 
     function _fromSnpJournal(VerifiedWorkload memory w, bytes calldata payload) private view {
-        if (address(zkVerifier) == address(0)) revert RouteDisabled(EvidenceRoute.ZkSnpJournal);
-        IZkAttestationVerifier.SnpZkResult memory r;
-        try this.decodeZkPayload(payload) returns (
-            IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal
-        ) {
-            r = zkVerifier.verifySnpJournal(zkvm, programId, journal, seal);
-        } catch {
-            revert EvidenceMalformed(EvidenceRoute.ZkSnpJournal);
-        }
+        (IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal) =
+            _zkPayload(payload, EvidenceRoute.ZkSnpJournal);
+        IZkAttestationVerifier.SnpZkResult memory r = zkVerifier.verifySnpJournal(zkvm, programId, journal, seal);
         w.teeType = TeeType.SevSnp;
         w.reportData = r.reportData;
         w.teeRegisters = r.measurement;
@@ -175,6 +163,23 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         if (automata == 2) return 3;
         if (automata == 3) return 2;
         return automata;
+    }
+
+    /// @dev The ZK route's payload, decoded through the self-call so the ABI decoder's empty revert
+    /// becomes EvidenceMalformed(route); the route must be enabled.
+    function _zkPayload(bytes calldata payload, EvidenceRoute route)
+        private
+        view
+        returns (IZkAttestationVerifier.ZkVm, bytes32, bytes memory, bytes memory)
+    {
+        if (address(zkVerifier) == address(0)) revert RouteDisabled(route);
+        try this.decodeZkPayload(payload) returns (
+            IZkAttestationVerifier.ZkVm zkvm, bytes32 programId, bytes memory journal, bytes memory seal
+        ) {
+            return (zkvm, programId, journal, seal);
+        } catch {
+            revert EvidenceMalformed(route);
+        }
     }
 
     function _slice(bytes memory b, uint256 start, uint256 len) private pure returns (bytes memory out) {
