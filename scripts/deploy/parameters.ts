@@ -2,7 +2,7 @@
  * Turns an ignition/parameters/<network>.json file into the exact Ignition module parameters, and
  * refuses what must never reach a public chain: a simulator (or any non-Intel) root, the dev ZK
  * verifiers, Hardhat's well-known dev accounts as Alliance members, unreplaced example values;
- * and CVM registry bounds that make no sense (zero, over a year, TPM bound above the TEE bound).
+ * and CVM registry bounds that make no sense (zero, over 2^24 - 1 s ≈ 194 days, TPM bound above the TEE bound).
  * Pure (no chain access), so tests call it directly. File format: docs/deploy.md.
  */
 import { bytesToHex, getAddress, hexToBytes, isAddress, isHex, type Address, type Hex } from "viem";
@@ -48,8 +48,8 @@ export const QUOTE_VERIFIER_ROUTES: readonly QuoteVerifierRoute[] = ["ours", "au
 
 /** The CvmRegistry module's parameters, named as its constructor names them. */
 export const CVM_REGISTRY_FIELDS = ["maxTeeTtl", "maxTpmTtl", "minHardwareLevel"] as const;
-/** Upper sanity bound on a TTL: one year. */
-const MAX_SANE_TTL = 365 * 86_400;
+/** The CvmRegistry stores TTLs in 24 bits (docs/cvm-registry.md#storage): 2^24 - 1 s, about 194 days. */
+const MAX_SANE_TTL = 2 ** 24 - 1;
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 let devAccounts: Set<string> | undefined;
@@ -173,7 +173,7 @@ export function resolveDeployParameters(raw: unknown, { chainId, source }: Resol
     const v = cvm[k];
     notPlaceholder(`CvmRegistry.${k}`, v);
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) return fail(`CvmRegistry.${k}`, "expected a positive number of seconds", JSON.stringify(v));
-    if (v > MAX_SANE_TTL) fail(`CvmRegistry.${k}`, `longer than ${MAX_SANE_TTL / 86_400} days`, "evidence that old says little about today's TCB; the Alliance can raise the bound later (setTtlBounds)");
+    if (v > MAX_SANE_TTL) fail(`CvmRegistry.${k}`, `longer than ${MAX_SANE_TTL} s (about ${Math.floor(MAX_SANE_TTL / 86_400)} days)`, "the registry stores TTLs in 24 bits, and evidence that old says little about today's TCB");
     return v;
   };
   const maxTeeTtl = ttl("maxTeeTtl");

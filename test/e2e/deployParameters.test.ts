@@ -116,11 +116,12 @@ describe("the CVM registry's parameters (CvmRegistry.*, TpmAkCertificateVerifier
     expect(resolveCvm((p) => delete p.TpmAkCertificateVerifier).ignition.TpmAkCertificateVerifier).toEqual({ roots: [] });
   });
 
-  it("refuses, naming the field, zero / fractional / over-a-year TTLs, a TPM bound above the TEE bound, a level outside 1..3, unknown fields, a missing section", () => {
+  it("refuses, naming the field, zero / fractional / over-24-bit (~194 days) TTLs, a TPM bound above the TEE bound, a level outside 1..3, unknown fields, a missing section", () => {
     expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 0))).toBe("CvmRegistry.maxTeeTtl");
     expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 1.5))).toBe("CvmRegistry.maxTeeTtl");
     expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = "30 days"))).toBe("CvmRegistry.maxTeeTtl");
-    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 366 * 86_400))).toBe("CvmRegistry.maxTeeTtl");
+    expect(refusedField((p) => (p.CvmRegistry.maxTeeTtl = 2 ** 24))).toBe("CvmRegistry.maxTeeTtl");
+    expect(resolveCvm((p) => (p.CvmRegistry.maxTeeTtl = 2 ** 24 - 1)).ignition.CvmRegistry!.maxTeeTtl).toBe(16_777_215n);
     expect(refusedField((p) => delete p.CvmRegistry.maxTpmTtl)).toBe("CvmRegistry.maxTpmTtl");
     expect(refusedField((p) => (p.CvmRegistry.maxTpmTtl = p.CvmRegistry.maxTeeTtl + 1))).toBe("CvmRegistry.maxTpmTtl");
     expect(resolveCvm((p) => (p.CvmRegistry.maxTpmTtl = p.CvmRegistry.maxTeeTtl)).ignition.CvmRegistry!.maxTpmTtl).toBe(2_592_000n);
