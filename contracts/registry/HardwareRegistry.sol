@@ -68,8 +68,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
 
     modifier onlyAlliance(IAlliance.ProposalClass required) {
         if (msg.sender != address(alliance)) revert NotAlliance(msg.sender);
-        IAlliance.ProposalClass actual = alliance.executingClass();
-        if (uint8(actual) < uint8(required)) revert ClassTooWeak(required, actual);
+        _checkClass(required);
         _;
     }
 
@@ -190,10 +189,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     /// @inheritdoc IHardwareRegistry
     function addListener(IHardwareListener listener) external {
         if (msg.sender == address(alliance)) {
-            IAlliance.ProposalClass actual = alliance.executingClass();
-            if (actual < IAlliance.ProposalClass.SecurityCritical) {
-                revert ClassTooWeak(IAlliance.ProposalClass.SecurityCritical, actual);
-            }
+            _checkClass(IAlliance.ProposalClass.SecurityCritical);
         } else if (msg.sender != _deployer || _log.size != _listeners.length) {
             revert NotAlliance(msg.sender);
         }
@@ -201,7 +197,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         if (n == MAX_LISTENERS) revert TooManyListeners(MAX_LISTENERS);
         if (address(listener) == address(0)) revert InvalidListener(address(0));
         for (uint256 i = 0; i < n; i++) {
-            if (_listeners[i] == listener) revert InvalidListener(address(listener));
+            if (address(_listeners[i]) == address(listener)) revert InvalidListener(address(listener));
         }
         _listeners.push(listener);
         _appendLeaf(LEAF_LISTENER_ADDED, bytes32(uint256(uint160(address(listener)))), abi.encode(listener));
@@ -407,6 +403,12 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
 
     function _effectiveLevel(EntryRecord storage r) private view returns (uint8) {
         return HardwareLevel.effective(_statusOf(r));
+    }
+
+    /// The executing Alliance proposal's class must be at least `required`.
+    function _checkClass(IAlliance.ProposalClass required) private view {
+        IAlliance.ProposalClass actual = alliance.executingClass();
+        if (uint8(actual) < uint8(required)) revert ClassTooWeak(required, actual);
     }
 
     function _statusOf(EntryRecord storage r) private view returns (HardwareStatus memory) {

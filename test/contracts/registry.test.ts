@@ -260,7 +260,7 @@ describe("listeners: every status change of an existing entry is pushed to them 
     await s.addEntries([entry(key, t, { level: 2 })]);
     await expectPushed(1n);
     await c.networkHelpers.time.increase(10);
-    await s.registry.write.heartbeat([[key]], { account: s.members[0]!.account }).catch(() => undefined); // level 2: refused, nothing pushed
+    await expectRevert(s.registry.write.heartbeat([[key]], { account: s.members[0]!.account }), "NotContinuouslyMonitored"); // level 2: nothing pushed
     await expectPushed(1n);
     await s.addEntries([entry(key, await s.now(), { level: 3, cadence: 3600 })]);
     await expectPushed(2n);
