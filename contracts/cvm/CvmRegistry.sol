@@ -8,11 +8,9 @@ import {ICvmRegistry} from "../interfaces/ICvmRegistry.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "../registry/HardwareLevel.sol";
-import {ITpmQuoteVerifier} from "../interfaces/ITpmQuoteVerifier.sol";
 import {IWorkloadVerifier} from "../interfaces/IWorkloadVerifier.sol";
 import {AllianceGoverned} from "../verifier/workload/AllianceGoverned.sol";
 import {Measurement} from "../verifier/workload/Measurement.sol";
-import {TpmBinding} from "../verifier/workload/TpmBinding.sol";
 
 /// @title CvmRegistry
 /// @notice CVM identities bound to attested workloads on registered hardware (docs/cvm-registry.md).
@@ -226,6 +224,19 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _mirror(ref, s, keyCheck);
     }
 
+    /// @inheritdoc IHardwareListener
+    function onHardwareListenerRemoved() external {
+        if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
+        _params.hardwareFeedConnected = false;
+    }
+
+    /// @inheritdoc IHardwareListener
+    function onHardwareFeedLost(bytes32 platformKey) external {
+        if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
+        HardwareMirror storage m = _hardware[_platformRef(platformKey)];
+        if (m.keyCheck == uint128(uint256(platformKey))) m.level = 0;
+    }
+
     // ---------------------------------------------------------------- governed
 
     /// @inheritdoc ICvmRegistry
@@ -374,11 +385,10 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         bytes32 qualifying,
         bytes32 teeRegistersHash
     ) private view returns (bytes32 current) {
-        ITpmQuoteVerifier.TpmQuoteResult memory t = TpmBinding.verify(tpm, qualifying);
-        if (t.akKeyHash != r.akKeyHash) revert AkMismatch(r.akKeyHash, t.akKeyHash);
-        if (t.banks.length != 1) revert PcrBankCount(t.banks.length);
-        ITpmQuoteVerifier.PcrBank memory b = t.banks[0];
-        bytes32 given = Measurement.hash(v.teeType, teeRegistersHash, b.hashAlg, b.pcrMask, keccak256(b.values));
+        (bytes32 akKeyHash, uint16 hashAlg, uint32 pcrMask, bytes32 valuesHash) =
+            _params.workloadVerifier.verifyTpmQuote(tpm, qualifying);
+        if (akKeyHash != r.akKeyHash) revert AkMismatch(r.akKeyHash, akKeyHash);
+        bytes32 given = Measurement.hash(v.teeType, teeRegistersHash, hashAlg, pcrMask, valuesHash);
         current = _history[identity][v.measurementCount - 1];
         if (given != current) revert MeasurementMismatch(current, given);
     }

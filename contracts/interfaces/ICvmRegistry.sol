@@ -96,8 +96,6 @@ interface ICvmRegistry {
     error AkMismatch(bytes32 registered, bytes32 given);
     /// @notice The re-attestation's PCRs (with the given TEE registers hash) give another measurement.
     error MeasurementMismatch(bytes32 registered, bytes32 given);
-    /// @notice The TPM quote selects `count` PCR banks; exactly one is needed.
-    error PcrBankCount(uint256 count);
     error InvalidTtl(uint32 teeTtl, uint32 tpmTtl);
     error InvalidLevel(uint8 level);
     /// @notice Only the HardwareRegistry pushes hardware status.

@@ -90,6 +90,14 @@ interface IWorkloadVerifier {
         external
         returns (VerifiedWorkload memory);
 
+    /// @notice Verifies a TPM quote by `tpm.akPublic` whose qualifying data is `qualifying` and which
+    /// selects exactly one PCR bank (`PcrBankCount` otherwise). The CvmRegistry's re-attestation and
+    /// rotation call it, so the TPM verifier's code lives in one deployed contract.
+    function verifyTpmQuote(TpmEvidence calldata tpm, bytes32 qualifying)
+        external
+        view
+        returns (bytes32 akKeyHash, uint16 pcrHashAlg, uint32 pcrMask, bytes32 pcrValuesHash);
+
     /// @notice Alliance (security-critical) only: the DCAP quote verifier.
     function setQuoteVerifier(address verifier) external;
 

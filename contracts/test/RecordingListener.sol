@@ -29,6 +29,18 @@ contract RecordingListener is IHardwareListener {
         _last = status;
     }
 
+    uint256 public feedLost;
+    bool public removed;
+
+    function onHardwareListenerRemoved() external {
+        removed = true;
+    }
+
+    function onHardwareFeedLost(bytes32 platformKey) external {
+        feedLost += 1;
+        lastKey = platformKey;
+    }
+
     function last() external view returns (IHardwareRegistry.HardwareStatus memory) {
         return _last;
     }

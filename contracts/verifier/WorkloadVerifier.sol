@@ -73,6 +73,18 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
     }
 
     /// @inheritdoc IWorkloadVerifier
+    function verifyTpmQuote(TpmEvidence calldata tpm, bytes32 qualifying)
+        external
+        view
+        returns (bytes32 akKeyHash, uint16 pcrHashAlg, uint32 pcrMask, bytes32 pcrValuesHash)
+    {
+        ITpmQuoteVerifier.TpmQuoteResult memory t = TpmBinding.verify(tpm, qualifying);
+        if (t.banks.length != 1) revert PcrBankCount(t.banks.length);
+        ITpmQuoteVerifier.PcrBank memory b = t.banks[0];
+        return (t.akKeyHash, b.hashAlg, b.pcrMask, keccak256(b.values));
+    }
+
+    /// @inheritdoc IWorkloadVerifier
     function setQuoteVerifier(address verifier) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
         if (verifier == address(0)) revert ZeroAddress();
         quoteVerifier = IQuoteVerifier(verifier);

@@ -270,17 +270,6 @@ export const cvmRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
-    ],
-    "name": "PcrBankCount",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"
@@ -298,172 +287,6 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "StringTooLong",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint32",
-        "name": "objectAttributes",
-        "type": "uint32"
-      }
-    ],
-    "name": "TpmAkNotRestrictedSigning",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint32",
-        "name": "magic",
-        "type": "uint32"
-      }
-    ],
-    "name": "TpmBadMagic",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "bank",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint8",
-        "name": "sizeofSelect",
-        "type": "uint8"
-      }
-    ],
-    "name": "TpmBadPcrSelection",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint16",
-        "name": "attestType",
-        "type": "uint16"
-      }
-    ],
-    "name": "TpmNotAQuote",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "quoted",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "computed",
-        "type": "bytes32"
-      }
-    ],
-    "name": "TpmPcrDigestMismatch",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "supplied",
-        "type": "uint256"
-      }
-    ],
-    "name": "TpmPcrValuesLength",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "expectedHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "quotedHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "TpmQualifyingDataMismatch",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "TpmSignatureInvalid",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint16",
-        "name": "keyType",
-        "type": "uint16"
-      },
-      {
-        "internalType": "uint16",
-        "name": "sigAlg",
-        "type": "uint16"
-      }
-    ],
-    "name": "TpmSignatureSchemeMismatch",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "enum ITpmQuoteVerifier.TpmStructure",
-        "name": "structure",
-        "type": "uint8"
-      },
-      {
-        "internalType": "uint256",
-        "name": "offset",
-        "type": "uint256"
-      }
-    ],
-    "name": "TpmTrailingBytes",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "enum ITpmQuoteVerifier.TpmStructure",
-        "name": "structure",
-        "type": "uint8"
-      },
-      {
-        "internalType": "uint256",
-        "name": "offset",
-        "type": "uint256"
-      }
-    ],
-    "name": "TpmTruncated",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "enum ITpmQuoteVerifier.TpmStructure",
-        "name": "structure",
-        "type": "uint8"
-      },
-      {
-        "internalType": "uint16",
-        "name": "alg",
-        "type": "uint16"
-      }
-    ],
-    "name": "TpmUnsupportedAlgorithm",
     "type": "error"
   },
   {
@@ -1207,8 +1030,28 @@ export const cvmRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "onHardwareFeedLost",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "onHardwareListenerAdded",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "onHardwareListenerRemoved",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -229,17 +229,6 @@ export const iCvmRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
-    ],
-    "name": "PcrBankCount",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"

@@ -492,6 +492,67 @@ export const workloadVerifierAbi = [
       {
         "components": [
           {
+            "internalType": "bytes",
+            "name": "akPublic",
+            "type": "bytes"
+          },
+          {
+            "internalType": "bytes",
+            "name": "attest",
+            "type": "bytes"
+          },
+          {
+            "internalType": "bytes",
+            "name": "signature",
+            "type": "bytes"
+          },
+          {
+            "internalType": "bytes",
+            "name": "pcrValues",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct IWorkloadVerifier.TpmEvidence",
+        "name": "tpm",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "qualifying",
+        "type": "bytes32"
+      }
+    ],
+    "name": "verifyTpmQuote",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "akKeyHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint16",
+        "name": "pcrHashAlg",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "pcrMask",
+        "type": "uint32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "pcrValuesHash",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
             "internalType": "enum IWorkloadVerifier.EvidenceRoute",
             "name": "route",
             "type": "uint8"
