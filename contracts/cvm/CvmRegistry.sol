@@ -9,7 +9,7 @@ import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "../registry/HardwareLevel.sol";
 import {IWorkloadVerifier} from "../interfaces/IWorkloadVerifier.sol";
-import {AllianceGoverned} from "../verifier/workload/AllianceGoverned.sol";
+import {AllianceGoverned} from "../governance/AllianceGoverned.sol";
 import {Measurement} from "../verifier/workload/Measurement.sol";
 
 /// @title CvmRegistry
@@ -184,7 +184,6 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         Record storage r = _active(identity);
         if (msg.sender != r.owner) {
             if (msg.sender != address(alliance)) revert NotOwnerOrAlliance(msg.sender);
-            _checkAlliance(IAlliance.ProposalClass.SecurityCritical);
         }
         r.v.status = CvmStatus.Revoked;
         emit CvmRevoked(identity, msg.sender, reasonHash);
@@ -240,17 +239,17 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     // ---------------------------------------------------------------- governed
 
     /// @inheritdoc ICvmRegistry
-    function setTtlBounds(uint32 maxTeeTtl, uint32 maxTpmTtl) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setTtlBounds(uint32 maxTeeTtl, uint32 maxTpmTtl) external onlyAlliance {
         _setTtlBounds(maxTeeTtl, maxTpmTtl);
     }
 
     /// @inheritdoc ICvmRegistry
-    function setMinHardwareLevel(uint8 level) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setMinHardwareLevel(uint8 level) external onlyAlliance {
         _setMinHardwareLevel(level);
     }
 
     /// @inheritdoc ICvmRegistry
-    function setWorkloadVerifier(IWorkloadVerifier verifier) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setWorkloadVerifier(IWorkloadVerifier verifier) external onlyAlliance {
         if (address(verifier) == address(0)) revert ZeroAddress();
         _params.workloadVerifier = verifier;
         emit WorkloadVerifierSet(address(verifier));
@@ -529,13 +528,5 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (level == 0 || level > 3) revert InvalidLevel(level);
         _params.minHardwareLevel = level;
         emit MinHardwareLevelSet(level);
-    }
-
-    function _revertNotAlliance(address caller) internal pure override {
-        revert NotAlliance(caller);
-    }
-
-    function _revertClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual) internal pure override {
-        revert ClassTooWeak(required, actual);
     }
 }

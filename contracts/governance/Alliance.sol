@@ -4,11 +4,14 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IAlliance} from "../interfaces/IAlliance.sol";
+import {IAllianceGoverned} from "../interfaces/IAllianceGoverned.sol";
 import {Quorum} from "./Quorum.sol";
 
-/// @title Alliance: members, chair, proposals and quorum for the Proof of Cloud registry.
-/// @notice Every change to a governed contract is a proposal carrying its calls. While a proposal's
-/// calls run, `executingClass()` tells the callee which class approved them. See docs/alliance.md.
+/// @title Alliance: members, chair, proposals, quorum and the class table for the Proof of Cloud registry.
+/// @notice Every change to a governed contract is a proposal carrying its calls. Before any call runs,
+/// the Alliance checks it against its class table: the minimum proposal class for each (target,
+/// function selector); a call with no entry needs SecurityCritical. Governed contracts only check
+/// that the caller is the Alliance (AllianceGoverned). See docs/alliance.md.
 contract Alliance is IAlliance, EIP712 {
     /// @notice EIP-712 type of a member's vote.
     bytes32 public constant VOTE_TYPEHASH = keccak256("Vote(uint256 proposalId,bool support)");
@@ -19,15 +22,29 @@ contract Alliance is IAlliance, EIP712 {
         bool exists;
     }
 
+    /// An onchain YES vote and the admission epoch it was cast in: it counts only while the voter is
+    /// a member of that same epoch, so a removal voids it even across a re-admission.
+    struct Supporter {
+        address voter;
+        uint32 epoch;
+    }
+
     mapping(address => Member) private _members;
     address[] private _memberList;
     address private _chair;
     uint64 private _chairTermEnd;
+    /// Packed with the chair, which every execution reads anyway.
+    bool private _setupOpen = true;
     uint64 private _chairTerm = 182 days;
+    /// May fill the class table until the set-up closes (wiring governed contracts at deployment).
+    address private immutable _deployer;
+
+    /// target => selector => 1 + the weakest class allowed; 0: no entry (SecurityCritical).
+    mapping(address => mapping(bytes4 => uint8)) private _callClass;
 
     mapping(uint256 => Proposal) private _proposals;
-    /// Onchain supporters of a proposal; only those still members (same admission epoch) count.
-    mapping(uint256 => address[]) private _supporters;
+    /// Onchain supporters of a proposal.
+    mapping(uint256 => Supporter[]) private _supporters;
     /// proposalId => voter => the voter's admission epoch when it voted (0: not voted).
     mapping(uint256 => mapping(address => uint32)) private _votedEpoch;
     mapping(uint256 => bool) private _executed;
@@ -35,10 +52,9 @@ contract Alliance is IAlliance, EIP712 {
     /// 0 when idle, else 1 + the class of the proposal whose calls are running.
     uint8 private transient _executing;
 
-    modifier onlySelf(ProposalClass required) {
-        if (msg.sender != address(this)) revert NotAlliance(msg.sender);
-        ProposalClass actual = ProposalClass(_executing - 1);
-        if (uint8(actual) < uint8(required)) revert ClassTooWeak(required, actual);
+    /// The Alliance's own governed functions; their classes come from the class table like any other's.
+    modifier onlySelf() {
+        if (msg.sender != address(this)) revert IAllianceGoverned.NotAlliance(msg.sender);
         _;
     }
 
@@ -50,6 +66,12 @@ contract Alliance is IAlliance, EIP712 {
         for (uint256 i = 0; i < initialMembers.length; i++) {
             _addMember(initialMembers[i], names[i]);
         }
+        _deployer = msg.sender;
+        _setClass(address(this), IAlliance.addMember.selector, ProposalClass.SecurityCritical);
+        _setClass(address(this), IAlliance.removeMember.selector, ProposalClass.SecurityCritical);
+        _setClass(address(this), IAlliance.electChair.selector, ProposalClass.Ordinary);
+        _setClass(address(this), IAlliance.setChairTerm.selector, ProposalClass.SecurityCritical);
+        _setClass(address(this), IAlliance.setCallClass.selector, ProposalClass.SecurityCritical);
     }
 
     /// @notice Accepts ETH that proposals may later spend.
@@ -93,7 +115,7 @@ contract Alliance is IAlliance, EIP712 {
         if (block.timestamp > p.deadline) revert ProposalExpired(proposalId, p.deadline);
         if (_votedEpoch[proposalId][msg.sender] == m.epoch) revert AlreadyVoted(proposalId, msg.sender);
         _votedEpoch[proposalId][msg.sender] = m.epoch;
-        if (support) _supporters[proposalId].push(msg.sender);
+        if (support) _supporters[proposalId].push(Supporter(msg.sender, m.epoch));
         emit VoteCast(proposalId, msg.sender, support);
     }
 
@@ -114,6 +136,7 @@ contract Alliance is IAlliance, EIP712 {
             revert BelowThreshold(proposalId, support, Quorum.threshold(proposalClass, n));
         }
         _executed[proposalId] = true;
+        if (_setupOpen) _closeSetup();
         _executing = uint8(proposalClass) + 1;
         for (uint256 i = 0; i < calls.length; i++) {
             (bool ok, bytes memory ret) = calls[i].target.call{value: calls[i].value}(calls[i].data);
@@ -134,6 +157,25 @@ contract Alliance is IAlliance, EIP712 {
     function executingClass() external view returns (ProposalClass) {
         if (_executing == 0) revert NotExecuting();
         return ProposalClass(_executing - 1);
+    }
+
+    /// @inheritdoc IAlliance
+    function callClass(address target, bytes4 selector) public view returns (ProposalClass) {
+        uint8 c = _callClass[target][selector];
+        return c == 0 ? ProposalClass.SecurityCritical : ProposalClass(c - 1);
+    }
+
+    /// @inheritdoc IAlliance
+    function requiredClass(Call[] calldata calls) external view returns (ProposalClass required) {
+        for (uint256 i = 0; i < calls.length; i++) {
+            ProposalClass c = callClass(calls[i].target, _selectorOf(calls[i].data));
+            if (uint8(c) > uint8(required)) required = c;
+        }
+    }
+
+    /// @inheritdoc IAlliance
+    function setupOpen() external view returns (bool) {
+        return _setupOpen;
     }
 
     /// @inheritdoc IAlliance
@@ -185,12 +227,12 @@ contract Alliance is IAlliance, EIP712 {
     // ---------------------------------------------------------------- governed
 
     /// @inheritdoc IAlliance
-    function addMember(address account, string calldata name) external onlySelf(ProposalClass.Ordinary) {
+    function addMember(address account, string calldata name) external onlySelf {
         _addMember(account, name);
     }
 
     /// @inheritdoc IAlliance
-    function removeMember(address account) external onlySelf(ProposalClass.SecurityCritical) {
+    function removeMember(address account) external onlySelf {
         _requireCurrentMember(account);
         uint256 n = _memberList.length;
         if (n == 1) revert LastMember();
@@ -206,7 +248,7 @@ contract Alliance is IAlliance, EIP712 {
     }
 
     /// @inheritdoc IAlliance
-    function electChair(address account) external onlySelf(ProposalClass.Ordinary) {
+    function electChair(address account) external onlySelf {
         _requireCurrentMember(account);
         uint64 termEnd = uint64(block.timestamp) + _chairTerm;
         _chair = account;
@@ -215,13 +257,49 @@ contract Alliance is IAlliance, EIP712 {
     }
 
     /// @inheritdoc IAlliance
-    function setChairTerm(uint64 term) external onlySelf(ProposalClass.SecurityCritical) {
+    function setChairTerm(uint64 term) external onlySelf {
         if (term == 0) revert InvalidArgument("term");
         _chairTerm = term;
         emit ChairTermSet(term);
     }
 
+    /// @inheritdoc IAlliance
+    function setCallClass(address target, bytes4[] calldata selectors, ProposalClass proposalClass) external {
+        if (msg.sender != address(this) && (msg.sender != _deployer || !_setupOpen)) {
+            revert IAllianceGoverned.NotAlliance(msg.sender);
+        }
+        if (target == address(0)) revert InvalidArgument("target");
+        for (uint256 i = 0; i < selectors.length; i++) {
+            if (target == address(this) && selectors[i] == IAlliance.setCallClass.selector) {
+                revert FixedCallClass(target, selectors[i]);
+            }
+            _setClass(target, selectors[i], proposalClass);
+        }
+    }
+
+    /// @inheritdoc IAlliance
+    function closeSetup() external {
+        if (msg.sender != _deployer || !_setupOpen) revert IAllianceGoverned.NotAlliance(msg.sender);
+        _closeSetup();
+    }
+
     // ---------------------------------------------------------------- internals
+
+    function _setClass(address target, bytes4 selector, ProposalClass proposalClass) private {
+        _callClass[target][selector] = uint8(proposalClass) + 1;
+        emit CallClassSet(target, selector, proposalClass);
+    }
+
+    function _closeSetup() private {
+        _setupOpen = false;
+        emit SetupClosed();
+    }
+
+    /// A call's function selector; calldata shorter than 4 bytes (a plain transfer) reads as 0x00000000,
+    /// which has no entry unless a security-critical proposal gave it one.
+    function _selectorOf(bytes calldata data) private pure returns (bytes4) {
+        return data.length < 4 ? bytes4(0) : bytes4(data[0:4]);
+    }
 
     function _addMember(address account, string memory name) private {
         if (account == address(0)) revert InvalidArgument("account");
@@ -251,10 +329,14 @@ contract Alliance is IAlliance, EIP712 {
         if (_executed[proposalId]) revert ProposalAlreadyExecuted(proposalId);
         if (block.timestamp > deadline) revert ProposalExpired(proposalId, deadline);
         if (calls.length == 0) revert EmptyProposal();
-        if (proposalClass == ProposalClass.EmergencyFreeze) {
-            for (uint256 i = 0; i < calls.length; i++) {
-                if (calls[i].value != 0) revert FreezeCarriesValue(i);
+        for (uint256 i = 0; i < calls.length; i++) {
+            Call calldata c = calls[i];
+            bytes4 selector = _selectorOf(c.data);
+            ProposalClass required = callClass(c.target, selector);
+            if (uint8(proposalClass) < uint8(required)) {
+                revert ClassTooWeak(i, c.target, selector, required, proposalClass);
             }
+            if (proposalClass == ProposalClass.EmergencyFreeze && c.value != 0) revert FreezeCarriesValue(i);
         }
     }
 
@@ -264,11 +346,12 @@ contract Alliance is IAlliance, EIP712 {
         view
         returns (uint256 support, bool chairSupports)
     {
-        address[] storage onchain = _supporters[proposalId];
+        Supporter[] storage onchain = _supporters[proposalId];
         for (uint256 i = 0; i < onchain.length; i++) {
-            address voter = onchain[i];
+            Supporter storage s = onchain[i];
+            address voter = s.voter;
             Member storage m = _members[voter];
-            if (m.active && _votedEpoch[proposalId][voter] == m.epoch) {
+            if (m.active && s.epoch == m.epoch) {
                 support++;
                 if (isChairInOffice(voter)) chairSupports = true;
             }

@@ -4,7 +4,9 @@ pragma solidity ^0.8.28;
 /// @title IAlliance: the quorum of independent members that governs the Proof of Cloud registry.
 /// @notice One member, one vote. A proposal carries the calls it executes; it passes when enough
 /// current members support it, counted from onchain `vote` calls plus a batch of EIP-712
-/// `Vote(uint256 proposalId,bool support)` signatures. See docs/alliance.md.
+/// `Vote(uint256 proposalId,bool support)` signatures. The class a proposal needs is decided by the
+/// Alliance's class table: each (target, function selector) it may call has a minimum class, and a
+/// call with no entry needs SecurityCritical. See docs/alliance.md.
 interface IAlliance {
     /// @notice Decision classes, ordered by strength: a stronger class satisfies any weaker requirement.
     enum ProposalClass {
@@ -53,6 +55,10 @@ interface IAlliance {
     );
     event VoteCast(uint256 indexed proposalId, address indexed voter, bool support);
     event ProposalExecuted(uint256 indexed proposalId, ProposalClass proposalClass, uint256 support);
+    /// @notice The class table now requires `proposalClass` for calls of `selector` on `target`.
+    event CallClassSet(address indexed target, bytes4 indexed selector, ProposalClass proposalClass);
+    /// @notice The deployer can no longer fill the class table; only security-critical proposals change it.
+    event SetupClosed();
 
     /// @notice The account is not and never was a member.
     error NotMember(address account);
@@ -84,10 +90,11 @@ interface IAlliance {
     error EmptyProposal();
     /// @notice Emergency-freeze proposals may not move ETH.
     error FreezeCarriesValue(uint256 callIndex);
-    /// @notice A governed function was called outside an Alliance proposal or by someone else.
-    error NotAlliance(address caller);
-    /// @notice The executing proposal's class is weaker than the function requires.
-    error ClassTooWeak(ProposalClass required, ProposalClass actual);
+    /// @notice Call `callIndex` of the proposal reaches `selector` on `target`, which the class table
+    /// reserves for `required` or stronger (no entry: SecurityCritical); the proposal is `actual`.
+    error ClassTooWeak(uint256 callIndex, address target, bytes4 selector, ProposalClass required, ProposalClass actual);
+    /// @notice The class of `setCallClass` itself is SecurityCritical and cannot be changed.
+    error FixedCallClass(address target, bytes4 selector);
     /// @notice `executingClass` was read while no proposal is executing.
     error NotExecuting();
     /// @notice A proposal tried to start another execution while one runs.
@@ -135,6 +142,15 @@ interface IAlliance {
     /// @notice The class of the proposal executing right now; reverts `NotExecuting` outside execution.
     function executingClass() external view returns (ProposalClass);
 
+    /// @notice The weakest class that may call `selector` on `target` (SecurityCritical when the table has no entry).
+    function callClass(address target, bytes4 selector) external view returns (ProposalClass);
+
+    /// @notice The weakest class that may execute all of `calls`: the strongest of their entries.
+    function requiredClass(Call[] calldata calls) external view returns (ProposalClass);
+
+    /// @notice Whether the deployer may still fill the class table (until `closeSetup` or the first execution).
+    function setupOpen() external view returns (bool);
+
     /// @notice Supporters a proposal of `proposalClass` needs now, over all current members.
     function threshold(ProposalClass proposalClass) external view returns (uint256);
 
@@ -161,7 +177,8 @@ interface IAlliance {
 
     // ---- governed (only through a proposal of at least the stated class) ----
 
-    /// @notice Admits a member. Ordinary.
+    /// @notice Admits a member. Security-critical: admitting allies must not lift a coalition to a bar
+    /// it could not reach before (docs/alliance.md, "Members").
     function addMember(address account, string calldata name) external;
 
     /// @notice Removes a member; its votes stop counting. Security-critical.
@@ -172,4 +189,11 @@ interface IAlliance {
 
     /// @notice Sets the chair's term length for future elections. Security-critical.
     function setChairTerm(uint64 term) external;
+
+    /// @notice Sets the class table's entry for each of `selectors` on `target`. Through a
+    /// security-critical proposal, or by the deployer while `setupOpen()` (wiring at deployment).
+    function setCallClass(address target, bytes4[] calldata selectors, ProposalClass proposalClass) external;
+
+    /// @notice The deployer ends its set-up window; the first proposal execution ends it too.
+    function closeSetup() external;
 }

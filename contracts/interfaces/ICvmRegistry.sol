@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IAlliance} from "./IAlliance.sol";
+import {IAllianceGoverned} from "./IAllianceGoverned.sol";
 import {IWorkloadVerifier} from "./IWorkloadVerifier.sol";
 import {IHardwareRegistry} from "./IHardwareRegistry.sol";
 
@@ -9,7 +9,7 @@ import {IHardwareRegistry} from "./IHardwareRegistry.sol";
 /// @notice Confidential VMs identified by an Ethereum address whose key lives inside the CVM,
 /// registered from TEE evidence + a TPM quote, kept fresh by TPM re-attestation, rotated, revoked.
 /// Validity folds in the hardware's Proof-of-Cloud level. Formats and security model: docs/cvm-registry.md.
-interface ICvmRegistry {
+interface ICvmRegistry is IAllianceGoverned {
     enum CvmStatus {
         None,
         Active,
@@ -74,8 +74,6 @@ interface ICvmRegistry {
     event WorkloadVerifierSet(address verifier);
     event HardwareFeedConnected(address hardwareRegistry);
 
-    error NotAlliance(address caller);
-    error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
     error ZeroAddress();
     /// @notice The registration's deadline has passed.
     error DeadlineExpired(uint64 deadline, uint256 blockTimestamp);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IAlliance} from "./IAlliance.sol";
+import {IAllianceGoverned} from "./IAllianceGoverned.sol";
 import {IHardwareListener} from "./IHardwareListener.sol";
 
 /// @title IHardwareRegistry: Proof of Cloud, TEE hardware IDs bound to physically verified facilities.
 /// @notice Entries are keyed by platformKey = keccak256(abi.encode(salt, kind, rawId)). Only Alliance
 /// proposals change entries and facilities; Alliance members post heartbeats; anyone challenges.
 /// Every change appends one leaf to the transparency log. See docs/hardware-registry.md.
-interface IHardwareRegistry {
+interface IHardwareRegistry is IAllianceGoverned {
     /// @notice Entry status as stored. A freeze lapses by itself at `frozenUntil`.
     enum Status {
         Active,
@@ -109,10 +109,6 @@ interface IHardwareRegistry {
     event FreezeWindowSet(uint64 window);
     event ListenerAdded(address indexed listener);
 
-    /// @notice The caller is not the Alliance (or no proposal is executing).
-    error NotAlliance(address caller);
-    /// @notice The executing proposal's class is weaker than the function requires.
-    error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
     /// @notice The caller (or a signer) is not a current Alliance member.
     error NotMember(address account);
     /// @notice Kind is neither 1 (Intel PPID) nor 2 (AMD chip ID).
@@ -230,8 +226,6 @@ interface IHardwareRegistry {
     function hashCheckpoint(uint64 size, bytes32 rootHash) external view returns (bytes32);
     /// @notice The latest recorded checkpoint.
     function latestCheckpoint() external view returns (Checkpoint memory);
-    /// @notice The governing Alliance.
-    function alliance() external view returns (IAlliance);
     /// @notice The deployment's public salt.
     function salt() external view returns (bytes32);
     /// @notice How long an emergency freeze lasts.

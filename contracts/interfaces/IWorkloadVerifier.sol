@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IAlliance} from "./IAlliance.sol";
+import {IAllianceGoverned} from "./IAllianceGoverned.sol";
 import {IZkAttestationVerifier} from "./IZkAttestationVerifier.sol";
 
 /// @title IWorkloadVerifier
 /// @notice Turns TEE evidence (a DCAP quote, or a ZK journal) plus a TPM quote into one
 /// `VerifiedWorkload`: TEE type, TCB status, registers, report data, hardware ID and platformKey, the
 /// TPM attestation key bound to the TEE report, and the golden-measurement hash. Formats: docs/workload.md.
-interface IWorkloadVerifier {
+interface IWorkloadVerifier is IAllianceGoverned {
     /// @notice The TEE a workload runs in.
     enum TeeType {
         None,
@@ -65,10 +65,6 @@ interface IWorkloadVerifier {
     event QuoteVerifierSet(address verifier);
     event ZkVerifierSet(address verifier);
 
-    /// @notice The caller is not the Alliance (or no proposal is executing).
-    error NotAlliance(address caller);
-    /// @notice The executing proposal's class is weaker than the function requires.
-    error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
     error ZeroAddress();
     /// @notice The route's verifier is not configured.
     error RouteDisabled(EvidenceRoute route);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAllianceGoverned} from "./IAllianceGoverned.sol";
+
 /// @title IZkAttestationVerifier
 /// @notice Accepts attestation verdicts proven in a zkVM (RiscZero or SP1) by allowlisted programs,
 /// and decodes their journals: Automata's DCAP program journal, our DCAP journal (Automata's plus
 /// the PPID) and our SEV-SNP journal (docs/zk-journals.md). No prover runs onchain; proofs come from RiscZero / SP1 provers.
-interface IZkAttestationVerifier {
+interface IZkAttestationVerifier is IAllianceGoverned {
     enum ZkVm {
         RiscZero,
         Sp1
@@ -102,16 +104,16 @@ interface IZkAttestationVerifier {
         view
         returns (SnpZkResult memory);
 
-    /// @notice Governor only: allow `programId` on `zkvm` for journals of `kind` (None revokes).
+    /// @notice Alliance only: allow `programId` on `zkvm` for journals of `kind` (None revokes).
     function setProgram(ZkVm zkvm, bytes32 programId, JournalKind kind) external;
 
-    /// @notice Governor only: pin or unpin an AMD ARK certificate hash (sha256 of its DER).
+    /// @notice Alliance only: pin or unpin an AMD ARK certificate hash (sha256 of its DER).
     function setArkPinned(bytes32 arkHash, bool pinned) external;
 
-    /// @notice Governor only: how old a journal's timestamp may be, in seconds.
+    /// @notice Alliance only: how old a journal's timestamp may be, in seconds.
     function setMaxJournalAge(uint64 maxAge) external;
 
-    /// @notice Governor only: the collateral store DCAP journals are checked against.
+    /// @notice Alliance only: the collateral store DCAP journals are checked against.
     function setCollateralStore(address store) external;
 
     /// @notice The journal kind `programId` is allowed for on `zkvm` (None when not allowed).

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IAlliance} from "../interfaces/IAlliance.sol";
+import {AllianceGoverned} from "../governance/AllianceGoverned.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "./HardwareLevel.sol";
@@ -9,10 +10,10 @@ import {TransparencyLog} from "./TransparencyLog.sol";
 import {LogCheckpoints} from "./LogCheckpoints.sol";
 
 /// @title HardwareRegistry: Proof of Cloud. TEE hardware IDs bound to physically verified facilities.
-/// @notice Only Alliance proposals change facilities and entries (with a minimum class per function);
+/// @notice Only Alliance proposals change facilities and entries (the Alliance's class table says which class may call what);
 /// members post heartbeats; anyone challenges. Nothing is deleted: every change is one more log leaf.
 /// See docs/hardware-registry.md and docs/transparency-log.md.
-contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
+contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints {
     using TransparencyLog for TransparencyLog.Tree;
 
     uint8 internal constant LEAF_FACILITY_SET = 1;
@@ -53,7 +54,6 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
         string site;
     }
 
-    IAlliance public immutable alliance;
     bytes32 public immutable salt;
     /// May add listeners while the log holds nothing but listener additions (wiring at deployment).
     address private immutable _deployer;
@@ -66,16 +66,9 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     mapping(bytes32 => uint256[]) private _challengesOf;
     IHardwareListener[] private _listeners;
 
-    modifier onlyAlliance(IAlliance.ProposalClass required) {
-        if (msg.sender != address(alliance)) revert NotAlliance(msg.sender);
-        _checkClass(required);
-        _;
-    }
-
     /// @param alliance_ the governing Alliance
     /// @param salt_ public per-deployment salt of platform keys
-    constructor(IAlliance alliance_, bytes32 salt_) {
-        alliance = alliance_;
+    constructor(IAlliance alliance_, bytes32 salt_) AllianceGoverned(alliance_) {
         salt = salt_;
         _deployer = msg.sender;
     }
@@ -83,7 +76,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     // ---------------------------------------------------------------- governed
 
     /// @inheritdoc IHardwareRegistry
-    function setFacilities(FacilityInput[] calldata facilities) external onlyAlliance(IAlliance.ProposalClass.Ordinary) {
+    function setFacilities(FacilityInput[] calldata facilities) external onlyAlliance {
         for (uint256 i = 0; i < facilities.length; i++) {
             FacilityInput calldata f = facilities[i];
             if (f.facilityId == bytes32(0)) revert InvalidField("facilityId");
@@ -107,7 +100,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     }
 
     /// @inheritdoc IHardwareRegistry
-    function setEntries(EntryInput[] calldata entries) external onlyAlliance(IAlliance.ProposalClass.Ordinary) {
+    function setEntries(EntryInput[] calldata entries) external onlyAlliance {
         bytes32 lastFacilityId;
         uint32 lastFacility;
         uint256 freeMem;
@@ -132,7 +125,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     /// @inheritdoc IHardwareRegistry
     function freeze(bytes32[] calldata platformKeys, bytes32 reasonHash)
         external
-        onlyAlliance(IAlliance.ProposalClass.EmergencyFreeze)
+        onlyAlliance
     {
         uint40 until = uint40(block.timestamp + freezeWindow);
         for (uint256 i = 0; i < platformKeys.length; i++) {
@@ -147,7 +140,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     /// @inheritdoc IHardwareRegistry
     function unfreeze(bytes32[] calldata platformKeys, bytes32 reasonHash)
         external
-        onlyAlliance(IAlliance.ProposalClass.Ordinary)
+        onlyAlliance
     {
         for (uint256 i = 0; i < platformKeys.length; i++) {
             EntryRecord storage r = _existing(platformKeys[i]);
@@ -162,7 +155,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     /// @inheritdoc IHardwareRegistry
     function revoke(bytes32[] calldata platformKeys, bytes32 reasonHash)
         external
-        onlyAlliance(IAlliance.ProposalClass.SecurityCritical)
+        onlyAlliance
     {
         for (uint256 i = 0; i < platformKeys.length; i++) {
             bytes32 key = platformKeys[i];
@@ -180,7 +173,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     }
 
     /// @inheritdoc IHardwareRegistry
-    function dismissChallenge(uint256 challengeId) external onlyAlliance(IAlliance.ProposalClass.Ordinary) {
+    function dismissChallenge(uint256 challengeId) external onlyAlliance {
         if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
         if (_challenges[challengeId].outcome != 0) revert ChallengeNotOpen(challengeId);
         _closeChallenge(challengeId, 1);
@@ -188,9 +181,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
 
     /// @inheritdoc IHardwareRegistry
     function addListener(IHardwareListener listener) external {
-        if (msg.sender == address(alliance)) {
-            _checkClass(IAlliance.ProposalClass.SecurityCritical);
-        } else if (msg.sender != _deployer || _log.size != _listeners.length) {
+        if (msg.sender != address(alliance) && (msg.sender != _deployer || _log.size != _listeners.length)) {
             revert NotAlliance(msg.sender);
         }
         uint256 n = _listeners.length;
@@ -206,7 +197,7 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
     }
 
     /// @inheritdoc IHardwareRegistry
-    function setFreezeWindow(uint64 window) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setFreezeWindow(uint64 window) external onlyAlliance {
         if (window == 0) revert InvalidField("window");
         freezeWindow = window;
         emit FreezeWindowSet(window);
@@ -403,12 +394,6 @@ contract HardwareRegistry is IHardwareRegistry, LogCheckpoints {
 
     function _effectiveLevel(EntryRecord storage r) private view returns (uint8) {
         return HardwareLevel.effective(_statusOf(r));
-    }
-
-    /// The executing Alliance proposal's class must be at least `required`.
-    function _checkClass(IAlliance.ProposalClass required) private view {
-        IAlliance.ProposalClass actual = alliance.executingClass();
-        if (uint8(actual) < uint8(required)) revert ClassTooWeak(required, actual);
     }
 
     function _statusOf(EntryRecord storage r) private view returns (HardwareStatus memory) {

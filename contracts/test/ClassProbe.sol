@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IAlliance} from "../interfaces/IAlliance.sol";
+import {IAllianceGoverned} from "../interfaces/IAllianceGoverned.sol";
 
 /// @title ClassProbe (test only): a governed target that records which class executed it.
 contract ClassProbe {
@@ -18,7 +19,7 @@ contract ClassProbe {
 
     /// @notice Records the executing class; only the Alliance may call.
     function probe() external payable {
-        if (msg.sender != address(alliance)) revert IAlliance.NotAlliance(msg.sender);
+        if (msg.sender != address(alliance)) revert IAllianceGoverned.NotAlliance(msg.sender);
         lastClass = alliance.executingClass();
         calls += 1;
         emit Probed(lastClass, msg.value);

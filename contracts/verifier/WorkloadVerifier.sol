@@ -7,7 +7,7 @@ import {IQuoteVerifier} from "../interfaces/IQuoteVerifier.sol";
 import {ITpmQuoteVerifier} from "../interfaces/ITpmQuoteVerifier.sol";
 import {IWorkloadVerifier} from "../interfaces/IWorkloadVerifier.sol";
 import {IZkAttestationVerifier} from "../interfaces/IZkAttestationVerifier.sol";
-import {AllianceGoverned} from "./workload/AllianceGoverned.sol";
+import {AllianceGoverned} from "../governance/AllianceGoverned.sol";
 import {Measurement} from "./workload/Measurement.sol";
 import {TpmBinding} from "./workload/TpmBinding.sol";
 
@@ -85,14 +85,14 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
     }
 
     /// @inheritdoc IWorkloadVerifier
-    function setQuoteVerifier(address verifier) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setQuoteVerifier(address verifier) external onlyAlliance {
         if (verifier == address(0)) revert ZeroAddress();
         quoteVerifier = IQuoteVerifier(verifier);
         emit QuoteVerifierSet(verifier);
     }
 
     /// @inheritdoc IWorkloadVerifier
-    function setZkVerifier(IZkAttestationVerifier verifier) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setZkVerifier(IZkAttestationVerifier verifier) external onlyAlliance {
         zkVerifier = verifier;
         emit ZkVerifierSet(address(verifier));
     }
@@ -205,13 +205,5 @@ contract WorkloadVerifier is IWorkloadVerifier, AllianceGoverned {
         assembly ("memory-safe") {
             v := mload(add(add(b, 32), offset))
         }
-    }
-
-    function _revertNotAlliance(address caller) internal pure override {
-        revert NotAlliance(caller);
-    }
-
-    function _revertClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual) internal pure override {
-        revert ClassTooWeak(required, actual);
     }
 }

@@ -18,6 +18,7 @@ import DcapQuoteVerifierModule from "./DcapQuoteVerifier.js";
 import AutomataDcapAdapterModule from "./AutomataDcapAdapter.js";
 import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
 import type { QuoteVerifierRoute } from "./ProofOfCloud.js";
+import { setCallClasses } from "../callClasses.js";
 
 function build(route: QuoteVerifierRoute) {
   return buildModule("CvmRegistry", (m) => {
@@ -30,6 +31,8 @@ function build(route: QuoteVerifierRoute) {
     const maxTpmTtl = m.getParameter<bigint>("maxTpmTtl");
     const minHardwareLevel = m.getParameter<bigint>("minHardwareLevel");
     const cvmRegistry = m.contract("CvmRegistry", [alliance, hardwareRegistry, workloadVerifier, maxTeeTtl, maxTpmTtl, minHardwareLevel]);
+    setCallClasses(m, alliance, "WorkloadVerifier", workloadVerifier);
+    setCallClasses(m, alliance, "CvmRegistry", cvmRegistry);
     // The hardware feed: the registry pushes entry changes to the CvmRegistry's mirror. The deployer
     // may wire it only while the HardwareRegistry's log is still empty; later it takes a vote.
     m.call(hardwareRegistry, "addListener", [cvmRegistry], { id: "HardwareRegistry_addListener_CvmRegistry" });

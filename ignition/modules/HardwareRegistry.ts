@@ -4,10 +4,12 @@
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import AllianceModule from "./Alliance.js";
+import { setCallClasses } from "../callClasses.js";
 
 export default buildModule("HardwareRegistry", (m) => {
   const { alliance } = m.useModule(AllianceModule);
   const salt = m.getParameter<string>("salt");
   const hardwareRegistry = m.contract("HardwareRegistry", [alliance, salt]);
+  setCallClasses(m, alliance, "HardwareRegistry", hardwareRegistry);
   return { hardwareRegistry };
 });

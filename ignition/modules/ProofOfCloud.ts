@@ -8,7 +8,7 @@
  * (its WorkloadVerifier calls the route's quote verifier), so it has one module per route.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import type { IgnitionModule, IgnitionModuleResult } from "@nomicfoundation/ignition-core";
+import type { IgnitionModule, IgnitionModuleBuilder, IgnitionModuleResult } from "@nomicfoundation/ignition-core";
 import AllianceModule from "./Alliance.js";
 import HardwareRegistryModule from "./HardwareRegistry.js";
 import CollateralStoreModule from "./CollateralStore.js";
@@ -22,27 +22,43 @@ import CvmRegistryModule, { CvmRegistryAutomataModule } from "./CvmRegistry.js";
 export type QuoteVerifierRoute = "ours" | "automata";
 
 /** Route "automata": Automata's deployed DCAP attestation behind AutomataDcapAdapter. */
-export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m) => ({
-  ...m.useModule(AllianceModule),
-  ...m.useModule(HardwareRegistryModule),
-  ...m.useModule(CollateralStoreModule),
-  ...m.useModule(AutomataDcapAdapterModule),
-  ...m.useModule(TpmQuoteVerifierModule),
-  ...m.useModule(ZkAttestationVerifierModule),
-  ...m.useModule(TpmAkCertificateVerifierModule),
-  ...m.useModule(CvmRegistryAutomataModule),
-}));
+export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m) =>
+  closeSetup(m, [
+    AllianceModule,
+    HardwareRegistryModule,
+    CollateralStoreModule,
+    AutomataDcapAdapterModule,
+    TpmQuoteVerifierModule,
+    ZkAttestationVerifierModule,
+    TpmAkCertificateVerifierModule,
+    CvmRegistryAutomataModule,
+  ]),
+);
 
-const ProofOfCloudModule = buildModule("ProofOfCloud", (m) => ({
-  ...m.useModule(AllianceModule),
-  ...m.useModule(HardwareRegistryModule),
-  ...m.useModule(CollateralStoreModule),
-  ...m.useModule(DcapQuoteVerifierModule),
-  ...m.useModule(TpmQuoteVerifierModule),
-  ...m.useModule(ZkAttestationVerifierModule),
-  ...m.useModule(TpmAkCertificateVerifierModule),
-  ...m.useModule(CvmRegistryModule),
-}));
+const ProofOfCloudModule = buildModule("ProofOfCloud", (m) =>
+  closeSetup(m, [
+    AllianceModule,
+    HardwareRegistryModule,
+    CollateralStoreModule,
+    DcapQuoteVerifierModule,
+    TpmQuoteVerifierModule,
+    ZkAttestationVerifierModule,
+    TpmAkCertificateVerifierModule,
+    CvmRegistryModule,
+  ]),
+);
+
+/**
+ * Uses every unit, then ends the deployer's set-up window on the Alliance once all of them have
+ * written their class-table entries (ignition/callClasses.ts): from then on only a security-critical
+ * proposal changes the table.
+ */
+function closeSetup(m: IgnitionModuleBuilder, units: IgnitionModule<string, string, IgnitionModuleResult<string>>[]) {
+  const results = Object.assign({}, ...units.map((u) => m.useModule(u))) as IgnitionModuleResult<string>;
+  const { alliance } = m.useModule(AllianceModule);
+  m.call(alliance, "closeSetup", [], { id: "Alliance_closeSetup", after: units });
+  return results;
+}
 
 /** The deployment for a quote-verifier route. */
 export function proofOfCloudModule(route: QuoteVerifierRoute): IgnitionModule<string, string, IgnitionModuleResult<string>> {

@@ -7,10 +7,12 @@
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import AllianceModule from "./Alliance.js";
+import { setCallClasses } from "../callClasses.js";
 
 export default buildModule("TpmAkCertificateVerifier", (m) => {
   const { alliance } = m.useModule(AllianceModule);
   const roots = m.getParameter<string[]>("roots", []);
   const tpmAkCertificateVerifier = m.contract("TpmAkCertificateVerifier", [alliance, roots]);
+  setCallClasses(m, alliance, "TpmAkCertificateVerifier", tpmAkCertificateVerifier);
   return { tpmAkCertificateVerifier };
 });

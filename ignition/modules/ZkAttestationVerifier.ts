@@ -7,6 +7,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import AllianceModule from "./Alliance.js";
 import CollateralStoreModule from "./CollateralStore.js";
+import { setCallClasses } from "../callClasses.js";
 
 export default buildModule("ZkAttestationVerifier", (m) => {
   const { alliance } = m.useModule(AllianceModule);
@@ -15,5 +16,6 @@ export default buildModule("ZkAttestationVerifier", (m) => {
   const sp1Verifier = m.getParameter<string>("sp1Verifier");
   const maxJournalAge = m.getParameter<bigint>("maxJournalAge");
   const zkAttestationVerifier = m.contract("ZkAttestationVerifier", [alliance, riscZeroVerifier, sp1Verifier, collateralStore, maxJournalAge]);
+  setCallClasses(m, alliance, "ZkAttestationVerifier", zkAttestationVerifier);
   return { zkAttestationVerifier };
 });

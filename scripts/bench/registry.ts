@@ -17,6 +17,7 @@ import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { hashProposal, ProposalClass, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { encodeLogLeaf } from "../../sdk/src/log/leaf.js";
+import { wireCallClasses } from "../demo/proposals.js";
 
 const SALT = keccak256(stringToBytes("bench salt"));
 const FACILITY = keccak256(stringToBytes("facility:bench"));
@@ -32,6 +33,7 @@ export const suite: BenchSuite = {
     const relayer = wallets[19]!;
     const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Org ${i}`)]);
     const registry = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
+    await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
     const a = alliance.address;
 
     const run = async (calls: Proposal["calls"], signers: typeof members, description: string) => {

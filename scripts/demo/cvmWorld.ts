@@ -13,7 +13,7 @@ import { SimulatedCvm, measuredBoot, QUOTED_PCRS } from "./simulatedCvm.js";
 import { buildCollateralUploads } from "../../sdk/src/chain/collateralStore.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { ProposalClass, pass, SALT } from "./proposals.js";
+import { ProposalClass, pass, SALT, wireCallClasses } from "./proposals.js";
 import type { CvmRegistryTarget } from "../../sdk/src/chain/cvmRegistry.js";
 
 /** The facility simulated platforms sit in (the contract tests' registry fixture uses it too). */
@@ -50,6 +50,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
 
   const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Member ${i + 1}`)]);
   const hardware = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
+  await wireCallClasses(alliance as never, "HardwareRegistry", hardware.address);
   const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
   let seq = 0;
   const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);

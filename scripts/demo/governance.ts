@@ -11,6 +11,7 @@ import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
 import { attempt, type Story } from "./story.js";
+import { wireCallClasses } from "./proposals.js";
 
 export const FACILITY: FacilityInput = {
   facilityId: keccak256(stringToBytes("facility:demo-fra-1")),
@@ -30,6 +31,7 @@ export async function actAllianceForms(w: DemoWorld, story: Story) {
     const alliance = await w.viem.deployContract("Alliance", [w.members.map((m) => m.account.address), MEMBER_NAMES]);
     w.salt = keccak256(stringToBytes("proof-of-cloud demo deployment"));
     const registry = await w.viem.deployContract("HardwareRegistry", [alliance.address, w.salt]);
+    await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
     w.alliance = alliance.address;
     w.hardwareRegistry = registry.address;
     const listed = (await alliance.read.members()) as readonly string[];

@@ -8,6 +8,7 @@ import { keccak256, stringToBytes, type Hex } from "viem";
 import { writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
 import { hashProposal, ProposalClass, type Call, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote, type VoteSignature } from "../../sdk/src/chain/votes.js";
+import { callClassEntries, type GovernedContract } from "../../ignition/callClasses.js";
 
 /** The platform-key salt local worlds use. */
 export const SALT: Hex = keccak256(stringToBytes("proof-of-cloud test salt"));
@@ -54,6 +55,18 @@ export async function execute(
 export async function pass(c: Connection, alliance: Address, calls: Call[], proposalClass: ProposalClass, signers: readonly Wallet[], description = "test") {
   const proposal = await makeProposal(c, calls, proposalClass, description);
   return execute(c, alliance, proposal, await signAll(c, alliance, proposal, signers));
+}
+
+/**
+ * Writes `contract`'s class-table entries (ignition/callClasses.ts) into a hand-wired Alliance, as the
+ * Ignition modules do: sent by the Alliance's deployer during its set-up window.
+ */
+export async function wireCallClasses(
+  alliance: { write: { setCallClass: (args: readonly [Address, readonly Hex[], number]) => Promise<Hex> } },
+  contract: GovernedContract,
+  target: Address,
+): Promise<void> {
+  for (const entry of callClassEntries(contract)) await alliance.write.setCallClass([target, entry.selectors, entry.proposalClass]);
 }
 
 export { ProposalClass };

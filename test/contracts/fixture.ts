@@ -7,7 +7,7 @@ import type { Abi, Address, Hex } from "viem";
 import { expectRevertIn } from "./revert.js";
 import { allianceExecuteAbi } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { SALT } from "../../scripts/demo/proposals.js";
+import { SALT, wireCallClasses } from "../../scripts/demo/proposals.js";
 
 /** The real TDX fixture's PPID (test/fixtures/PROVENANCE.md, intel/tdx-v4). */
 export const TDX_PPID: Hex = "0x811dca2a26b952e85bb6448b097ba4fd";
@@ -41,7 +41,8 @@ export async function deployStack(c: Connection, n: number) {
   const members = c.wallets.slice(0, n);
   const alliance = await deployAlliance(c, members.map((w) => w.account.address));
   const registry = await c.viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
+  await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
   return { alliance, registry, members };
 }
 
-export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll } from "../../scripts/demo/proposals.js";
+export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll, wireCallClasses } from "../../scripts/demo/proposals.js";

@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAlliance} from "../../interfaces/IAlliance.sol";
 import {TpmPublic} from "../tpm/TpmPublic.sol";
-import {AllianceGoverned} from "./AllianceGoverned.sol";
+import {AllianceGoverned} from "../../governance/AllianceGoverned.sol";
 import {RsaCertificate} from "./RsaCertificate.sol";
 
 /// @title TpmAkCertificateVerifier
@@ -12,8 +12,6 @@ import {RsaCertificate} from "./RsaCertificate.sol";
 /// link sha256WithRSAEncryption, every certificate valid now, and the AK certificate's RSA key equal
 /// to the AK's TPMT_PUBLIC. docs/workload.md, "AK certificate chain".
 contract TpmAkCertificateVerifier is AllianceGoverned {
-    error NotAlliance(address caller);
-    error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
     error ChainTooShort(uint256 length);
     error RootNotPinned(bytes32 rootHash);
     error IssuerMismatch(uint256 index);
@@ -34,7 +32,7 @@ contract TpmAkCertificateVerifier is AllianceGoverned {
     }
 
     /// @notice Alliance (security-critical): pins or unpins an AK CA root (sha256 of its DER).
-    function setRootPinned(bytes32 rootHash, bool pinned) external onlyAlliance(IAlliance.ProposalClass.SecurityCritical) {
+    function setRootPinned(bytes32 rootHash, bool pinned) external onlyAlliance {
         rootPinned[rootHash] = pinned;
         emit RootPinned(rootHash, pinned);
     }
@@ -71,13 +69,5 @@ contract TpmAkCertificateVerifier is AllianceGoverned {
 
     function _uint(bytes memory b) private pure returns (uint256 v) {
         for (uint256 i = 0; i < b.length; i++) v = (v << 8) | uint8(b[i]);
-    }
-
-    function _revertNotAlliance(address caller) internal pure override {
-        revert NotAlliance(caller);
-    }
-
-    function _revertClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual) internal pure override {
-        revert ClassTooWeak(required, actual);
     }
 }

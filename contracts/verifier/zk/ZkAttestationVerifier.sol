@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IAlliance} from "../../interfaces/IAlliance.sol";
+import {AllianceGoverned} from "../../governance/AllianceGoverned.sol";
 import {IZkAttestationVerifier} from "../../interfaces/IZkAttestationVerifier.sol";
 import {IRiscZeroVerifier} from "../../interfaces/IRiscZeroVerifier.sol";
 import {ISP1Verifier} from "../../interfaces/ISP1Verifier.sol";
@@ -16,9 +17,10 @@ import {SnpJournal} from "./SnpJournal.sol";
 /// only allowlisted programs per zkVM and journal kind, and checks what the journal says: time
 /// window, DCAP collateral hashes against the collateral store (Automata's journal and ours alike),
 /// SEV-SNP ARK against pinned hashes.
-/// Every change goes through the governor (the owner, set at deployment: the Alliance).
+/// Every change is an Alliance proposal (AllianceGoverned; the class table reserves them for
+/// security-critical proposals: no entry means SecurityCritical).
 /// No prover runs onchain: real proofs come from RiscZero / SP1 provers.
-contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
+contract ZkAttestationVerifier is IZkAttestationVerifier, AllianceGoverned {
     /// @dev TCB statuses Automata's program writes that are never acceptable: Revoked, Unrecognized.
     uint8 private constant TCB_REVOKED = 6;
     uint8 private constant TCB_UNRECOGNIZED = 7;
@@ -35,11 +37,11 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
     mapping(ZkVm => mapping(bytes32 => JournalKind)) private _programs;
     mapping(bytes32 => bool) private _arks;
 
-    /// @param governor_ the only address that may change programs, pinned ARKs, age and store.
+    /// @param alliance_ the Alliance, the only caller that may change programs, pinned ARKs, age and store.
     /// @param riscZero RiscZero verifier router of this chain (deployment parameter).
     /// @param sp1 SP1 verifier gateway of this chain (deployment parameter).
-    constructor(address governor_, IRiscZeroVerifier riscZero, ISP1Verifier sp1, ICollateralHashes store, uint64 maxAge)
-        Ownable(governor_)
+    constructor(IAlliance alliance_, IRiscZeroVerifier riscZero, ISP1Verifier sp1, ICollateralHashes store, uint64 maxAge)
+        AllianceGoverned(alliance_)
     {
         if (address(riscZero) == address(0) || address(sp1) == address(0) || address(store) == address(0)) {
             revert ZeroAddress();
@@ -50,11 +52,6 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
         maxJournalAge = maxAge;
         emit CollateralStoreSet(address(store));
         emit MaxJournalAgeSet(maxAge);
-    }
-
-    /// @notice The governance address (the contract owner).
-    function governor() external view returns (address) {
-        return owner();
     }
 
     /// @inheritdoc IZkAttestationVerifier
@@ -94,25 +91,25 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, Ownable2Step {
     }
 
     /// @inheritdoc IZkAttestationVerifier
-    function setProgram(ZkVm zkvm, bytes32 programId, JournalKind kind) external onlyOwner {
+    function setProgram(ZkVm zkvm, bytes32 programId, JournalKind kind) external onlyAlliance {
         _programs[zkvm][programId] = kind;
         emit ProgramSet(zkvm, programId, kind);
     }
 
     /// @inheritdoc IZkAttestationVerifier
-    function setArkPinned(bytes32 arkHash, bool pinned) external onlyOwner {
+    function setArkPinned(bytes32 arkHash, bool pinned) external onlyAlliance {
         _arks[arkHash] = pinned;
         emit ArkPinned(arkHash, pinned);
     }
 
     /// @inheritdoc IZkAttestationVerifier
-    function setMaxJournalAge(uint64 maxAge) external onlyOwner {
+    function setMaxJournalAge(uint64 maxAge) external onlyAlliance {
         maxJournalAge = maxAge;
         emit MaxJournalAgeSet(maxAge);
     }
 
     /// @inheritdoc IZkAttestationVerifier
-    function setCollateralStore(address store) external onlyOwner {
+    function setCollateralStore(address store) external onlyAlliance {
         if (store == address(0)) revert ZeroAddress();
         collateralStore = ICollateralHashes(store);
         emit CollateralStoreSet(store);

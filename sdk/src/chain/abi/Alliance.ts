@@ -78,6 +78,21 @@ export const allianceAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "callIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      },
+      {
         "internalType": "enum IAlliance.ProposalClass",
         "name": "required",
         "type": "uint8"
@@ -105,6 +120,22 @@ export const allianceAbi = [
   {
     "inputs": [],
     "name": "EmptyProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      }
+    ],
+    "name": "FixedCallClass",
     "type": "error"
   },
   {
@@ -307,6 +338,31 @@ export const allianceAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "proposalClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "CallClassSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "chair",
         "type": "address"
       },
@@ -458,6 +514,12 @@ export const allianceAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [],
+    "name": "SetupClosed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [
       {
         "indexed": true,
@@ -513,6 +575,30 @@ export const allianceAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      }
+    ],
+    "name": "callClass",
+    "outputs": [
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "chair",
     "outputs": [
@@ -541,6 +627,13 @@ export const allianceAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "closeSetup",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -961,6 +1054,65 @@ export const allianceAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "target",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "value",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes",
+            "name": "data",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct IAlliance.Call[]",
+        "name": "calls",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "requiredClass",
+    "outputs": [
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "required",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4[]",
+        "name": "selectors",
+        "type": "bytes4[]"
+      },
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "proposalClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "setCallClass",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "term",
         "type": "uint64"
@@ -969,6 +1121,19 @@ export const allianceAbi = [
     "name": "setChairTerm",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "setupOpen",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -46,22 +46,6 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "required",
-        "type": "uint8"
-      },
-      {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "actual",
-        "type": "uint8"
-      }
-    ],
-    "name": "ClassTooWeak",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "signer",
         "type": "address"

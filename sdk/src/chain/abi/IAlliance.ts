@@ -62,6 +62,21 @@ export const iAllianceAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "callIndex",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      },
+      {
         "internalType": "enum IAlliance.ProposalClass",
         "name": "required",
         "type": "uint8"
@@ -89,6 +104,22 @@ export const iAllianceAbi = [
   {
     "inputs": [],
     "name": "EmptyProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      }
+    ],
+    "name": "FixedCallClass",
     "type": "error"
   },
   {
@@ -127,17 +158,6 @@ export const iAllianceAbi = [
   {
     "inputs": [],
     "name": "LastMember",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "NotAlliance",
     "type": "error"
   },
   {
@@ -268,6 +288,31 @@ export const iAllianceAbi = [
     ],
     "name": "WrongProposal",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "proposalClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "CallClassSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -420,6 +465,12 @@ export const iAllianceAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [],
+    "name": "SetupClosed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [
       {
         "indexed": true,
@@ -462,6 +513,30 @@ export const iAllianceAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      }
+    ],
+    "name": "callClass",
+    "outputs": [
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "chair",
     "outputs": [
@@ -477,6 +552,13 @@ export const iAllianceAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "closeSetup",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -854,6 +936,65 @@ export const iAllianceAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "target",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "value",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes",
+            "name": "data",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct IAlliance.Call[]",
+        "name": "calls",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "requiredClass",
+    "outputs": [
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes4[]",
+        "name": "selectors",
+        "type": "bytes4[]"
+      },
+      {
+        "internalType": "enum IAlliance.ProposalClass",
+        "name": "proposalClass",
+        "type": "uint8"
+      }
+    ],
+    "name": "setCallClass",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "term",
         "type": "uint64"
@@ -862,6 +1003,19 @@ export const iAllianceAbi = [
     "name": "setChairTerm",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "setupOpen",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -19,22 +19,6 @@ export const iCvmRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "required",
-        "type": "uint8"
-      },
-      {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "actual",
-        "type": "uint8"
-      }
-    ],
-    "name": "ClassTooWeak",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint64",
         "name": "deadline",
         "type": "uint64"
@@ -521,6 +505,19 @@ export const iCvmRegistryAbi = [
     ],
     "name": "WorkloadVerifierSet",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "alliance",
+    "outputs": [
+      {
+        "internalType": "contract IAlliance",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [

@@ -30,22 +30,6 @@ export const iHardwareRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "required",
-        "type": "uint8"
-      },
-      {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "actual",
-        "type": "uint8"
-      }
-    ],
-    "name": "ClassTooWeak",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "signer",
         "type": "address"

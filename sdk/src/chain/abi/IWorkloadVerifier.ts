@@ -3,22 +3,6 @@ export const iWorkloadVerifierAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "required",
-        "type": "uint8"
-      },
-      {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "actual",
-        "type": "uint8"
-      }
-    ],
-    "name": "ClassTooWeak",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "enum IWorkloadVerifier.EvidenceRoute",
         "name": "route",
         "type": "uint8"
@@ -143,6 +127,19 @@ export const iWorkloadVerifierAbi = [
     ],
     "name": "ZkVerifierSet",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "alliance",
+    "outputs": [
+      {
+        "internalType": "contract IAlliance",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [

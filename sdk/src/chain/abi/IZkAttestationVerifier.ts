@@ -142,6 +142,17 @@ export const iZkAttestationVerifierAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotAlliance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum IZkAttestationVerifier.ZkVm",
         "name": "zkvm",
         "type": "uint8"
@@ -267,6 +278,19 @@ export const iZkAttestationVerifierAbi = [
     ],
     "name": "ProgramSet",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "alliance",
+    "outputs": [
+      {
+        "internalType": "contract IAlliance",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [

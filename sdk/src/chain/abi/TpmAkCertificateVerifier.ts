@@ -104,22 +104,6 @@ export const tpmAkCertificateVerifierAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "required",
-        "type": "uint8"
-      },
-      {
-        "internalType": "enum IAlliance.ProposalClass",
-        "name": "actual",
-        "type": "uint8"
-      }
-    ],
-    "name": "ClassTooWeak",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "offset",
         "type": "uint256"
