@@ -229,8 +229,8 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(book.parameters?.DcapQuoteVerifier).toEqual({ quoteVerifierRoute: "ours" });
 
     const zk = addressOf(book, "ZkAttestationVerifier");
-    const read = (functionName: "governor" | "riscZeroVerifier" | "sp1Verifier" | "collateralStore") => client().readContract({ address: zk, abi: zkAttestationVerifierAbi, functionName });
-    expect(await read("governor")).toBe(addressOf(book, "Alliance"));
+    const read = (functionName: "alliance" | "riscZeroVerifier" | "sp1Verifier" | "collateralStore") => client().readContract({ address: zk, abi: zkAttestationVerifierAbi, functionName });
+    expect(await read("alliance")).toBe(addressOf(book, "Alliance"));
     expect(await read("riscZeroVerifier")).toBe(addressOf(book, "DevRiscZeroVerifier"));
     expect(await read("sp1Verifier")).toBe(addressOf(book, "DevSp1Verifier"));
     expect(await read("collateralStore")).toBe(store);

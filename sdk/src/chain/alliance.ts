@@ -61,6 +61,12 @@ export async function readProposalExecuted(client: AnyClient, { alliance, propos
   return readContract(client, { address: alliance, abi: allianceAbi, functionName: "executed", args: [proposalId] });
 }
 
+export type ReadRequiredClassParameters = { alliance: Address; calls: readonly Call[] };
+/** The weakest class the Alliance's class table lets execute all of `calls` (docs/alliance.md, "Class table"). */
+export async function readRequiredClass(client: AnyClient, { alliance, calls }: ReadRequiredClassParameters): Promise<ProposalClass> {
+  return (await readContract(client, { address: alliance, abi: allianceAbi, functionName: "requiredClass", args: [calls] })) as ProposalClass;
+}
+
 // ---------------------------------------------------------------- writes
 
 const writeAlliance = contractWriter(allianceAbi);

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { custom, getAddress, isAddress, isHex, keccak256, stringToBytes, toHex, type Address, type Hex } from "viem";
 import { getCode, waitForTransactionReceipt } from "viem/actions";
-import { allianceCalls, readAllianceStatus, readProposalExecuted, writeExecuteWithSignatures } from "../../chain/alliance.js";
+import { allianceCalls, readAllianceStatus, readProposalExecuted, readRequiredClass, writeExecuteWithSignatures } from "../../chain/alliance.js";
 import { readRegistrySalt, registryCalls, type EntryInput, type FacilityInput } from "../../chain/hardwareRegistry.js";
 import { platformKey, parsePlatformKind } from "../../chain/platformKey.js";
 import { parseProposalClass, proposalClassNames, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Call } from "../../chain/proposal.js";
@@ -18,15 +18,16 @@ import { chainOptions, chainUsage, connect, isoTime, readJsonFile, signingAccoun
 const usage = `usage:
   poc alliance propose <action> [action options] [--class C] [--deadline-in S | --deadline UNIX]
                        [--description TEXT] [--out FILE] [--json]
-    actions (default class):
-      add-member --member ADDR --name NAME          (ordinary)
-      remove-member --member ADDR                   (security-critical)
-      elect-chair --member ADDR                     (ordinary)
-      set-facilities --input FILE.json              (ordinary)  [FacilityInput, ...]
-      set-entries --input FILE.json                 (ordinary)  [{platformKey | kind+rawId, ...}, ...]
+    the class defaults to what the Alliance's class table requires for the call (requiredClass);
+    --class may only name that class or a stronger one
+    actions:
+      add-member --member ADDR --name NAME
+      remove-member --member ADDR
+      elect-chair --member ADDR
+      set-facilities --input FILE.json              [FacilityInput, ...]
+      set-entries --input FILE.json                 [{platformKey | kind+rawId, ...}, ...]
       freeze|unfreeze|revoke --key K [--key K ...] --reason TEXT
-                                                    (emergency-freeze | ordinary | security-critical)
-      dismiss-challenge --challenge ID              (ordinary)
+      dismiss-challenge --challenge ID
   poc alliance sign <proposal.json> [--signer ADDR] [--out FILE] [--json]
       signs Vote(proposalId, true) with POC_PRIVATE_KEY; --signer names an ERC-1271 wallet member
   poc alliance submit <proposal.json> <vote.json>... [--json]
@@ -34,17 +35,7 @@ const usage = `usage:
   poc alliance status [proposal.json] [--json]
 ${chainUsage}`;
 
-const defaultClass: Record<string, ProposalClass> = {
-  "add-member": ProposalClass.Ordinary,
-  "remove-member": ProposalClass.SecurityCritical,
-  "elect-chair": ProposalClass.Ordinary,
-  "set-facilities": ProposalClass.Ordinary,
-  "set-entries": ProposalClass.Ordinary,
-  freeze: ProposalClass.EmergencyFreeze,
-  unfreeze: ProposalClass.Ordinary,
-  revoke: ProposalClass.SecurityCritical,
-  "dismiss-challenge": ProposalClass.Ordinary,
-};
+const actions = ["add-member", "remove-member", "elect-chair", "set-facilities", "set-entries", "freeze", "unfreeze", "revoke", "dismiss-challenge"];
 
 function needAddress(v: string | undefined, flag: string): Address {
   if (!v || !isAddress(v)) throw new UsageError(`${flag} ADDR is required`);
@@ -91,7 +82,7 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
     },
   });
   const action = positionals[0];
-  if (!action || !(action in defaultClass)) throw new UsageError(`propose needs an action: ${Object.keys(defaultClass).join(", ")}`);
+  if (!action || !actions.includes(action)) throw new UsageError(`propose needs an action: ${actions.join(", ")}`);
   const needsRegistry = !["add-member", "remove-member", "elect-chair"].includes(action);
   const ctx = await connect(values, io, deps, { alliance: true, registry: needsRegistry });
   const a = ctx.alliance;
@@ -153,7 +144,12 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
       call = registryCalls.dismissChallenge(r, BigInt(values.challenge));
     }
   }
-  const proposalClass = values.class ? parseProposalClass(values.class) : defaultClass[action]!;
+  // The class is the Alliance's decision (its class table), not the CLI's: ask it.
+  const required = await readRequiredClass(ctx.client, { alliance: a, calls: [call] });
+  const proposalClass = values.class ? parseProposalClass(values.class) : required;
+  if (proposalClass < required) {
+    throw new UsageError(`--class ${proposalClassNames[proposalClass]}: the Alliance's class table requires ${proposalClassNames[required]} for this call`);
+  }
   const nowSec = (await ctx.client.getBlock()).timestamp;
   const deadline = values.deadline ? BigInt(values.deadline) : nowSec + BigInt(values["deadline-in"] ?? 7 * 86400);
   const description = values.description ?? `${action}${values.reason ? `: ${values.reason}` : ""}`;
