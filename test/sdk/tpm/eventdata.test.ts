@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { equalBytes } from "../../../sdk/src/bytes.js";
 import { VerificationError } from "../../../sdk/src/errors.js";
 import * as tpm from "../../../sdk/src/tpm/index.js";
-import { type TcgEvent, type TcgEventLog, parseTcgEventLog, parseTpmAttestationJson, verifyTpmAttestation } from "../../../sdk/src/tpm/index.js";
+import { type CheckedTcgEvent, type TcgEvent, TcgEventDataError, type TcgEventLog, parseTcgEventLog, parseTpmAttestationJson, verifyTpmAttestation } from "../../../sdk/src/tpm/index.js";
 
 const F = "test/fixtures/tpm";
 const NOW = Date.UTC(2026, 10, 22) / 1000;
@@ -28,8 +28,8 @@ function lie(index: number, at: number, mask = 0x01): Uint8Array {
   return out;
 }
 
-type Checked = { index: number; pcrIndex: number; typeName: string; data: { verified: boolean; bytes: Uint8Array; reason?: string; checked?: Uint8Array } };
-const eventsOf = (r: Awaited<ReturnType<typeof verify>>) => (r.eventLog as unknown as { events: Checked[] }).events;
+type Checked = Omit<CheckedTcgEvent, "data"> & { data: { verified: boolean; bytes: Uint8Array; reason?: string; checked?: Uint8Array } };
+const eventsOf = (r: Awaited<ReturnType<typeof verify>>): Checked[] => r.eventLog!.events;
 
 describe("event data on the real GCE COS event log", () => {
   it("every event is marked verified or unverified by its type's rule (counts per type)", async () => {
@@ -103,7 +103,7 @@ describe("lying event data with consistent digests is refused (before: verified,
         (x: unknown) => x,
       );
       expect(e).toBeInstanceOf(VerificationError);
-      expect(e).toBeInstanceOf((tpm as unknown as { TcgEventDataError: typeof VerificationError }).TcgEventDataError);
+      expect(e).toBeInstanceOf(TcgEventDataError);
       expect(e).toMatchObject({ check: "tpm.eventlog.eventData", eventIndex: index, pcrIndex: pcr });
       expect((e as VerificationError).shortMessage).toContain(`event ${index}`);
     });
