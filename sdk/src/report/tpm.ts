@@ -1,7 +1,7 @@
 /** Report builder for a TPM attestation (GCE-style JSON: AK public, quotes, AK certificate). */
 import { hex } from "../bytes.js";
 import { VerificationError } from "../errors.js";
-import { parseTcgEventLog, checkTcgEventLog } from "../tpm/eventlog.js";
+import { checkTcgEventData, checkTcgEventLog, parseTcgEventLog } from "../tpm/eventlog.js";
 import { parseTpmsAttest } from "../tpm/structures.js";
 import { type TpmAttestation, type VerifyTpmQuoteReturnType, verifyTpmAttestation, verifyTpmQuote } from "../tpm/quote.js";
 import { type BuildReportOptions, dimension, makeReport } from "./common.js";
@@ -39,13 +39,33 @@ export async function buildTpmReport(attestation: TpmAttestation, options: Build
     if (!logBytes) return skipped("no TCG event log given", true);
     const log = parseTcgEventLog(logBytes);
     const banks: string[] = [];
+    const replayedAlgs: number[] = [];
     for (const q of quotes) {
       if (!log.algorithms.some((a) => a.alg === q.bankAlg)) continue;
       checkTcgEventLog(log, q.bankAlg, q.pcrs);
       banks.push(q.bank);
+      replayedAlgs.push(q.bankAlg);
     }
     if (banks.length === 0) throw new VerificationError("tpm.eventlog.bank", "the event log has none of the quoted PCR banks");
-    return passed(`event log (${log.events.length} events) replays to the quoted PCRs in ${banks.join(", ")}`, { banks, events: log.events.length });
+    // The replay binds digests only; say per event whether its data is bound too.
+    const events = checkTcgEventData(log, replayedAlgs);
+    const label = (e: (typeof events)[number]) => `#${e.index} PCR${e.pcrIndex} ${e.typeName}`;
+    const verified = events.filter((e) => e.data.verified).map(label);
+    const partly = events.filter((e) => !e.data.verified && e.data.checked).map(label);
+    const unverified = events.filter((e) => !e.data.verified && !e.data.checked).map(label);
+    return passed(
+      `event log (${events.length} events) replays to the quoted PCRs in ${banks.join(", ")}; event data verified for ${verified.length} of ${events.length} events, partly for ${partly.length}, not for ${unverified.length}`,
+      {
+        banks,
+        events: events.length,
+        eventDataVerified: verified.length,
+        eventDataPartlyVerified: partly.length,
+        eventDataUnverified: unverified.length,
+        verifiedEventData: verified,
+        partlyVerifiedEventData: partly,
+        unverifiedEventData: unverified,
+      },
+    );
   });
   return makeReport({
     evidenceType: "tpm-quote",

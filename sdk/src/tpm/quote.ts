@@ -6,7 +6,7 @@
 import { concatBytes, equalBytes, hex, toBytes } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
 import { type Certificate, fixedWidth, importVerifyKey, parseCertificate, parseCertificates, verifyCertificateChain } from "../report/x509.js";
-import { checkTcgEventLog, parseTcgEventLog, type TcgEventLog } from "./eventlog.js";
+import { type CheckedTcgEvent, checkTcgEventData, checkTcgEventLog, parseTcgEventLog, type TcgEventLog } from "./eventlog.js";
 import { GCE_TPM_EK_INTERMEDIATE_2, GCE_TPM_EK_ROOT_1, GCP_EK_AK_CA_INTERMEDIATE_V3, GCP_EK_AK_CA_ROOT } from "./roots.js";
 import {
   TPM_ALG,
@@ -208,8 +208,19 @@ export type VerifyTpmAttestationReturnType = {
   akCertificate: Certificate;
   /** Subject of the pinned root the AK certificate chains to. */
   root: string;
-  /** Per bank: replayed PCRs, or why the bank was not replayed. */
-  eventLog?: { log: TcgEventLog; banks: { bank: TpmHashName; replayed?: number[]; skipped?: string }[] };
+  eventLog?: VerifiedTcgEventLog;
+};
+
+/**
+ * The event log after replay and the event data check. There is deliberately no raw `data` here:
+ * each event's data says whether it is authenticated (`data.verified`); parse the bytes with
+ * `parseTcgEventLog` for the unchecked view.
+ */
+export type VerifiedTcgEventLog = Omit<TcgEventLog, "events"> & {
+  /** Per quoted bank: replayed PCRs, or why the bank was not replayed. */
+  banks: { bank: TpmHashName; replayed?: number[]; skipped?: string }[];
+  /** Every record after the Spec ID header. Digests are authenticated only in replayed banks. */
+  events: CheckedTcgEvent[];
 };
 
 /** Verifies every quote, the AK certificate (key = AK, chain to a pinned root) and the event log. */
@@ -255,14 +266,15 @@ export async function verifyTpmAttestation(params: VerifyTpmAttestationParameter
   let eventLog: VerifyTpmAttestationReturnType["eventLog"];
   if (logBytes) {
     const log = parseTcgEventLog(logBytes);
-    eventLog = {
-      log,
-      banks: quotes.map((q) => {
-        if (!log.algorithms.some((a) => a.alg === q.bankAlg)) return { bank: q.bank, skipped: `the event log has no ${q.bank} bank` };
-        const replayed = checkTcgEventLog(log, q.bankAlg, q.pcrs);
-        return { bank: q.bank, replayed: [...replayed.keys()].sort((a, b) => a - b) };
-      }),
-    };
+    const replayedAlgs: number[] = [];
+    const perBank = quotes.map((q) => {
+      if (!log.algorithms.some((a) => a.alg === q.bankAlg)) return { bank: q.bank, skipped: `the event log has no ${q.bank} bank` };
+      const replayed = checkTcgEventLog(log, q.bankAlg, q.pcrs);
+      replayedAlgs.push(q.bankAlg);
+      return { bank: q.bank, replayed: [...replayed.keys()].sort((a, b) => a - b) };
+    });
+    const { events: _unchecked, ...header } = log;
+    eventLog = { ...header, banks: perBank, events: checkTcgEventData(log, replayedAlgs) };
   }
   return { quotes, akCertificate: akCert, root: rootName, eventLog };
 }

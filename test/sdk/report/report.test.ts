@@ -11,6 +11,7 @@ import {
   renderReportText,
   verifyEvidence,
 } from "../../../sdk/src/report/index.js";
+import { parseTcgEventLog } from "../../../sdk/src/tpm/index.js";
 import { rtmrsFromTdxV4Quote } from "../eventlog/tdxQuoteRtmrs.js";
 import { expectRejected, flip, offsets } from "./mutation.js";
 
@@ -115,6 +116,28 @@ describe("TPM, Nitro and dstack evidence", () => {
     const r = await verifyEvidence({ evidence: file("tpm/gce-cos-85-nonce9009.json"), now: NOW, tpmNonce: "9009", tpmEventLog: file("tpm/gce-cos-85-nonce9009.eventlog.bin") });
     expect(r.overall).toBe("pass");
     expect(r.dimensions.tpmBinding.details.banks).toEqual(["SHA1", "SHA256", "SHA384"]);
+  });
+
+  it("the TPM report says which event data was verified, partly verified (only a part hashed) or not", async () => {
+    const r = await verifyEvidence({ evidence: file("tpm/gce-cos-85-nonce9009.json"), now: NOW, tpmNonce: "9009", tpmEventLog: file("tpm/gce-cos-85-nonce9009.eventlog.bin") });
+    const d = r.dimensions.operatingSystem;
+    expect(d.reason).toMatch(/event data verified for 22 of 44 events, partly for 18, not for 4/);
+    expect(d.details).toMatchObject({ eventDataVerified: 22, eventDataPartlyVerified: 18, eventDataUnverified: 4 });
+    expect(d.details.verifiedEventData).toContain("#3 PCR7 EV_EFI_VARIABLE_DRIVER_CONFIG");
+    expect(d.details.partlyVerifiedEventData).toContain("#9 PCR1 EV_EFI_VARIABLE_BOOT");
+    expect(d.details.unverifiedEventData).toEqual(["#22 PCR4 EV_EFI_BOOT_SERVICES_APPLICATION", "#23 PCR4 EV_EFI_BOOT_SERVICES_APPLICATION", "#39 PCR9 EV_IPL", "#40 PCR4 EV_EFI_BOOT_SERVICES_APPLICATION"]);
+  });
+
+  it("an event log whose data lies under consistent digests fails the OS dimension with tpm.eventlog.eventData", async () => {
+    const log = file("tpm/gce-cos-85-nonce9009.eventlog.bin");
+    const at = secureBootAt(log);
+    expect(log[at]).toBe(1);
+    const lying = log.slice();
+    lying[at] = 0;
+    const r = await verifyEvidence({ evidence: file("tpm/gce-cos-85-nonce9009.json"), now: NOW, tpmNonce: "9009", tpmEventLog: lying });
+    expect(r.dimensions.operatingSystem).toMatchObject({ status: "failed", check: "tpm.eventlog.eventData" });
+    expect(r.dimensions.operatingSystem.reason).toMatch(/event 3 .*PCR 7/);
+    expect(r.overall).toBe("fail");
   });
 
   it("without a nonce the TPM binding is skipped (freshness unproven); a wrong nonce fails it", async () => {
@@ -227,3 +250,9 @@ describe("mutated evidence never yields a passing report", () => {
     }
   });
 });
+
+/** Event 3 of the GCE log (SecureBoot, PCR 7): its one value byte, 52 bytes into the event data. */
+function secureBootAt(log: Uint8Array): number {
+  const e = parseTcgEventLog(log).events[2]!;
+  return e.offset + 4 + 4 + 4 + (2 + 20) + (2 + 32) + (2 + 48) + 4 + 52;
+}

@@ -172,8 +172,8 @@ describe("TCG event log", () => {
     const log = parseTcgEventLog(logBytes);
     const q = att.quotes[1]!;
     const check = (b: Uint8Array) => checkTcgEventLog(parseTcgEventLog(b), TPM_ALG.SHA256, q.pcrs);
-    // Every byte of every record's pcrIndex, digest count and SHA-256 digest. Event type and data are
-    // descriptive: the TPM extends only the digests, so only the digests are authenticated by replay.
+    // Every byte of every record's pcrIndex, digest count and SHA-256 digest. The TPM extends only the
+    // digests, so only they are authenticated by replay; event data is judged separately (eventdata.test.ts).
     const positions: number[] = [];
     for (const e of log.events) {
       if (e.eventType === 3) continue;
