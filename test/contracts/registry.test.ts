@@ -3,7 +3,8 @@
  * freezes that lapse, challenges, revocation, and nothing ever deleted.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getAddress, keccak256, stringToBytes, toFunctionSelector, type Hex } from "viem";
+import { getAbiItem, getAddress, keccak256, stringToBytes, toFunctionSelector, type Hex } from "viem";
+import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { getLogLeaves, readChallenge, readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, writeHeartbeat } from "../../sdk/src/chain/hardwareRegistry.js";
 import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { ChainInputError } from "../../sdk/src/chain/errors.js";
@@ -42,7 +43,7 @@ describe("only Alliance proposals change facilities and entries, with the class 
     await expectRevert(s.registry.write.setEntries([[entry(keyOf(1), t)]], { account: s.members[0]!.account }), "NotAlliance");
     const p = await makeProposal(c, [registryCalls.setEntries(s.r, [entry(keyOf(1), t)])], ProposalClass.EmergencyFreeze);
     const args = await expectRevert(execute(c, s.a, p, await signAll(c, s.a, p, s.quorum(ProposalClass.EmergencyFreeze))), "ClassTooWeak");
-    expect(args).toEqual([ProposalClass.Ordinary, ProposalClass.EmergencyFreeze]);
+    expect(args).toEqual([0n, getAddress(s.r), toFunctionSelector(getAbiItem({ abi: hardwareRegistryAbi, name: "setEntries" })), ProposalClass.Ordinary, ProposalClass.EmergencyFreeze]);
     const rv = await makeProposal(c, [registryCalls.revoke(s.r, [keyOf(1)], REASON)], ProposalClass.Ordinary);
     await expectRevert(execute(c, s.a, rv, await signAll(c, s.a, rv, s.quorum(1))), "ClassTooWeak");
     const fw = await makeProposal(c, [registryCalls.setFreezeWindow(s.r, 86400n)], ProposalClass.Ordinary);

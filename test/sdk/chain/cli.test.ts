@@ -64,10 +64,18 @@ describe("poc alliance: a proposal file, offline vote files, one submission", ()
     const s = json(st);
     expect(s.members.map((m: { name: string }) => m.name)).toEqual(["Member 1", "Member 2", "Member 3", "Fifth Org"]);
     expect(s.thresholds).toEqual({ emergencyFreeze: 2, ordinary: 3, securityCritical: 3 });
-    expect(s.proposal).toMatchObject({ executed: true, class: "ordinary" });
+    // The class came from the Alliance's class table: admission is security-critical.
+    expect(s.proposal).toMatchObject({ executed: true, class: "security-critical" });
     const human = io();
     expect(await alliance.run(["status"], human)).toBe(0);
     expect(human.stdout.join("\n")).toMatch(/4 members/);
+  });
+
+  it("a --class weaker than the Alliance's class table requires is a usage error", async () => {
+    const p = io();
+    await expect(alliance.run(["propose", "remove-member", "--member", c.wallets[1]!.account.address, "--class", "ordinary"], p)).rejects.toThrow(
+      /--class ordinary: the Alliance's class table requires security-critical/,
+    );
   });
 
   it("a vote file for another proposal is refused before any transaction, naming the file", async () => {
