@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 /// @title ICollateralStore
 /// @notice Intel DCAP collateral kept onchain in compact form, fed by anyone: every upload is checked
 /// against the pinned Intel SGX Root CA and its signing chain. Newer collateral replaces older only
-/// when issued later. Storage layouts: docs/onchain-dcap.md.
+/// when issued later; TCB info and QE identity also never go back to an older TCB evaluation.
+/// Storage layouts: docs/onchain-dcap.md.
 interface ICollateralStore {
     /// @notice Which Intel certificate a stored key belongs to (recognised by its subject CN).
     enum CaRole {
@@ -59,6 +60,9 @@ interface ICollateralStore {
     error UnknownCrlIssuer(bytes32 issuerHash);
     error SignatureInvalid(string item);
     error NotNewer(string item, uint64 current, uint64 offered);
+    /// @notice A TCB info or QE identity (`kind`) of an older TCB evaluation than the one stored:
+    /// refused whatever its issueDate, since it would undo a TCB recovery.
+    error CollateralRollback(string kind, uint32 storedEvaluationNumber, uint32 offeredEvaluationNumber);
     error BadSignatureLength(uint256 length);
 
     event CertificateStored(CaRole indexed role, bytes32 subjectHash, uint64 notBefore, uint64 notAfter);
@@ -79,9 +83,12 @@ interface ICollateralStore {
     function uploadCrl(bytes calldata der) external;
 
     /// @notice Stores TCB info (the exact signed JSON body) signed by the TCB Signing key (64-byte r||s).
+    /// Replaces the stored one for its (tee, fmspc) only with a higher tcbEvaluationDataNumber, or the
+    /// same number and a later issueDate (else `CollateralRollback` / `NotNewer`).
     function uploadTcbInfo(bytes calldata tcbInfoJson, bytes calldata signature) external;
 
-    /// @notice Stores a QE identity (the exact signed JSON body) signed by the TCB Signing key.
+    /// @notice Stores a QE identity (the exact signed JSON body) signed by the TCB Signing key, under
+    /// the same replacement rule as TCB info.
     function uploadQeIdentity(bytes calldata qeIdentityJson, bytes calldata signature) external;
 
     /// @notice The certificate stored for `role`.

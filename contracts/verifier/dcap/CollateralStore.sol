@@ -117,8 +117,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
         _checkTcbSignature(tcbInfoJson, signature, "tcb info");
         TcbInfoParser.TcbInfo memory t = parser.parseTcbInfo(tcbInfoJson);
         bytes32 key = _tcbInfoKey(t.tee, t.fmspc);
-        CollateralRecord storage current = _tcbInfos[key];
-        if (t.issueDate <= current.issueDate) revert NotNewer("tcb info", current.issueDate, t.issueDate);
+        _checkReplaces(_tcbInfos[key], "tcb info", t.issueDate, t.data, TcbInfoParser.EVALUATION_NUMBER_AT);
         address data = DataBlob.write(t.data);
         _tcbInfos[key] = CollateralRecord(data, uint48(t.issueDate), uint48(t.nextUpdate));
         emit TcbInfoStored(t.tee, t.fmspc, t.issueDate, t.nextUpdate, data);
@@ -129,8 +128,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
     function uploadQeIdentity(bytes calldata qeIdentityJson, bytes calldata signature) external {
         _checkTcbSignature(qeIdentityJson, signature, "qe identity");
         QeIdentityParser.QeIdentity memory e = parser.parseQeIdentity(qeIdentityJson);
-        CollateralRecord storage current = _qeIdentities[e.id];
-        if (e.issueDate <= current.issueDate) revert NotNewer("qe identity", current.issueDate, e.issueDate);
+        _checkReplaces(_qeIdentities[e.id], "qe identity", e.issueDate, e.data, QeIdentityParser.EVALUATION_NUMBER_AT);
         address data = DataBlob.write(e.data);
         _qeIdentities[e.id] = CollateralRecord(data, uint48(e.issueDate), uint48(e.nextUpdate));
         emit QeIdentityStored(e.id, e.issueDate, e.nextUpdate, data);
@@ -234,6 +232,35 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
     function _setCollateralHash(bytes32 kind, bytes6 fmspc, bytes32 hash) private {
         _collateralHashes[kind][fmspc] = hash;
         emit CollateralHashStored(kind, fmspc, hash);
+    }
+
+    /// @dev Orders TCB info and QE identity by (tcbEvaluationDataNumber, issueDate). The evaluation
+    /// comes first because Intel keeps reissuing an older evaluation after a TCB recovery: such an
+    /// item is validly signed and may be issued later than the stored one, yet storing it would make
+    /// OutOfDate levels UpToDate again and lift Revoked ones. The stored number is read back from the
+    /// stored compact form rather than kept in the record, so the record stays one slot and quote
+    /// verification reads nothing more; only a replacing upload pays for the code read.
+    function _checkReplaces(
+        CollateralRecord storage current,
+        string memory kind,
+        uint64 issueDate,
+        bytes memory compact,
+        uint256 evaluationAt
+    ) private view {
+        address stored = current.data;
+        uint48 storedIssueDate = current.issueDate;
+        uint32 offered;
+        uint32 have;
+        assembly ("memory-safe") {
+            offered := shr(224, mload(add(add(compact, 32), evaluationAt)))
+            if stored {
+                // The blob's code is a STOP byte followed by the compact form.
+                extcodecopy(stored, 0, add(evaluationAt, 1), 4)
+                have := shr(224, mload(0))
+            }
+        }
+        if (offered < have) revert CollateralRollback(kind, have, offered);
+        if (offered == have && issueDate <= storedIssueDate) revert NotNewer(kind, storedIssueDate, issueDate);
     }
 
     function _checkTcbSignature(bytes calldata json, bytes calldata signature, string memory item) private view {

@@ -14,6 +14,7 @@ library QeIdentityParser {
     uint8 internal constant ID_QE = 0;
     uint8 internal constant ID_TD_QE = 1;
     uint256 internal constant HEADER_LEN = 81;
+    uint256 internal constant EVALUATION_NUMBER_AT = 2; // uint32 BE in the compact form
 
     struct Cursor {
         uint256 w; // write position in the compact form
@@ -91,7 +92,7 @@ library QeIdentityParser {
             uint256 v;
             (v, p) = Json.uintValue(s, p);
             if (v > type(uint32).max) revert QeIdentityField("tcbEvaluationDataNumber", p);
-            _put(out, 2, bytes32(v << 224), 4);
+            _put(out, EVALUATION_NUMBER_AT, bytes32(v << 224), 4);
             bit = 16;
         } else if (k == keccak256("miscselect")) {
             p = _hex(s, p, out, 6, 4);

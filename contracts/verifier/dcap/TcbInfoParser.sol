@@ -16,6 +16,7 @@ library TcbInfoParser {
     uint8 internal constant TEE_SGX = 0;
     uint8 internal constant TEE_TDX = 1;
     uint256 internal constant HEADER_LEN = 11; // tee, version, pceId(2), evaluation number(4), level count, module offset(2)
+    uint256 internal constant EVALUATION_NUMBER_AT = 4; // uint32 BE in the compact form
     uint256 internal constant LEVEL_FIXED_LEN = 36; // 16 sgx + 2 pcesvn + 16 tdx + status + count
 
     struct TcbInfo {
@@ -110,7 +111,7 @@ library TcbInfoParser {
             uint256 v;
             (v, p) = Json.uintValue(s, p);
             if (v > type(uint32).max) revert TcbInfoField("tcbEvaluationDataNumber", p);
-            for (uint256 i; i < 4; ++i) out[4 + i] = bytes1(uint8(v >> (24 - 8 * i)));
+            for (uint256 i; i < 4; ++i) out[EVALUATION_NUMBER_AT + i] = bytes1(uint8(v >> (24 - 8 * i)));
             bit = 128;
         } else if (k == keccak256("tdxModule")) {
             p = TdxModuleParser.tdxModule(s, p, c.mod);

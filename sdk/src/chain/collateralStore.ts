@@ -151,7 +151,8 @@ export type UploadCollateralReturnType = { stored: number; alreadyCurrent: numbe
 
 /**
  * Sends every upload; one the store already holds (or holds a newer version of) reverts `NotNewer`
- * in simulation and is skipped, so the action is idempotent.
+ * in simulation, or `CollateralRollback` when the store holds a later TCB evaluation, and is
+ * skipped, so the action is idempotent.
  */
 export async function uploadCollateral<chain extends Chain | undefined, account extends Account | undefined>(
   walletClient: WalletClient<Transport, chain, account>,
@@ -165,7 +166,8 @@ export async function uploadCollateral<chain extends Chain | undefined, account 
     try {
       await publicClient.call({ account: walletClient.account, to: address, data: u.data });
     } catch (err) {
-      if (collateralStoreErrorName(err) === "NotNewer") {
+      const name = collateralStoreErrorName(err);
+      if (name === "NotNewer" || name === "CollateralRollback") {
         alreadyCurrent++;
         onProgress?.(u, "already-current");
         continue;

@@ -5,6 +5,7 @@
  */
 import type { VerifiedCollateral, VerifiedPckChain } from "./verifyCollateral.js";
 import type { PinnedRoot } from "./pki.js";
+import { CollateralRatchet } from "./collateralRatchet.js";
 
 class Lru<K, V> {
   private map = new Map<K, V>();
@@ -37,6 +38,12 @@ export class IntelVerifierCache {
   readonly chains: Lru<string, Promise<VerifiedPckChain>>;
   readonly attestationKeys: Lru<string, Promise<CryptoKey>>;
   root?: Promise<PinnedRoot>;
+  /**
+   * The TCB evaluations verified per TCB info (TEE, FMSPC) and per QE identity: collateral of an
+   * older one is refused (from the newer one's issueDate on) even when its own verification is still
+   * cached. Outside the LRU on purpose: evicting an entry would reopen the rollback.
+   */
+  readonly evaluations = new CollateralRatchet("evaluation");
 
   constructor(options: IntelVerifierCacheOptions = {}) {
     this.collateral = new Lru(options.maxCollateral ?? 64);

@@ -1,12 +1,15 @@
 /**
  * Fetches DCAP collateral from an Intel PCS or a PCCS (same v4 API) and caches it until the earliest
- * `nextUpdate` of what it fetched (or a TTL, whichever is sooner). Uses the global `fetch` unless
- * one is given, so it runs in browsers too. Shapes: docs/intel-collateral.md.
+ * `nextUpdate` of what it fetched (or a TTL, whichever is sooner). A refetch never goes back to an
+ * older TCB evaluation or an earlier issue of the same one (CollateralRollbackError). Uses the
+ * global `fetch` unless one is given, so it runs in browsers too. Shapes: docs/intel-collateral.md.
  */
 import { PocError } from "../errors.js";
 import { toBytes, hex, type BytesLike } from "../bytes.js";
 import { collateralFromPcsResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { parseJsonText, JsonReader } from "./json.js";
+import { CollateralRatchet } from "./collateralRatchet.js";
+import { parseEnclaveIdentity, parseTcbInfo } from "./tcbInfo.js";
 import { parsePckExtensions } from "./pckExtensions.js";
 import { isBytes } from "./input.js";
 import { parseQuote, type IntelQuote } from "./quote.js";
@@ -58,6 +61,10 @@ export function createCollateralClient(options: CollateralClientOptions): Collat
   const ttl = options.ttlSeconds ?? 3600;
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
   const cache = new Map<string, { expires: number; value: Promise<QuoteCollateralV3> }>();
+  // Outlives the cache entries: an entry expires or is dropped on failure, the latest version stays.
+  // Fed before any signature is checked (verifyQuote checks them), so it trusts the transport to
+  // the server as the collateral itself does until then.
+  const ratchet = new CollateralRatchet("replacement");
   let requests = 0;
 
   async function get(url: string): Promise<Response> {
@@ -97,6 +104,12 @@ export function createCollateralClient(options: CollateralClientOptions): Collat
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  async function fetchChecked(p: GetCollateralParameters): Promise<QuoteCollateralV3> {
+    const c = await fetchAll(p);
+    ratchet.admit(CollateralRatchet.offers(parseTcbInfo(parseJsonText(c.tcb_info, "TCB info")), parseEnclaveIdentity(parseJsonText(c.qe_identity, "QE identity"))));
+    return c;
+  }
+
   async function fetchAll(p: GetCollateralParameters): Promise<QuoteCollateralV3> {
     const tee = p.teeType === "TDX" ? "tdx" : "sgx";
     const fmspc = hex(toBytes(p.fmspc, "fmspc")).toUpperCase();
@@ -126,7 +139,7 @@ export function createCollateralClient(options: CollateralClientOptions): Collat
       const now = clock();
       const hit = cache.get(key);
       if (hit && hit.expires > now) return hit.value;
-      const value = fetchAll(p);
+      const value = fetchChecked(p);
       const entry = { expires: now + ttl, value };
       cache.set(key, entry);
       value.then(

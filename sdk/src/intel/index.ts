@@ -25,6 +25,7 @@ export {
 } from "./verify.js";
 export { createIntelVerifierCache, IntelVerifierCache, defaultIntelVerifierCache, type IntelVerifierCacheOptions } from "./cache.js";
 export { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
+export { CollateralRollbackError, type CollateralItemKind, type CollateralItemVersion } from "./collateralRatchet.js";
 export {
   createCollateralClient,
   CollateralFetchError,

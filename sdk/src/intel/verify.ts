@@ -9,6 +9,7 @@ import { equalBytes, hex as toHex, type BytesLike } from "../bytes.js";
 import { VerificationError } from "../errors.js";
 import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache as Cache } from "./cache.js";
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
+import { CollateralRatchet } from "./collateralRatchet.js";
 import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
 import { isBytes } from "./input.js";
 import { checkTdPolicy, isDebugEnclave } from "./policy.js";
@@ -60,7 +61,12 @@ export type VerifyQuoteParameters = {
   collateral: IntelCollateralInput;
   /** Verification time, unix seconds (or a Date). */
   now: number | bigint | Date;
-  /** Cache of verified collateral and chains; defaults to a process-wide one; `false` disables caching. */
+  /**
+   * Cache of verified collateral and chains; defaults to a process-wide one; `false` disables caching.
+   * A cache also remembers the TCB evaluations it verified per TCB info and QE identity, and refuses
+   * collateral of an older evaluation at any `now` from the newer one's issueDate on
+   * (CollateralRollbackError).
+   */
   cache?: Cache | false;
   /**
    * Trust anchor, DER. Defaults to the pinned Intel SGX Root CA; override only for a test PKI.
@@ -97,7 +103,7 @@ export type VerifyQuoteReturnType = {
   verifiedAt: number;
 };
 
-export type VerifyQuoteErrorType = VerificationError | import("../errors.js").ParseError;
+export type VerifyQuoteErrorType = VerificationError | import("../errors.js").ParseError | import("./collateralRatchet.js").CollateralRollbackError;
 
 const rootCaches = new Map<string, IntelVerifierCache>();
 
@@ -309,6 +315,9 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
   const root = await getRoot(cache, parameters.rootCaDer ?? INTEL_SGX_ROOT_CA_DER);
 
   const collateral = await getCollateral(cache, parameters.collateral, root);
+  // On every call, cache hit or not: collateral verified before a newer evaluation was seen is
+  // still in the LRU, and must not pass once that evaluation has.
+  cache.evaluations.admit(CollateralRatchet.offers(collateral.tcbInfo, collateral.qeIdentity), now);
   const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
   const collateralValidUntil = Math.min(checkWindows(collateral.windows, now), checkWindows(chain.windows, now));
 

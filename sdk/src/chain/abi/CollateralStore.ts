@@ -166,6 +166,27 @@ export const collateralStoreAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "kind",
+        "type": "string"
+      },
+      {
+        "internalType": "uint32",
+        "name": "storedEvaluationNumber",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "offeredEvaluationNumber",
+        "type": "uint32"
+      }
+    ],
+    "name": "CollateralRollback",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "CrlWithoutNextUpdate",
     "type": "error"

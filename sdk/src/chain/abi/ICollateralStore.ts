@@ -14,6 +14,27 @@ export const iCollateralStoreAbi = [
   {
     "inputs": [
       {
+        "internalType": "string",
+        "name": "kind",
+        "type": "string"
+      },
+      {
+        "internalType": "uint32",
+        "name": "storedEvaluationNumber",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "offeredEvaluationNumber",
+        "type": "uint32"
+      }
+    ],
+    "name": "CollateralRollback",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "issuerHash",
         "type": "bytes32"
