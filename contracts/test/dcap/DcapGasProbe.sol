@@ -24,16 +24,16 @@ contract DcapGasProbe {
         bytes memory q = quote;
         QuoteParser.Quote memory r = QuoteParser.parse(q);
         g = gasleft();
-        (bytes memory b64,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
-        Pem.decode(b64);
+        (bytes memory pemBody,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
+        Pem.decode(pemBody);
         g -= gasleft();
     }
 
     function parseCert(bytes calldata quote) external view returns (uint256 g) {
         bytes memory q = quote;
         QuoteParser.Quote memory r = QuoteParser.parse(q);
-        (bytes memory b64,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
-        bytes memory der = Pem.decode(b64);
+        (bytes memory pemBody,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
+        bytes memory der = Pem.decode(pemBody);
         g = gasleft();
         X509.Certificate memory c = X509.parseP256(der);
         PckCertificate.identity(der, c);
