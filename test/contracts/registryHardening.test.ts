@@ -343,7 +343,7 @@ describe("listeners: removable by a security-critical vote; a failing one never 
 
     // re-adding: the limit counts current listeners, and removal keeps the others in order
     await s.govern([registryCalls.addListener(s.r, l.address)], ProposalClass.SecurityCritical);
-    const more = [];
+    const more: Hex[] = [];
     for (let i = 0; i < 3; i++) {
       const x = await c.viem.deployContract("RecordingListener");
       await s.govern([registryCalls.addListener(s.r, x.address)], ProposalClass.SecurityCritical);

@@ -26,6 +26,8 @@ const usage = `usage:
       set-entries --input FILE.json                 (ordinary)  [{platformKey | kind+rawId, ...}, ...]
       freeze|unfreeze|revoke --key K [--key K ...] --reason TEXT
                                                     (emergency-freeze | ordinary | security-critical)
+      confirm-freeze --key K [--key K ...] --reason TEXT
+                                                    (ordinary) frozen with no lapse until unfreeze or revoke
       dismiss-challenge --challenge ID              (ordinary)
   poc alliance sign <proposal.json> [--signer ADDR] [--out FILE] [--json]
       signs Vote(proposalId, true) with POC_PRIVATE_KEY; --signer names an ERC-1271 wallet member
@@ -41,6 +43,7 @@ const defaultClass: Record<string, ProposalClass> = {
   "set-facilities": ProposalClass.Ordinary,
   "set-entries": ProposalClass.Ordinary,
   freeze: ProposalClass.EmergencyFreeze,
+  "confirm-freeze": ProposalClass.Ordinary,
   unfreeze: ProposalClass.Ordinary,
   revoke: ProposalClass.SecurityCritical,
   "dismiss-challenge": ProposalClass.Ordinary,
@@ -143,10 +146,11 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
       break;
     }
     case "freeze":
+    case "confirm-freeze":
     case "unfreeze":
     case "revoke":
       if (keys.length === 0) throw new UsageError(`${action} needs --key K`);
-      call = registryCalls[action](r, keys, reasonHash);
+      call = registryCalls[action === "confirm-freeze" ? "confirmFreeze" : action](r, keys, reasonHash);
       break;
     default: {
       if (!values.challenge || !/^\d+$/.test(values.challenge)) throw new UsageError("dismiss-challenge needs --challenge ID");
