@@ -49,7 +49,7 @@ describe("a failing CvmRegistry listener", () => {
     expect((await readMirroredHardwareStatus(w.pub, { registry: failing.address, platformKey: w.hwKey })).tracked).toBe(false);
 
     // Unfrozen: the healthy registry's CVM is valid again; the failing one stays unknown (fails closed)
-    // until the CVM re-attests there and the registry takes a fresh snapshot.
+    // until a registration with TEE evidence on that hardware takes a fresh snapshot.
     await w.govern([registryCalls.unfreeze(w.hardware.address, [w.hwKey], reason)], ProposalClass.Ordinary);
     expect(await readCheckCvm(w.pub, { registry: w.registry.address, identity: cvm.address })).toMatchObject({ valid: true, hardwareLevel: 2 });
     expect(await readCheckCvm(w.pub, { registry: failing.address, identity: cvm.address })).toMatchObject({ valid: false, hardwareLevel: 0 });
