@@ -214,7 +214,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     }
 
     /// @inheritdoc IHardwareListener
-    function onHardwareChanged(bytes32 platformKey, IHardwareRegistry.HardwareStatus memory s) external {
+    function onHardwareChanged(bytes32 platformKey, IHardwareRegistry.HardwareStatus memory s) external virtual {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
         uint64 ref = _platformRef(platformKey);
         uint128 keyCheck = uint128(uint256(platformKey));

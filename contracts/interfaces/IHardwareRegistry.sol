@@ -77,14 +77,18 @@ interface IHardwareRegistry is IAllianceGoverned {
         uint32 cadence;
     }
 
-    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked). Three storage slots.
+    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked while it was open).
+    /// `bond` is what the challenger paid; `bondSettled` is set once it went back to the challenger
+    /// (upheld, `claimChallengeBond`) or to the Alliance (dismissed). Four storage slots.
     struct Challenge {
         bytes32 platformKey;
         address challenger;
         uint40 openedAt;
         uint40 closedAt;
         uint8 outcome;
+        bool bondSettled;
         bytes32 evidenceHash;
+        uint96 bond;
     }
 
     /// @notice A members' cosignature on a checkpoint (EIP-712, registry domain).
@@ -108,6 +112,11 @@ interface IHardwareRegistry is IAllianceGoverned {
     event CheckpointRecorded(uint64 size, bytes32 rootHash, address[] signers);
     event FreezeWindowSet(uint64 window);
     event ListenerAdded(address indexed listener);
+    event ListenerRemoved(address indexed listener);
+    /// @notice A push of `platformKey` (0: the removal hook) to `listener` reverted or ran out of its allowance.
+    event ListenerFailed(address indexed listener, bytes32 indexed platformKey);
+    event ChallengeBondSet(uint256 bond);
+    event ChallengeBondClaimed(uint256 indexed challengeId, address indexed challenger, uint256 amount);
 
     /// @notice The caller (or a signer) is not a current Alliance member.
     error NotMember(address account);
@@ -153,6 +162,22 @@ interface IHardwareRegistry is IAllianceGoverned {
     error TooManyListeners(uint256 max);
     /// @notice The listener is already added (or is the zero address).
     error InvalidListener(address listener);
+    /// @notice The listener is not (or no longer) one the registry pushes to.
+    error UnknownListener(address listener);
+    /// @notice Too little gas left to give a listener its full allowance; retry with a higher gas limit.
+    error InsufficientGasForListeners(uint256 needed);
+    /// @notice The entry's stored status is frozen (live or lapsed): only a majority renews a freeze (`confirmFreeze`).
+    error FreezeNeedsMajority(bytes32 platformKey);
+    /// @notice `challenge` must carry exactly the current challenge bond.
+    error WrongChallengeBond(uint256 sent, uint256 required);
+    /// @notice The entry already has the most open challenges a count can hold.
+    error TooManyOpenChallenges(bytes32 platformKey);
+    /// @notice Only an upheld challenge's bond is refunded.
+    error ChallengeNotUpheld(uint256 challengeId);
+    /// @notice The bond was already refunded.
+    error BondAlreadyClaimed(uint256 challengeId);
+    /// @notice Sending a bond to its recipient failed.
+    error BondTransferFailed(address to, uint256 amount);
 
     // ---- governed: Alliance proposals only ----
 
@@ -160,29 +185,40 @@ interface IHardwareRegistry is IAllianceGoverned {
     function setFacilities(FacilityInput[] calldata facilities) external;
     /// @notice Adds or updates entries in one batch. Ordinary.
     function setEntries(EntryInput[] calldata entries) external;
-    /// @notice Freezes entries pending investigation, lapsing after the freeze window. Emergency freeze.
+    /// @notice Freezes entries pending investigation, lapsing after the freeze window; refuses entries
+    /// whose stored status is frozen, lapsed or not (`FreezeNeedsMajority`). Emergency freeze.
     function freeze(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
-    /// @notice Lifts a freeze. Ordinary.
+    /// @notice Freezes entries (or keeps them frozen) with no lapse, until `unfreeze` or `revoke`. Ordinary.
+    function confirmFreeze(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
+    /// @notice Lifts a freeze, live or lapsed. Ordinary.
     function unfreeze(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
-    /// @notice Revokes entries for good, upholding their open challenges. Security-critical.
+    /// @notice Revokes entries for good, upholding their open challenges (in O(1)). Security-critical.
     function revoke(bytes32[] calldata platformKeys, bytes32 reasonHash) external;
-    /// @notice Dismisses an open challenge. Ordinary.
+    /// @notice Dismisses an open challenge; its bond goes to the Alliance. Ordinary.
     function dismissChallenge(uint256 challengeId) external;
+    /// @notice Sets the bond later challenges must carry (wei, not 0). Security-critical.
+    function setChallengeBond(uint96 bond) external;
     /// @notice Sets how long an emergency freeze lasts. Security-critical.
     function setFreezeWindow(uint64 window) external;
     /// @notice Adds a contract that mirrors entry status (e.g. a CvmRegistry): from now on every change
-    /// to an existing entry's status is pushed to it, in the same transaction; listeners are never
-    /// removed. Security-critical, or the deployer while the log holds nothing but listener additions.
+    /// to an existing entry's status is pushed to it, in the same transaction, with a bounded gas
+    /// allowance. Security-critical, or the deployer while the log holds nothing but listener additions.
     function addListener(IHardwareListener listener) external;
+    /// @notice Stops pushing to a listener, then calls its `onHardwareListenerRemoved` (a failure there is
+    /// recorded, not propagated). Security-critical.
+    function removeListener(IHardwareListener listener) external;
 
     // ---- members and anyone ----
 
     /// @notice Posts level-3 heartbeats for many entries; caller must be a current Alliance member.
     function heartbeat(bytes32[] calldata platformKeys) external;
-    /// @notice Opens a challenge against an entry; anyone may call.
+    /// @notice Opens a challenge against an entry; anyone may call, sending exactly `challengeBond`.
     function challenge(bytes32 platformKey, bytes32 evidenceHash, string calldata evidenceUri)
         external
+        payable
         returns (uint256 challengeId);
+    /// @notice Pays an upheld challenge's bond back to its challenger, once; anyone may call.
+    function claimChallengeBond(uint256 challengeId) external;
     /// @notice Records a checkpoint cosigned by at least the ordinary threshold of distinct current
     /// members; `consistencyProof` links (size, rootHash) to the current tree (empty when size is current).
     function recordCheckpoint(
@@ -210,7 +246,7 @@ interface IHardwareRegistry is IAllianceGoverned {
     function isVerified(bytes32 platformKey, uint8 minLevel, uint64 maxAge) external view returns (bool);
     /// @notice A facility.
     function getFacility(bytes32 facilityId) external view returns (Facility memory);
-    /// @notice A challenge.
+    /// @notice A challenge (an open challenge of a revoked entry reads as upheld, closed at the revocation).
     function getChallenge(uint256 challengeId) external view returns (Challenge memory);
     /// @notice Seconds a challenge has been open (or was open, once closed).
     function challengeAge(uint256 challengeId) external view returns (uint64);
@@ -230,4 +266,8 @@ interface IHardwareRegistry is IAllianceGoverned {
     function salt() external view returns (bytes32);
     /// @notice How long an emergency freeze lasts.
     function freezeWindow() external view returns (uint64);
+    /// @notice The bond (wei) `challenge` must carry.
+    function challengeBond() external view returns (uint96);
+    /// @notice When a push of `platformKey` to `listener` last failed (0: never; key 0: its removal hook).
+    function listenerFailedAt(IHardwareListener listener, bytes32 platformKey) external view returns (uint64);
 }

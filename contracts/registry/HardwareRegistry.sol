@@ -23,9 +23,17 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     uint8 internal constant LEAF_CHALLENGE_OPENED = 5;
     uint8 internal constant LEAF_CHALLENGE_CLOSED = 6;
     uint8 internal constant LEAF_LISTENER_ADDED = 7;
+    uint8 internal constant LEAF_LISTENER_REMOVED = 8;
 
     /// Each listener costs every later status change one call; a handful is plenty (one per CVM registry).
     uint256 internal constant MAX_LISTENERS = 4;
+    /// Gas a listener gets per push: a mirror update is a few slots (the CvmRegistry's ~10k). A listener
+    /// that needs more, or reverts, loses its feed for that key instead of blocking the change.
+    uint256 internal constant LISTENER_GAS = 100_000;
+    /// Gas for the feed-lost and removal hooks: enough to clear a mirror slot, less than a push.
+    uint256 internal constant LISTENER_HOOK_GAS = 50_000;
+    /// What a listener call costs beyond the gas it forwards (cold account access, the opcodes around it).
+    uint256 internal constant LISTENER_CALL_OVERHEAD = 5_000;
 
     uint8 internal constant KIND_INTEL_PPID = 1;
     uint8 internal constant KIND_AMD_CHIP_ID = 2;
@@ -58,13 +66,16 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     /// May add listeners while the log holds nothing but listener additions (wiring at deployment).
     address private immutable _deployer;
     uint64 public freezeWindow = 7 days;
+    uint96 public challengeBond = 0.01 ether;
 
     mapping(bytes32 => EntryRecord) private _entries;
     mapping(bytes32 => FacilityRecord) private _facilities;
     bytes32[] private _facilityIds;
     Challenge[] private _challenges;
-    mapping(bytes32 => uint256[]) private _challengesOf;
     IHardwareListener[] private _listeners;
+    /// When each revoked entry was revoked: the closing time of the challenges that revocation upheld.
+    mapping(bytes32 => uint40) private _revokedAt;
+    mapping(IHardwareListener => mapping(bytes32 => uint40)) private _listenerFailedAt;
 
     /// @param alliance_ the governing Alliance
     /// @param salt_ public per-deployment salt of platform keys
@@ -129,11 +140,24 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     {
         uint40 until = uint40(block.timestamp + freezeWindow);
         for (uint256 i = 0; i < platformKeys.length; i++) {
-            EntryRecord storage r = _activeEntry(platformKeys[i]);
-            r.status = Status.Frozen;
-            r.frozenUntil = until;
-            _statusChanged(platformKeys[i], Status.Frozen, until, reasonHash);
-            _notify(platformKeys[i], r);
+            EntryRecord storage r = _existing(platformKeys[i]);
+            if (r.status == Status.Revoked) revert EntryRevoked(platformKeys[i]);
+            // A lapsed freeze still reads Frozen in storage until a majority acknowledges it (unfreeze,
+            // update): otherwise the freeze minority could renew it forever, a window at a time.
+            if (r.status == Status.Frozen) revert FreezeNeedsMajority(platformKeys[i]);
+            _freeze(platformKeys[i], r, until, reasonHash);
+        }
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function confirmFreeze(bytes32[] calldata platformKeys, bytes32 reasonHash)
+        external
+        onlyAlliance
+    {
+        for (uint256 i = 0; i < platformKeys.length; i++) {
+            EntryRecord storage r = _existing(platformKeys[i]);
+            if (r.status == Status.Revoked) revert EntryRevoked(platformKeys[i]);
+            _freeze(platformKeys[i], r, type(uint40).max, reasonHash);
         }
     }
 
@@ -144,7 +168,8 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     {
         for (uint256 i = 0; i < platformKeys.length; i++) {
             EntryRecord storage r = _existing(platformKeys[i]);
-            if (!_frozenNow(r)) revert EntryNotFrozen(platformKeys[i]);
+            // A lapsed freeze too: lifting it is how the majority acknowledges the lapse.
+            if (r.status != Status.Frozen) revert EntryNotFrozen(platformKeys[i]);
             r.status = Status.Active;
             r.frozenUntil = 0;
             _statusChanged(platformKeys[i], Status.Active, 0, reasonHash);
@@ -163,20 +188,27 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
             if (r.status == Status.Revoked) revert EntryRevoked(key);
             r.status = Status.Revoked;
             r.frozenUntil = 0;
+            // The open challenges are upheld without touching them: they read as upheld from the entry's
+            // status and this time (_challengeAt), so no number of them can price a revocation out of a block.
+            r.openChallenges = 0;
+            _revokedAt[key] = uint40(block.timestamp);
             _statusChanged(key, Status.Revoked, 0, reasonHash);
             _notify(key, r);
-            uint256[] storage ids = _challengesOf[key];
-            for (uint256 j = 0; j < ids.length; j++) {
-                if (_challenges[ids[j]].outcome == 0) _closeChallenge(ids[j], 2);
-            }
         }
     }
 
     /// @inheritdoc IHardwareRegistry
     function dismissChallenge(uint256 challengeId) external onlyAlliance {
-        if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
-        if (_challenges[challengeId].outcome != 0) revert ChallengeNotOpen(challengeId);
-        _closeChallenge(challengeId, 1);
+        if (_challengeAt(challengeId).outcome != 0) revert ChallengeNotOpen(challengeId);
+        Challenge storage c = _challenges[challengeId];
+        c.outcome = 1;
+        c.closedAt = uint40(block.timestamp);
+        c.bondSettled = true;
+        _entries[c.platformKey].openChallenges -= 1;
+        _appendLeaf(LEAF_CHALLENGE_CLOSED, c.platformKey, abi.encode(challengeId, uint8(1)));
+        emit ChallengeClosed(challengeId, c.platformKey, 1);
+        // A dismissed challenge forfeits its bond: that is what makes spamming challenges cost something.
+        _pay(address(alliance), c.bond);
     }
 
     /// @inheritdoc IHardwareRegistry
@@ -197,10 +229,35 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     }
 
     /// @inheritdoc IHardwareRegistry
+    function removeListener(IHardwareListener listener) external onlyAlliance {
+        uint256 n = _listeners.length;
+        uint256 i = 0;
+        while (i < n && address(_listeners[i]) != address(listener)) i++;
+        if (i == n) revert UnknownListener(address(listener));
+        for (; i + 1 < n; i++) {
+            _listeners[i] = _listeners[i + 1]; // keeps the order `listeners()` promises
+        }
+        _listeners.pop();
+        _appendLeaf(LEAF_LISTENER_REMOVED, bytes32(uint256(uint160(address(listener)))), abi.encode(listener));
+        emit ListenerRemoved(address(listener));
+        // The listener hears of it, but cannot keep its removal from happening.
+        if (!_callListener(listener, abi.encodeCall(IHardwareListener.onHardwareListenerRemoved, ()), LISTENER_HOOK_GAS)) {
+            _listenerFailed(listener, bytes32(0));
+        }
+    }
+
+    /// @inheritdoc IHardwareRegistry
     function setFreezeWindow(uint64 window) external onlyAlliance {
         if (window == 0) revert InvalidField("window");
         freezeWindow = window;
         emit FreezeWindowSet(window);
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function setChallengeBond(uint96 bond) external onlyAlliance {
+        if (bond == 0) revert InvalidField("bond"); // free challenges are the spam this bond prices
+        challengeBond = bond;
+        emit ChallengeBondSet(bond);
     }
 
     // ---------------------------------------------------------------- members and anyone
@@ -222,16 +279,30 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     /// @inheritdoc IHardwareRegistry
     function challenge(bytes32 platformKey_, bytes32 evidenceHash, string calldata evidenceUri)
         external
+        payable
         returns (uint256 challengeId)
     {
         EntryRecord storage r = _existing(platformKey_);
         if (r.status == Status.Revoked) revert EntryRevoked(platformKey_);
+        uint96 bond = challengeBond;
+        if (msg.value != bond) revert WrongChallengeBond(msg.value, bond);
+        if (r.openChallenges == type(uint16).max) revert TooManyOpenChallenges(platformKey_);
         challengeId = _challenges.length;
-        _challenges.push(Challenge(platformKey_, msg.sender, uint40(block.timestamp), 0, 0, evidenceHash));
-        _challengesOf[platformKey_].push(challengeId);
+        _challenges.push(Challenge(platformKey_, msg.sender, uint40(block.timestamp), 0, 0, false, evidenceHash, bond));
         r.openChallenges += 1;
         _appendLeaf(LEAF_CHALLENGE_OPENED, platformKey_, abi.encode(challengeId, msg.sender, evidenceHash, evidenceUri));
         emit ChallengeOpened(challengeId, platformKey_, msg.sender);
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function claimChallengeBond(uint256 challengeId) external {
+        if (_challengeAt(challengeId).outcome != 2) revert ChallengeNotUpheld(challengeId);
+        Challenge storage c = _challenges[challengeId];
+        if (c.bondSettled) revert BondAlreadyClaimed(challengeId);
+        c.bondSettled = true;
+        emit ChallengeBondClaimed(challengeId, c.challenger, c.bond);
+        // Pulled, never pushed by revoke: a challenger that refuses payment only fails its own claim.
+        _pay(c.challenger, c.bond);
     }
 
     // ---------------------------------------------------------------- views
@@ -298,20 +369,23 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
 
     /// @inheritdoc IHardwareRegistry
     function getChallenge(uint256 challengeId) external view returns (Challenge memory) {
-        if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
-        return _challenges[challengeId];
+        return _challengeAt(challengeId);
     }
 
     /// @inheritdoc IHardwareRegistry
     function challengeAge(uint256 challengeId) external view returns (uint64) {
-        if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
-        Challenge storage c = _challenges[challengeId];
+        Challenge memory c = _challengeAt(challengeId);
         return (c.outcome == 0 ? uint64(block.timestamp) : c.closedAt) - c.openedAt;
     }
 
     /// @inheritdoc IHardwareRegistry
     function challengeCount() external view returns (uint256) {
         return _challenges.length;
+    }
+
+    /// @inheritdoc IHardwareRegistry
+    function listenerFailedAt(IHardwareListener listener, bytes32 platformKey_) external view returns (uint64) {
+        return _listenerFailedAt[listener][platformKey_];
     }
 
     // ---------------------------------------------------------------- internals
@@ -362,13 +436,30 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
         );
     }
 
-    function _closeChallenge(uint256 challengeId, uint8 outcome) private {
-        Challenge storage c = _challenges[challengeId];
-        c.outcome = outcome;
-        c.closedAt = uint40(block.timestamp);
-        _entries[c.platformKey].openChallenges -= 1;
-        _appendLeaf(LEAF_CHALLENGE_CLOSED, c.platformKey, abi.encode(challengeId, outcome));
-        emit ChallengeClosed(challengeId, c.platformKey, outcome);
+    /// A challenge as views report it. Upheld is never written: revocation refuses new challenges, so a
+    /// still-open challenge of a revoked entry was open when it was revoked.
+    function _challengeAt(uint256 challengeId) private view returns (Challenge memory c) {
+        if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
+        c = _challenges[challengeId];
+        if (c.outcome == 0 && _entries[c.platformKey].status == Status.Revoked) {
+            c.outcome = 2;
+            c.closedAt = _revokedAt[c.platformKey];
+        }
+    }
+
+    function _pay(address to, uint256 amount) private {
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        if (!ok) revert BondTransferFailed(to, amount);
+    }
+
+    function _freeze(bytes32 key, EntryRecord storage r, uint40 until, bytes32 reasonHash) private {
+        r.status = Status.Frozen;
+        r.frozenUntil = until;
+        _statusChanged(key, Status.Frozen, until, reasonHash);
+        _notify(key, r);
     }
 
     function _statusChanged(bytes32 key, Status status, uint40 until, bytes32 reasonHash) private {
@@ -400,15 +491,38 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
         return HardwareStatus(r.level, r.status, r.frozenUntil, r.lastHeartbeat, r.cadence);
     }
 
-    /// Pushes the entry's status to every listener; a listener that reverts reverts the change, so a
-    /// mirror can never silently fall behind.
+    /// Pushes the entry's status to every listener. A listener that fails cannot block the change: its
+    /// failure is recorded and it is told to read the hardware as unknown, so its mirror fails closed
+    /// instead of falling behind silently.
     function _notify(bytes32 key, EntryRecord storage r) private {
         uint256 n = _listeners.length;
         if (n == 0) return;
-        HardwareStatus memory s = _statusOf(r);
+        bytes memory push = abi.encodeCall(IHardwareListener.onHardwareChanged, (key, _statusOf(r)));
         for (uint256 i = 0; i < n; i++) {
-            _listeners[i].onHardwareChanged(key, s);
+            IHardwareListener l = _listeners[i];
+            if (!_callListener(l, push, LISTENER_GAS)) {
+                _listenerFailed(l, key);
+                _callListener(l, abi.encodeCall(IHardwareListener.onHardwareFeedLost, (key)), LISTENER_HOOK_GAS);
+            }
         }
+    }
+
+    /// Calls a listener with exactly `allowance` gas, or reverts the whole transaction. Whoever submits it
+    /// picks the gas limit, and a call gets at most 63/64 of what is left (EIP-150): without this check a
+    /// submitter could starve a well-behaved listener (or its feed-lost hook) so that a failure is
+    /// recorded, or a mirror left stale, while the change itself goes through. Return data is never
+    /// copied, so a hostile listener cannot make the registry pay for it.
+    function _callListener(IHardwareListener l, bytes memory data, uint256 allowance) private returns (bool ok) {
+        uint256 needed = allowance + allowance / 63 + LISTENER_CALL_OVERHEAD;
+        if (gasleft() < needed) revert InsufficientGasForListeners(needed);
+        assembly ("memory-safe") {
+            ok := call(allowance, l, 0, add(data, 0x20), mload(data), 0, 0)
+        }
+    }
+
+    function _listenerFailed(IHardwareListener l, bytes32 key) private {
+        _listenerFailedAt[l][key] = uint40(block.timestamp);
+        emit ListenerFailed(address(l), key);
     }
 
     function _alliance() internal view override returns (IAlliance) {

@@ -36,9 +36,8 @@ contract RecordingListener is IHardwareListener {
         removed = true;
     }
 
-    function onHardwareFeedLost(bytes32 platformKey) external {
+    function onHardwareFeedLost(bytes32) external {
         feedLost += 1;
-        lastKey = platformKey;
     }
 
     function last() external view returns (IHardwareRegistry.HardwareStatus memory) {

@@ -17,6 +17,7 @@ import { expectCvmRevert } from "./revert.js";
 type Op =
   | { kind: "update"; level: 1 | 2 | 3; cadence: number }
   | { kind: "freeze" }
+  | { kind: "confirmFreeze" }
   | { kind: "unfreeze" }
   | { kind: "revoke" }
   | { kind: "heartbeat" }
@@ -25,6 +26,7 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("update" as const), level: fc.constantFrom(1 as const, 2 as const, 3 as const), cadence: fc.constantFrom(600, 3600) }),
   fc.constant({ kind: "freeze" as const }),
+  fc.constant({ kind: "confirmFreeze" as const }),
   fc.constant({ kind: "unfreeze" as const }),
   fc.constant({ kind: "revoke" as const }),
   fc.constant({ kind: "heartbeat" as const }),
@@ -62,6 +64,7 @@ describe("the CvmRegistry's hardware mirror", () => {
     const now = await w.now();
     const revoked = s.status === 2;
     const frozen = s.status === 1 && BigInt(s.frozenUntil) > now;
+    const storedFrozen = s.status === 1; // live or lapsed: an emergency freeze cannot renew it
     const keys = [w.hwKey, untracked];
     switch (o.kind) {
       case "update":
@@ -69,11 +72,15 @@ describe("the CvmRegistry's hardware mirror", () => {
         for (const platformKey of keys) await w.registerHardware({ platformKey, level: o.level, cadence: o.level === 3 ? o.cadence : 0 });
         return true;
       case "freeze":
-        if (revoked || frozen) return false;
+        if (revoked || storedFrozen) return false;
         await w.govern([registryCalls.freeze(w.hardware.address, keys, reason)], ProposalClass.EmergencyFreeze);
         return true;
+      case "confirmFreeze":
+        if (revoked) return false;
+        await w.govern([registryCalls.confirmFreeze(w.hardware.address, keys, reason)], ProposalClass.Ordinary);
+        return true;
       case "unfreeze":
-        if (!frozen) return false;
+        if (!storedFrozen) return false;
         await w.govern([registryCalls.unfreeze(w.hardware.address, keys, reason)], ProposalClass.Ordinary);
         return true;
       case "revoke":
@@ -109,7 +116,7 @@ describe("the CvmRegistry's hardware mirror", () => {
       { numRuns: 12, seed: 20261122 },
     );
     // the seed's sequences exercise every kind of change
-    expect(Object.keys(applied).sort()).toEqual(["freeze", "heartbeat", "revoke", "unfreeze", "update", "wait"]);
+    expect(Object.keys(applied).sort()).toEqual(["confirmFreeze", "freeze", "heartbeat", "revoke", "unfreeze", "update", "wait"]);
   }, 300_000);
 
   it("a freeze reaches the gate in the same transaction; its lapse needs no push", async () => {

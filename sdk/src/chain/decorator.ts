@@ -50,11 +50,14 @@ export function pocActions(addresses: PocAddresses) {
       readHardwareListeners: () => r.readHardwareListeners(c, { registry }),
       readFacility: (args: { facilityId: Hex }) => r.readFacility(c, { registry, ...args }),
       readChallenge: (args: { challengeId: bigint }) => r.readChallenge(c, { registry, ...args }),
+      readChallengeBond: () => r.readChallengeBond(c, { registry }),
+      readListenerFailedAt: (args: Omit1<r.ReadListenerFailedAtParameters, "registry">) => r.readListenerFailedAt(c, { registry, ...args }),
       readRegistrySalt: () => r.readRegistrySalt(c, { registry }),
       readLogState: () => r.readLogState(c, { registry }),
       getLogLeaves: (args: { fromBlock?: bigint } = {}) => r.getLogLeaves(c, { registry, ...args }),
       writeHeartbeat: (args: Omit1<r.WriteHeartbeatParameters, "registry">) => r.writeHeartbeat(c, { registry, ...args }),
       writeChallenge: (args: Omit1<r.WriteChallengeParameters, "registry">) => r.writeChallenge(c, { registry, ...args }),
+      writeClaimChallengeBond: (args: Omit1<r.WriteClaimChallengeBondParameters, "registry">) => r.writeClaimChallengeBond(c, { registry, ...args }),
       writeRecordCheckpoint: (args: Omit1<r.WriteRecordCheckpointParameters, "registry">) => r.writeRecordCheckpoint(c, { registry, ...args }),
     };
   };

@@ -125,13 +125,32 @@ export async function readFacility(client: AnyClient, args: ReadFacilityParamete
 }
 
 export type ReadChallengeParameters = { registry: Address; challengeId: bigint };
-/** A challenge with its age in seconds (still counting while open: watch the 72-hour triage window). */
+/**
+ * A challenge with its age in seconds (still counting while open: watch the 72-hour triage window).
+ * `outcome` 2 (upheld) and `closedAt` of an entry's open challenges come from its revocation: a
+ * revocation does not touch them one by one. `bond` is what the challenger paid, `bondSettled` whether
+ * it went back to the challenger (upheld, `claimChallengeBond`) or to the Alliance (dismissed).
+ */
 export async function readChallenge(client: AnyClient, args: ReadChallengeParameters) {
   const [c, age] = await Promise.all([
     readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "getChallenge", args: [args.challengeId] }),
     readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "challengeAge", args: [args.challengeId] }),
   ]);
   return { ...c, challengeId: args.challengeId, age };
+}
+
+/** The bond (wei) `challenge` must carry now; changed by a security-critical vote. */
+export async function readChallengeBond(client: AnyClient, args: { registry: Address }): Promise<bigint> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "challengeBond" });
+}
+
+export type ReadListenerFailedAtParameters = { registry: Address; listener: Address; platformKey: Hex };
+/**
+ * When a push of `platformKey` to `listener` last failed (0: never); platformKey 0 stands for the
+ * listener's removal hook. A failed listener was told to forget that hardware (`onHardwareFeedLost`).
+ */
+export async function readListenerFailedAt(client: AnyClient, args: ReadListenerFailedAtParameters): Promise<bigint> {
+  return readContract(client, { address: args.registry, abi: hardwareRegistryAbi, functionName: "listenerFailedAt", args: [args.listener, args.platformKey] });
 }
 
 export type ReadRegistrySaltParameters = { registry: Address };
@@ -193,10 +212,29 @@ export async function writeHeartbeat(client: AnyClient, args: WriteHeartbeatPara
   return writeHardwareRegistry(client, args.registry, args.account, "heartbeat", [args.platformKeys]);
 }
 
-export type WriteChallengeParameters = { registry: Address; platformKey: Hex; evidenceHash: Hex; evidenceUri: string; account?: Account };
-/** Opens a challenge against an entry; anyone may. */
+export type WriteChallengeParameters = {
+  registry: Address;
+  platformKey: Hex;
+  evidenceHash: Hex;
+  evidenceUri: string;
+  /** The bond to send (wei); read from `challengeBond()` when omitted. */
+  bond?: bigint;
+  account?: Account;
+};
+/**
+ * Opens a challenge against an entry; anyone may, sending exactly the registry's `challengeBond`. The
+ * bond comes back (`writeClaimChallengeBond`) if the entry is revoked while the challenge is open, and
+ * goes to the Alliance if the challenge is dismissed.
+ */
 export async function writeChallenge(client: AnyClient, args: WriteChallengeParameters): Promise<Hash> {
-  return writeHardwareRegistry(client, args.registry, args.account, "challenge", [args.platformKey, args.evidenceHash, args.evidenceUri]);
+  const value = args.bond ?? (await readChallengeBond(client, { registry: args.registry }));
+  return writeHardwareRegistry(client, args.registry, args.account, "challenge", [args.platformKey, args.evidenceHash, args.evidenceUri], { value });
+}
+
+export type WriteClaimChallengeBondParameters = { registry: Address; challengeId: bigint; account?: Account };
+/** Pays an upheld challenge's bond back to its challenger, once; anyone may send it. */
+export async function writeClaimChallengeBond(client: AnyClient, args: WriteClaimChallengeBondParameters): Promise<Hash> {
+  return writeHardwareRegistry(client, args.registry, args.account, "claimChallengeBond", [args.challengeId]);
 }
 
 export type WriteRecordCheckpointParameters = {
@@ -230,7 +268,10 @@ export const registryCalls = {
   /** Emergency freeze. */
   freeze: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
     call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "freeze", args: [platformKeys, reasonHash] })),
-  /** Ordinary. */
+  /** Ordinary. Freezes with no lapse (or keeps a freeze, lapsed or not) until `unfreeze` or `revoke`. */
+  confirmFreeze: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "confirmFreeze", args: [platformKeys, reasonHash] })),
+  /** Ordinary. Lifts a freeze, live or lapsed. */
   unfreeze: (registry: Address, platformKeys: readonly Hex[], reasonHash: Hex): Call =>
     call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "unfreeze", args: [platformKeys, reasonHash] })),
   /** Security-critical. */
@@ -245,4 +286,10 @@ export const registryCalls = {
   /** Security-critical. Pushes every later entry-status change to `listener` (e.g. a CvmRegistry's hardware mirror). */
   addListener: (registry: Address, listener: Address): Call =>
     call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "addListener", args: [listener] })),
+  /** Security-critical. Stops pushes to `listener` and tells it so (`onHardwareListenerRemoved`). */
+  removeListener: (registry: Address, listener: Address): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "removeListener", args: [listener] })),
+  /** Security-critical. The bond (wei) later challenges must carry; open ones keep theirs. */
+  setChallengeBond: (registry: Address, bond: bigint): Call =>
+    call(registry, encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "setChallengeBond", args: [bond] })),
 };

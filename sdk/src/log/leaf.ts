@@ -21,6 +21,7 @@ export const LeafType = {
   ChallengeOpened: 5,
   ChallengeClosed: 6,
   ListenerAdded: 7,
+  ListenerRemoved: 8,
 } as const;
 export type LeafTypeName = keyof typeof LeafType;
 export type LeafTypeId = (typeof LeafType)[LeafTypeName];
@@ -33,6 +34,7 @@ export const leafTypeName: Record<LeafTypeId, LeafTypeName> = {
   5: "ChallengeOpened",
   6: "ChallengeClosed",
   7: "ListenerAdded",
+  8: "ListenerRemoved",
 };
 
 export const logLeafParameters = [
@@ -83,6 +85,7 @@ export const leafPayloadParameters = {
     { name: "outcome", type: "uint8" },
   ],
   7: [{ name: "listener", type: "address" }],
+  8: [{ name: "listener", type: "address" }],
 } as const satisfies Record<LeafTypeId, readonly LeafAbiParameter[]>;
 
 export type FacilitySetPayload = { provider: string; country: string; site: string; evidenceHash: Hex; evidenceUri: string };
@@ -109,12 +112,14 @@ export type HeartbeatPayload = { member: Address; observedAt: bigint };
 export type ChallengeOpenedPayload = { challengeId: bigint; challenger: Address; evidenceHash: Hex; evidenceUri: string };
 export type ChallengeClosedPayload = {
   challengeId: bigint;
-  /** 1 dismissed, 2 upheld (entry revoked). */
+  /** Always 1 (dismissed): an upheld challenge has no leaf of its own, its entry's revocation upholds it. */
   outcome: number;
 };
 
 /** A contract the registry pushes entry status to from now on (e.g. a CvmRegistry). */
 export type ListenerAddedPayload = { listener: Address };
+/** A listener the registry no longer pushes to. */
+export type ListenerRemovedPayload = { listener: Address };
 
 export type LeafPayloads = {
   1: FacilitySetPayload;
@@ -124,6 +129,7 @@ export type LeafPayloads = {
   5: ChallengeOpenedPayload;
   6: ChallengeClosedPayload;
   7: ListenerAddedPayload;
+  8: ListenerRemovedPayload;
 };
 
 /** A decoded leaf; narrow on `leafType` to get the payload's type. */
@@ -146,7 +152,7 @@ const allowed: Record<string, readonly number[]> = {
   kind: [1, 2],
   level: [1, 2, 3],
   status: [0, 1, 2],
-  outcome: [1, 2],
+  outcome: [1],
 };
 
 /** Decodes a leaf, or throws ParseError naming the field (`payload.<name>` inside the payload). */

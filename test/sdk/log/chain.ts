@@ -63,7 +63,7 @@ export async function setupRegistry(options: { contractMember?: boolean } = {}) 
     "add facility and entries",
   );
   await registry.write.heartbeat([platformKeys.slice(0, 3)], { account: w1.account });
-  await registry.write.challenge([platformKeys[4]!, h32("challenge"), "ipfs://c"], { account: w3.account });
+  await registry.write.challenge([platformKeys[4]!, h32("challenge"), "ipfs://c"], { account: w3.account, value: await registry.read.challengeBond() });
   await pass([{ target: registry.address, value: 0n, data: encodeFunctionData({ abi: registry.abi, functionName: "freeze", args: [[platformKeys[4]!], h32("why")] }) }], EMERGENCY, "freeze 4");
   return { connection, viem, networkHelpers, publicClient, w0, w1, w2, w3, chainId, alliance, registry, registryAddress, platformKeys, wallet };
 }

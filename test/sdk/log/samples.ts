@@ -33,6 +33,7 @@ export const sampleLeaves: LogLeaf[] = [
   { version: 1, leafType: 3, timestamp: 5n, subject: h32(0x33), payload: { status: 1, until: 1_763_604_900n, reasonHash: h32(0x55) } },
   { version: 1, leafType: 4, timestamp: 6n, subject: h32(0x33), payload: { member: addr(0xcc), observedAt: 6n } },
   { version: 1, leafType: 5, timestamp: 7n, subject: h32(0x33), payload: { challengeId: 1n, challenger: addr(0xdd), evidenceHash: h32(0x66), evidenceUri: "" } },
-  { version: 1, leafType: 6, timestamp: 8n, subject: h32(0x33), payload: { challengeId: 1n, outcome: 2 } },
+  { version: 1, leafType: 6, timestamp: 8n, subject: h32(0x33), payload: { challengeId: 1n, outcome: 1 } },
   { version: 1, leafType: 7, timestamp: 9n, subject: `0x${"00".repeat(12)}${"ee".repeat(20)}`, payload: { listener: addr(0xee) } },
+  { version: 1, leafType: 8, timestamp: 10n, subject: `0x${"00".repeat(12)}${"ee".repeat(20)}`, payload: { listener: addr(0xee) } },
 ];

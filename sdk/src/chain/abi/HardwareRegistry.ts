@@ -40,7 +40,45 @@ export const hardwareRegistryAbi = [
         "type": "uint256"
       }
     ],
+    "name": "BondAlreadyClaimed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondTransferFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
+      }
+    ],
     "name": "ChallengeNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeNotUpheld",
     "type": "error"
   },
   {
@@ -101,6 +139,17 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "FreezeNeedsMajority",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "size",
         "type": "uint64"
@@ -112,6 +161,17 @@ export const hardwareRegistryAbi = [
       }
     ],
     "name": "InconsistentCheckpoint",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGasForListeners",
     "type": "error"
   },
   {
@@ -300,6 +360,17 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "TooManyOpenChallenges",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "challengeId",
         "type": "uint256"
@@ -340,6 +411,71 @@ export const hardwareRegistryAbi = [
     ],
     "name": "UnknownKind",
     "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "UnknownListener",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "sent",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "required",
+        "type": "uint256"
+      }
+    ],
+    "name": "WrongChallengeBond",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeBondClaimed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      }
+    ],
+    "name": "ChallengeBondSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -516,6 +652,38 @@ export const hardwareRegistryAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ListenerFailed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "ListenerRemoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"
@@ -607,7 +775,7 @@ export const hardwareRegistryAbi = [
         "type": "uint256"
       }
     ],
-    "stateMutability": "nonpayable",
+    "stateMutability": "payable",
     "type": "function"
   },
   {
@@ -631,6 +799,19 @@ export const hardwareRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "challengeBond",
+    "outputs": [
+      {
+        "internalType": "uint96",
+        "name": "",
+        "type": "uint96"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "challengeCount",
     "outputs": [
       {
@@ -640,6 +821,37 @@ export const hardwareRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "challengeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "claimChallengeBond",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32[]",
+        "name": "platformKeys",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "reasonHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "confirmFreeze",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -767,9 +979,19 @@ export const hardwareRegistryAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "bool",
+            "name": "bondSettled",
+            "type": "bool"
+          },
+          {
             "internalType": "bytes32",
             "name": "evidenceHash",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "bond",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IHardwareRegistry.Challenge",
@@ -1069,6 +1291,30 @@ export const hardwareRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "contract IHardwareListener",
+        "name": "listener",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "platformKey_",
+        "type": "bytes32"
+      }
+    ],
+    "name": "listenerFailedAt",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "listeners",
     "outputs": [
@@ -1187,6 +1433,19 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "contract IHardwareListener",
+        "name": "listener",
+        "type": "address"
+      }
+    ],
+    "name": "removeListener",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32[]",
         "name": "platformKeys",
         "type": "bytes32[]"
@@ -1213,6 +1472,19 @@ export const hardwareRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint96",
+        "name": "bond",
+        "type": "uint96"
+      }
+    ],
+    "name": "setChallengeBond",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

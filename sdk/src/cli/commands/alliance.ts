@@ -26,7 +26,8 @@ const usage = `usage:
       elect-chair --member ADDR
       set-facilities --input FILE.json              [FacilityInput, ...]
       set-entries --input FILE.json                 [{platformKey | kind+rawId, ...}, ...]
-      freeze|unfreeze|revoke --key K [--key K ...] --reason TEXT
+      freeze|confirm-freeze|unfreeze|revoke --key K [--key K ...] --reason TEXT
+                                                    (confirm-freeze: frozen with no lapse until unfreeze or revoke)
       dismiss-challenge --challenge ID
   poc alliance sign <proposal.json> [--signer ADDR] [--out FILE] [--json]
       signs Vote(proposalId, true) with POC_PRIVATE_KEY; --signer names an ERC-1271 wallet member
@@ -35,7 +36,7 @@ const usage = `usage:
   poc alliance status [proposal.json] [--json]
 ${chainUsage}`;
 
-const actions = ["add-member", "remove-member", "elect-chair", "set-facilities", "set-entries", "freeze", "unfreeze", "revoke", "dismiss-challenge"];
+const actions = ["add-member", "remove-member", "elect-chair", "set-facilities", "set-entries", "freeze", "confirm-freeze", "unfreeze", "revoke", "dismiss-challenge"];
 
 function needAddress(v: string | undefined, flag: string): Address {
   if (!v || !isAddress(v)) throw new UsageError(`${flag} ADDR is required`);
@@ -134,10 +135,11 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
       break;
     }
     case "freeze":
+    case "confirm-freeze":
     case "unfreeze":
     case "revoke":
       if (keys.length === 0) throw new UsageError(`${action} needs --key K`);
-      call = registryCalls[action](r, keys, reasonHash);
+      call = registryCalls[action === "confirm-freeze" ? "confirmFreeze" : action](r, keys, reasonHash);
       break;
     default: {
       if (!values.challenge || !/^\d+$/.test(values.challenge)) throw new UsageError("dismiss-challenge needs --challenge ID");

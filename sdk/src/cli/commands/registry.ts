@@ -5,13 +5,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { decodeEventLog, isHex, keccak256, type Hex } from "viem";
+import { decodeEventLog, formatEther, isHex, keccak256, type Hex } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
 import { hardwareRegistryAbi } from "../../chain/abi/HardwareRegistry.js";
 import {
   entryStatusNames,
   getLogLeaves,
   readChallenge,
+  readChallengeBond,
   readEntryRecord,
   readFacility,
   readHardwareEntry,
@@ -127,8 +128,10 @@ async function challenge(argv: string[], io: CliIO, deps: ChainDeps): Promise<nu
   const registry = ctx.hardwareRegistry;
   const { key } = await resolveKey(positionals[0], values.kind, () => readRegistrySalt(ctx.client, { registry }));
   const wallet = walletFor(ctx.transport, signingAccount(io), ctx.chainId);
-  io.progress(`challenging ${key}...`);
-  const hash = await writeChallenge(wallet, { registry, platformKey: key, evidenceHash, evidenceUri: values.uri });
+  // The bond comes back if the entry is revoked while the challenge is open, and goes to the Alliance if it is dismissed.
+  const bond = await readChallengeBond(ctx.client, { registry });
+  io.progress(`challenging ${key} (bond ${formatEther(bond)} ETH)...`);
+  const hash = await writeChallenge(wallet, { registry, platformKey: key, evidenceHash, evidenceUri: values.uri, bond });
   const receipt = await waitForTransactionReceipt(ctx.client, { hash });
   let challengeId: bigint | undefined;
   for (const log of receipt.logs) {
@@ -139,9 +142,9 @@ async function challenge(argv: string[], io: CliIO, deps: ChainDeps): Promise<nu
       /* other events */
     }
   }
-  const result = { platformKey: key, challengeId, evidenceHash, transactionHash: hash, status: receipt.status };
+  const result = { platformKey: key, challengeId, evidenceHash, bond, transactionHash: hash, status: receipt.status };
   if (values.json) io.out(toJson(result));
-  else io.out(`challenge #${challengeId} opened against ${key} in ${hash}`);
+  else io.out(`challenge #${challengeId} opened against ${key} in ${hash} (bond ${formatEther(bond)} ETH, refunded if upheld)`);
   return receipt.status === "success" ? 0 : 1;
 }
 
