@@ -163,20 +163,15 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         address identity,
         address newIdentity,
         bytes calldata oldKeySignature,
+        bytes calldata newKeySignature,
         IWorkloadVerifier.TpmEvidence calldata tpm,
         bytes32 teeRegistersHash
     ) external {
         Record storage r = _active(identity);
         if (newIdentity == address(0)) revert ZeroAddress();
         if (_cvms[newIdentity].v.status != CvmStatus.None) revert IdentityTaken(newIdentity);
-        Validity memory v = _validity(r);
-        _checkSigner(identity, hashRotation(identity, newIdentity, v.nonce), oldKeySignature);
-        bytes32 current =
-            _checkTpm(identity, r, v, tpm, hashReAttestation(identity, v.nonce, newIdentity), teeRegistersHash);
-        _moveRecord(r, _cvms[newIdentity], v);
-        _rotatedTo[identity] = newIdentity;
-        emit CvmIdentityRotated(identity, newIdentity, v.nonce - 1);
-        _recordMeasurement(newIdentity, _cvms[newIdentity], current);
+        _checkRotationSigners(identity, newIdentity, r.v.nonce, oldKeySignature, newKeySignature);
+        _rotate(identity, newIdentity, r, tpm, teeRegistersHash);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -304,8 +299,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
 
     /// @inheritdoc ICvmRegistry
     function verifyCvmSignature(address identity, bytes32 digest, bytes calldata signature) external view returns (bool) {
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err != ECDSA.RecoverError.NoError || signer != identity) return false;
+        if (!_signedBy(identity, digest, signature)) return false;
         (bool valid,,,) = checkCvm(identity);
         return valid;
     }
@@ -394,8 +388,27 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     }
 
     function _checkSigner(address identity, bytes32 digest, bytes calldata signature) private pure {
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err != ECDSA.RecoverError.NoError || signer != identity) revert InvalidIdentitySignature(identity);
+        if (!_signedBy(identity, digest, signature)) revert InvalidIdentitySignature(identity);
+    }
+
+    /// @dev Both keys sign the same Rotation message: the new key's signature proves the CVM holds the
+    /// key it hands the registration to, so a rotation cannot point at an address nobody (or somebody
+    /// else) controls.
+    function _checkRotationSigners(
+        address identity,
+        address newIdentity,
+        uint32 nonce,
+        bytes calldata oldKeySignature,
+        bytes calldata newKeySignature
+    ) private view {
+        bytes32 digest = hashRotation(identity, newIdentity, nonce);
+        _checkSigner(identity, digest, oldKeySignature);
+        if (!_signedBy(newIdentity, digest, newKeySignature)) revert InvalidNewIdentitySignature(newIdentity);
+    }
+
+    function _signedBy(address signer, bytes32 digest, bytes calldata signature) private pure returns (bool) {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        return err == ECDSA.RecoverError.NoError && recovered == signer;
     }
 
     /// @dev Appends `m` to the identity's history unless it is already the current measurement.
@@ -405,6 +418,23 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _history[identity][count] = m;
         r.v.measurementCount = count + 1;
         emit MeasurementRecorded(identity, count, m);
+    }
+
+    /// @dev rotate's second half (a frame of its own: rotate's calldata fills the stack).
+    function _rotate(
+        address identity,
+        address newIdentity,
+        Record storage r,
+        IWorkloadVerifier.TpmEvidence calldata tpm,
+        bytes32 teeRegistersHash
+    ) private {
+        Validity memory v = _validity(r);
+        bytes32 current =
+            _checkTpm(identity, r, v, tpm, hashReAttestation(identity, v.nonce, newIdentity), teeRegistersHash);
+        _moveRecord(r, _cvms[newIdentity], v);
+        _rotatedTo[identity] = newIdentity;
+        emit CvmIdentityRotated(identity, newIdentity, v.nonce - 1);
+        _recordMeasurement(newIdentity, _cvms[newIdentity], current);
     }
 
     /// @dev Retires `r` (rotated, nonce used) and starts `n` with its owner, TEE side, platform and AK,

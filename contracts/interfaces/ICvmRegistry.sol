@@ -81,6 +81,8 @@ interface ICvmRegistry {
     error DeadlineExpired(uint64 deadline, uint256 blockTimestamp);
     /// @notice The signature over the EIP-712 message is not the identity's.
     error InvalidIdentitySignature(address identity);
+    /// @notice A rotation's `newKeySignature` is not by the key of `newIdentity`.
+    error InvalidNewIdentitySignature(address newIdentity);
     error UnknownIdentity(address identity);
     error IdentityRevoked(address identity);
     error IdentityRotated(address identity, address rotatedTo);
@@ -124,12 +126,14 @@ interface ICvmRegistry {
     /// together with `teeRegistersHash` (keccak256 of the registered TEE registers).
     function reattest(address identity, IWorkloadVerifier.TpmEvidence calldata tpm, bytes32 teeRegistersHash) external;
 
-    /// @notice Moves the registration to `newIdentity`: `oldKeySignature` by the old key over
-    /// hashRotation(identity, newIdentity, nonce), and a TPM quote over hashReAttestation(identity, nonce, newIdentity).
+    /// @notice Moves the registration to `newIdentity`: `oldKeySignature` by the old key and
+    /// `newKeySignature` by the new key, both over hashRotation(identity, newIdentity, nonce), and a TPM
+    /// quote over hashReAttestation(identity, nonce, newIdentity).
     function rotate(
         address identity,
         address newIdentity,
         bytes calldata oldKeySignature,
+        bytes calldata newKeySignature,
         IWorkloadVerifier.TpmEvidence calldata tpm,
         bytes32 teeRegistersHash
     ) external;

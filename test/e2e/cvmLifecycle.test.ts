@@ -20,6 +20,7 @@ import {
   writeRotateCvm,
   writeRevokeCvm,
   writeSetCvmTtls,
+  signRotation,
   cvmRegistryCalls,
   workloadVerifierCalls,
   type WriteRegisterCvmParameters,
@@ -302,7 +303,7 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
     it("is refused with a stale nonce or without the old key's signature", async () => {
       const stale = await cvm.rotation(generatePrivateKey(), { nonce: 0n });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: stale.newIdentity, oldKeySignature: stale.oldKeySignature, tpm: stale.tpm, teeRegistersHash: stale.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: stale.newIdentity, oldKeySignature: stale.oldKeySignature, newKeySignature: stale.newKeySignature, tpm: stale.tpm, teeRegistersHash: stale.teeRegistersHash }),
         "InvalidIdentitySignature",
       );
       const r = await cvm.rotation(generatePrivateKey());
@@ -313,22 +314,35 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
         message: { identity: cvm.address, newIdentity: r.newIdentity, nonce: r.nonce },
       });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: notOld, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: notOld, newKeySignature: r.newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
         "InvalidIdentitySignature",
       );
       // the TPM quote must name the new identity: a plain re-attestation quote does not rotate
       const plain = await cvm.reattestation({ nonce: r.nonce });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, tpm: plain.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature: r.newKeySignature, tpm: plain.tpm, teeRegistersHash: r.teeRegistersHash }),
         "TpmQualifyingDataMismatch",
       );
+    });
+
+    it("is refused unless the new key signs too: a target whose key the caller does not hold, or the old key's signature in its place", async () => {
+      const rotate = (r: Awaited<ReturnType<Cvm["rotation"]>>, newKeySignature: Hex) =>
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash });
+      // The CVM (old key, TPM) hands its registration to someone else's address: it cannot sign as that key.
+      const victim = await cvm.rotation(generatePrivateKey());
+      const byStranger = await signRotation(privateKeyToAccount(generatePrivateKey()), w.target, { identity: cvm.address, newIdentity: victim.newIdentity, nonce: victim.nonce });
+      const [named] = await expectCvmRevert(rotate(victim, byStranger), "InvalidNewIdentitySignature");
+      expect(named).toBe(victim.newIdentity);
+      await expectCvmRevert(rotate(victim, victim.oldKeySignature), "InvalidNewIdentitySignature");
+      await expectCvmRevert(rotate(victim, "0x"), "InvalidNewIdentitySignature");
+      expect((await state()).statusName).toBe("active");
     });
 
     it("moves the registration to the new key: CvmIdentityRotated, the old identity is retired", async () => {
       const key = generatePrivateKey();
       const r = await cvm.rotation(key);
       const rc = await receipt(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature: r.newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
       );
       const [ev] = parseEventLogs({ abi: cvmRegistryAbi, logs: rc.logs, eventName: "CvmIdentityRotated" });
       expect(ev!.args).toMatchObject({ identity: cvm.address, newIdentity: r.newIdentity });

@@ -1,7 +1,7 @@
 /**
  * viem actions and message builders for the CvmRegistry (contracts/cvm/CvmRegistry.sol,
  * docs/cvm-registry.md): the EIP-712 Registration / ReAttestation / Rotation messages (hashes the
- * CVM puts in its TEE report data and TPM qualifying data, and signs with its identity key), reads
+ * CVM puts in its TEE report data and TPM qualifying data, and signs with its identity keys), reads
  * of an identity's state, the lifecycle writes, and calldata of the governed setters.
  */
 import {
@@ -97,7 +97,10 @@ type TypedSigner = { signTypedData: (p: any) => Promise<Hex> };
 export function signRegistration(identity: TypedSigner, t: CvmRegistryTarget, m: Registration): Promise<Hex> {
   return identity.signTypedData(registrationTypedData(t, m));
 }
-/** The old identity key's signature of a Rotation. */
+/**
+ * A key's signature of a Rotation: the old identity key and the new one sign the same message
+ * (`oldKeySignature`, `newKeySignature`), the new key's proving the CVM holds it.
+ */
 export function signRotation(identity: TypedSigner, t: CvmRegistryTarget, m: Rotation): Promise<Hex> {
   return identity.signTypedData(rotationTypedData(t, m));
 }
@@ -201,9 +204,10 @@ export async function writeReattestCvm(client: AnyClient, a: WriteReattestCvmPar
   return writeCvmRegistry(client, a.registry, a.account, "reattest", [a.identity, a.tpm, a.teeRegistersHash]);
 }
 
-export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex };
+/** `oldKeySignature` and `newKeySignature`: signRotation by the old and the new identity key. */
+export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex; newKeySignature: Hex };
 export async function writeRotateCvm(client: AnyClient, a: WriteRotateCvmParameters): Promise<Hash> {
-  return writeCvmRegistry(client, a.registry, a.account, "rotate", [a.identity, a.newIdentity, a.oldKeySignature, a.tpm, a.teeRegistersHash]);
+  return writeCvmRegistry(client, a.registry, a.account, "rotate", [a.identity, a.newIdentity, a.oldKeySignature, a.newKeySignature, a.tpm, a.teeRegistersHash]);
 }
 
 export type WriteRevokeCvmParameters = { registry: Address; identity: Address; reasonHash: Hex; account?: Account };

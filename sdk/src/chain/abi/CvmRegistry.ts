@@ -171,6 +171,17 @@ export const cvmRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newIdentity",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidNewIdentitySignature",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidShortString",
     "type": "error"
@@ -1252,6 +1263,11 @@ export const cvmRegistryAbi = [
       {
         "internalType": "bytes",
         "name": "oldKeySignature",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes",
+        "name": "newKeySignature",
         "type": "bytes"
       },
       {

@@ -137,6 +137,17 @@ export const iCvmRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "newIdentity",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidNewIdentitySignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint32",
         "name": "teeTtl",
         "type": "uint32"
@@ -1053,6 +1064,11 @@ export const iCvmRegistryAbi = [
       {
         "internalType": "bytes",
         "name": "oldKeySignature",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes",
+        "name": "newKeySignature",
         "type": "bytes"
       },
       {
