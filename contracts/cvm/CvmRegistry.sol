@@ -255,14 +255,14 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
 
     /// @inheritdoc ICvmRegistry
     function isValid(address identity) external view returns (bool valid) {
-        (valid,,,) = checkCvm(identity);
+        (valid,,,,) = checkCvm(identity);
     }
 
     /// @inheritdoc ICvmRegistry
     function checkCvm(address identity)
         public
         view
-        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt)
+        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt, uint8 tcbStatus)
     {
         // Every dApp gate pays for this: the two packed slots are read once each and decoded by hand
         // (bit offsets in docs/cvm-registry.md#storage); copying the structs to memory costs ~1,000 gas more.
@@ -271,7 +271,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         assembly ("memory-safe") {
             v := sload(r.slot)
         }
-        if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0);
+        if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0, 0);
         measurementHash = _history[identity][uint16(v >> V_COUNT) - 1];
         uint256 hw;
         HardwareMirror storage m = _hardware[uint64(v >> V_PLATFORM_REF)];
@@ -282,6 +282,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
             uint8(hw), IHardwareRegistry.Status(uint8(hw >> 8)), uint40(hw >> 16), uint40(hw >> 56), uint32(hw >> 96)
         );
         attestedAt = uint40(v >> V_TPM_ATTESTED_AT);
+        tcbStatus = uint8(v >> V_TCB_STATUS);
         valid = hardwareLevel >= uint8(v >> V_MIN_LEVEL) && block.timestamp <= uint40(v >> V_TEE_VALID_UNTIL)
             && block.timestamp <= uint256(attestedAt) + uint24(v >> V_TPM_TTL);
     }
@@ -300,7 +301,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     /// @inheritdoc ICvmRegistry
     function verifyCvmSignature(address identity, bytes32 digest, bytes calldata signature) external view returns (bool) {
         if (!_signedBy(identity, digest, signature)) return false;
-        (bool valid,,,) = checkCvm(identity);
+        (bool valid,,,,) = checkCvm(identity);
         return valid;
     }
 
@@ -323,7 +324,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (v.measurementCount != 0) c.measurementHash = _history[identity][v.measurementCount - 1];
         c.rotatedTo = _rotatedTo[identity];
         if (v.status != CvmStatus.None) c.hardwareLevel = _hardwareLevel(v.platformRef);
-        (c.valid,,,) = checkCvm(identity);
+        (c.valid,,,,) = checkCvm(identity);
     }
 
     /// @inheritdoc ICvmRegistry

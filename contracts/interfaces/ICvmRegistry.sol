@@ -166,11 +166,12 @@ interface ICvmRegistry {
     /// @notice Whether `identity` is valid now: active, both TTLs current, hardware at the level.
     function isValid(address identity) external view returns (bool);
 
-    /// @notice What a gate needs in one call: validity, current measurement, hardware level, last attestation time.
+    /// @notice What a gate needs in one call: validity, current measurement, hardware level, last attestation
+    /// time, and the TCB status of the last TEE evidence (IQuoteVerifier.TcbStatus; UpToDate for SEV-SNP).
     function checkCvm(address identity)
         external
         view
-        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt);
+        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt, uint8 tcbStatus);
 
     /// @notice True when `identity` is valid and `signature` is its ECDSA signature of `digest`.
     function verifyCvmSignature(address identity, bytes32 digest, bytes calldata signature) external view returns (bool);

@@ -140,12 +140,12 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
     });
 
     it("a policy held in memory (from immutables) gates the same way", async () => {
-      const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n]);
+      const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n, 0]);
       expect(Number(await probe.read.measureImmutable([cvm.address]))).toBeGreaterThan(0);
       await expectCvmRevert(probe.read.measureImmutable([privateKeyToAccount(generatePrivateKey()).address]), "CvmNotValid");
-      const strict = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 3, 3600n]);
+      const strict = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 3, 3600n, 0]);
       await expectCvmRevert(strict.read.measureImmutable([cvm.address]), "HardwareLevelTooLow");
-      const other = await w.viem.deployContract("CvmGateProbe", [w.registry.address, keccak256(stringToBytes("other build")), 1, 0n]);
+      const other = await w.viem.deployContract("CvmGateProbe", [w.registry.address, keccak256(stringToBytes("other build")), 1, 0n, 0]);
       await expectCvmRevert(other.read.measureImmutable([cvm.address]), "MeasurementNotAllowed");
     });
 
@@ -161,16 +161,16 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await expectCvmRevert(vault.write.release([cvm.address, to, parseEther("1"), 7n, dl, signature], { account: relayer.account }), "NonceUsed");
       const forged = await privateKeyToAccount(generatePrivateKey()).sign({ hash: (await vault.read.hashRelease([to, 1n, 8n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 8n, dl, forged], { account: relayer.account }), "CvmSignatureInvalid");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n, 0], { account: owner.account }));
       const sig9 = await cvm.identity.sign({ hash: (await vault.read.hashRelease([to, 1n, 9n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "MeasurementNotAllowed");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY)], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY), 0], { account: owner.account }));
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "HardwareLevelTooLow");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 60n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 60n, 0], { account: owner.account }));
       await w.time.increase(120);
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "EvidenceTooOld");
       // the CVM sending its own transaction: onlyAttestedCvm on msg.sender
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 0n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 0n, 0], { account: owner.account }));
       const self = await w.cvmWallet(cvm);
       await receipt(self.writeContract({ address: vault.address, abi: cvmVaultAbi, functionName: "withdraw", args: [1n], chain: null }));
       await expectCvmRevert(

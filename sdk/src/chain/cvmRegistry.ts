@@ -25,10 +25,50 @@ import type { Call } from "./proposal.js";
 import { contractWriter, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
 import type { HardwareStatus } from "./hardwareRegistry.js";
+import { TCB_STATUS_NAMES, type TcbStatusName } from "./quoteVerifier.js";
 
 /** ICvmRegistry.CvmStatus. */
 export const CvmStatus = { None: 0, Active: 1, Revoked: 2, Rotated: 3 } as const;
 export const cvmStatusNames = ["none", "active", "revoked", "rotated"] as const;
+
+/**
+ * Intel's TCB statuses from strongest to weakest: the order of `TcbStatusRank.rank`
+ * (contracts/cvm/TcbStatusRank.sol), the one CvmGate policies compare by. Not the codes' order
+ * (TCB_STATUS_NAMES), which is a wire format. Revoked is never accepted.
+ */
+export const TCB_STATUSES_STRONGEST_FIRST = [
+  "UpToDate",
+  "SWHardeningNeeded",
+  "ConfigurationNeeded",
+  "ConfigurationAndSWHardeningNeeded",
+  "OutOfDate",
+  "OutOfDateConfigurationNeeded",
+  "Revoked",
+] as const satisfies readonly TcbStatusName[];
+
+/** A TCB status a CvmGate rule may name as the weakest it accepts. */
+export type WeakestTcbStatusName = Exclude<TcbStatusName, "Revoked">;
+
+/** `TcbStatusRank.rank`: 0 for the strongest status; Revoked 255, below anything a policy can name. */
+export function tcbStatusRank(status: TcbStatusName): number {
+  return status === "Revoked" ? 255 : TCB_STATUSES_STRONGEST_FIRST.indexOf(status);
+}
+
+/** The weakest TCB status a CvmGate rule that names none accepts (`WeakestTcbStatus.Default`). */
+export const DEFAULT_WEAKEST_TCB_STATUS: WeakestTcbStatusName = "SWHardeningNeeded";
+
+/**
+ * `CvmGate.WeakestTcbStatus` for a rule (CvmVault.setRule, CvmPolicyList): undefined is `Default`
+ * (UpToDate and SWHardeningNeeded), a status its code + 1.
+ */
+export function encodeWeakestTcbStatus(weakestTcbStatus?: WeakestTcbStatusName): number {
+  return weakestTcbStatus === undefined ? 0 : TCB_STATUS_NAMES.indexOf(weakestTcbStatus) + 1;
+}
+
+/** Whether a CvmGate rule whose weakest accepted status is `weakestTcbStatus` lets `status` through (the gate's TcbStatusNotAccepted check). */
+export function tcbStatusAccepted(status: TcbStatusName, weakestTcbStatus: WeakestTcbStatusName = DEFAULT_WEAKEST_TCB_STATUS): boolean {
+  return tcbStatusRank(status) <= tcbStatusRank(weakestTcbStatus);
+}
 
 export const CVM_REGISTRY_NAME = "Proof of Cloud CVM Registry";
 export const CVM_REGISTRY_VERSION = "1";
@@ -133,16 +173,24 @@ export async function readCvm(client: AnyClient, args: ReadCvmParameters): Promi
   return { ...v, statusName: cvmStatusNames[v.status] ?? "none" };
 }
 
-export type ReadCheckCvmReturnType = { valid: boolean; measurementHash: Hex; hardwareLevel: number; attestedAt: bigint };
-/** What a gate sees: validity, current measurement, hardware level, last attestation time. */
+export type ReadCheckCvmReturnType = {
+  valid: boolean;
+  measurementHash: Hex;
+  hardwareLevel: number;
+  attestedAt: bigint;
+  /** IQuoteVerifier.TcbStatus of the last TEE evidence (UpToDate for SEV-SNP); see tcbStatusAccepted. */
+  tcbStatus: number;
+  tcbStatusName: TcbStatusName;
+};
+/** What a gate sees: validity, current measurement, hardware level, last attestation time, TCB status. */
 export async function readCheckCvm(client: AnyClient, args: ReadCvmParameters): Promise<ReadCheckCvmReturnType> {
-  const [valid, measurementHash, hardwareLevel, attestedAt] = await readContract(client, {
+  const [valid, measurementHash, hardwareLevel, attestedAt, tcbStatus] = await readContract(client, {
     address: args.registry,
     abi: cvmRegistryAbi,
     functionName: "checkCvm",
     args: [args.identity],
   });
-  return { valid, measurementHash, hardwareLevel, attestedAt };
+  return { valid, measurementHash, hardwareLevel, attestedAt, tcbStatus, tcbStatusName: TCB_STATUS_NAMES[tcbStatus]! };
 }
 
 /** The nonce the identity's next registration, re-attestation or rotation must carry. */

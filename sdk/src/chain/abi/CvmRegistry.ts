@@ -633,6 +633,11 @@ export const cvmRegistryAbi = [
         "internalType": "uint64",
         "name": "attestedAt",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tcbStatus",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",

@@ -562,6 +562,11 @@ export const iCvmRegistryAbi = [
         "internalType": "uint64",
         "name": "attestedAt",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tcbStatus",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",

@@ -33,6 +33,7 @@ import { derAbi } from "../../chain/abi/Der.js";
 import { pemAbi } from "../../chain/abi/Pem.js";
 import { x509Abi } from "../../chain/abi/X509.js";
 import { findAddress, type AddressBook } from "../../chain/addressBook.js";
+import { TCB_STATUS_NAMES } from "../../chain/quoteVerifier.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
@@ -201,6 +202,7 @@ async function status(c: Ctx): Promise<number> {
   c.io.out(`owner          ${v.owner}`);
   c.io.out(`measurement    ${v.measurementHash} (${v.measurementCount} in history)`);
   c.io.out(`hardware       ${v.platformKey} level ${v.hardwareLevel}`);
+  c.io.out(`TCB status     ${TCB_STATUS_NAMES[v.tcbStatus] ?? v.tcbStatus}`);
   c.io.out(`TEE attested   ${isoTime(v.teeAttestedAt)} (TTL ${v.teeTtl} s)`);
   c.io.out(`TPM attested   ${isoTime(v.tpmAttestedAt)} (TTL ${v.tpmTtl} s)`);
   c.io.out(`nonce          ${v.nonce}`);
