@@ -150,6 +150,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     /// @inheritdoc ICvmRegistry
     function reattest(address identity, IWorkloadVerifier.TpmEvidence calldata tpm, bytes32 teeRegistersHash) external {
         Record storage r = _active(identity);
+        _requireHardwareFeed();
         Validity memory v = _validity(r);
         uint32 nonce = v.nonce;
         _checkTpm(identity, r, v, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
@@ -168,6 +169,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         bytes32 teeRegistersHash
     ) external {
         Record storage r = _active(identity);
+        _requireHardwareFeed();
         if (newIdentity == address(0)) revert ZeroAddress();
         if (_cvms[newIdentity].v.status != CvmStatus.None) revert IdentityTaken(newIdentity);
         _checkRotationSigners(identity, newIdentity, r.v.nonce, oldKeySignature, newKeySignature);
@@ -223,13 +225,28 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     function onHardwareListenerRemoved() external {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
         _params.hardwareFeedConnected = false;
+        emit HardwareFeedDisconnected(msg.sender);
     }
 
     /// @inheritdoc IHardwareListener
     function onHardwareFeedLost(bytes32 platformKey) external {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
         HardwareMirror storage m = _hardware[_platformRef(platformKey)];
-        if (m.keyCheck == uint128(uint256(platformKey))) m.level = 0;
+        // Level 0 reads as unknown hardware and stops pushes applying; the key check stays, so
+        // syncHardware can tell this platform's lost mirror from a slot never used.
+        if (m.keyCheck != uint128(uint256(platformKey))) return;
+        m.level = 0;
+        emit HardwareFeedLost(platformKey);
+    }
+
+    /// @inheritdoc ICvmRegistry
+    function syncHardware(bytes32 platformKey) external {
+        _requireHardwareFeed(); // a mirror nothing pushes to would go stale again unseen
+        uint64 ref = _platformRef(platformKey);
+        uint128 keyCheck = uint128(uint256(platformKey));
+        if (_hardware[ref].keyCheck != keyCheck) revert PlatformNotTracked(platformKey);
+        _mirror(ref, hardwareRegistry.hardwareStatus(platformKey), keyCheck);
+        emit HardwareSynced(platformKey);
     }
 
     // ---------------------------------------------------------------- governed
@@ -386,6 +403,10 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         bytes32 given = Measurement.hash(v.teeType, teeRegistersHash, hashAlg, pcrMask, valuesHash);
         current = _history[identity][v.measurementCount - 1];
         if (given != current) revert MeasurementMismatch(current, given);
+    }
+
+    function _requireHardwareFeed() private view {
+        if (!_params.hardwareFeedConnected) revert HardwareFeedNotConnected();
     }
 
     function _checkSigner(address identity, bytes32 digest, bytes calldata signature) private pure {

@@ -73,6 +73,12 @@ interface ICvmRegistry {
     event MinHardwareLevelSet(uint8 level);
     event WorkloadVerifierSet(address verifier);
     event HardwareFeedConnected(address hardwareRegistry);
+    /// @notice The HardwareRegistry removed this registry as a listener: attestations wait until it is added again.
+    event HardwareFeedDisconnected(address hardwareRegistry);
+    /// @notice A push for this mirrored platform failed: it reads as unknown until `syncHardware`.
+    event HardwareFeedLost(bytes32 indexed platformKey);
+    /// @notice The platform's mirror was re-read from the HardwareRegistry (`syncHardware`).
+    event HardwareSynced(bytes32 indexed platformKey);
 
     error NotAlliance(address caller);
     error ClassTooWeak(IAlliance.ProposalClass required, IAlliance.ProposalClass actual);
@@ -102,9 +108,12 @@ interface ICvmRegistry {
     error InvalidLevel(uint8 level);
     /// @notice Only the HardwareRegistry pushes hardware status.
     error NotHardwareRegistry(address caller);
-    /// @notice The HardwareRegistry has not added this registry as a listener yet, so hardware
-    /// changes would not reach it: registrations wait until it has (IHardwareRegistry.addListener).
+    /// @notice The HardwareRegistry has not added this registry as a listener (yet, or any more), so
+    /// hardware changes would not reach it: registrations, re-attestations, rotations and syncs wait
+    /// until it has (IHardwareRegistry.addListener).
     error HardwareFeedNotConnected();
+    /// @notice `syncHardware` of a platform no CVM here registered on: there is no mirror to restore.
+    error PlatformNotTracked(bytes32 platformKey);
     /// @notice Another tracked platform shares this platform key's first 64 bits (about 2^-64 per pair;
     /// refused rather than mixed up). See docs/cvm-registry.md#hardware-mirror.
     error PlatformRefCollision(bytes32 platformKey);
@@ -144,6 +153,12 @@ interface ICvmRegistry {
     /// @notice Owner only: the identity's TEE and TPM TTLs in seconds (0: the Alliance's bound), in force at once.
     function setTtls(address identity, uint32 teeTtl, uint32 tpmTtl) external;
 
+    /// @notice Anyone: re-reads the HardwareRegistry's status of a platform this registry mirrors, or
+    /// mirrored until a push to it failed (`HardwareFeedLost`), and mirrors it again, so CVMs on that
+    /// platform are judged by the registry's current status without registering again. Refused for a
+    /// platform never mirrored (`PlatformNotTracked`) and while the feed is disconnected.
+    function syncHardware(bytes32 platformKey) external;
+
     /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have (at
     /// most 2^24 - 1 seconds, ~194 days). A check reads the identity's own slot, not these: an
     /// identity takes them up with its next TEE evidence or setTtls, and a lowered TPM bound also with
@@ -158,7 +173,8 @@ interface ICvmRegistry {
     function setWorkloadVerifier(IWorkloadVerifier verifier) external;
 
     /// @notice The hardware status this registry holds for `platformKey` (pushed by the HardwareRegistry);
-    /// `tracked` false when no CVM registered on it yet. A tracked status always equals the registry's.
+    /// `tracked` false when no CVM registered on it yet, or a push for it failed and nobody synced it
+    /// since (`syncHardware`). A tracked status always equals the registry's.
     function mirroredHardwareStatus(bytes32 platformKey)
         external
         view

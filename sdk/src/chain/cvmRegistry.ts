@@ -211,7 +211,8 @@ export async function readCvmParams(client: AnyClient, args: { registry: Address
 
 /**
  * The hardware status the CVM registry mirrors for `platformKey` (pushed by the HardwareRegistry);
- * `tracked` false until a CVM registers on that platform. A tracked status equals readHardwareStatus's.
+ * `tracked` false until a CVM registers on that platform, and after a failed push until writeSyncHardware.
+ * A tracked status equals readHardwareStatus's.
  */
 export async function readMirroredHardwareStatus(client: AnyClient, args: { registry: Address; platformKey: Hex }): Promise<{ tracked: boolean; status: HardwareStatus }> {
   const [tracked, status] = await readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "mirroredHardwareStatus", args: [args.platformKey] });
@@ -269,6 +270,15 @@ export async function writeSetCvmTtls(client: AnyClient, a: WriteSetCvmTtlsParam
   return writeCvmRegistry(client, a.registry, a.account, "setTtls", [a.identity, a.teeTtl, a.tpmTtl]);
 }
 
+export type WriteSyncHardwareParameters = { registry: Address; platformKey: Hex; account?: Account };
+/**
+ * Anyone: re-mirror a platform's status from the HardwareRegistry after a push to the CVM registry
+ * failed (event HardwareFeedLost), so the CVMs on it are judged by its current status again.
+ */
+export async function writeSyncHardware(client: AnyClient, a: WriteSyncHardwareParameters): Promise<Hash> {
+  return writeCvmRegistry(client, a.registry, a.account, "syncHardware", [a.platformKey]);
+}
+
 // ---------------------------------------------------------------- governed calldata
 
 function call(target: Address, data: Hex): Call {
@@ -322,6 +332,7 @@ export function cvmRegistryActions({ cvmRegistry: registry }: { cvmRegistry: Add
       writeRotateCvm: (args: Without<WriteRotateCvmParameters, "registry">) => writeRotateCvm(c, { registry, ...args }),
       writeRevokeCvm: (args: Without<WriteRevokeCvmParameters, "registry">) => writeRevokeCvm(c, { registry, ...args }),
       writeSetCvmTtls: (args: Without<WriteSetCvmTtlsParameters, "registry">) => writeSetCvmTtls(c, { registry, ...args }),
+      writeSyncHardware: (args: Without<WriteSyncHardwareParameters, "registry">) => writeSyncHardware(c, { registry, ...args }),
     };
   };
 }

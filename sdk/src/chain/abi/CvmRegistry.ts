@@ -286,6 +286,17 @@ export const cvmRegistryAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "PlatformNotTracked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
     "name": "PlatformRefCollision",
     "type": "error"
   },
@@ -494,6 +505,45 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "HardwareFeedConnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "hardwareRegistry",
+        "type": "address"
+      }
+    ],
+    "name": "HardwareFeedDisconnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareFeedLost",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareSynced",
     "type": "event"
   },
   {
@@ -1376,6 +1426,19 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "setWorkloadVerifier",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "syncHardware",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -245,6 +245,17 @@ export const iCvmRegistryAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "PlatformNotTracked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
     "name": "PlatformRefCollision",
     "type": "error"
   },
@@ -436,6 +447,45 @@ export const iCvmRegistryAbi = [
       }
     ],
     "name": "HardwareFeedConnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "hardwareRegistry",
+        "type": "address"
+      }
+    ],
+    "name": "HardwareFeedDisconnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareFeedLost",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareSynced",
     "type": "event"
   },
   {
@@ -1177,6 +1227,19 @@ export const iCvmRegistryAbi = [
       }
     ],
     "name": "setWorkloadVerifier",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "syncHardware",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
