@@ -150,6 +150,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     /// @inheritdoc ICvmRegistry
     function reattest(address identity, IWorkloadVerifier.TpmEvidence calldata tpm, bytes32 teeRegistersHash) external {
         Record storage r = _active(identity);
+        _requireHardwareFeed();
         Validity memory v = _validity(r);
         uint32 nonce = v.nonce;
         _checkTpm(identity, r, v, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
@@ -163,20 +164,16 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         address identity,
         address newIdentity,
         bytes calldata oldKeySignature,
+        bytes calldata newKeySignature,
         IWorkloadVerifier.TpmEvidence calldata tpm,
         bytes32 teeRegistersHash
     ) external {
         Record storage r = _active(identity);
+        _requireHardwareFeed();
         if (newIdentity == address(0)) revert ZeroAddress();
         if (_cvms[newIdentity].v.status != CvmStatus.None) revert IdentityTaken(newIdentity);
-        Validity memory v = _validity(r);
-        _checkSigner(identity, hashRotation(identity, newIdentity, v.nonce), oldKeySignature);
-        bytes32 current =
-            _checkTpm(identity, r, v, tpm, hashReAttestation(identity, v.nonce, newIdentity), teeRegistersHash);
-        _moveRecord(r, _cvms[newIdentity], v);
-        _rotatedTo[identity] = newIdentity;
-        emit CvmIdentityRotated(identity, newIdentity, v.nonce - 1);
-        _recordMeasurement(newIdentity, _cvms[newIdentity], current);
+        _checkRotationSigners(identity, newIdentity, r.v.nonce, oldKeySignature, newKeySignature);
+        _rotate(identity, newIdentity, r, tpm, teeRegistersHash);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -209,6 +206,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     /// @inheritdoc IHardwareListener
     function onHardwareListenerAdded() external {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
+        if (_params.hardwareFeedRetired) revert HardwareFeedRetired();
         _params.hardwareFeedConnected = true;
         emit HardwareFeedConnected(msg.sender);
     }
@@ -227,13 +225,29 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
     function onHardwareListenerRemoved() external {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
         _params.hardwareFeedConnected = false;
+        _params.hardwareFeedRetired = true;
+        emit HardwareFeedDisconnected(msg.sender);
     }
 
     /// @inheritdoc IHardwareListener
     function onHardwareFeedLost(bytes32 platformKey) external {
         if (msg.sender != address(hardwareRegistry)) revert NotHardwareRegistry(msg.sender);
         HardwareMirror storage m = _hardware[_platformRef(platformKey)];
-        if (m.keyCheck == uint128(uint256(platformKey))) m.level = 0;
+        // Level 0 reads as unknown hardware and stops pushes applying; the key check stays, so
+        // syncHardware can tell this platform's lost mirror from a slot never used.
+        if (m.keyCheck != uint128(uint256(platformKey))) return;
+        m.level = 0;
+        emit HardwareFeedLost(platformKey);
+    }
+
+    /// @inheritdoc ICvmRegistry
+    function syncHardware(bytes32 platformKey) external {
+        _requireHardwareFeed(); // a mirror nothing pushes to would go stale again unseen
+        uint64 ref = _platformRef(platformKey);
+        uint128 keyCheck = uint128(uint256(platformKey));
+        if (_hardware[ref].keyCheck != keyCheck) revert PlatformNotTracked(platformKey);
+        _mirror(ref, hardwareRegistry.hardwareStatus(platformKey), keyCheck);
+        emit HardwareSynced(platformKey);
     }
 
     // ---------------------------------------------------------------- governed
@@ -259,14 +273,14 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
 
     /// @inheritdoc ICvmRegistry
     function isValid(address identity) external view returns (bool valid) {
-        (valid,,,) = checkCvm(identity);
+        (valid,,,,) = checkCvm(identity);
     }
 
     /// @inheritdoc ICvmRegistry
     function checkCvm(address identity)
         public
         view
-        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt)
+        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt, uint8 tcbStatus)
     {
         // Every dApp gate pays for this: the two packed slots are read once each and decoded by hand
         // (bit offsets in docs/cvm-registry.md#storage); copying the structs to memory costs ~1,000 gas more.
@@ -275,7 +289,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         assembly ("memory-safe") {
             v := sload(r.slot)
         }
-        if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0);
+        if (uint8(v) != uint8(CvmStatus.Active)) return (false, bytes32(0), 0, 0, 0);
         measurementHash = _history[identity][uint16(v >> V_COUNT) - 1];
         uint256 hw;
         HardwareMirror storage m = _hardware[uint64(v >> V_PLATFORM_REF)];
@@ -286,6 +300,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
             uint8(hw), IHardwareRegistry.Status(uint8(hw >> 8)), uint40(hw >> 16), uint40(hw >> 56), uint32(hw >> 96)
         );
         attestedAt = uint40(v >> V_TPM_ATTESTED_AT);
+        tcbStatus = uint8(v >> V_TCB_STATUS);
         valid = hardwareLevel >= uint8(v >> V_MIN_LEVEL) && block.timestamp <= uint40(v >> V_TEE_VALID_UNTIL)
             && block.timestamp <= uint256(attestedAt) + uint24(v >> V_TPM_TTL);
     }
@@ -303,9 +318,8 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
 
     /// @inheritdoc ICvmRegistry
     function verifyCvmSignature(address identity, bytes32 digest, bytes calldata signature) external view returns (bool) {
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err != ECDSA.RecoverError.NoError || signer != identity) return false;
-        (bool valid,,,) = checkCvm(identity);
+        if (!_signedBy(identity, digest, signature)) return false;
+        (bool valid,,,,) = checkCvm(identity);
         return valid;
     }
 
@@ -328,7 +342,7 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (v.measurementCount != 0) c.measurementHash = _history[identity][v.measurementCount - 1];
         c.rotatedTo = _rotatedTo[identity];
         if (v.status != CvmStatus.None) c.hardwareLevel = _hardwareLevel(v.platformRef);
-        (c.valid,,,) = checkCvm(identity);
+        (c.valid,,,,) = checkCvm(identity);
     }
 
     /// @inheritdoc ICvmRegistry
@@ -392,9 +406,32 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         if (given != current) revert MeasurementMismatch(current, given);
     }
 
+    function _requireHardwareFeed() private view {
+        if (!_params.hardwareFeedConnected) revert HardwareFeedNotConnected();
+    }
+
     function _checkSigner(address identity, bytes32 digest, bytes calldata signature) private pure {
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err != ECDSA.RecoverError.NoError || signer != identity) revert InvalidIdentitySignature(identity);
+        if (!_signedBy(identity, digest, signature)) revert InvalidIdentitySignature(identity);
+    }
+
+    /// @dev Both keys sign the same Rotation message: the new key's signature proves the CVM holds the
+    /// key it hands the registration to, so a rotation cannot point at an address nobody (or somebody
+    /// else) controls.
+    function _checkRotationSigners(
+        address identity,
+        address newIdentity,
+        uint32 nonce,
+        bytes calldata oldKeySignature,
+        bytes calldata newKeySignature
+    ) private view {
+        bytes32 digest = hashRotation(identity, newIdentity, nonce);
+        _checkSigner(identity, digest, oldKeySignature);
+        if (!_signedBy(newIdentity, digest, newKeySignature)) revert InvalidNewIdentitySignature(newIdentity);
+    }
+
+    function _signedBy(address signer, bytes32 digest, bytes calldata signature) private pure returns (bool) {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        return err == ECDSA.RecoverError.NoError && recovered == signer;
     }
 
     /// @dev Appends `m` to the identity's history unless it is already the current measurement.
@@ -404,6 +441,23 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _history[identity][count] = m;
         r.v.measurementCount = count + 1;
         emit MeasurementRecorded(identity, count, m);
+    }
+
+    /// @dev rotate's second half (a frame of its own: rotate's calldata fills the stack).
+    function _rotate(
+        address identity,
+        address newIdentity,
+        Record storage r,
+        IWorkloadVerifier.TpmEvidence calldata tpm,
+        bytes32 teeRegistersHash
+    ) private {
+        Validity memory v = _validity(r);
+        bytes32 current =
+            _checkTpm(identity, r, v, tpm, hashReAttestation(identity, v.nonce, newIdentity), teeRegistersHash);
+        _moveRecord(r, _cvms[newIdentity], v);
+        _rotatedTo[identity] = newIdentity;
+        emit CvmIdentityRotated(identity, newIdentity, v.nonce - 1);
+        _recordMeasurement(newIdentity, _cvms[newIdentity], current);
     }
 
     /// @dev Retires `r` (rotated, nonce used) and starts `n` with its owner, TEE side, platform and AK,

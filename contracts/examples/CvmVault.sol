@@ -24,7 +24,8 @@ contract CvmVault is CvmGate, EIP712, Ownable {
     error NonceUsed(uint256 nonce);
     error TransferFailed(address to, uint256 amount);
 
-    /// @param allowedMeasurements golden-measurement hashes allowed from the start, each with `minLevel` and `maxEvidenceAge`
+    /// @param allowedMeasurements golden-measurement hashes allowed from the start, each with `minLevel` and
+    /// `maxEvidenceAge`, and the default TCB statuses (UpToDate, SWHardeningNeeded) until `setRule` names another
     constructor(ICvmRegistry registry, address owner_, bytes32[] memory allowedMeasurements, uint8 minLevel, uint64 maxEvidenceAge)
         CvmGate(registry)
         EIP712("CvmVault", "1")
@@ -58,10 +59,14 @@ contract CvmVault is CvmGate, EIP712, Ownable {
         _pay(payable(msg.sender), amount);
     }
 
-    /// @notice Owner: allow a golden-measurement hash with its minimum hardware level and maximum
-    /// evidence age (minLevel 0 disallows it).
-    function setRule(bytes32 measurementHash, uint8 minLevel, uint64 maxEvidenceAge) external onlyOwner {
-        _setPolicyRule(_policy, measurementHash, minLevel, maxEvidenceAge);
+    /// @notice Owner: allow a golden-measurement hash with its minimum hardware level, maximum
+    /// evidence age and weakest TCB status accepted (minLevel 0 disallows it; Default: UpToDate and
+    /// SWHardeningNeeded).
+    function setRule(bytes32 measurementHash, uint8 minLevel, uint64 maxEvidenceAge, WeakestTcbStatus weakestTcbStatus)
+        external
+        onlyOwner
+    {
+        _setPolicyRule(_policy, measurementHash, minLevel, maxEvidenceAge, weakestTcbStatus);
     }
 
     /// @notice The policy's rule for a measurement (minLevel 0: not allowed).

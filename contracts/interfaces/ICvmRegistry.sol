@@ -45,6 +45,9 @@ interface ICvmRegistry is IAllianceGoverned {
         uint8 minHardwareLevel;
         /// True once the HardwareRegistry pushes entry changes here (IHardwareListener); registration needs it.
         bool hardwareFeedConnected;
+        /// True once the HardwareRegistry removed this registry as a listener: it can never be connected
+        /// again, since changes made while it was removed never reached its mirrors.
+        bool hardwareFeedRetired;
     }
 
     event CvmRegistered(
@@ -73,12 +76,20 @@ interface ICvmRegistry is IAllianceGoverned {
     event MinHardwareLevelSet(uint8 level);
     event WorkloadVerifierSet(address verifier);
     event HardwareFeedConnected(address hardwareRegistry);
+    /// @notice The HardwareRegistry removed this registry as a listener: attestations wait until it is added again.
+    event HardwareFeedDisconnected(address hardwareRegistry);
+    /// @notice A push for this mirrored platform failed: it reads as unknown until `syncHardware`.
+    event HardwareFeedLost(bytes32 indexed platformKey);
+    /// @notice The platform's mirror was re-read from the HardwareRegistry (`syncHardware`).
+    event HardwareSynced(bytes32 indexed platformKey);
 
     error ZeroAddress();
     /// @notice The registration's deadline has passed.
     error DeadlineExpired(uint64 deadline, uint256 blockTimestamp);
     /// @notice The signature over the EIP-712 message is not the identity's.
     error InvalidIdentitySignature(address identity);
+    /// @notice A rotation's `newKeySignature` is not by the key of `newIdentity`.
+    error InvalidNewIdentitySignature(address newIdentity);
     error UnknownIdentity(address identity);
     error IdentityRevoked(address identity);
     error IdentityRotated(address identity, address rotatedTo);
@@ -98,9 +109,15 @@ interface ICvmRegistry is IAllianceGoverned {
     error InvalidLevel(uint8 level);
     /// @notice Only the HardwareRegistry pushes hardware status.
     error NotHardwareRegistry(address caller);
-    /// @notice The HardwareRegistry has not added this registry as a listener yet, so hardware
-    /// changes would not reach it: registrations wait until it has (IHardwareRegistry.addListener).
+    /// @notice The HardwareRegistry has not added this registry as a listener (yet, or any more), so
+    /// hardware changes would not reach it: registrations, re-attestations, rotations and syncs wait
+    /// until it has (IHardwareRegistry.addListener).
     error HardwareFeedNotConnected();
+    /// @notice This registry was removed as a listener once; its mirrors may have missed changes, so
+    /// it cannot be connected again (deploy a new CvmRegistry). docs/cvm-registry.md#hardware-mirror.
+    error HardwareFeedRetired();
+    /// @notice `syncHardware` of a platform no CVM here registered on: there is no mirror to restore.
+    error PlatformNotTracked(bytes32 platformKey);
     /// @notice Another tracked platform shares this platform key's first 64 bits (about 2^-64 per pair;
     /// refused rather than mixed up). See docs/cvm-registry.md#hardware-mirror.
     error PlatformRefCollision(bytes32 platformKey);
@@ -122,12 +139,14 @@ interface ICvmRegistry is IAllianceGoverned {
     /// together with `teeRegistersHash` (keccak256 of the registered TEE registers).
     function reattest(address identity, IWorkloadVerifier.TpmEvidence calldata tpm, bytes32 teeRegistersHash) external;
 
-    /// @notice Moves the registration to `newIdentity`: `oldKeySignature` by the old key over
-    /// hashRotation(identity, newIdentity, nonce), and a TPM quote over hashReAttestation(identity, nonce, newIdentity).
+    /// @notice Moves the registration to `newIdentity`: `oldKeySignature` by the old key and
+    /// `newKeySignature` by the new key, both over hashRotation(identity, newIdentity, nonce), and a TPM
+    /// quote over hashReAttestation(identity, nonce, newIdentity).
     function rotate(
         address identity,
         address newIdentity,
         bytes calldata oldKeySignature,
+        bytes calldata newKeySignature,
         IWorkloadVerifier.TpmEvidence calldata tpm,
         bytes32 teeRegistersHash
     ) external;
@@ -137,6 +156,12 @@ interface ICvmRegistry is IAllianceGoverned {
 
     /// @notice Owner only: the identity's TEE and TPM TTLs in seconds (0: the Alliance's bound), in force at once.
     function setTtls(address identity, uint32 teeTtl, uint32 tpmTtl) external;
+
+    /// @notice Anyone: re-reads the HardwareRegistry's status of a platform this registry mirrors, or
+    /// mirrored until a push to it failed (`HardwareFeedLost`), and mirrors it again, so CVMs on that
+    /// platform are judged by the registry's current status without registering again. Refused for a
+    /// platform never mirrored (`PlatformNotTracked`) and while the feed is disconnected.
+    function syncHardware(bytes32 platformKey) external;
 
     /// @notice Alliance (security-critical): the longest TEE and TPM TTLs any identity may have (at
     /// most 2^24 - 1 seconds, ~194 days). A check reads the identity's own slot, not these: an
@@ -152,7 +177,8 @@ interface ICvmRegistry is IAllianceGoverned {
     function setWorkloadVerifier(IWorkloadVerifier verifier) external;
 
     /// @notice The hardware status this registry holds for `platformKey` (pushed by the HardwareRegistry);
-    /// `tracked` false when no CVM registered on it yet. A tracked status always equals the registry's.
+    /// `tracked` false when no CVM registered on it yet, or a push for it failed and nobody synced it
+    /// since (`syncHardware`). A tracked status always equals the registry's.
     function mirroredHardwareStatus(bytes32 platformKey)
         external
         view
@@ -160,11 +186,12 @@ interface ICvmRegistry is IAllianceGoverned {
     /// @notice Whether `identity` is valid now: active, both TTLs current, hardware at the level.
     function isValid(address identity) external view returns (bool);
 
-    /// @notice What a gate needs in one call: validity, current measurement, hardware level, last attestation time.
+    /// @notice What a gate needs in one call: validity, current measurement, hardware level, last attestation
+    /// time, and the TCB status of the last TEE evidence (IQuoteVerifier.TcbStatus; UpToDate for SEV-SNP).
     function checkCvm(address identity)
         external
         view
-        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt);
+        returns (bool valid, bytes32 measurementHash, uint8 hardwareLevel, uint64 attestedAt, uint8 tcbStatus);
 
     /// @notice True when `identity` is valid and `signature` is its ECDSA signature of `digest`.
     function verifyCvmSignature(address identity, bytes32 digest, bytes calldata signature) external view returns (bool);

@@ -82,7 +82,7 @@ export const suite: BenchSuite = {
         out["cvm.reattest.gas"] = Number(await w.pub.estimateGas({ account: from, to: w.registry.address, data }));
         ctx.log(`  reattest (RSA AK, 4 PCRs): ${out["cvm.reattest.gas"]} gas`);
 
-        const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n]);
+        const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n, 0]);
         out["cvm.gateCheck.gas"] = Number(await probe.read.measure([cvm.address]));
         const digest = `0x${"ab".repeat(32)}` as const;
         out["cvm.gateCheck.signedGas"] = Number(await probe.read.measureSigned([cvm.address, digest, await cvm.identity.sign({ hash: digest })]));

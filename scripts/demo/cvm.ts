@@ -150,11 +150,11 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
     return { outcome: r.outcome, gasUsed: r.value ? gasOf(r.value) : undefined };
   });
 
-  story.act(9, "Its key rotates", "a new identity key made inside the CVM; the old key signs the handover, a TPM quote binds the new key");
+  story.act(9, "Its key rotates", "a new identity key made inside the CVM; the old and the new key sign the handover, a TPM quote binds the new key");
   const old = cvm;
-  await story.step(9, "rotated", "rotate: old-key signature + TPM quote naming the new identity", "old rotated, new valid", async () => {
+  await story.step(9, "rotated", "rotate: old- and new-key signatures + TPM quote naming the new identity", "old rotated, new valid", async () => {
     const rot = await cvm.rotation();
-    const r = await w.receipt(writeRotateCvm(w.relayer, { registry: stack.registry, identity: cvm.address, newIdentity: rot.newIdentity, oldKeySignature: rot.oldKeySignature, tpm: rot.tpm, teeRegistersHash: rot.teeRegistersHash }));
+    const r = await w.receipt(writeRotateCvm(w.relayer, { registry: stack.registry, identity: cvm.address, newIdentity: rot.newIdentity, oldKeySignature: rot.oldKeySignature, newKeySignature: rot.newKeySignature, tpm: rot.tpm, teeRegistersHash: rot.teeRegistersHash }));
     cvm = cvm.rotated(rot.nextKey);
     const before = await readCvm(w.pub, { registry: stack.registry, identity: old.address });
     const after = await readCvm(w.pub, { registry: stack.registry, identity: cvm.address });

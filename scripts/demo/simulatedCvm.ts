@@ -103,13 +103,15 @@ export class SimulatedCvm {
     return { nonce, digest, tpm: await this.tpmQuote(digest), teeRegistersHash: this.teeRegistersHash() };
   }
 
-  /** A rotation to a new key made inside the CVM (fresh unless given): signed by the old key, bound by a TPM quote. */
+  /** A rotation to a new key made inside the CVM (fresh unless given): signed by the old and the new key, bound by a TPM quote. */
   async rotation(newKey: Hex = generatePrivateKey(), p: { nonce?: bigint } = {}) {
     const next = privateKeyToAccount(newKey);
     const nonce = p.nonce ?? (await this.nonce());
     const r = await this.reattestation({ nonce, newIdentity: next.address });
-    const oldKeySignature = await signRotation(this.identity, this.world.target, { identity: this.address, newIdentity: next.address, nonce });
-    return { ...r, newIdentity: next.address, oldKeySignature, next, nextKey: newKey };
+    const msg = { identity: this.address, newIdentity: next.address, nonce };
+    const oldKeySignature = await signRotation(this.identity, this.world.target, msg);
+    const newKeySignature = await signRotation(next, this.world.target, msg);
+    return { ...r, newIdentity: next.address, oldKeySignature, newKeySignature, next, nextKey: newKey };
   }
 
   /** After a rotation: the same VM (TDX platform, TPM) under its new key. */

@@ -1,6 +1,6 @@
 /**
  * `poc cvm` against the in-process chain: prepare the registration hash, let the (simulated) CVM
- * quote it, register, read the status, re-attest, revoke; refusals exit 1, bad input throws UsageError.
+ * quote it, register, read the status, re-attest, rotate, revoke; refusals exit 1, bad input throws UsageError.
  */
 import { describe, it, expect, beforeAll } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -17,6 +17,7 @@ describe("poc cvm", () => {
   let cvm: Cvm;
   let dir: string;
   const ownerKey = generatePrivateKey();
+  let cvmKeyNow: `0x${string}`;
   const owner = privateKeyToAccount(ownerKey);
   let lines: string[];
   const io = (env: Record<string, string>): CliIO => ({
@@ -48,6 +49,7 @@ describe("poc cvm", () => {
     const env: Record<string, string> = { POC_PRIVATE_KEY: ownerKey };
     const deadline = String((await w.now()) + 3600n);
     const cvmKey = generatePrivateKey();
+    cvmKeyNow = cvmKey;
     cvm = new Cvm(w, cvm.tpm, cvmKey);
     env.POC_CVM_KEY = cvmKey;
     const prep = await poc(["register", "--owner", owner.address, "--deadline", deadline, "--prepare", "--ak-public", "ak.bin", "--json"], env);
@@ -79,6 +81,22 @@ describe("poc cvm", () => {
     writeTpm("re.json", await cvm.tpmQuote(prep.qualifyingData));
     const r = await poc(["reattest", cvm.address, "--tpm", "re.json", "--tee-registers-hash", cvm.teeRegistersHash(), "--json"], { POC_PRIVATE_KEY: ownerKey });
     expect(r.code, r.out).toBe(0);
+  });
+
+  it("rotate --prepare, then rotate signed by both keys; the new key must be the one named", async () => {
+    const nextKey = generatePrivateKey();
+    const next = privateKeyToAccount(nextKey).address;
+    const prep = json((await poc(["rotate", cvm.address, "--new-identity", next, "--prepare", "--json"])).out);
+    writeTpm("rot.json", await cvm.tpmQuote(prep.qualifyingData));
+    const args = ["rotate", cvm.address, "--tpm", "rot.json", "--tee-registers-hash", cvm.teeRegistersHash(), "--json"];
+    await expect(poc(args, { POC_PRIVATE_KEY: ownerKey, POC_CVM_KEY: cvmKeyNow })).rejects.toThrow(/POC_CVM_NEW_KEY/);
+    await expect(poc([...args, "--new-identity", next], { POC_PRIVATE_KEY: ownerKey, POC_CVM_KEY: cvmKeyNow, POC_CVM_NEW_KEY: generatePrivateKey() })).rejects.toThrow(/not the new identity/);
+    const r = await poc(args, { POC_PRIVATE_KEY: ownerKey, POC_CVM_KEY: cvmKeyNow, POC_CVM_NEW_KEY: nextKey });
+    expect(r.code, r.out).toBe(0);
+    expect(json(r.out)).toMatchObject({ status: "success", newIdentity: next });
+    cvm = cvm.rotated(nextKey);
+    cvmKeyNow = nextKey;
+    expect(json((await poc(["status", next, "--json"])).out)).toMatchObject({ valid: true, statusName: "active" });
   });
 
   it("revoke by the owner; status then exits 1", async () => {

@@ -20,6 +20,7 @@ import {
   writeRotateCvm,
   writeRevokeCvm,
   writeSetCvmTtls,
+  signRotation,
   cvmRegistryCalls,
   workloadVerifierCalls,
   type WriteRegisterCvmParameters,
@@ -139,12 +140,12 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
     });
 
     it("a policy held in memory (from immutables) gates the same way", async () => {
-      const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n]);
+      const probe = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 2, 3600n, 0]);
       expect(Number(await probe.read.measureImmutable([cvm.address]))).toBeGreaterThan(0);
       await expectCvmRevert(probe.read.measureImmutable([privateKeyToAccount(generatePrivateKey()).address]), "CvmNotValid");
-      const strict = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 3, 3600n]);
+      const strict = await w.viem.deployContract("CvmGateProbe", [w.registry.address, cvm.expectedMeasurement(), 3, 3600n, 0]);
       await expectCvmRevert(strict.read.measureImmutable([cvm.address]), "HardwareLevelTooLow");
-      const other = await w.viem.deployContract("CvmGateProbe", [w.registry.address, keccak256(stringToBytes("other build")), 1, 0n]);
+      const other = await w.viem.deployContract("CvmGateProbe", [w.registry.address, keccak256(stringToBytes("other build")), 1, 0n, 0]);
       await expectCvmRevert(other.read.measureImmutable([cvm.address]), "MeasurementNotAllowed");
     });
 
@@ -160,16 +161,16 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
       await expectCvmRevert(vault.write.release([cvm.address, to, parseEther("1"), 7n, dl, signature], { account: relayer.account }), "NonceUsed");
       const forged = await privateKeyToAccount(generatePrivateKey()).sign({ hash: (await vault.read.hashRelease([to, 1n, 8n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 8n, dl, forged], { account: relayer.account }), "CvmSignatureInvalid");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 0, 0n, 0], { account: owner.account }));
       const sig9 = await cvm.identity.sign({ hash: (await vault.read.hashRelease([to, 1n, 9n, dl])) as Hex });
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "MeasurementNotAllowed");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY)], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 3, BigInt(2 * DAY), 0], { account: owner.account }));
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "HardwareLevelTooLow");
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 60n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 60n, 0], { account: owner.account }));
       await w.time.increase(120);
       await expectCvmRevert(vault.write.release([cvm.address, to, 1n, 9n, dl, sig9], { account: relayer.account }), "EvidenceTooOld");
       // the CVM sending its own transaction: onlyAttestedCvm on msg.sender
-      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 0n], { account: owner.account }));
+      await receipt(vault.write.setRule([cvm.expectedMeasurement(), 2, 0n, 0], { account: owner.account }));
       const self = await w.cvmWallet(cvm);
       await receipt(self.writeContract({ address: vault.address, abi: cvmVaultAbi, functionName: "withdraw", args: [1n], chain: null }));
       await expectCvmRevert(
@@ -302,7 +303,7 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
     it("is refused with a stale nonce or without the old key's signature", async () => {
       const stale = await cvm.rotation(generatePrivateKey(), { nonce: 0n });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: stale.newIdentity, oldKeySignature: stale.oldKeySignature, tpm: stale.tpm, teeRegistersHash: stale.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: stale.newIdentity, oldKeySignature: stale.oldKeySignature, newKeySignature: stale.newKeySignature, tpm: stale.tpm, teeRegistersHash: stale.teeRegistersHash }),
         "InvalidIdentitySignature",
       );
       const r = await cvm.rotation(generatePrivateKey());
@@ -313,22 +314,35 @@ describe("CVM lifecycle on simulated TDX + vTPM evidence", () => {
         message: { identity: cvm.address, newIdentity: r.newIdentity, nonce: r.nonce },
       });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: notOld, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: notOld, newKeySignature: r.newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
         "InvalidIdentitySignature",
       );
       // the TPM quote must name the new identity: a plain re-attestation quote does not rotate
       const plain = await cvm.reattestation({ nonce: r.nonce });
       await expectCvmRevert(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, tpm: plain.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature: r.newKeySignature, tpm: plain.tpm, teeRegistersHash: r.teeRegistersHash }),
         "TpmQualifyingDataMismatch",
       );
+    });
+
+    it("is refused unless the new key signs too: a target whose key the caller does not hold, or the old key's signature in its place", async () => {
+      const rotate = (r: Awaited<ReturnType<Cvm["rotation"]>>, newKeySignature: Hex) =>
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash });
+      // The CVM (old key, TPM) hands its registration to someone else's address: it cannot sign as that key.
+      const victim = await cvm.rotation(generatePrivateKey());
+      const byStranger = await signRotation(privateKeyToAccount(generatePrivateKey()), w.target, { identity: cvm.address, newIdentity: victim.newIdentity, nonce: victim.nonce });
+      const [named] = await expectCvmRevert(rotate(victim, byStranger), "InvalidNewIdentitySignature");
+      expect(named).toBe(victim.newIdentity);
+      await expectCvmRevert(rotate(victim, victim.oldKeySignature), "InvalidNewIdentitySignature");
+      await expectCvmRevert(rotate(victim, "0x"), "InvalidNewIdentitySignature");
+      expect((await state()).statusName).toBe("active");
     });
 
     it("moves the registration to the new key: CvmIdentityRotated, the old identity is retired", async () => {
       const key = generatePrivateKey();
       const r = await cvm.rotation(key);
       const rc = await receipt(
-        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
+        writeRotateCvm(relayer, { registry: w.registry.address, identity: cvm.address, newIdentity: r.newIdentity, oldKeySignature: r.oldKeySignature, newKeySignature: r.newKeySignature, tpm: r.tpm, teeRegistersHash: r.teeRegistersHash }),
       );
       const [ev] = parseEventLogs({ abi: cvmRegistryAbi, logs: rc.logs, eventName: "CvmIdentityRotated" });
       expect(ev!.args).toMatchObject({ identity: cvm.address, newIdentity: r.newIdentity });

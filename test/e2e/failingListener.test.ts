@@ -54,4 +54,11 @@ describe("a failing CvmRegistry listener", () => {
     expect(await readCheckCvm(w.pub, { registry: w.registry.address, identity: cvm.address })).toMatchObject({ valid: true, hardwareLevel: 2 });
     expect(await readCheckCvm(w.pub, { registry: failing.address, identity: cvm.address })).toMatchObject({ valid: false, hardwareLevel: 0 });
   });
+
+  it("a removed CvmRegistry cannot be added back: the re-adding proposal reverts with HardwareFeedRetired", async () => {
+    await w.govern([registryCalls.removeListener(w.hardware.address, w.registry.address)], ProposalClass.SecurityCritical);
+    const listeners = (await w.pub.readContract({ address: w.hardware.address, abi: hardwareRegistryAbi, functionName: "listeners" })) as readonly string[];
+    expect(listeners.map((x) => getAddress(x))).not.toContain(getAddress(w.registry.address));
+    await expect(w.govern([registryCalls.addListener(w.hardware.address, w.registry.address)], ProposalClass.SecurityCritical)).rejects.toThrow(/HardwareFeedRetired/);
+  });
 });

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ICvmRegistry} from "../../interfaces/ICvmRegistry.sol";
 import {CvmGate} from "../../cvm/CvmGate.sol";
+import {TcbStatusRank} from "../../cvm/TcbStatusRank.sol";
 
 /// @notice Test-only: measures the gas of one gate check from a cold start (each eth_call starts cold).
 contract CvmGateProbe is CvmGate {
@@ -10,10 +11,18 @@ contract CvmGateProbe is CvmGate {
     bytes32 internal immutable _allowed;
     uint8 internal immutable _minLevel;
     uint64 internal immutable _maxAge;
+    WeakestTcbStatus internal immutable _weakest;
 
-    constructor(ICvmRegistry registry, bytes32 allowed, uint8 minLevel, uint64 maxAge) CvmGate(registry) {
-        _setPolicyRule(_policy, allowed, minLevel, maxAge);
-        (_allowed, _minLevel, _maxAge) = (allowed, minLevel, maxAge);
+    constructor(ICvmRegistry registry, bytes32 allowed, uint8 minLevel, uint64 maxAge, WeakestTcbStatus weakest)
+        CvmGate(registry)
+    {
+        _setPolicyRule(_policy, allowed, minLevel, maxAge, weakest);
+        (_allowed, _minLevel, _maxAge, _weakest) = (allowed, minLevel, maxAge, weakest);
+    }
+
+    /// @notice TcbStatusRank.rank, for the test holding the SDK's order to the contracts'.
+    function tcbStatusRank(uint8 status) external pure returns (uint256) {
+        return TcbStatusRank.rank(status);
     }
 
     /// @notice Gas of `_checkAttestedCvm(identity, policyList)` with the policy built from immutables.
@@ -21,7 +30,7 @@ contract CvmGateProbe is CvmGate {
         uint256 start = gasleft();
         bytes32[] memory allowed = new bytes32[](1);
         allowed[0] = _allowed;
-        _checkAttestedCvm(identity, CvmPolicyList(allowed, _minLevel, _maxAge));
+        _checkAttestedCvm(identity, CvmPolicyList(allowed, _minLevel, _maxAge, _weakest));
         gasUsed = start - gasleft();
     }
 

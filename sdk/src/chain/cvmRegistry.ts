@@ -1,7 +1,7 @@
 /**
  * viem actions and message builders for the CvmRegistry (contracts/cvm/CvmRegistry.sol,
  * docs/cvm-registry.md): the EIP-712 Registration / ReAttestation / Rotation messages (hashes the
- * CVM puts in its TEE report data and TPM qualifying data, and signs with its identity key), reads
+ * CVM puts in its TEE report data and TPM qualifying data, and signs with its identity keys), reads
  * of an identity's state, the lifecycle writes, and calldata of the governed setters.
  */
 import {
@@ -25,10 +25,50 @@ import type { Call } from "./proposal.js";
 import { contractWriter, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
 import type { HardwareStatus } from "./hardwareRegistry.js";
+import { TCB_STATUS_NAMES, type TcbStatusName } from "./quoteVerifier.js";
 
 /** ICvmRegistry.CvmStatus. */
 export const CvmStatus = { None: 0, Active: 1, Revoked: 2, Rotated: 3 } as const;
 export const cvmStatusNames = ["none", "active", "revoked", "rotated"] as const;
+
+/**
+ * Intel's TCB statuses from strongest to weakest: the order of `TcbStatusRank.rank`
+ * (contracts/cvm/TcbStatusRank.sol), the one CvmGate policies compare by. Not the codes' order
+ * (TCB_STATUS_NAMES), which is a wire format. Revoked is never accepted.
+ */
+export const TCB_STATUSES_STRONGEST_FIRST = [
+  "UpToDate",
+  "SWHardeningNeeded",
+  "ConfigurationNeeded",
+  "ConfigurationAndSWHardeningNeeded",
+  "OutOfDate",
+  "OutOfDateConfigurationNeeded",
+  "Revoked",
+] as const satisfies readonly TcbStatusName[];
+
+/** A TCB status a CvmGate rule may name as the weakest it accepts. */
+export type WeakestTcbStatusName = Exclude<TcbStatusName, "Revoked">;
+
+/** `TcbStatusRank.rank`: 0 for the strongest status; Revoked 255, below anything a policy can name. */
+export function tcbStatusRank(status: TcbStatusName): number {
+  return status === "Revoked" ? 255 : TCB_STATUSES_STRONGEST_FIRST.indexOf(status);
+}
+
+/** The weakest TCB status a CvmGate rule that names none accepts (`WeakestTcbStatus.Default`). */
+export const DEFAULT_WEAKEST_TCB_STATUS: WeakestTcbStatusName = "SWHardeningNeeded";
+
+/**
+ * `CvmGate.WeakestTcbStatus` for a rule (CvmVault.setRule, CvmPolicyList): undefined is `Default`
+ * (UpToDate and SWHardeningNeeded), a status its code + 1.
+ */
+export function encodeWeakestTcbStatus(weakestTcbStatus?: WeakestTcbStatusName): number {
+  return weakestTcbStatus === undefined ? 0 : TCB_STATUS_NAMES.indexOf(weakestTcbStatus) + 1;
+}
+
+/** Whether a CvmGate rule whose weakest accepted status is `weakestTcbStatus` lets `status` through (the gate's TcbStatusNotAccepted check). */
+export function tcbStatusAccepted(status: TcbStatusName, weakestTcbStatus: WeakestTcbStatusName = DEFAULT_WEAKEST_TCB_STATUS): boolean {
+  return tcbStatusRank(status) <= tcbStatusRank(weakestTcbStatus);
+}
 
 export const CVM_REGISTRY_NAME = "Proof of Cloud CVM Registry";
 export const CVM_REGISTRY_VERSION = "1";
@@ -97,7 +137,10 @@ type TypedSigner = { signTypedData: (p: any) => Promise<Hex> };
 export function signRegistration(identity: TypedSigner, t: CvmRegistryTarget, m: Registration): Promise<Hex> {
   return identity.signTypedData(registrationTypedData(t, m));
 }
-/** The old identity key's signature of a Rotation. */
+/**
+ * A key's signature of a Rotation: the old identity key and the new one sign the same message
+ * (`oldKeySignature`, `newKeySignature`), the new key's proving the CVM holds it.
+ */
 export function signRotation(identity: TypedSigner, t: CvmRegistryTarget, m: Rotation): Promise<Hex> {
   return identity.signTypedData(rotationTypedData(t, m));
 }
@@ -130,16 +173,24 @@ export async function readCvm(client: AnyClient, args: ReadCvmParameters): Promi
   return { ...v, statusName: cvmStatusNames[v.status] ?? "none" };
 }
 
-export type ReadCheckCvmReturnType = { valid: boolean; measurementHash: Hex; hardwareLevel: number; attestedAt: bigint };
-/** What a gate sees: validity, current measurement, hardware level, last attestation time. */
+export type ReadCheckCvmReturnType = {
+  valid: boolean;
+  measurementHash: Hex;
+  hardwareLevel: number;
+  attestedAt: bigint;
+  /** IQuoteVerifier.TcbStatus of the last TEE evidence (UpToDate for SEV-SNP); see tcbStatusAccepted. */
+  tcbStatus: number;
+  tcbStatusName: TcbStatusName;
+};
+/** What a gate sees: validity, current measurement, hardware level, last attestation time, TCB status. */
 export async function readCheckCvm(client: AnyClient, args: ReadCvmParameters): Promise<ReadCheckCvmReturnType> {
-  const [valid, measurementHash, hardwareLevel, attestedAt] = await readContract(client, {
+  const [valid, measurementHash, hardwareLevel, attestedAt, tcbStatus] = await readContract(client, {
     address: args.registry,
     abi: cvmRegistryAbi,
     functionName: "checkCvm",
     args: [args.identity],
   });
-  return { valid, measurementHash, hardwareLevel, attestedAt };
+  return { valid, measurementHash, hardwareLevel, attestedAt, tcbStatus, tcbStatusName: TCB_STATUS_NAMES[tcbStatus]! };
 }
 
 /** The nonce the identity's next registration, re-attestation or rotation must carry. */
@@ -152,15 +203,27 @@ export async function readMeasurementHistory(client: AnyClient, args: ReadCvmPar
   return readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "measurementHistory", args: [args.identity] });
 }
 
-/** TTL bounds and minimum level: each identity takes them up at its next attestation. `hardwareFeedConnected`: the HardwareRegistry pushes to this registry (registrations need it). */
-export type ReadCvmParamsReturnType = { workloadVerifier: Address; maxTeeTtl: number; maxTpmTtl: number; minHardwareLevel: number; hardwareFeedConnected: boolean };
+/**
+ * TTL bounds and minimum level: each identity takes them up at its next attestation. `hardwareFeedConnected`:
+ * the HardwareRegistry pushes to this registry (registrations need it); `hardwareFeedRetired`: it was
+ * removed as a listener once and can never be connected again.
+ */
+export type ReadCvmParamsReturnType = {
+  workloadVerifier: Address;
+  maxTeeTtl: number;
+  maxTpmTtl: number;
+  minHardwareLevel: number;
+  hardwareFeedConnected: boolean;
+  hardwareFeedRetired: boolean;
+};
 export async function readCvmParams(client: AnyClient, args: { registry: Address }): Promise<ReadCvmParamsReturnType> {
   return readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "params" });
 }
 
 /**
  * The hardware status the CVM registry mirrors for `platformKey` (pushed by the HardwareRegistry);
- * `tracked` false until a CVM registers on that platform. A tracked status equals readHardwareStatus's.
+ * `tracked` false until a CVM registers on that platform, and after a failed push until writeSyncHardware.
+ * A tracked status equals readHardwareStatus's.
  */
 export async function readMirroredHardwareStatus(client: AnyClient, args: { registry: Address; platformKey: Hex }): Promise<{ tracked: boolean; status: HardwareStatus }> {
   const [tracked, status] = await readContract(client, { address: args.registry, abi: cvmRegistryAbi, functionName: "mirroredHardwareStatus", args: [args.platformKey] });
@@ -201,9 +264,10 @@ export async function writeReattestCvm(client: AnyClient, a: WriteReattestCvmPar
   return writeCvmRegistry(client, a.registry, a.account, "reattest", [a.identity, a.tpm, a.teeRegistersHash]);
 }
 
-export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex };
+/** `oldKeySignature` and `newKeySignature`: signRotation by the old and the new identity key. */
+export type WriteRotateCvmParameters = WriteReattestCvmParameters & { newIdentity: Address; oldKeySignature: Hex; newKeySignature: Hex };
 export async function writeRotateCvm(client: AnyClient, a: WriteRotateCvmParameters): Promise<Hash> {
-  return writeCvmRegistry(client, a.registry, a.account, "rotate", [a.identity, a.newIdentity, a.oldKeySignature, a.tpm, a.teeRegistersHash]);
+  return writeCvmRegistry(client, a.registry, a.account, "rotate", [a.identity, a.newIdentity, a.oldKeySignature, a.newKeySignature, a.tpm, a.teeRegistersHash]);
 }
 
 export type WriteRevokeCvmParameters = { registry: Address; identity: Address; reasonHash: Hex; account?: Account };
@@ -215,6 +279,15 @@ export async function writeRevokeCvm(client: AnyClient, a: WriteRevokeCvmParamet
 export type WriteSetCvmTtlsParameters = { registry: Address; identity: Address; teeTtl: number; tpmTtl: number; account?: Account };
 export async function writeSetCvmTtls(client: AnyClient, a: WriteSetCvmTtlsParameters): Promise<Hash> {
   return writeCvmRegistry(client, a.registry, a.account, "setTtls", [a.identity, a.teeTtl, a.tpmTtl]);
+}
+
+export type WriteSyncHardwareParameters = { registry: Address; platformKey: Hex; account?: Account };
+/**
+ * Anyone: re-mirror a platform's status from the HardwareRegistry after a push to the CVM registry
+ * failed (event HardwareFeedLost), so the CVMs on it are judged by its current status again.
+ */
+export async function writeSyncHardware(client: AnyClient, a: WriteSyncHardwareParameters): Promise<Hash> {
+  return writeCvmRegistry(client, a.registry, a.account, "syncHardware", [a.platformKey]);
 }
 
 // ---------------------------------------------------------------- governed calldata
@@ -270,6 +343,7 @@ export function cvmRegistryActions({ cvmRegistry: registry }: { cvmRegistry: Add
       writeRotateCvm: (args: Without<WriteRotateCvmParameters, "registry">) => writeRotateCvm(c, { registry, ...args }),
       writeRevokeCvm: (args: Without<WriteRevokeCvmParameters, "registry">) => writeRevokeCvm(c, { registry, ...args }),
       writeSetCvmTtls: (args: Without<WriteSetCvmTtlsParameters, "registry">) => writeSetCvmTtls(c, { registry, ...args }),
+      writeSyncHardware: (args: Without<WriteSyncHardwareParameters, "registry">) => writeSyncHardware(c, { registry, ...args }),
     };
   };
 }

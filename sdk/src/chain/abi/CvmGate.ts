@@ -92,6 +92,27 @@ export const cvmGateAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "identity",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tcbStatus",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "weakestTcbStatus",
+        "type": "uint8"
+      }
+    ],
+    "name": "TcbStatusNotAccepted",
+    "type": "error"
+  },
+  {
     "anonymous": false,
     "inputs": [
       {
@@ -111,6 +132,12 @@ export const cvmGateAbi = [
         "internalType": "uint64",
         "name": "maxEvidenceAge",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum CvmGate.WeakestTcbStatus",
+        "name": "weakestTcbStatus",
+        "type": "uint8"
       }
     ],
     "name": "CvmPolicyRuleSet",

@@ -74,6 +74,11 @@ export const cvmRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "HardwareFeedRetired",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -152,6 +157,17 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "InvalidLevel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newIdentity",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidNewIdentitySignature",
     "type": "error"
   },
   {
@@ -249,6 +265,17 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "OwnerMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "PlatformNotTracked",
     "type": "error"
   },
   {
@@ -473,6 +500,45 @@ export const cvmRegistryAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "address",
+        "name": "hardwareRegistry",
+        "type": "address"
+      }
+    ],
+    "name": "HardwareFeedDisconnected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareFeedLost",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "HardwareSynced",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "identity",
@@ -606,6 +672,11 @@ export const cvmRegistryAbi = [
         "internalType": "uint64",
         "name": "attestedAt",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tcbStatus",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",
@@ -1070,6 +1141,11 @@ export const cvmRegistryAbi = [
             "internalType": "bool",
             "name": "hardwareFeedConnected",
             "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "hardwareFeedRetired",
+            "type": "bool"
           }
         ],
         "internalType": "struct ICvmRegistry.Params",
@@ -1239,6 +1315,11 @@ export const cvmRegistryAbi = [
         "type": "bytes"
       },
       {
+        "internalType": "bytes",
+        "name": "newKeySignature",
+        "type": "bytes"
+      },
+      {
         "components": [
           {
             "internalType": "bytes",
@@ -1339,6 +1420,19 @@ export const cvmRegistryAbi = [
       }
     ],
     "name": "setWorkloadVerifier",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "syncHardware",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -186,6 +186,27 @@ export const cvmVaultAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "identity",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tcbStatus",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "weakestTcbStatus",
+        "type": "uint8"
+      }
+    ],
+    "name": "TcbStatusNotAccepted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "to",
         "type": "address"
       },
@@ -218,6 +239,12 @@ export const cvmVaultAbi = [
         "internalType": "uint64",
         "name": "maxEvidenceAge",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum CvmGate.WeakestTcbStatus",
+        "name": "weakestTcbStatus",
+        "type": "uint8"
       }
     ],
     "name": "CvmPolicyRuleSet",
@@ -486,6 +513,11 @@ export const cvmVaultAbi = [
             "internalType": "uint64",
             "name": "maxEvidenceAge",
             "type": "uint64"
+          },
+          {
+            "internalType": "enum CvmGate.WeakestTcbStatus",
+            "name": "weakestTcbStatus",
+            "type": "uint8"
           }
         ],
         "internalType": "struct CvmGate.CvmRule",
@@ -512,6 +544,11 @@ export const cvmVaultAbi = [
         "internalType": "uint64",
         "name": "maxEvidenceAge",
         "type": "uint64"
+      },
+      {
+        "internalType": "enum CvmGate.WeakestTcbStatus",
+        "name": "weakestTcbStatus",
+        "type": "uint8"
       }
     ],
     "name": "setRule",

@@ -33,6 +33,7 @@ import { derAbi } from "../../chain/abi/Der.js";
 import { pemAbi } from "../../chain/abi/Pem.js";
 import { x509Abi } from "../../chain/abi/X509.js";
 import { findAddress, type AddressBook } from "../../chain/addressBook.js";
+import { TCB_STATUS_NAMES } from "../../chain/quoteVerifier.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
@@ -45,11 +46,12 @@ const usage = `usage:
   poc cvm reattest <identity> --prepare [--json]           prints the ReAttestation hash (TPM qualifying data)
   poc cvm reattest <identity> --tpm FILE.json --tee-registers-hash HEX [--json]
   poc cvm rotate <identity> --new-identity ADDR --prepare [--json]
-  poc cvm rotate <identity> --new-identity ADDR --tpm FILE.json --tee-registers-hash HEX [--json]
+  poc cvm rotate <identity> [--new-identity ADDR] --tpm FILE.json --tee-registers-hash HEX [--json]
+      both keys sign the Rotation: the old one in POC_CVM_KEY, the new one in POC_CVM_NEW_KEY
   poc cvm revoke <identity> [--reason TEXT] [--json]        (owner key in POC_PRIVATE_KEY)
   --tpm FILE.json: { "akPublic", "attest", "signature", "pcrValues" } as 0x-hex (TPMT_PUBLIC,
   TPMS_ATTEST, TPMT_SIGNATURE, the selected PCR values concatenated); --quote: a raw TDX quote.
-  identity key (register, rotate): env POC_CVM_KEY; sender: env POC_PRIVATE_KEY
+  identity key (register, rotate): env POC_CVM_KEY (rotate: also POC_CVM_NEW_KEY); sender: env POC_PRIVATE_KEY
   --cvm-registry ADDR   CvmRegistry address (env POC_CVM_REGISTRY, or "CvmRegistry" in the address book)
 ${chainUsage}`;
 
@@ -146,9 +148,9 @@ function hexArg(v: string | undefined, what: string, bytes?: number): Hex {
   return v as Hex;
 }
 
-function cvmKey(io: CliIO) {
-  const k = io.env.POC_CVM_KEY;
-  if (!k || !/^0x[0-9a-fA-F]{64}$/.test(k)) throw new UsageError("set POC_CVM_KEY to the CVM identity key (0x + 64 hex digits)");
+function cvmKey(io: CliIO, name: "POC_CVM_KEY" | "POC_CVM_NEW_KEY" = "POC_CVM_KEY") {
+  const k = io.env[name];
+  if (!k || !/^0x[0-9a-fA-F]{64}$/.test(k)) throw new UsageError(`set ${name} to the CVM ${name === "POC_CVM_KEY" ? "" : "new "}identity key (0x + 64 hex digits)`);
   return privateKeyToAccount(k as Hex);
 }
 
@@ -200,6 +202,7 @@ async function status(c: Ctx): Promise<number> {
   c.io.out(`owner          ${v.owner}`);
   c.io.out(`measurement    ${v.measurementHash} (${v.measurementCount} in history)`);
   c.io.out(`hardware       ${v.platformKey} level ${v.hardwareLevel}`);
+  c.io.out(`TCB status     ${TCB_STATUS_NAMES[v.tcbStatus] ?? v.tcbStatus}`);
   c.io.out(`TEE attested   ${isoTime(v.teeAttestedAt)} (TTL ${v.teeTtl} s)`);
   c.io.out(`TPM attested   ${isoTime(v.tpmAttestedAt)} (TTL ${v.tpmTtl} s)`);
   c.io.out(`nonce          ${v.nonce}`);
@@ -253,7 +256,10 @@ async function reattest(c: Ctx): Promise<number> {
 
 async function rotate(c: Ctx): Promise<number> {
   const identity = addressArg(c.positionals[0], "identity");
-  const newIdentity = addressArg(c.values["new-identity"], "--new-identity");
+  // Sending needs the new key's signature anyway, so its address comes from the key unless given.
+  const next = c.values.prepare ? undefined : cvmKey(c.io, "POC_CVM_NEW_KEY");
+  const newIdentity = c.values["new-identity"] === undefined && next ? next.address : addressArg(c.values["new-identity"], "--new-identity");
+  if (next && next.address !== newIdentity) throw new UsageError(`POC_CVM_NEW_KEY is ${next.address}, not the new identity ${newIdentity}`);
   const target = { chainId: c.chainId, registry: c.registry };
   const nonce = await readCvmNonce(c.client, { registry: c.registry, identity });
   const qualifying = hashReAttestation(target, { identity, nonce, newIdentity });
@@ -268,10 +274,11 @@ async function rotate(c: Ctx): Promise<number> {
   const tpm = readTpm(c.io, c.values.tpm);
   const teeRegistersHash = hexArg(c.values["tee-registers-hash"], "--tee-registers-hash", 32);
   const oldKeySignature = await signRotation(old, target, { identity, newIdentity, nonce });
+  const newKeySignature = await signRotation(next!, target, { identity, newIdentity, nonce });
   return send(
     c,
     `rotating ${identity} -> ${newIdentity}`,
-    (wallet) => writeRotateCvm(wallet, { registry: c.registry, identity, newIdentity, oldKeySignature, tpm, teeRegistersHash }),
+    (wallet) => writeRotateCvm(wallet, { registry: c.registry, identity, newIdentity, oldKeySignature, newKeySignature, tpm, teeRegistersHash }),
     { identity, newIdentity, nonce },
   );
 }
