@@ -34,6 +34,10 @@ export const suite: BenchSuite = {
     const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Org ${i}`)]);
     const registry = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
     await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
+    // The execution metric's target: one ordinary governed call, wired in the set-up window like any target.
+    const probe = await viem.deployContract("ClassProbe", [alliance.address]);
+    const probeData = encodeFunctionData({ abi: [{ type: "function", name: "probe", inputs: [], outputs: [], stateMutability: "payable" }], functionName: "probe" });
+    await alliance.write.setCallClass([probe.address, [probeData], ProposalClass.Ordinary]);
     const a = alliance.address;
 
     const run = async (calls: Proposal["calls"], signers: typeof members, description: string) => {
@@ -71,8 +75,6 @@ export const suite: BenchSuite = {
     const batchGas = await run([registryCalls.setEntries(registry.address, entries)], members.slice(0, 5), "batch");
 
     ctx.log("registry: 8 members, 5 signatures");
-    const probe = await viem.deployContract("ClassProbe", [a]);
-    const probeData = encodeFunctionData({ abi: [{ type: "function", name: "probe", inputs: [], outputs: [], stateMutability: "payable" }], functionName: "probe" });
     const execGas = await run([{ target: probe.address, value: 0n, data: probeData }], members.slice(0, 5), "exec");
 
     ctx.log("registry: log appends");
