@@ -6,9 +6,9 @@ import {TpmQuote} from "./TpmQuote.sol";
 
 /// @title TpmQuoteVerifier
 /// @notice Stateless onchain verification of TPM 2.0 quotes: signature under the AK (RSASSA-SHA256
-/// or ECDSA P-256), PCR digest over the supplied values, qualifying data. The AK certificate chain
-/// (AK CA -> AK) is not checked here yet: it needs the shared onchain X.509 library; callers bind the
-/// AK by its `akKeyHash` (e.g. to TEE report data). Layouts: docs/tpm-onchain.md.
+/// or ECDSA P-256), PCR digest over the supplied values, qualifying data. The AK itself is trusted by
+/// its `akKeyHash` (bound to TEE report data by the WorkloadVerifier); its certificate chain to a
+/// pinned AK CA is a separate check (TpmAkCertificateVerifier). Layouts: docs/tpm-onchain.md.
 contract TpmQuoteVerifier is ITpmQuoteVerifier {
     /// @inheritdoc ITpmQuoteVerifier
     function verifyQuote(
