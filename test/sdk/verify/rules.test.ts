@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exitCodeOf } from "../../../sdk/src/cli/commands/verify.js";
-import { main } from "../../../sdk/src/cli/main.js";
+import { exitCodeOf } from "../../../cli/commands/verify.js";
+import { main } from "../../../cli/main.js";
 import { createIntelQuoteVerifier, overallStatus, verifyEvidence, type DimensionResult, type DimensionStatus, type RegistryLookup, type VerificationReport } from "../../../sdk/src/report/index.js";
 import { AT, FIXTURES, PPID, capture } from "./helpers.js";
 

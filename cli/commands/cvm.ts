@@ -23,11 +23,11 @@ import {
   writeReattestCvm,
   writeRevokeCvm,
   writeRotateCvm,
-} from "../../chain/cvmRegistry.js";
-import { decodeContractRevert } from "../../chain/revert.js";
-import { findAddress, type AddressBook } from "../../chain/addressBook.js";
-import { TCB_STATUS_NAMES } from "../../chain/quoteVerifier.js";
-import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
+} from "../../sdk/src/chain/cvmRegistry.js";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { findAddress, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { TCB_STATUS_NAMES } from "../../sdk/src/chain/quoteVerifier.js";
+import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../sdk/src/chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 

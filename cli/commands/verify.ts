@@ -10,10 +10,10 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, type Address, type PublicClient } from "viem";
-import { toBytes } from "../../bytes.js";
-import { quoteVerifierOf, type AddressBook } from "../../chain/addressBook.js";
-import { ParseError, PocError } from "../../errors.js";
-import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../intel/index.js";
+import { toBytes } from "../../sdk/src/bytes.js";
+import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { ParseError, PocError } from "../../sdk/src/errors.js";
+import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -30,7 +30,7 @@ import {
   type IntelQuoteVerifier,
   type RegistryLookup,
   type VerificationReport,
-} from "../../report/index.js";
+} from "../../sdk/src/report/index.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { connect, type ChainDeps } from "./_chain.js";
 

@@ -1,24 +1,26 @@
 /**
- * `poc log root|prove|verify-receipt`: the registry's transparency log from the command line.
- * root and prove read a chain (rebuilding the tree from LeafAppended events and checking it against
- * the contract); verify-receipt needs no network. Formats: docs/transparency-log.md.
+ * `poc log root|prove|cosign|combine|record|verify-receipt`: the registry's transparency log from
+ * the command line. root, prove, cosign and record read a chain (rebuilding the tree from
+ * LeafAppended events and checking it against the contract); combine merges cosigned-checkpoint
+ * files (sdk/src/log combineCosignedCheckpoints); verify-receipt needs no network unless --online.
+ * Arguments, files and exit codes only: the log logic is the SDK's. Formats: docs/transparency-log.md.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
-import { hex } from "../../bytes.js";
-import { writeRecordCheckpoint } from "../../chain/hardwareRegistry.js";
-import { decodeContractRevert } from "../../chain/revert.js";
-import { VerificationError } from "../../errors.js";
-import { signCheckpoint, type Cosignature } from "../../log/checkpoint.js";
-import { combineCosignedCheckpoints, createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../log/cosigned.js";
-import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
-import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../log/onchain.js";
-import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../log/online.js";
-import { readAllianceMembers, readRecordedCheckpoints } from "../../log/recorded.js";
-import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../log/receipt.js";
+import { hex } from "../../sdk/src/bytes.js";
+import { writeRecordCheckpoint } from "../../sdk/src/chain/hardwareRegistry.js";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { VerificationError } from "../../sdk/src/errors.js";
+import { signCheckpoint, type Cosignature } from "../../sdk/src/log/checkpoint.js";
+import { combineCosignedCheckpoints, createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../sdk/src/log/cosigned.js";
+import { decodeLogLeaf, logLeafToJson } from "../../sdk/src/log/leaf.js";
+import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../sdk/src/log/onchain.js";
+import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../sdk/src/log/online.js";
+import { readAllianceMembers, readRecordedCheckpoints } from "../../sdk/src/log/recorded.js";
+import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../sdk/src/log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, signingAccount, walletFor, type ChainDeps } from "./_chain.js";
 
