@@ -5,6 +5,7 @@
  * Modules starting with "_" are helpers shared by commands, not commands.
  */
 import { fileURLToPath } from "node:url";
+import { ContractRevertError } from "../sdk/src/chain/revert.js";
 import { PocError } from "../sdk/src/errors.js";
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 
@@ -60,6 +61,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`poc ${name}: ${error.message}`);
       io.err(cmd.usage);
       return 2;
+    }
+    // A contract refused the transaction (any command's write the command did not handle itself):
+    // a refusal like `poc cvm`'s and `poc log record`'s, exit 1, named with the decoded error.
+    if (error instanceof ContractRevertError) {
+      io.err(`poc ${name}: refused: ${error.shortMessage}`);
+      return 1;
     }
     if (error instanceof PocError) {
       io.err(`poc ${name}: ${error.shortMessage}`);
