@@ -3,17 +3,8 @@
  * what actually happened (outcome, gas, details). A step whose outcome differs fails the demo,
  * so `npm run demo` doubles as an end-to-end check in CI. Progress goes to stderr.
  */
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex, type TransactionReceipt } from "viem";
-import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
-import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
-import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
-import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
-import { cvmGateAbi } from "../../sdk/src/chain/abi/CvmGate.js";
-import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
-import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
-import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
-import { collateralStoreFullAbi } from "../../sdk/src/chain/collateralStore.js";
+import type { TransactionReceipt } from "viem";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
 
 export type StepResult = {
   /** The outcome in words the transcript compares, e.g. "verified", "refused: CvmNotValid", "level 1". */
@@ -85,38 +76,11 @@ export class Story {
   }
 }
 
-const errorAbi = [
-  ...allianceAbi,
-  ...hardwareRegistryAbi,
-  ...cvmRegistryAbi,
-  ...workloadVerifierAbi,
-  ...cvmVaultAbi,
-  ...cvmGateAbi,
-  ...iQuoteVerifierAbi,
-  ...iTpmQuoteVerifierAbi,
-  ...dcapQuoteVerifierAbi,
-  ...collateralStoreFullAbi,
-].filter((x) => x.type === "error") as Abi;
-
-function rawRevert(e: unknown): Hex | undefined {
-  for (let x = e as { raw?: unknown; data?: unknown; cause?: unknown } | undefined; x; x = x.cause as typeof x) {
-    const d = x.raw ?? (x.data as { data?: unknown } | undefined)?.data ?? x.data;
-    if (typeof d === "string" && d.startsWith("0x") && d.length >= 10) return d as Hex;
-  }
-  return undefined;
-}
-
-/** The custom error a failed call or transaction carries, decoded against every demo contract. */
+/** The custom error a failed call or transaction carries, decoded against every contract's ABI. */
 export function revertReason(e: unknown): string {
-  const r = e instanceof BaseError ? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-  if (r?.data?.errorName && r.data.errorName !== "Error") return r.data.errorName;
-  const raw = r?.raw ?? rawRevert(e);
-  if (!raw) throw e;
-  try {
-    return decodeErrorResult({ abi: errorAbi, data: raw }).errorName;
-  } catch {
-    return `undecoded ${raw.slice(0, 10)}`;
-  }
+  const r = decodeContractRevert(e);
+  if (!r) throw e;
+  return r.errorName || "revert without data";
 }
 
 /**
@@ -127,17 +91,9 @@ export async function attempt<T>(p: Promise<T>): Promise<{ outcome: string; valu
   try {
     return { outcome: "succeeded", value: await p };
   } catch (e) {
-    const name = revertReason(e);
-    let args: readonly unknown[] = [];
-    const raw = rawRevert(e);
-    if (raw) {
-      try {
-        args = (decodeErrorResult({ abi: errorAbi, data: raw }).args ?? []) as readonly unknown[];
-      } catch {
-        /* keep no args */
-      }
-    }
-    return { outcome: `refused: ${name}`, args };
+    const r = decodeContractRevert(e);
+    if (!r) throw e;
+    return { outcome: `refused: ${r.errorName || "revert without data"}`, args: r.args };
   }
 }
 

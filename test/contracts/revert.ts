@@ -1,36 +1,20 @@
-/** Decoding a revert by custom error name, whichever contract on the call path raised it. */
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex } from "viem";
+/** Decoding a revert by custom error name, whichever contract on the call path raised it: a thin
+ * wrapper over the SDK's decoder (sdk/src/chain/revert.ts), so tests and SDK agree on every name. */
+import type { Abi, Hex } from "viem";
 import { expect } from "vitest";
-
-/** The first revert data (at least a selector) on `e`'s cause chain. */
-function rawOf(e: unknown): Hex | undefined {
-  for (let x: any = e; x; x = x.cause) {
-    const d = x.raw ?? x.data?.data ?? x.data;
-    if (typeof d === "string" && d.startsWith("0x") && d.length >= 10) return d as Hex;
-  }
-  return undefined;
-}
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
 
 export type DecodedRevert = {
-  /** The custom error's name, "undecoded 0x<selector>" when `abi` lacks it, undefined without data. */
+  /** The custom error's name, "undecoded 0x<selector>" when no known ABI has it, undefined without data. */
   name: string | undefined;
   args: readonly unknown[];
   raw: Hex | undefined;
 };
 
-/** What `error` reverted with: viem's decoding when it named the error, else the raw data decoded against `abi`. */
+/** What `error` reverted with, decoded against `abi` first, then every ABI the SDK ships. */
 export function decodeRevert(error: unknown, abi: Abi): DecodedRevert {
-  const r = error instanceof BaseError ? (error.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-  const name = r?.data?.errorName;
-  const args: readonly unknown[] = r?.data?.args ?? [];
-  const raw = r?.raw ?? rawOf(error);
-  if ((name && name !== "Error") || !raw) return { name, args, raw };
-  try {
-    const d = decodeErrorResult({ abi, data: raw });
-    return { name: d.errorName, args: (d.args ?? []) as readonly unknown[], raw };
-  } catch {
-    return { name: `undecoded ${raw.slice(0, 10)}`, args, raw };
-  }
+  const r = decodeContractRevert(error, { abi });
+  return { name: r?.errorName || undefined, args: r?.args ?? [], raw: r?.raw };
 }
 
 /** Awaits `p`, expects it to revert with custom error `name` (one of `abi`'s); returns the decoded args. */

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { custom, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { makeCvmCommand } from "../../sdk/src/cli/commands/cvm.js";
-import { UsageError, type CliIO } from "../../sdk/src/cli/io.js";
+import { makeCvmCommand } from "../../cli/commands/cvm.js";
+import { UsageError, type CliIO } from "../../cli/io.js";
 import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
 
 describe("poc cvm", () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
-import { main } from "../../sdk/src/cli/main.js";
+import { main } from "../../cli/main.js";
 import { parseTcgEventLog } from "../../sdk/src/tpm/index.js";
-import type { CliIO } from "../../sdk/src/cli/io.js";
+import type { CliIO } from "../../cli/io.js";
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -13,7 +13,6 @@ import {
   type Transport,
   type WalletClient,
   BaseError,
-  decodeErrorResult,
   encodeFunctionData,
   toHex,
 } from "viem";
@@ -21,6 +20,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { collateralStoreAbi } from "./abi/CollateralStore.js";
 import { collateralParserAbi } from "./abi/CollateralParser.js";
 import { PocError, ParseError } from "../errors.js";
+import { decodeContractRevert } from "./revert.js";
 import { parseCollateral, INTEL_SGX_ROOT_CA_DER, type QuoteCollateralV3 } from "../intel/index.js";
 import { toBytes, hex, equalBytes } from "../bytes.js";
 
@@ -134,7 +134,7 @@ export class CollateralUploadError extends PocError {
   override name = "CollateralUploadError";
   constructor(readonly upload: CollateralUpload, cause: unknown) {
     super(`collateral upload failed: ${upload.label}`, {
-      details: cause instanceof BaseError ? cause.shortMessage : String(cause),
+      details: cause instanceof BaseError || cause instanceof PocError ? cause.shortMessage : String(cause),
       cause,
     });
   }
@@ -166,13 +166,13 @@ export async function uploadCollateral<chain extends Chain | undefined, account 
     try {
       await publicClient.call({ account: walletClient.account, to: address, data: u.data });
     } catch (err) {
-      const name = collateralStoreErrorName(err);
-      if (name === "NotNewer" || name === "CollateralRollback") {
+      const revert = decodeContractRevert(err, { abi: collateralStoreFullAbi, contract: `CollateralStore ${address}`, functionName: u.label });
+      if (revert?.errorName === "NotNewer" || revert?.errorName === "CollateralRollback") {
         alreadyCurrent++;
         onProgress?.(u, "already-current");
         continue;
       }
-      throw new CollateralUploadError(u, err);
+      throw new CollateralUploadError(u, revert ?? err);
     }
     const hash = await walletClient.sendTransaction({ to: address, data: u.data, account: walletClient.account!, chain: walletClient.chain } as never);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -187,17 +187,10 @@ export async function uploadCollateral<chain extends Chain | undefined, account 
 /** The store's ABI with the errors its JSON parser raises, for decoding any upload revert. */
 export const collateralStoreFullAbi = [...collateralStoreAbi, ...collateralParserAbi.filter((x) => x.type === "error")] as const;
 
-/** The custom error name in a failed call to the store (undefined when the revert carries none). */
+/** The custom error name in a failed call to the store (undefined when the revert names none). */
 export function collateralStoreErrorName(err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const withData = err.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
-  const data = withData?.data;
-  if (!data || data === "0x") return undefined;
-  try {
-    return decodeErrorResult({ abi: collateralStoreFullAbi, data }).errorName;
-  } catch {
-    return undefined;
-  }
+  const name = decodeContractRevert(err, { abi: collateralStoreFullAbi })?.errorName;
+  return name && !name.startsWith("undecoded ") ? name : undefined;
 }
 
 export type ReadCollateralRecordReturnType = { stored: boolean; data: Address; issueDate: number; nextUpdate: number };

@@ -20,6 +20,7 @@ import { dcapQuoteVerifierAbi } from "./abi/DcapQuoteVerifier.js";
 import { parseQuote, type IntelQuote } from "../intel/index.js";
 import { type BytesLike, concatBytes, toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
+import { withRevertDecoding } from "./revert.js";
 
 /** Certification data type of a compressed quote: the PCK chain replaced by its 32-byte cache key. */
 export const CERT_TYPE_CACHED_PCK = 0x0100;
@@ -152,21 +153,24 @@ export type SimulateVerifyQuoteReturnType = OnchainVerifiedQuote;
 
 /**
  * Runs `verifyQuote` as an eth_call at the latest block: the verdict without a transaction (and
- * without caching the platform). Reverts surface as viem `ContractFunctionExecutionError`s naming
- * the contract's custom error.
+ * without caching the platform). A revert is thrown as a `ContractRevertError` naming the custom
+ * error, wherever on the verifier's call path it was raised.
  */
 export async function simulateVerifyQuote(
   client: PublicClient,
   { address, quote, compressed = false, account }: SimulateVerifyQuoteParameters,
 ): Promise<SimulateVerifyQuoteReturnType> {
   const bytes = quoteBytes(quote, compressed);
-  const { result } = await client.simulateContract({
-    address,
-    abi: dcapQuoteVerifierAbi,
-    functionName: "verifyQuote",
-    args: [toHex(bytes)],
-    ...(account ? { account } : {}),
-  });
+  const { result } = await withRevertDecoding(
+    client.simulateContract({
+      address,
+      abi: dcapQuoteVerifierAbi,
+      functionName: "verifyQuote",
+      args: [toHex(bytes)],
+      ...(account ? { account } : {}),
+    }),
+    { contract: "DcapQuoteVerifier", functionName: "verifyQuote" },
+  );
   return toOnchainVerifiedQuote(result as RawVerifiedQuote);
 }
 
@@ -177,12 +181,13 @@ export async function writeVerifyQuote<chain extends Chain | undefined, account 
   client: WalletClient<Transport, chain, account>,
   { address, quote, compressed = false }: WriteVerifyQuoteParameters,
 ): Promise<Hex> {
-  return client.sendTransaction({
+  const sent = client.sendTransaction({
     to: address,
     data: encodeVerifyQuote(quote, { compressed }),
     account: client.account!,
     chain: client.chain,
-  } as never);
+  } as never) as Promise<Hex>;
+  return withRevertDecoding(sent, { contract: `DcapQuoteVerifier ${address}`, functionName: "verifyQuote" });
 }
 
 export type ReadCachedPlatformParameters = { address: Address; pckCertHash: Hex };

@@ -5,6 +5,7 @@
 import type { Abi, Account, Address, Chain, Client, ContractFunctionArgs, ContractFunctionName, Hash, Transport } from "viem";
 import { writeContract } from "viem/actions";
 import { ChainInputError } from "./errors.js";
+import { withRevertDecoding } from "./revert.js";
 
 export type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
 
@@ -26,12 +27,15 @@ export type WriteContractActionParameters<abi extends Abi, functionName extends 
   value?: bigint;
 };
 
-/** Sends `functionName(args)` to `address` from `account ?? client.account`; gas and value only when given. */
+/**
+ * Sends `functionName(args)` to `address` from `account ?? client.account`; gas and value only when
+ * given. A revert (in gas estimation or simulation) is thrown as a `ContractRevertError`.
+ */
 export async function writeContractAction<const abi extends Abi, functionName extends ContractFunctionName<abi, Mutability>>(
   client: AnyClient,
   p: WriteContractActionParameters<abi, functionName>,
 ): Promise<Hash> {
-  return writeContract(client, {
+  const sent = writeContract(client, {
     address: p.address,
     abi: p.abi,
     functionName: p.functionName,
@@ -41,6 +45,7 @@ export async function writeContractAction<const abi extends Abi, functionName ex
     chain: client.chain,
     ...(p.gas === undefined ? {} : { gas: p.gas }),
   } as never);
+  return withRevertDecoding(sent, { abi: p.abi as Abi, contract: p.address, functionName: p.functionName });
 }
 
 /** `writeContractAction` bound to one ABI: `(client, address, account, functionName, args, { gas, value })`. */

@@ -3,8 +3,10 @@
  * the members' signatures over it and the member set they were counted against. `poc log prove
  * --checkpoint` turns one into an offline receipt for any leaf the checkpoint covers.
  */
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
+import { PocError } from "../errors.js";
 import { logOrigin, type Cosignature, type Member } from "./checkpoint.js";
+import { CheckpointCombineError } from "./errors.js";
 import { JsonReader } from "./json.js";
 
 export const COSIGNED_CHECKPOINT_FORMAT = "proof-of-cloud/cosigned-checkpoint";
@@ -58,4 +60,54 @@ export function parseCosignedCheckpoint(input: unknown): CosignedCheckpoint {
   const members: CosignedCheckpoint["members"] = { list: json.members(m.list, "members.list") };
   if (m.asOfBlock !== undefined) members.asOfBlock = json.uint(m.asOfBlock, "members.asOfBlock");
   return { format: COSIGNED_CHECKPOINT_FORMAT, version: 1, chainId, registry, checkpoint, cosignatures: json.cosignatures(r.cosignatures, "cosignatures"), members };
+}
+
+export type CombineCosignedCheckpointsParameters = {
+  /** The files to merge, each with the name errors call it by (a path, say); at least one. */
+  files: readonly { name: string; checkpoint: CosignedCheckpoint }[];
+};
+export type CombineCosignedCheckpointsReturnType = CosignedCheckpoint;
+
+/**
+ * Merges cosigned-checkpoint files of the same checkpoint (what each member's `poc log cosign`
+ * writes) into one carrying every cosignature. Throws `CheckpointCombineError` naming the file when
+ * one is for another origin, size or root, was counted against another member set (the Alliance
+ * changed between signatures: cosigning again is the fix), or repeats a signer: a quorum must not
+ * count anyone twice. The member snapshot is the latest any file was taken at.
+ */
+export function combineCosignedCheckpoints({ files }: CombineCosignedCheckpointsParameters): CombineCosignedCheckpointsReturnType {
+  const head = files[0];
+  if (!head) throw new PocError("combineCosignedCheckpoints: no files to combine");
+  const first = head.checkpoint;
+  const cosignatures: Cosignature[] = [];
+  const from = new Map<string, string>();
+  for (const { name, checkpoint: f } of files) {
+    const fail = (reason: CheckpointCombineError["reason"], message: string) => new CheckpointCombineError(name, reason, message);
+    if (f.checkpoint.origin !== first.checkpoint.origin) throw fail("origin", `origin ${f.checkpoint.origin} differs from ${head.name}'s ${first.checkpoint.origin}`);
+    if (f.checkpoint.size !== first.checkpoint.size) throw fail("size", `checkpoint size ${f.checkpoint.size} differs from ${head.name}'s ${first.checkpoint.size}`);
+    if (f.checkpoint.rootHash.toLowerCase() !== first.checkpoint.rootHash.toLowerCase()) {
+      throw fail("root", `root hash ${f.checkpoint.rootHash} differs from ${head.name}'s ${first.checkpoint.rootHash}`);
+    }
+    const a = first.members.list;
+    const b = f.members.list;
+    if (a.length !== b.length || !b.every((m) => a.some((x) => isAddressEqual(x.address, m.address)))) {
+      throw fail("members", `member set differs from ${head.name}'s (the Alliance changed between signatures: cosign again)`);
+    }
+    for (const c of f.cosignatures) {
+      const key = c.signer.toLowerCase();
+      if (from.has(key)) throw fail("duplicate-signer", `${getAddress(c.signer)} already signed in ${from.get(key)}`);
+      from.set(key, name);
+      cosignatures.push(c);
+    }
+  }
+  const asOf = files.map((f) => f.checkpoint.members.asOfBlock).filter((b): b is number => b !== undefined);
+  return createCosignedCheckpoint({
+    chainId: first.chainId,
+    registry: first.registry,
+    size: first.checkpoint.size,
+    rootHash: first.checkpoint.rootHash,
+    cosignatures,
+    members: first.members.list,
+    ...(asOf.length ? { asOfBlock: Math.max(...asOf) } : {}),
+  });
 }

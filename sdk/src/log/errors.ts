@@ -31,3 +31,20 @@ export class TreeRangeError extends PocError {
 export class LogRebuildError extends VerificationError {
   override name = "LogRebuildError";
 }
+
+/**
+ * Cosigned-checkpoint files that cannot be combined into one: `file` names the offending one;
+ * `reason`: "origin" / "size" / "root" / "members" (a different checkpoint or member set than the
+ * first file) or "duplicate-signer" (a member that signed in two files).
+ */
+export class CheckpointCombineError extends PocError {
+  override name = "CheckpointCombineError";
+  constructor(
+    readonly file: string,
+    readonly reason: "origin" | "size" | "root" | "members" | "duplicate-signer",
+    shortMessage: string,
+    parameters: PocErrorParameters = {},
+  ) {
+    super(`${file}: ${shortMessage}`, parameters);
+  }
+}

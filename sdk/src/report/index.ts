@@ -9,6 +9,7 @@ export { buildNitroReport } from "./nitro.js";
 export { buildIntelQuoteReport, buildDstackReport } from "./intel.js";
 export { verifyEvidence, type VerifyEvidenceParameters } from "./verify.js";
 export { renderReportText } from "./render.js";
+export * from "./input.js";
 export { type Certificate, parseCertificate, parseCertificates, verifyCertificateChain } from "./x509.js";
 export { createIntelQuoteVerifier, type CreateIntelQuoteVerifierParameters } from "./intelVerifier.js";
 export { createRegistryLookup, type CreateRegistryLookupParameters } from "./registryLookup.js";

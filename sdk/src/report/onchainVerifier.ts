@@ -4,8 +4,8 @@
  * given, else a gas estimate), and a revert becomes a VerificationError naming the custom error.
  * Browser-safe; deploying a verifier on an embedded chain is the CLI's business.
  */
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
-import { dcapQuoteVerifierAbi } from "../chain/abi/DcapQuoteVerifier.js";
+import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from "viem";
+import { decodeContractRevert } from "../chain/revert.js";
 import { decodeReportBody, encodeVerifyQuote, simulateVerifyQuote, writeVerifyQuote, type OnchainVerifiedQuote } from "../chain/quoteVerifier.js";
 import { VerificationError } from "../errors.js";
 import { parseQuote } from "../intel/index.js";
@@ -24,19 +24,10 @@ export type CreateOnchainIntelQuoteVerifierParameters = {
   onResult?: (result: OnchainVerifiedQuote, info: OnchainVerification) => void;
 };
 
-/** The custom error a DcapQuoteVerifier call reverted with, if any. */
+/** The custom error a DcapQuoteVerifier call reverted with, if any (see chain/revert.ts). */
 export function dcapRevertName(err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
-  if (reverted?.data?.errorName) return reverted.data.errorName;
-  const withData = err.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
-  const raw = reverted?.raw ?? withData?.data;
-  if (!raw || raw === "0x") return undefined;
-  try {
-    return decodeErrorResult({ abi: dcapQuoteVerifierAbi, data: raw }).errorName;
-  } catch {
-    return undefined;
-  }
+  const name = decodeContractRevert(err)?.errorName;
+  return name && !name.startsWith("undecoded ") ? name : undefined;
 }
 
 /** The report's verdict from the contract's `VerifiedQuote`. */

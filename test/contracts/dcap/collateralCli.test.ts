@@ -1,8 +1,8 @@
 /** `poc collateral upload` on the embedded chain: JSON output, idempotent items, exit codes. */
 import { describe, it, expect } from "vitest";
 import { join } from "node:path";
-import { main } from "../../../sdk/src/cli/main.js";
-import type { CliIO } from "../../../sdk/src/cli/io.js";
+import { main } from "../../../cli/main.js";
+import type { CliIO } from "../../../cli/io.js";
 import { FIXTURES } from "./fixtures.js";
 
 function capture(env: Record<string, string | undefined> = {}) {
@@ -48,7 +48,7 @@ describe("poc collateral upload", () => {
 
 describe("deployEmbeddedDcap (for poc verify --onchain)", () => {
   it("deploys store and verifier with collateral; a quote verifies at its time", async () => {
-    const { deployEmbeddedDcap } = await import("../../../sdk/src/cli/commands/_embeddedDcap.js");
+    const { deployEmbeddedDcap } = await import("../../../cli/commands/_embeddedDcap.js");
     const { simulateVerifyQuote } = await import("../../../sdk/src/chain/quoteVerifier.js");
     const { loadFixture } = await import("./fixtures.js");
     const fx = loadFixture("sgx-v3");

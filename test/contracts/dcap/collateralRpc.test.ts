@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { createPublicClient, createWalletClient, http, type Hex, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { main } from "../../../sdk/src/cli/main.js";
-import type { CliIO } from "../../../sdk/src/cli/io.js";
+import { main } from "../../../cli/main.js";
+import type { CliIO } from "../../../cli/io.js";
 import { FIXTURES, ROOT_CA_HASH } from "./fixtures.js";
 
 const PORT = 8600 + (process.pid % 200);

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, toHex, type Abi, type Address, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { main } from "../../../sdk/src/cli/main.js";
-import type { CliIO } from "../../../sdk/src/cli/io.js";
+import { main } from "../../../cli/main.js";
+import type { CliIO } from "../../../cli/io.js";
 import { FACILITY } from "../../contracts/registryFixture.js";
 
 const repo = join(import.meta.dirname, "../../..");

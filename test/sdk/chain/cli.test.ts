@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { custom, getAddress, keccak256, stringToBytes, toHex, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import type { CliIO } from "../../../sdk/src/cli/io.js";
-import { makeAllianceCommand } from "../../../sdk/src/cli/commands/alliance.js";
-import { makeRegistryCommand } from "../../../sdk/src/cli/commands/registry.js";
-import { main } from "../../../sdk/src/cli/main.js";
+import type { CliIO } from "../../../cli/io.js";
+import { makeAllianceCommand } from "../../../cli/commands/alliance.js";
+import { makeRegistryCommand } from "../../../cli/commands/registry.js";
+import { main } from "../../../cli/main.js";
 import { connectChain, deployStack, TDX_PPID, type Connection } from "../../contracts/fixture.js";
 import { FACILITY } from "../../contracts/registryFixture.js";
 

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { custom, getAddress, toHex, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLogCommand } from "../../../sdk/src/cli/commands/log.js";
-import { UsageError, type CliIO } from "../../../sdk/src/cli/io.js";
+import { createLogCommand } from "../../../cli/commands/log.js";
+import { UsageError, type CliIO } from "../../../cli/io.js";
 import { setupRegistry } from "./chain.js";
 
 const { connection, w0, w1, w2, w3, registryAddress, registry, wallet } = await setupRegistry({ contractMember: true });

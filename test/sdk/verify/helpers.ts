@@ -1,6 +1,6 @@
 /** What the `poc verify` tests share: a capturing CliIO rooted at test/fixtures, and the JSON report. */
 import { join } from "node:path";
-import type { CliIO } from "../../../sdk/src/cli/io.js";
+import type { CliIO } from "../../../cli/io.js";
 import type { VerificationReport } from "../../../sdk/src/report/index.js";
 
 export const FIXTURES = join(import.meta.dirname, "../../fixtures");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hex } from "../../../sdk/src/bytes.js";
-import { main } from "../../../sdk/src/cli/main.js";
+import { main } from "../../../cli/main.js";
 import { DIMENSION_LABELS, DIMENSION_NAMES, createIntelQuoteVerifier, verifyEvidence } from "../../../sdk/src/report/index.js";
 import { startPcsStandIn, type PcsStandIn } from "../intel/pcsStandIn.js";
 import { AT, FIXTURES, PPID, capture, reportOf } from "./helpers.js";

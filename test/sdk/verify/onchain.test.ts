@@ -6,8 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { custom, getAddress, type PublicClient } from "viem";
-import { makeVerifyCommand } from "../../../sdk/src/cli/commands/verify.js";
-import { main } from "../../../sdk/src/cli/main.js";
+import { makeVerifyCommand } from "../../../cli/commands/verify.js";
+import { main } from "../../../cli/main.js";
 import type { VerificationReport } from "../../../sdk/src/report/index.js";
 import { deployAll, loadFixture } from "../../contracts/dcap/fixtures.js";
 import { AT, PPID, capture, reportOf } from "./helpers.js";

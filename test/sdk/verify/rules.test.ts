@@ -1,5 +1,5 @@
 /**
- * The rules behind `poc verify`'s verdicts: the exit-code rule over report shapes, the registry
+ * The rules behind `poc verify`'s verdicts: the exit-code rule over report shapes (the SDK's reportExitCode), the registry
  * verdicts (lapsed, revoked) over real evidence, and zero false accepts on random and mutated files.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exitCodeOf } from "../../../sdk/src/cli/commands/verify.js";
-import { main } from "../../../sdk/src/cli/main.js";
-import { createIntelQuoteVerifier, overallStatus, verifyEvidence, type DimensionResult, type DimensionStatus, type RegistryLookup, type VerificationReport } from "../../../sdk/src/report/index.js";
+import { main } from "../../../cli/main.js";
+import { createIntelQuoteVerifier, overallStatus, reportExitCode, verifyEvidence, type DimensionResult, type DimensionStatus, type RegistryLookup, type VerificationReport } from "../../../sdk/src/report/index.js";
 import { AT, FIXTURES, PPID, capture } from "./helpers.js";
 
 const dim = (status: DimensionStatus, applicable = true): DimensionResult => ({ status, applicable, reason: "r", details: {} });
@@ -38,14 +37,14 @@ describe("exit code: 0 only when nothing failed and the hardware verified", () =
     ["--strict and overall partial", {}, { strict: true }, 1],
     ["--strict and overall pass", { operatingSystem: dim("passed"), registry: dim("passed") }, { strict: true }, 0],
   ] as const)("%s → %i", (_what, dims, rule, code) => {
-    expect(exitCodeOf(reportWith(dims), rule)).toBe(code);
+    expect(reportExitCode(reportWith(dims), rule)).toBe(code);
   });
 
   it("hardware partial counts as verified only with --signatures-only and an Intel signatures-only verdict", () => {
-    expect(exitCodeOf(reportWith({ hardware: dim("partial") }, "signatures"), { signaturesOnly: true })).toBe(0);
-    expect(exitCodeOf(reportWith({ hardware: dim("partial") }, "signatures"), {})).toBe(1);
-    expect(exitCodeOf(reportWith({ hardware: dim("partial") }), { signaturesOnly: true })).toBe(1);
-    expect(exitCodeOf(reportWith({ hardware: dim("partial"), registry: dim("failed") }, "signatures"), { signaturesOnly: true })).toBe(1);
+    expect(reportExitCode(reportWith({ hardware: dim("partial") }, "signatures"), { signaturesOnly: true })).toBe(0);
+    expect(reportExitCode(reportWith({ hardware: dim("partial") }, "signatures"), {})).toBe(1);
+    expect(reportExitCode(reportWith({ hardware: dim("partial") }), { signaturesOnly: true })).toBe(1);
+    expect(reportExitCode(reportWith({ hardware: dim("partial"), registry: dim("failed") }, "signatures"), { signaturesOnly: true })).toBe(1);
   });
 
   it("a partial dimension makes the overall result partial, never pass", () => {

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, getAddress, type Abi, isAddress, isHex, keccak256, stringToBytes, type Address, type Hex } from "viem";
+import { getAddress, isAddress, isHex, keccak256, stringToBytes, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { waitForTransactionReceipt } from "viem/actions";
 import {
@@ -23,18 +23,11 @@ import {
   writeReattestCvm,
   writeRevokeCvm,
   writeRotateCvm,
-} from "../../chain/cvmRegistry.js";
-import { cvmRegistryAbi } from "../../chain/abi/CvmRegistry.js";
-import { workloadVerifierAbi } from "../../chain/abi/WorkloadVerifier.js";
-import { iTpmQuoteVerifierAbi } from "../../chain/abi/ITpmQuoteVerifier.js";
-import { iQuoteVerifierAbi } from "../../chain/abi/IQuoteVerifier.js";
-import { dcapQuoteVerifierAbi } from "../../chain/abi/DcapQuoteVerifier.js";
-import { derAbi } from "../../chain/abi/Der.js";
-import { pemAbi } from "../../chain/abi/Pem.js";
-import { x509Abi } from "../../chain/abi/X509.js";
-import { findAddress, type AddressBook } from "../../chain/addressBook.js";
-import { TCB_STATUS_NAMES } from "../../chain/quoteVerifier.js";
-import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
+} from "../../sdk/src/chain/cvmRegistry.js";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { findAddress, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { TCB_STATUS_NAMES } from "../../sdk/src/chain/quoteVerifier.js";
+import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../sdk/src/chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 
@@ -73,9 +66,11 @@ export function makeCvmCommand(deps: ChainDeps = {}): Command {
   return { summary: "CVM identity registry: register, status, reattest, rotate, revoke", usage, run: (argv, io) => run(argv, io, deps) };
 }
 
+const subcommands = { status, register, reattest, rotate, revoke } as const;
+
 async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!["status", "register", "reattest", "rotate", "revoke"].includes(sub ?? "")) {
+  if (!sub || !Object.hasOwn(subcommands, sub)) {
     throw new UsageError(`expected register, status, reattest, rotate or revoke, got ${sub ?? "nothing"}`);
   }
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options });
@@ -83,40 +78,15 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   const registry = cvmRegistryAddress(values["cvm-registry"], io, ctx.chainId, ctx.book);
   const c = { ...ctx, registry, values, positionals, io };
   try {
-    if (sub === "status") return await status(c);
-    if (sub === "register") return await register(c);
-    if (sub === "reattest") return await reattest(c);
-    if (sub === "rotate") return await rotate(c);
-    if (sub === "revoke") return await revoke(c);
+    return await subcommands[sub as keyof typeof subcommands](c);
   } catch (e) {
-    const reverted = e instanceof BaseError ? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-    if (!reverted) throw e;
-    const decoded = decodeRevert(reverted);
-    const reason = decoded?.errorName ?? reverted.shortMessage;
-    if (values.json) io.out(toJson({ refused: reason, args: decoded?.args ?? [] }));
-    else io.err(`refused: ${reason}`);
+    // A refusal by the registry (or any contract it calls) is exit 1, not an input error.
+    const revert = decodeContractRevert(e);
+    if (!revert) throw e;
+    if (values.json) io.out(toJson({ refused: revert.errorName, args: revert.args }));
+    else io.err(`refused: ${revert.reason}`);
     return 1;
   }
-  throw new UsageError(`expected register, status, reattest, rotate or revoke, got ${sub ?? "nothing"}`);
-}
-
-/** Errors raised anywhere on the CVM path (registry, workload verifier, TPM and DCAP verifiers). */
-const pathErrors = [...cvmRegistryAbi, ...workloadVerifierAbi, ...iTpmQuoteVerifierAbi, ...iQuoteVerifierAbi, ...dcapQuoteVerifierAbi, ...derAbi, ...pemAbi, ...x509Abi].filter((x) => x.type === "error") as Abi;
-
-function decodeRevert(e: ContractFunctionRevertedError): { errorName: string; args: readonly unknown[] } | undefined {
-  if (e.data?.errorName && e.data.errorName !== "Error") return { errorName: e.data.errorName, args: e.data.args ?? [] };
-  for (let x: any = e; x; x = x.cause) {
-    const raw = x.raw ?? x.data?.data ?? x.data;
-    if (typeof raw === "string" && raw.startsWith("0x") && raw.length >= 10) {
-      try {
-        const d = decodeErrorResult({ abi: pathErrors, data: raw as Hex });
-        return { errorName: d.errorName, args: d.args ?? [] };
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 type Ctx = Awaited<ReturnType<typeof connect>> & {

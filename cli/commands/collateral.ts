@@ -10,14 +10,14 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, http, isAddress, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { PocError } from "../../errors.js";
+import { PocError } from "../../sdk/src/errors.js";
 import {
   buildCollateralUploads,
   parseQuoteCollateralV3,
   uploadCollateral,
   CollateralUploadError,
   type CollateralUpload,
-} from "../../chain/collateralStore.js";
+} from "../../sdk/src/chain/collateralStore.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { deployEmbeddedDcap } from "./_embeddedDcap.js";
 

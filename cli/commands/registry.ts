@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { decodeEventLog, formatEther, isHex, keccak256, type Hex } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
-import { hardwareRegistryAbi } from "../../chain/abi/HardwareRegistry.js";
+import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import {
   entryStatusNames,
   getLogLeaves,
@@ -18,8 +18,8 @@ import {
   readHardwareEntry,
   readRegistrySalt,
   writeChallenge,
-} from "../../chain/hardwareRegistry.js";
-import { parsePlatformKind, platformKey } from "../../chain/platformKey.js";
+} from "../../sdk/src/chain/hardwareRegistry.js";
+import { parsePlatformKind, platformKey } from "../../sdk/src/chain/platformKey.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 

@@ -1,26 +1,32 @@
 /**
- * `poc`: one binary, one subcommand group per file in `./commands/`. A group is loaded only when
- * invoked, so `poc verify` never pays for viem's chain code and vice versa.
+ * `poc`: one binary, one subcommand group per module in `./commands/`, registered in the table
+ * below. The table holds each module's import rather than the module, so a group is loaded only
+ * when invoked: `poc verify` never pays for viem's chain code, nor `poc registry` for the verifiers.
+ * Modules starting with "_" are helpers shared by commands, not commands.
  */
-import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PocError } from "../errors.js";
+import { ContractRevertError } from "../sdk/src/chain/revert.js";
+import { PocError } from "../sdk/src/errors.js";
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 
-const commandsDir = join(dirname(fileURLToPath(import.meta.url)), "commands");
+type CommandModule = { command: Command };
+
+const commands: Record<string, () => Promise<CommandModule>> = {
+  alliance: () => import("./commands/alliance.js"),
+  collateral: () => import("./commands/collateral.js"),
+  cvm: () => import("./commands/cvm.js"),
+  log: () => import("./commands/log.js"),
+  registry: () => import("./commands/registry.js"),
+  verify: () => import("./commands/verify.js"),
+};
 
 function commandNames(): string[] {
-  return readdirSync(commandsDir)
-    .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  return Object.keys(commands).sort();
 }
 
 async function loadCommand(name: string): Promise<Command | undefined> {
-  if (!/^[a-z][a-z0-9-]*$/.test(name) || !commandNames().includes(name)) return undefined;
-  const mod = (await import(join(commandsDir, `${name}.ts`))) as { command: Command };
-  return mod.command;
+  if (!Object.hasOwn(commands, name)) return undefined;
+  return (await commands[name]!()).command;
 }
 
 async function help(io: CliIO): Promise<void> {
@@ -55,6 +61,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`poc ${name}: ${error.message}`);
       io.err(cmd.usage);
       return 2;
+    }
+    // A contract refused the transaction (any command's write the command did not handle itself):
+    // a refusal like `poc cvm`'s and `poc log record`'s, exit 1, named with the decoded error.
+    if (error instanceof ContractRevertError) {
+      io.err(`poc ${name}: refused: ${error.shortMessage}`);
+      return 1;
     }
     if (error instanceof PocError) {
       io.err(`poc ${name}: ${error.shortMessage}`);

@@ -7,8 +7,8 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex, zeroAddress, type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient } from "viem";
-import { buildCollateralUploads, uploadCollateral, type QuoteCollateralV3 } from "../../chain/collateralStore.js";
-import { INTEL_SGX_ROOT_CA_DER } from "../../intel/index.js";
+import { buildCollateralUploads, uploadCollateral, type QuoteCollateralV3 } from "../../sdk/src/chain/collateralStore.js";
+import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/index.js";
 import type { CliIO } from "../io.js";
 
 export type EmbeddedDcap = {

@@ -20,7 +20,7 @@ export const processIO: CliIO = {
 export type Command = {
   summary: string;
   usage: string;
-  /** Returns the process exit code: 0 pass, 1 verification failed, 2 usage or input error. */
+  /** Returns the process exit code: 0 pass, 1 verification failed or a contract refused, 2 usage or input error. */
   run: (argv: string[], io: CliIO) => Promise<number>;
 };
 

@@ -7,11 +7,11 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { custom, getAddress, isAddress, isHex, keccak256, stringToBytes, toHex, type Address, type Hex } from "viem";
 import { getCode, waitForTransactionReceipt } from "viem/actions";
-import { allianceCalls, readAllianceStatus, readProposalExecuted, readRequiredClass, writeExecuteWithSignatures } from "../../chain/alliance.js";
-import { readRegistrySalt, registryCalls, type EntryInput, type FacilityInput } from "../../chain/hardwareRegistry.js";
-import { platformKey, parsePlatformKind } from "../../chain/platformKey.js";
-import { parseProposalClass, proposalClassNames, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Call } from "../../chain/proposal.js";
-import { collectVoteSignatures, signVote } from "../../chain/votes.js";
+import { allianceCalls, readAllianceStatus, readProposalExecuted, readRequiredClass, writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
+import { readRegistrySalt, registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
+import { platformKey, parsePlatformKind } from "../../sdk/src/chain/platformKey.js";
+import { parseProposalClass, proposalClassNames, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Call } from "../../sdk/src/chain/proposal.js";
+import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, readJsonFile, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 

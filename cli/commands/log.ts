@@ -1,23 +1,26 @@
 /**
- * `poc log root|prove|verify-receipt`: the registry's transparency log from the command line.
- * root and prove read a chain (rebuilding the tree from LeafAppended events and checking it against
- * the contract); verify-receipt needs no network. Formats: docs/transparency-log.md.
+ * `poc log root|prove|cosign|combine|record|verify-receipt`: the registry's transparency log from
+ * the command line. root, prove, cosign and record read a chain (rebuilding the tree from
+ * LeafAppended events and checking it against the contract); combine merges cosigned-checkpoint
+ * files (sdk/src/log combineCosignedCheckpoints); verify-receipt needs no network unless --online.
+ * Arguments, files and exit codes only: the log logic is the SDK's. Formats: docs/transparency-log.md.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BaseError, ContractFunctionRevertedError, getAddress, isAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
+import { getAddress, isAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
-import { hex } from "../../bytes.js";
-import { writeRecordCheckpoint } from "../../chain/hardwareRegistry.js";
-import { VerificationError } from "../../errors.js";
-import { signCheckpoint, type Cosignature } from "../../log/checkpoint.js";
-import { createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../log/cosigned.js";
-import { decodeLogLeaf, logLeafToJson } from "../../log/leaf.js";
-import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../log/onchain.js";
-import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../log/online.js";
-import { readAllianceMembers, readRecordedCheckpoints } from "../../log/recorded.js";
-import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../log/receipt.js";
+import { hex } from "../../sdk/src/bytes.js";
+import { writeRecordCheckpoint } from "../../sdk/src/chain/hardwareRegistry.js";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { VerificationError } from "../../sdk/src/errors.js";
+import { signCheckpoint, type Cosignature } from "../../sdk/src/log/checkpoint.js";
+import { combineCosignedCheckpoints, createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../sdk/src/log/cosigned.js";
+import { decodeLogLeaf, logLeafToJson } from "../../sdk/src/log/leaf.js";
+import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../sdk/src/log/onchain.js";
+import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../sdk/src/log/online.js";
+import { readAllianceMembers, readRecordedCheckpoints } from "../../sdk/src/log/recorded.js";
+import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../sdk/src/log/receipt.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, signingAccount, walletFor, type ChainDeps } from "./_chain.js";
 
@@ -246,52 +249,14 @@ async function combine(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { out: { type: "string" }, json: { type: "boolean" } }, allowPositionals: true });
   if (positionals.length < 1) throw new UsageError("combine takes one or more cosigned-checkpoint files");
   if (values.json && !values.out) throw new UsageError("--json prints a summary of the file: it needs --out");
-  const files = await Promise.all(positionals.map((p) => readCheckpointFile(io, p)));
-  const first = files[0]!;
-  const cosignatures: Cosignature[] = [];
-  const from = new Map<string, string>();
-  for (const [i, f] of files.entries()) {
-    const name = positionals[i]!;
-    if (f.checkpoint.origin !== first.checkpoint.origin) throw new UsageError(`${name}: origin ${f.checkpoint.origin} differs from ${positionals[0]}'s ${first.checkpoint.origin}`);
-    if (f.checkpoint.size !== first.checkpoint.size) throw new UsageError(`${name}: checkpoint size ${f.checkpoint.size} differs from ${positionals[0]}'s ${first.checkpoint.size}`);
-    if (f.checkpoint.rootHash.toLowerCase() !== first.checkpoint.rootHash.toLowerCase()) {
-      throw new UsageError(`${name}: root hash ${f.checkpoint.rootHash} differs from ${positionals[0]}'s ${first.checkpoint.rootHash}`);
-    }
-    const a = first.members.list;
-    const b = f.members.list;
-    if (a.length !== b.length || !b.every((m) => a.some((x) => isAddressEqual(x.address, m.address)))) {
-      throw new UsageError(`${name}: member set differs from ${positionals[0]}'s (the Alliance changed between signatures: cosign again)`);
-    }
-    for (const c of f.cosignatures) {
-      const key = c.signer.toLowerCase();
-      if (from.has(key)) throw new UsageError(`${name}: ${getAddress(c.signer)} already signed in ${from.get(key)}`);
-      from.set(key, name);
-      cosignatures.push(c);
-    }
-  }
-  const asOf = files.map((f) => f.members.asOfBlock).filter((b): b is number => b !== undefined);
-  const combined = createCosignedCheckpoint({
-    chainId: first.chainId,
-    registry: first.registry,
-    size: first.checkpoint.size,
-    rootHash: first.checkpoint.rootHash,
-    cosignatures,
-    members: first.members.list,
-    ...(asOf.length ? { asOfBlock: Math.max(...asOf) } : {}),
-  });
+  const files = await Promise.all(positionals.map(async (name) => ({ name, checkpoint: await readCheckpointFile(io, name) })));
+  const combined = combineCosignedCheckpoints({ files });
+  const { size, rootHash } = combined.checkpoint;
+  const signers = combined.cosignatures.map((c) => c.signer);
   await writeOrPrint(io, values.out, combined);
-  if (values.json) io.out(JSON.stringify({ checkpoint: values.out, size: first.checkpoint.size, rootHash: first.checkpoint.rootHash, signers: cosignatures.map((c) => c.signer) }));
-  else if (values.out) io.out(`${cosignatures.length} cosignatures of the tree of ${first.checkpoint.size} written to ${values.out}`);
+  if (values.json) io.out(JSON.stringify({ checkpoint: values.out, size, rootHash, signers }));
+  else if (values.out) io.out(`${signers.length} cosignatures of the tree of ${size} written to ${values.out}`);
   return 0;
-}
-
-/** The registry's custom error as `Name(arg, ...)`, when the failure is a decoded revert. */
-function revertReason(e: unknown): string | undefined {
-  if (!(e instanceof BaseError)) return undefined;
-  const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError)) return undefined;
-  if (reverted.data) return `${reverted.data.errorName}(${(reverted.data.args ?? []).map((a) => String(a)).join(", ")})`;
-  return reverted.reason ?? reverted.signature ?? reverted.shortMessage;
 }
 
 async function record(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
@@ -320,9 +285,9 @@ async function record(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<
   try {
     hash = await writeRecordCheckpoint(wallet, { registry, size: BigInt(size), rootHash, consistencyProof, cosignatures: file.cosignatures });
   } catch (e) {
-    const reason = revertReason(e);
-    if (reason === undefined) throw e;
-    io.err(`poc log: the registry refused the checkpoint: ${reason}`);
+    const revert = decodeContractRevert(e);
+    if (!revert) throw e;
+    io.err(`poc log: the registry refused the checkpoint: ${revert.reason}`);
     return 1;
   }
   const receipt = await waitForTransactionReceipt(client, { hash });

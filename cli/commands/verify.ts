@@ -10,10 +10,10 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, type Address, type PublicClient } from "viem";
-import { toBytes } from "../../bytes.js";
-import { quoteVerifierOf, type AddressBook } from "../../chain/addressBook.js";
-import { ParseError, PocError } from "../../errors.js";
-import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../intel/index.js";
+import { toBytes } from "../../sdk/src/bytes.js";
+import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
+import { ParseError, PocError } from "../../sdk/src/errors.js";
+import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -21,16 +21,16 @@ import {
   createIntelQuoteVerifier,
   createOnchainIntelQuoteVerifier,
   createRegistryLookup,
-  detectEvidence,
+  decodeEvidenceInput,
   parseCertificates,
+  reportExitCode,
   renderReportText,
   verifyEvidence,
   type Certificate,
-  type DetectedEvidence,
   type IntelQuoteVerifier,
   type RegistryLookup,
   type VerificationReport,
-} from "../../report/index.js";
+} from "../../sdk/src/report/index.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { connect, type ChainDeps } from "./_chain.js";
 
@@ -106,27 +106,6 @@ const options = {
   strict: { type: "boolean" },
 } as const;
 
-/** The exit code of a report (the rule in `usage`). */
-export function exitCodeOf(report: VerificationReport, rule: { strict?: boolean; signaturesOnly?: boolean } = {}): 0 | 1 {
-  if (report.overall === "fail") return 1;
-  if (rule.strict) return report.overall === "pass" ? 0 : 1;
-  const hw = report.dimensions.hardware.status;
-  if (hw === "passed") return 0;
-  if (hw === "partial" && rule.signaturesOnly && report.intel?.scope === "signatures") return 0;
-  return 1;
-}
-
-/** Binary, or hex text (optional 0x, whitespace ignored): quotes are often passed around as hex. */
-function decodeEvidence(raw: Uint8Array): Uint8Array {
-  if (raw.length === 0 || raw.length > 1 << 22) return raw;
-  const text = new TextDecoder().decode(raw).trim();
-  if (text.length > 0 && /^(0x)?[0-9a-fA-F\s]+$/.test(text)) {
-    const h = text.replace(/^0x/, "").replace(/\s+/g, "");
-    if (h.length % 2 === 0) return Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
-  }
-  return raw;
-}
-
 async function readInput(io: CliIO, path: string, what: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(resolve(io.cwd, path)));
@@ -141,13 +120,6 @@ const hexList = (v: string | undefined, flag: string): string[] | undefined => {
   for (const x of items) if (!/^([0-9a-f]{2})+$/.test(x)) throw new UsageError(`${flag}: not hex: ${x}`);
   return items;
 };
-
-/** The quote an Intel-based evidence carries (bare quote or dstack JSON). */
-function intelQuoteOf(detected: DetectedEvidence): Uint8Array | undefined {
-  if (detected.type === "intel-quote") return detected.bytes;
-  if (detected.type === "dstack" && typeof detected.json.quote === "string") return toBytes(detected.json.quote, "dstack evidence quote");
-  return undefined;
-}
 
 async function loadCollateral(io: CliIO, source: string, quote: Uint8Array): Promise<QuoteCollateralV3> {
   if (/^https?:\/\//i.test(source)) {
@@ -202,10 +174,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   let source = file;
 
   try {
-    const evidence = decodeEvidence(await readInput(io, file, "evidence file"));
-    const detected = detectEvidence(evidence);
-    const quote = intelQuoteOf(detected);
-    if (quote) parseQuote(quote); // a malformed quote is bad input before anything slow (fetch, chain) starts
+    const { evidence, detected, intelQuote: quote } = decodeEvidenceInput({ bytes: await readInput(io, file, "evidence file") });
     // The flags are fine; the file is not what they are for: bad input (one line), not a usage error.
     if (values.onchain && !quote) throw new PocError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
@@ -286,7 +255,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       nitroNonce: nonce,
       tpmEventLog,
     });
-    const code = exitCodeOf(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
+    const code = reportExitCode(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else {
       for (const line of renderReportText(report, { details: values.details }).split("\n")) io.out(line);

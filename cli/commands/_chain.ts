@@ -1,7 +1,9 @@
 /**
- * What `poc alliance` and `poc registry` share: the RPC client, contract addresses (flags, env, or
- * the `deployments/<chainId>.json` address book), the signing key, and JSON output with bigints.
- * Files starting with "_" are helpers, not commands (see ../main.ts).
+ * What the commands that talk to a chain (`poc alliance`, `registry`, `cvm`, `log`, `verify`) share: the
+ * common chain flags and their usage text, the RPC client and contract addresses (flags, env, or
+ * the `deployments/<chainId>.json` address book), the signing key from POC_PRIVATE_KEY, a wallet
+ * client for it, reading JSON input files, and JSON output with bigints. A helper module, not a
+ * command: ../main.ts registers only the modules in its table.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -9,7 +11,7 @@ import { resolve } from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Account, type Address, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { UsageError, type CliIO } from "../io.js";
-import { AddressBookError, addressBookPath, findAddress, loadAddressBook, type AddressBook } from "../../chain/addressBook.js";
+import { AddressBookError, addressBookPath, findAddress, loadAddressBook, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 
 /** Dependencies tests inject: a transport to an in-process chain instead of HTTP. */
 export type ChainDeps = { transport?: Transport };
