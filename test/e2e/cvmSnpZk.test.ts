@@ -19,7 +19,7 @@ import {
 } from "../../sdk/src/chain/zkJournal.js";
 import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import {
   EvidenceRoute,
   TeeType,

@@ -1,6 +1,5 @@
 // viem actions, calldata builders and typed ABIs for every contract, one file per contract.
 export * from "./errors.js";
-export * from "./platformKey.js";
 export * from "./proposal.js";
 export * from "./votes.js";
 export * from "./alliance.js";

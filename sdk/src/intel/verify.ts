@@ -16,7 +16,7 @@ import { checkTdPolicy, isDebugEnclave } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
-import type { TcbStatus } from "./tcbInfo.js";
+import type { TcbStatus } from "../vocabulary/tcbStatus.js";
 import { verifyCollateralItems, verifyPckChain, type VerifiedCollateral, type VerifiedPckChain } from "./verifyCollateral.js";
 
 export type Hex = `0x${string}`;

@@ -5,7 +5,10 @@
  */
 import type { IntelQuoteVerdict } from "./inject.js";
 
-export type EvidenceType = "intel-quote" | "snp-report" | "tpm-quote" | "nitro-document" | "dstack";
+// Evidence type names are shared vocabulary (sdk/src/vocabulary/evidence.ts); re-exported for old importers.
+import type { EvidenceType } from "../vocabulary/evidence.js";
+import type { HardwareIdKind } from "../vocabulary/platformKey.js";
+export type { EvidenceType };
 
 export type DimensionName = "hardware" | "operatingSystem" | "application" | "tpmBinding" | "registry";
 export const DIMENSION_NAMES: readonly DimensionName[] = ["hardware", "operatingSystem", "application", "tpmBinding", "registry"];
@@ -37,7 +40,7 @@ export type DimensionResult = {
 };
 
 /** A hardware ID the Proof-of-Cloud registry keys on (`kind` as in HardwareRegistry). */
-export type HardwareId = { kind: "intel-ppid" | "amd-chip-id"; value: string };
+export type HardwareId = { kind: HardwareIdKind; value: string };
 
 /** Where the Intel quote was verified when that was onchain (`poc verify --onchain`). */
 export type OnchainVerification = {

@@ -9,7 +9,7 @@ import { custom, getAddress, isAddress, isHex, keccak256, stringToBytes, toHex, 
 import { getCode, waitForTransactionReceipt } from "viem/actions";
 import { allianceCalls, readAllianceStatus, readProposalExecuted, readRequiredClass, writeExecuteWithSignatures } from "../../chain/alliance.js";
 import { readRegistrySalt, registryCalls, type EntryInput, type FacilityInput } from "../../chain/hardwareRegistry.js";
-import { platformKey, parsePlatformKind } from "../../chain/platformKey.js";
+import { platformKey, parsePlatformKind } from "../../vocabulary/platformKey.js";
 import { parseProposalClass, proposalClassNames, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Call } from "../../chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../chain/votes.js";
 import { UsageError, type CliIO, type Command } from "../io.js";

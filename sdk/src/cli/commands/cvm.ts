@@ -33,7 +33,7 @@ import { derAbi } from "../../chain/abi/Der.js";
 import { pemAbi } from "../../chain/abi/Pem.js";
 import { x509Abi } from "../../chain/abi/X509.js";
 import { findAddress, type AddressBook } from "../../chain/addressBook.js";
-import { TCB_STATUS_NAMES } from "../../chain/quoteVerifier.js";
+import { TCB_STATUS_NAMES } from "../../vocabulary/tcbStatus.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";

@@ -19,7 +19,7 @@ import {
   readRegistrySalt,
   writeChallenge,
 } from "../../chain/hardwareRegistry.js";
-import { parsePlatformKind, platformKey } from "../../chain/platformKey.js";
+import { parsePlatformKind, platformKey } from "../../vocabulary/platformKey.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 
