@@ -36,6 +36,9 @@ export * from "./report/index.js";
 // RFC 9162 transparency log: tree, proofs, leaves, checkpoints, receipts.
 export * from "./log/index.js";
 
+// ZK route formats: journals, collateral hashes, zkVM program inputs.
+export * from "./zk/index.js";
+
 // Contracts: viem actions, calldata builders, typed ABIs, the address book.
 export * from "./chain/index.js";
 

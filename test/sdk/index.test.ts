@@ -17,7 +17,7 @@ import * as addressBook from "../../sdk/src/chain/addressBook.js";
 import * as chains from "../../sdk/src/chain/chains.js";
 import * as collateralStore from "../../sdk/src/chain/collateralStore.js";
 import * as quoteVerifier from "../../sdk/src/chain/quoteVerifier.js";
-import * as zkJournal from "../../sdk/src/chain/zkJournal.js";
+import * as zkJournal from "../../sdk/src/zk/journal.js";
 import * as errors from "../../sdk/src/errors.js";
 import * as eventlog from "../../sdk/src/eventlog/index.js";
 import * as intel from "../../sdk/src/intel/index.js";

@@ -6,7 +6,6 @@ export * from "./alliance.js";
 export * from "./hardwareRegistry.js";
 export * from "./quoteVerifier.js";
 export * from "./collateralStore.js";
-export * from "./zkJournal.js";
 export * from "./workload.js";
 export * from "./cvmRegistry.js";
 export * from "./addressBook.js";

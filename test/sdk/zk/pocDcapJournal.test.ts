@@ -16,7 +16,7 @@ import {
   encodePocDcapJournal,
   pocDcapJournalFromQuote,
   type PocDcapJournal,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { TeeType, tdxTeeRegisters, workloadFromPocDcapJournal } from "../../../sdk/src/chain/workload.js";
 import { platformKey } from "../../../sdk/src/vocabulary/platformKey.js";
 import { TCB_STATUS_NAMES } from "../../../sdk/src/vocabulary/tcbStatus.js";
