@@ -23,6 +23,9 @@ export * from "./bytes.js";
 // The shared vocabulary: TCB statuses, platform keys, evidence types, the EIP-712 domain.
 export * from "./vocabulary/index.js";
 
+// PKI under the evidence verifiers: PEM, X.509 certificates and chains.
+export * from "./pki/index.js";
+
 // Evidence: parse and verify offchain.
 export * from "./intel/index.js";
 export * from "./amd/index.js";

@@ -9,7 +9,7 @@
 import { toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { JsonReader, jsonFail, parseJsonText } from "./json.js";
-import { base64Decode } from "./pem.js";
+import { base64Decode } from "../pki/pem.js";
 import { bytesOf, isBytes } from "./input.js";
 
 export type QuoteCollateralV3 = {

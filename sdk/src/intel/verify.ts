@@ -10,7 +10,7 @@ import { VerificationError } from "../errors.js";
 import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache as Cache } from "./cache.js";
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { CollateralRatchet } from "./collateralRatchet.js";
-import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
+import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "../pki/p256Chain.js";
 import { isBytes } from "./input.js";
 import { checkTdPolicy, isDebugEnclave } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
