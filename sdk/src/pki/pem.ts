@@ -114,7 +114,14 @@ function decodeStrict(text: string, structure: string, base: number): Uint8Array
   return certs;
 }
 
-const PEM_BLOCK_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+/**
+ * Every "-----BEGIN <label>-----" ... "-----END <label>-----" block of `text`, in order: its base64
+ * body with whitespace removed (not decoded) and the block's character offset. Lenient mode's base.
+ */
+export function pemBlocks(text: string, label: string): { base64: string; offset: number }[] {
+  const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, "g");
+  return [...text.matchAll(re)].map((m) => ({ base64: m[1]!.replace(/\s+/g, ""), offset: m.index }));
+}
 
 /**
  * Every "-----BEGIN CERTIFICATE-----" block of `text`, in order, as DER with the block's character
@@ -123,11 +130,11 @@ const PEM_BLOCK_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-
  */
 export function pemCertificateBlocks(text: string, structure: string): { der: Uint8Array; offset: number }[] {
   const out: { der: Uint8Array; offset: number }[] = [];
-  for (const m of text.matchAll(PEM_BLOCK_RE)) {
+  for (const { base64, offset } of pemBlocks(text, "CERTIFICATE")) {
     try {
-      out.push({ der: base64Decode(m[1]!.replace(/\s+/g, "")), offset: m.index });
+      out.push({ der: base64Decode(base64), offset });
     } catch (cause) {
-      throw new ParseError({ structure, field: "PEM body", offset: m.index, expected: "base64", cause });
+      throw new ParseError({ structure, field: "PEM body", offset, expected: "base64", cause });
     }
   }
   return out;
