@@ -9,7 +9,7 @@ import { custom, getAddress, isAddress, isHex, keccak256, stringToBytes, toHex, 
 import { getCode, waitForTransactionReceipt } from "viem/actions";
 import { allianceCalls, readAllianceStatus, readProposalExecuted, readRequiredClass, writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
 import { readRegistrySalt, registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey, parsePlatformKind } from "../../sdk/src/chain/platformKey.js";
+import { platformKey, parsePlatformKind } from "../../sdk/src/vocabulary/platformKey.js";
 import { parseProposalClass, proposalClassNames, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Call } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { UsageError, type CliIO, type Command } from "../io.js";

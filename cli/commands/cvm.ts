@@ -26,7 +26,7 @@ import {
 } from "../../sdk/src/chain/cvmRegistry.js";
 import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
 import { findAddress, type AddressBook } from "../../sdk/src/chain/addressBook.js";
-import { TCB_STATUS_NAMES } from "../../sdk/src/chain/quoteVerifier.js";
+import { TCB_STATUS_NAMES } from "../../sdk/src/vocabulary/tcbStatus.js";
 import { akKeyHash, dcapEvidence, tpmEvidence, type TpmEvidence } from "../../sdk/src/chain/workload.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";

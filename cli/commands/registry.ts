@@ -19,7 +19,7 @@ import {
   readRegistrySalt,
   writeChallenge,
 } from "../../sdk/src/chain/hardwareRegistry.js";
-import { parsePlatformKind, platformKey } from "../../sdk/src/chain/platformKey.js";
+import { parsePlatformKind, platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 

@@ -17,7 +17,7 @@ import HardwareRegistryModule from "./HardwareRegistry.js";
 import DcapQuoteVerifierModule from "./DcapQuoteVerifier.js";
 import AutomataDcapAdapterModule from "./AutomataDcapAdapter.js";
 import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
-import type { QuoteVerifierRoute } from "./ProofOfCloud.js";
+import type { QuoteVerifierRoute } from "../quoteVerifierRoute.js";
 import { setCallClasses } from "../callClasses.js";
 
 function build(route: QuoteVerifierRoute) {

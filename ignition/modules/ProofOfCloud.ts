@@ -19,7 +19,8 @@ import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
 import TpmAkCertificateVerifierModule from "./TpmAkCertificateVerifier.js";
 import CvmRegistryModule, { CvmRegistryAutomataModule } from "./CvmRegistry.js";
 
-export type QuoteVerifierRoute = "ours" | "automata";
+import type { QuoteVerifierRoute } from "../quoteVerifierRoute.js";
+export type { QuoteVerifierRoute };
 
 /** Route "automata": Automata's deployed DCAP attestation behind AutomataDcapAdapter. */
 export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m) =>

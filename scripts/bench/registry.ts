@@ -13,7 +13,7 @@ import { encodeFunctionData, getAddress, keccak256, stringToBytes, toHex, type H
 import type { BenchSuite } from "../bench.js";
 import { writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
 import { registryCalls, type EntryInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { hashProposal, ProposalClass, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { encodeLogLeaf } from "../../sdk/src/log/leaf.js";

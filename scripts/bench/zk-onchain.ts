@@ -28,7 +28,7 @@ import {
   encodeSnpJournal,
   pocDcapJournalFromQuote,
   snpJournalFromReport,
-} from "../../sdk/src/chain/zkJournal.js";
+} from "../../sdk/src/zk/journal.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const file = (p: string) => readFileSync(join(root, p));

@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { buildCollateralUploads, uploadCollateral } from "../../sdk/src/chain/collateralStore.js";
 import { readCheckCvm, readCvm, readCvmParams, writeRegisterCvm, writeReattestCvm, writeRotateCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { readHardwareEntry, readLevel, registryCalls, writeChallenge, entryStatusNames } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { assertNotProductionParameters, createSimulatedTdxEnvironment, SimulatorParametersError, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { FACILITY } from "./governance.js";

@@ -11,7 +11,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { assertNotProductionParameters, createSimulatedTdxEnvironment, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { SimulatedCvm, measuredBoot, QUOTED_PCRS } from "./simulatedCvm.js";
 import { buildCollateralUploads } from "../../sdk/src/chain/collateralStore.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
 import { ProposalClass, pass, SALT, wireCallClasses } from "./proposals.js";
 import type { CvmRegistryTarget } from "../../sdk/src/chain/cvmRegistry.js";

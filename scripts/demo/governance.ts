@@ -6,7 +6,7 @@
 import { getAddress, keccak256, stringToBytes } from "viem";
 import { allianceCalls } from "../../sdk/src/chain/alliance.js";
 import { readHardwareEntry, readLevel, registryCalls, writeHeartbeat, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";

@@ -7,7 +7,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex, type Hex } from "viem";
 import { buildCollateralUploads, uploadCollateral } from "../../sdk/src/chain/collateralStore.js";
 import { readIsVerified, readLevel } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { simulateVerifyQuote, writeVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { INTEL_SGX_ROOT_CA_DER, verifyQuoteSignatures } from "../../sdk/src/intel/index.js";
 import { attempt, gasOf, type Story } from "./story.js";

@@ -13,7 +13,7 @@ import { equalBytes } from "../../sdk/src/bytes.js";
 import { INTEL_SGX_ROOT_CA_DER } from "../../sdk/src/intel/rootCa.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
 import { assertNotProductionParameters, isLocalChainId } from "../../sdk/src/simulate/guard.js";
-import type { QuoteVerifierRoute } from "../../ignition/modules/ProofOfCloud.js";
+import type { QuoteVerifierRoute } from "../../ignition/quoteVerifierRoute.js";
 
 export class DeployParametersError extends PocError {
   override name = "DeployParametersError";

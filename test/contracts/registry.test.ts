@@ -6,8 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getAbiItem, getAddress, keccak256, stringToBytes, toFunctionSelector, type Hex } from "viem";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { getLogLeaves, readChallenge, readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, writeHeartbeat } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
-import { ChainInputError } from "../../sdk/src/chain/errors.js";
+import { PlatformKeyError, platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { MerkleTree } from "../../sdk/src/log/tree.js";
 import { connectChain, deployStack, expectRevert, makeProposal, execute, pass, signAll, ProposalClass, SALT, TDX_PPID, TEE_FAIL_PPID, type Connection } from "./fixture.js";
 import { entry, FACILITY, keyOf, registryStack } from "./registryFixture.js";
@@ -30,9 +29,9 @@ describe("platformKey = keccak256(abi.encode(salt, kind, rawId)), lengths checke
     expect(args).toEqual([1, 64n, 16n]);
     await expectRevert(s.registry.read.platformKey([2, TDX_PPID]), "InvalidRawIdLength");
     await expectRevert(s.registry.read.platformKey([3, TDX_PPID]), "UnknownKind");
-    expect(() => platformKey(1, chip, SALT)).toThrow(ChainInputError);
-    expect(() => platformKey(2, TDX_PPID, SALT)).toThrow(/needs 64 bytes, got 16/);
-    expect(() => platformKey(7, TDX_PPID, SALT)).toThrow(ChainInputError);
+    expect(() => platformKey(1, chip, SALT)).toThrow(PlatformKeyError);
+    expect(() => platformKey(2, TDX_PPID, SALT)).toThrow(/expected 64 bytes for kind 2, got 16/);
+    expect(() => platformKey(7, TDX_PPID, SALT)).toThrow(PlatformKeyError);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Registry set-up shared by the registry, log and SDK tests: a facility and entry builders. */
 import { keccak256, stringToBytes, toHex, type Address, type Hex } from "viem";
 import { registryCalls, type EntryInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { deployStack, now, pass, ProposalClass, SALT, type Connection, type Wallet } from "./fixture.js";
 
 import { FACILITY } from "../../scripts/demo/cvmWorld.js";

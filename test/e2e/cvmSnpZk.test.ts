@@ -16,10 +16,10 @@ import {
   encodeSnpJournal,
   pocDcapJournalFromQuote,
   type PocDcapJournal,
-} from "../../sdk/src/chain/zkJournal.js";
+} from "../../sdk/src/zk/journal.js";
 import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import {
   EvidenceRoute,
   TeeType,

@@ -7,17 +7,14 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { DEFAULT_WEAKEST_TCB_STATUS, readCheckCvm, tcbStatusAccepted, encodeWeakestTcbStatus, writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import {
-  DEFAULT_WEAKEST_TCB_STATUS,
   TCB_STATUSES_STRONGEST_FIRST,
-  readCheckCvm,
-  tcbStatusAccepted,
+  TCB_STATUS_NAMES,
   tcbStatusRank,
-  encodeWeakestTcbStatus,
-  writeRegisterCvm,
+  type TcbStatusName,
   type WeakestTcbStatusName,
-} from "../../sdk/src/chain/cvmRegistry.js";
-import { TCB_STATUS_NAMES, type TcbStatusName } from "../../sdk/src/chain/quoteVerifier.js";
+} from "../../sdk/src/vocabulary/tcbStatus.js";
 import { createSimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
 import { expectCvmRevert } from "./revert.js";

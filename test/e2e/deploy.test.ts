@@ -25,7 +25,7 @@ import { parsePckExtensions } from "../../sdk/src/intel/pckExtensions.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
 import { readAddressBook, pocAddressesFromBook, addressOf, parseAddressBook, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { pocActions } from "../../sdk/src/chain/decorator.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { hashProposal, ProposalClass, proposalThreshold, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures } from "../../sdk/src/chain/votes.js";

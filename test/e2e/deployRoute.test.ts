@@ -19,7 +19,7 @@ import { collateralStoreAbi } from "../../sdk/src/chain/abi/CollateralStore.js";
 import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
 import { readCvmParams } from "../../sdk/src/chain/cvmRegistry.js";
-import { COLLATERAL_KINDS } from "../../sdk/src/chain/zkJournal.js";
+import { COLLATERAL_KINDS } from "../../sdk/src/zk/journal.js";
 import { createSimulatedDcapPki } from "../../sdk/src/simulate/pki.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll } from "vitest";
 import { verifyQuoteSignatures } from "../../sdk/src/intel/index.js";
-import { platformKey } from "../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { readIsVerified, readLevel } from "../../sdk/src/chain/hardwareRegistry.js";
 import { simulateVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { SALT, TEE_FAIL_PPID } from "../contracts/fixture.js";

@@ -17,7 +17,7 @@ import * as addressBook from "../../sdk/src/chain/addressBook.js";
 import * as chains from "../../sdk/src/chain/chains.js";
 import * as collateralStore from "../../sdk/src/chain/collateralStore.js";
 import * as quoteVerifier from "../../sdk/src/chain/quoteVerifier.js";
-import * as zkJournal from "../../sdk/src/chain/zkJournal.js";
+import * as zkJournal from "../../sdk/src/zk/journal.js";
 import * as errors from "../../sdk/src/errors.js";
 import * as eventlog from "../../sdk/src/eventlog/index.js";
 import * as intel from "../../sdk/src/intel/index.js";
@@ -26,12 +26,13 @@ import * as nitro from "../../sdk/src/nitro/index.js";
 import * as report from "../../sdk/src/report/index.js";
 import * as simulate from "../../sdk/src/simulate/index.js";
 import * as tpm from "../../sdk/src/tpm/index.js";
+import * as vocabulary from "../../sdk/src/vocabulary/index.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures");
 const file = (p: string) => new Uint8Array(readFileSync(join(FIXTURES, p)));
 
 describe("sdk/src/index.ts re-exports every folder's public API", () => {
-  const flat = { errors, bytes, intel, amd, tpm, nitro, eventlog, report, log, chain, quoteVerifier, collateralStore, zkJournal, addressBook, chains } as Record<string, Record<string, unknown>>;
+  const flat = { errors, bytes, vocabulary, intel, amd, tpm, nitro, eventlog, report, log, chain, quoteVerifier, collateralStore, zkJournal, addressBook, chains } as Record<string, Record<string, unknown>>;
   for (const [name, mod] of Object.entries(flat)) {
     it(`${name}: every value export is the index's, by identity`, () => {
       const missing = Object.keys(mod).filter((k) => (sdk as Record<string, unknown>)[k] !== mod[k]);
@@ -47,8 +48,8 @@ describe("sdk/src/index.ts re-exports every folder's public API", () => {
   });
 
   it("related names stay distinct: platformKey / intelPlatformKey, readLogState / readTreeHead, getLogLeaves / readLogEntries", () => {
-    expect(sdk.platformKey).toBe(chain.platformKey);
-    expect(sdk.intelPlatformKey).toBe(intel.intelPlatformKey);
+    expect(sdk.platformKey).toBe(vocabulary.platformKey);
+    expect(sdk.intelPlatformKey).toBe(vocabulary.intelPlatformKey);
     const salt = `0x${"ab".repeat(32)}` as const;
     const ppid = "0x811dca2a26b952e85bb6448b097ba4fd";
     expect(sdk.intelPlatformKey(salt, ppid)).toBe(sdk.platformKey(sdk.PlatformKind.IntelPpid, ppid, salt));

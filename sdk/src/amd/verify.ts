@@ -12,7 +12,7 @@ import {
   nameAttribute,
   parseCertificates,
   verifyCertificateChain,
-} from "../report/x509.js";
+} from "../pki/x509.js";
 import {
   type SnpProductLine,
   type SnpReport,

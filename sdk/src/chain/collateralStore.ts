@@ -23,6 +23,7 @@ import { PocError, ParseError } from "../errors.js";
 import { decodeContractRevert } from "./revert.js";
 import { parseCollateral, INTEL_SGX_ROOT_CA_DER, type QuoteCollateralV3 } from "../intel/index.js";
 import { toBytes, hex, equalBytes } from "../bytes.js";
+import { pemCertificateBlocks } from "../pki/pem.js";
 
 /** Collateral in the `QuoteCollateralV3` shape (from the SDK's Intel module: JSON or PCS responses). */
 export type { QuoteCollateralV3 };
@@ -38,20 +39,9 @@ export type CollateralUpload = {
   data: Hex;
 };
 
-const PEM_RE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;
-
-function base64ToBytes(b64: string): Uint8Array {
-  const clean = b64.replace(/\s+/g, "");
-  const bin = globalThis.atob(clean);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** Every certificate of a PEM chain, as DER, in order. */
 export function pemCertificates(pem: string, what = "certificate chain"): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const m of pem.matchAll(PEM_RE)) out.push(base64ToBytes(m[1]!));
+  const out = pemCertificateBlocks(pem, what).map((b) => b.der);
   if (out.length === 0) throw new ParseError({ structure: what, field: "PEM", offset: 0, expected: "at least one CERTIFICATE block" });
   return out;
 }

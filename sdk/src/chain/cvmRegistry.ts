@@ -25,34 +25,14 @@ import type { Call } from "./proposal.js";
 import { contractWriter, type AnyClient } from "./write.js";
 import type { TeeEvidence, TpmEvidence } from "./workload.js";
 import type { HardwareStatus } from "./hardwareRegistry.js";
-import { TCB_STATUS_NAMES, type TcbStatusName } from "./quoteVerifier.js";
+import { TCB_STATUS_NAMES, tcbStatusRank, type TcbStatusName, type WeakestTcbStatusName } from "../vocabulary/tcbStatus.js";
 
 /** ICvmRegistry.CvmStatus. */
 export const CvmStatus = { None: 0, Active: 1, Revoked: 2, Rotated: 3 } as const;
 export const cvmStatusNames = ["none", "active", "revoked", "rotated"] as const;
 
-/**
- * Intel's TCB statuses from strongest to weakest: the order of `TcbStatusRank.rank`
- * (contracts/cvm/TcbStatusRank.sol), the one CvmGate policies compare by. Not the codes' order
- * (TCB_STATUS_NAMES), which is a wire format. Revoked is never accepted.
- */
-export const TCB_STATUSES_STRONGEST_FIRST = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const satisfies readonly TcbStatusName[];
-
-/** A TCB status a CvmGate rule may name as the weakest it accepts. */
-export type WeakestTcbStatusName = Exclude<TcbStatusName, "Revoked">;
-
-/** `TcbStatusRank.rank`: 0 for the strongest status; Revoked 255, below anything a policy can name. */
-export function tcbStatusRank(status: TcbStatusName): number {
-  return status === "Revoked" ? 255 : TCB_STATUSES_STRONGEST_FIRST.indexOf(status);
-}
+// TCB status names and their CvmGate ranks (TCB_STATUSES_STRONGEST_FIRST, tcbStatusRank) are shared
+// vocabulary: sdk/src/vocabulary/tcbStatus.ts.
 
 /** The weakest TCB status a CvmGate rule that names none accepts (`WeakestTcbStatus.Default`). */
 export const DEFAULT_WEAKEST_TCB_STATUS: WeakestTcbStatusName = "SWHardeningNeeded";

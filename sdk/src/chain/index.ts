@@ -1,14 +1,12 @@
 // viem actions, calldata builders and typed ABIs for every contract, one file per contract.
 export * from "./errors.js";
 export * from "./revert.js";
-export * from "./platformKey.js";
 export * from "./proposal.js";
 export * from "./votes.js";
 export * from "./alliance.js";
 export * from "./hardwareRegistry.js";
 export * from "./quoteVerifier.js";
 export * from "./collateralStore.js";
-export * from "./zkJournal.js";
 export * from "./workload.js";
 export * from "./cvmRegistry.js";
 export * from "./addressBook.js";

@@ -21,21 +21,11 @@ import { parseQuote, type IntelQuote } from "../intel/index.js";
 import { type BytesLike, concatBytes, toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { withRevertDecoding } from "./revert.js";
+import { TCB_STATUS_NAMES, type TcbStatusName } from "../vocabulary/tcbStatus.js";
 
 /** Certification data type of a compressed quote: the PCK chain replaced by its 32-byte cache key. */
 export const CERT_TYPE_CACHED_PCK = 0x0100;
 
-/** Intel's TCB statuses in the order of the Solidity enum `IQuoteVerifier.TcbStatus`. */
-export const TCB_STATUS_NAMES = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const;
-export type TcbStatusName = (typeof TCB_STATUS_NAMES)[number];
 
 /** `INTEL-SA-nnnnn` for an advisory number as the verifier returns it. */
 export function advisoryIdToString(n: number): string {

@@ -20,7 +20,7 @@ import {
 } from "viem";
 import { signTypedData } from "viem/actions";
 import { SignatureCollectionError } from "./errors.js";
-import { eip712Domain } from "./eip712.js";
+import { eip712Domain } from "../vocabulary/eip712.js";
 
 export const ALLIANCE_DOMAIN_NAME = "ProofOfCloudAlliance";
 export const ALLIANCE_DOMAIN_VERSION = "1";

@@ -11,9 +11,9 @@ import { parseQuote, verifyQuote, verifyQuoteSignatures, type IntelCollateralInp
 import { parseTpmsAttest, tpmHash, verifyTpmQuote } from "../tpm/index.js";
 import { ParseError, VerificationError } from "../errors.js";
 import { ChainInputError } from "./errors.js";
-import { platformKey } from "./platformKey.js";
-import { TCB_STATUS_NAMES, type TcbStatusName } from "./quoteVerifier.js";
-import { DCAP_TCB_STATUSES, TEE_TYPE_TDX, decodePocDcapJournal, type PocDcapJournal } from "./zkJournal.js";
+import { platformKey } from "../vocabulary/platformKey.js";
+import { TCB_STATUS_NAMES, type TcbStatusName } from "../vocabulary/tcbStatus.js";
+import { DCAP_TCB_STATUSES, TEE_TYPE_TDX, decodePocDcapJournal, type PocDcapJournal } from "../zk/journal.js";
 
 /** IWorkloadVerifier.TeeType. */
 export const TeeType = { None: 0, Tdx: 1, SevSnp: 2 } as const;

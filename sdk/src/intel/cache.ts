@@ -4,7 +4,7 @@
  * quote), and imported attestation keys. Entries are keyed by content and bounded (LRU).
  */
 import type { VerifiedCollateral, VerifiedPckChain } from "./verifyCollateral.js";
-import type { PinnedRoot } from "./pki.js";
+import type { PinnedRoot } from "../pki/p256Chain.js";
 import { CollateralRatchet } from "./collateralRatchet.js";
 
 class Lru<K, V> {

@@ -9,7 +9,7 @@
 import { toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { JsonReader, jsonFail, parseJsonText } from "./json.js";
-import { base64Decode } from "./pem.js";
+import { base64Decode, pemBlocks } from "../pki/pem.js";
 import { bytesOf, isBytes } from "./input.js";
 
 export type QuoteCollateralV3 = {
@@ -77,9 +77,9 @@ export function decodeCrl(v: Uint8Array | string | number[], field: string): Uin
     v = new TextDecoder().decode(v);
   }
   if (typeof v === "string" && v.includes("-----BEGIN X509 CRL-----")) {
-    const m = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(v);
+    const block = pemBlocks(v, "X509 CRL")[0];
     try {
-      return base64Decode(m![1]!.replace(/\s+/g, ""));
+      return base64Decode(block!.base64);
     } catch (cause) {
       throw new ParseError({ structure: S, field, offset: 0, expected: "a PEM CRL", cause });
     }

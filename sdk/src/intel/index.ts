@@ -8,7 +8,7 @@ export {
   type QuoteCollateralV3,
   type PcsCollateralResponses,
 } from "./collateral.js";
-export { parseTcbInfo, parseEnclaveIdentity, TCB_STATUSES, type TcbInfo, type TcbLevel, type EnclaveIdentity, type TcbStatus } from "./tcbInfo.js";
+export { parseTcbInfo, parseEnclaveIdentity, type TcbInfo, type TcbLevel, type EnclaveIdentity } from "./tcbInfo.js";
 export { TcbEvaluationError } from "./tcb.js";
 export {
   verifyQuote,
@@ -33,4 +33,3 @@ export {
   type CollateralClientOptions,
   type GetCollateralParameters,
 } from "./collateralClient.js";
-export { intelPlatformKey, PLATFORM_KIND_INTEL_PPID } from "./platformKey.js";

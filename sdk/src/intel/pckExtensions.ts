@@ -8,7 +8,7 @@ import { AsnArray, AsnConvert, AsnParser, AsnProp, AsnPropTypes, AsnType, AsnTyp
 import { Certificate, type Extension } from "@peculiar/asn1-x509";
 import { hex } from "../bytes.js";
 import { ParseError } from "../errors.js";
-import { Der, type Tlv } from "./der.js";
+import { Der, type Tlv } from "../pki/der.js";
 import {
   OID_CPUSVN,
   OID_FMSPC,

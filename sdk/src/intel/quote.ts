@@ -22,7 +22,7 @@ import {
   TEE_TYPE_SGX,
   TEE_TYPE_TDX,
 } from "./constants.js";
-import { parsePemChain, pemTextFromBytes } from "./pem.js";
+import { parsePemChain, pemTextFromBytes } from "../pki/pem.js";
 
 export type QuoteHeader = {
   version: 3 | 4 | 5;

@@ -6,7 +6,8 @@
 import { equalBytes } from "../bytes.js";
 import { VerificationError } from "../errors.js";
 import type { SgxReportBody, TdReportBody } from "./quote.js";
-import type { EnclaveIdentity, TcbInfo, TcbLevel, TcbStatus } from "./tcbInfo.js";
+import type { EnclaveIdentity, TcbInfo, TcbLevel } from "./tcbInfo.js";
+import type { TcbStatus } from "../vocabulary/tcbStatus.js";
 
 export type StatusWithAdvisories = { status: TcbStatus; advisoryIds: string[]; tcbDate?: number };
 

@@ -4,17 +4,9 @@
  */
 
 import { JsonReader, jsonFail } from "./json.js";
+// The status names are the shared vocabulary (IQuoteVerifier.TcbStatus order): one list for the SDK.
+import { TCB_STATUSES, type TcbStatus } from "../vocabulary/tcbStatus.js";
 
-export const TCB_STATUSES = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const;
-export type TcbStatus = (typeof TCB_STATUSES)[number];
 
 function status(r: JsonReader, key: string): TcbStatus {
   const s = r.string(key);

@@ -10,13 +10,13 @@ import { VerificationError } from "../errors.js";
 import { defaultIntelVerifierCache, IntelVerifierCache, type IntelVerifierCache as Cache } from "./cache.js";
 import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } from "./collateral.js";
 import { CollateralRatchet } from "./collateralRatchet.js";
-import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "./pki.js";
+import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "../pki/p256Chain.js";
 import { isBytes } from "./input.js";
 import { checkTdPolicy, isDebugEnclave } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
-import type { TcbStatus } from "./tcbInfo.js";
+import type { TcbStatus } from "../vocabulary/tcbStatus.js";
 import { verifyCollateralItems, verifyPckChain, type VerifiedCollateral, type VerifiedPckChain } from "./verifyCollateral.js";
 
 export type Hex = `0x${string}`;

@@ -7,7 +7,7 @@ import { VerificationError } from "../errors.js";
 import { decodeCollateral, type QuoteCollateralV3 } from "./collateral.js";
 import { parseJsonText } from "./json.js";
 import { readSgxExtension, type PckExtensions } from "./pckExtensions.js";
-import { parsePemChain } from "./pem.js";
+import { parsePemChain } from "../pki/pem.js";
 import {
   certWindow,
   verifyChainToRoot,
@@ -16,7 +16,7 @@ import {
   type PinnedRoot,
   type ValidityWindow,
   type VerifiedCert,
-} from "./pki.js";
+} from "../pki/p256Chain.js";
 import { parseEnclaveIdentity, parseTcbInfo, type EnclaveIdentity, type TcbInfo } from "./tcbInfo.js";
 
 export type VerifiedCollateral = {

@@ -19,7 +19,7 @@ import {
   type WalletClient,
 } from "viem";
 import { PocError } from "../errors.js";
-import { eip712Domain } from "../chain/eip712.js";
+import { eip712Domain } from "../vocabulary/eip712.js";
 
 export const CHECKPOINT_DOMAIN_NAME = "ProofOfCloudHardwareRegistry";
 export const CHECKPOINT_DOMAIN_VERSION = "1";

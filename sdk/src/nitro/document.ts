@@ -8,7 +8,7 @@
 import { Decoder, Encoder } from "cbor-x";
 import { equalBytes, hex } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
-import { type Certificate, importVerifyKey, parseCertificate, parseCertificates, toDate, verifyCertificateChain } from "../report/x509.js";
+import { type Certificate, importVerifyKey, parseCertificate, parseCertificates, toDate, verifyCertificateChain } from "../pki/x509.js";
 import { AWS_NITRO_ROOT_G1_PEM } from "./roots.js";
 
 const S = "Nitro attestation document";

@@ -1,7 +1,7 @@
 /** Options and helpers shared by the report builders. */
 import { VerificationError } from "../errors.js";
-import type { Certificate } from "./x509.js";
-import { toDate } from "./x509.js";
+import type { Certificate } from "../pki/x509.js";
+import { toDate } from "../pki/x509.js";
 import type { IntelQuoteVerdict, IntelQuoteVerifier, RegistryLookup } from "./inject.js";
 import { type DimensionName, type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
 

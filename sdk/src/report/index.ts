@@ -10,7 +10,8 @@ export { buildIntelQuoteReport, buildDstackReport } from "./intel.js";
 export { verifyEvidence, type VerifyEvidenceParameters } from "./verify.js";
 export { renderReportText } from "./render.js";
 export * from "./input.js";
-export { type Certificate, parseCertificate, parseCertificates, verifyCertificateChain } from "./x509.js";
 export { createIntelQuoteVerifier, type CreateIntelQuoteVerifierParameters } from "./intelVerifier.js";
 export { createRegistryLookup, type CreateRegistryLookupParameters } from "./registryLookup.js";
 export { createOnchainIntelQuoteVerifier, dcapRevertName, verdictFromOnchain, type CreateOnchainIntelQuoteVerifierParameters } from "./onchainVerifier.js";
+// The certificate API moved to pki/; re-exported here for importers of report/ (the CLI among them).
+export { type Certificate, parseCertificate, parseCertificates, verifyCertificateChain } from "../pki/index.js";

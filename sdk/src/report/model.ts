@@ -3,9 +3,11 @@
  * page but computed offline. Every dimension is passed, partial, failed or skipped, always with a
  * reason. Format and rules: docs/verification-report.md.
  */
-import type { IntelQuoteVerdict } from "./inject.js";
 
-export type EvidenceType = "intel-quote" | "snp-report" | "tpm-quote" | "nitro-document" | "dstack";
+// Evidence type names are shared vocabulary (sdk/src/vocabulary/evidence.ts); re-exported for old importers.
+import type { EvidenceType } from "../vocabulary/evidence.js";
+import type { HardwareIdKind } from "../vocabulary/platformKey.js";
+export type { EvidenceType };
 
 export type DimensionName = "hardware" | "operatingSystem" | "application" | "tpmBinding" | "registry";
 export const DIMENSION_NAMES: readonly DimensionName[] = ["hardware", "operatingSystem", "application", "tpmBinding", "registry"];
@@ -37,7 +39,7 @@ export type DimensionResult = {
 };
 
 /** A hardware ID the Proof-of-Cloud registry keys on (`kind` as in HardwareRegistry). */
-export type HardwareId = { kind: "intel-ppid" | "amd-chip-id"; value: string };
+export type HardwareId = { kind: HardwareIdKind; value: string };
 
 /** Where the Intel quote was verified when that was onchain (`poc verify --onchain`). */
 export type OnchainVerification = {
@@ -85,3 +87,35 @@ export const passed = (reason: string, details: DimensionResult["details"] = {})
 export const failed = (reason: string, check?: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "failed", reason, applicable: true, check, details });
 export const partial = (reason: string, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "partial", reason, applicable: true, details });
 export const skipped = (reason: string, applicable: boolean, details: DimensionResult["details"] = {}): DimensionResult => ({ status: "skipped", reason, applicable, details });
+
+/** What an Intel DCAP verification established about a quote (JSON-safe: it goes into the report). */
+export type IntelQuoteVerdict = {
+  teeType: "SGX" | "TDX";
+  /**
+   * "full" (default): quote, PCK chain, CRLs, TCB info and QE identity checked against collateral.
+   * "signatures": no collateral, only the PCK chain to the Intel root and the quote's signatures;
+   * `tcbStatus` is then "NotEvaluated" and the hardware dimension is partial.
+   */
+  scope?: "full" | "signatures";
+  /** Intel TCB status: "UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "Revoked", ... */
+  tcbStatus: string;
+  advisoryIds: string[];
+  /** Hex PPID from the PCK certificate (the Intel hardware ID). */
+  ppid?: string;
+  fmspc?: string;
+  /** Hex report data (64 bytes). */
+  reportData: string;
+  /** TDX: hex MRTD and RTMR0–3. */
+  mrtd?: string;
+  rtmrs?: [string, string, string, string];
+  /** SGX: hex MRENCLAVE / MRSIGNER. */
+  mrenclave?: string;
+  mrsigner?: string;
+  quoteVersion?: number;
+  /** Every register of the report body by name (hex strings; SGX ISV fields as numbers). */
+  registers?: Record<string, string | number>;
+  /** Unix seconds until which the collateral and certificates used stay valid. */
+  validUntil?: number;
+  /** Set by an onchain verifier: where the quote was judged (moved to the report's `onchain`). */
+  onchain?: OnchainVerification;
+};

@@ -4,7 +4,7 @@
  */
 import type { Account, Address, Chain, Client, Hex, Transport } from "viem";
 import { entryStatusNames, readFacility, readHardwareEntry, readRegistrySalt } from "../chain/hardwareRegistry.js";
-import { PlatformKind, platformKey } from "../chain/platformKey.js";
+import { PlatformKind, platformKey } from "../vocabulary/platformKey.js";
 import type { RegistryLookup, RegistryVerdict } from "./inject.js";
 import type { HardwareId } from "./model.js";
 

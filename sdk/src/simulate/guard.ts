@@ -8,6 +8,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, type Name } from "@peculiar/asn1-x509";
 import { PocError } from "../errors.js";
 import { toBytes } from "../bytes.js";
+import { pemCertificateBlocks } from "../pki/pem.js";
 import { SIMULATOR_ORGANIZATION } from "./pki.js";
 
 export const LOCAL_CHAIN_IDS: readonly number[] = [31337, 1337];
@@ -30,9 +31,8 @@ export function isLocalChainId(chainId: number | bigint): boolean {
 
 function pemOrDer(cert: Uint8Array | string): Uint8Array {
   if (cert instanceof Uint8Array) return cert;
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(cert);
-  if (!m) return toBytes(cert, "certificate");
-  return Uint8Array.from(atob(m[1]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+  const block = pemCertificateBlocks(cert, "certificate")[0];
+  return block ? block.der : toBytes(cert, "certificate");
 }
 
 const hasMarker = (name: Name) => name.some((rdn) => rdn.some((atv) => atv.type === ID_AT_ORGANIZATION && atv.value.toString() === SIMULATOR_ORGANIZATION));

@@ -5,7 +5,7 @@
  */
 import { concatBytes, equalBytes, hex, toBytes } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
-import { type Certificate, fixedWidth, importVerifyKey, parseCertificate, parseCertificates, verifyCertificateChain } from "../report/x509.js";
+import { type Certificate, fixedWidth, importVerifyKey, parseCertificate, parseCertificates, verifyCertificateChain } from "../pki/x509.js";
 import { type CheckedTcgEvent, checkTcgEventData, checkTcgEventLog, parseTcgEventLog, type TcgEventLog } from "./eventlog.js";
 import { GCE_TPM_EK_INTERMEDIATE_2, GCE_TPM_EK_ROOT_1, GCP_EK_AK_CA_INTERMEDIATE_V3, GCP_EK_AK_CA_ROOT } from "./roots.js";
 import {

@@ -19,7 +19,7 @@ import {
   encodeDcapJournal,
   encodePocDcapJournal,
   type PocDcapJournal,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { parseQuote } from "../../../sdk/src/intel/index.js";
 import { ParseError } from "../../../sdk/src/errors.js";

@@ -18,7 +18,7 @@ import {
   encodeDcapJournal,
   type CollateralForHashes,
   type DcapTcbStatusName,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { buildCollateralUploads, type QuoteCollateralV3 } from "../../../sdk/src/chain/collateralStore.js";
 import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { verifyQuote } from "../../../sdk/src/intel/verify.js";

@@ -10,7 +10,7 @@ import {
   encodeDcapJournal,
   encodeSnpJournal,
   type DcapJournal,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { milanArkDer, sgxCollateral, sgxJournal, snpJournal, tdxCollateral, tdxJournal, tdxQuote } from "../../sdk/zk/fixtures.js";
 import { createHash } from "node:crypto";

@@ -15,7 +15,7 @@ import {
   verifySnpReport,
 } from "../../../sdk/src/amd/index.js";
 import { ParseError, VerificationError } from "../../../sdk/src/errors.js";
-import { parseCertificates } from "../../../sdk/src/report/x509.js";
+import { parseCertificates } from "../../../sdk/src/pki/x509.js";
 import { expectRejected, flip, offsets, truncations } from "../report/mutation.js";
 
 const F = "test/fixtures/amd";

@@ -9,7 +9,7 @@ import { createWalletClient, custom, getAddress, keccak256, stringToBytes, toHex
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { pocActions } from "../../../sdk/src/chain/decorator.js";
 import { ChainInputError, SignatureCollectionError } from "../../../sdk/src/chain/errors.js";
-import { platformKey } from "../../../sdk/src/chain/platformKey.js";
+import { PlatformKeyError, platformKey } from "../../../sdk/src/vocabulary/platformKey.js";
 import { hashProposal, proposalFromFile, proposalThreshold, proposalToFile, ProposalClass, type Proposal } from "../../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, hashVote, signVote, type VoteFile } from "../../../sdk/src/chain/votes.js";
 import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
@@ -43,8 +43,8 @@ describe("platformKey(kind, rawId, salt)", () => {
             platformKey(kind, raw, SALT);
             throw new Error("accepted a wrong length");
           } catch (e) {
-            expect(e).toBeInstanceOf(ChainInputError);
-            expect((e as ChainInputError).field).toBe("rawId");
+            expect(e).toBeInstanceOf(PlatformKeyError);
+            expect((e as PlatformKeyError).field).toBe("rawId");
           }
         }
       }),
@@ -53,7 +53,7 @@ describe("platformKey(kind, rawId, salt)", () => {
   it("depends on salt and kind", () => {
     const chip = new Uint8Array(64);
     expect(platformKey(1, TDX_PPID, SALT)).not.toBe(platformKey(1, TDX_PPID, keccak256("0x01")));
-    expect(() => platformKey(1, TDX_PPID, "0x1234")).toThrow(/salt: expected 32 bytes/);
+    expect(() => platformKey(1, TDX_PPID, "0x1234")).toThrow(/bad salt at offset 0: expected 32 bytes/);
     expect(platformKey(2, chip, SALT)).toMatch(/^0x/);
   });
 });

@@ -5,7 +5,7 @@ import { hex } from "../../../sdk/src/bytes.js";
 import { ParseError } from "../../../sdk/src/errors.js";
 import { parseQuote, parseSgxExtensionValue } from "../../../sdk/src/intel/index.js";
 import { readSgxExtension } from "../../../sdk/src/intel/pckExtensions.js";
-import { parseCertificate } from "../../../sdk/src/intel/pki.js";
+import { parseCertificate } from "../../../sdk/src/pki/p256Chain.js";
 import { sgxV3, teeFail, tdxV4, tdxV5NoMatch } from "./fixtures.js";
 
 const all = [sgxV3, tdxV4, tdxV5NoMatch, teeFail];

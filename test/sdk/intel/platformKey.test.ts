@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { concat, keccak256, pad, toHex } from "viem";
 import { ParseError } from "../../../sdk/src/errors.js";
-import { intelPlatformKey } from "../../../sdk/src/intel/index.js";
+import { intelPlatformKey } from "../../../sdk/src/vocabulary/index.js";
 import { tdxV4 } from "./fixtures.js";
 
 describe("intelPlatformKey = keccak256(abi.encode(bytes32 salt, uint8 1, bytes ppid))", () => {

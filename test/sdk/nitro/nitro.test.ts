@@ -5,7 +5,7 @@ import { hex } from "../../../sdk/src/bytes.js";
 import { ParseError, VerificationError } from "../../../sdk/src/errors.js";
 import { extractNitroCoseSign1, parseNitroDocument, pinnedNitroRoot, verifyNitroDocument } from "../../../sdk/src/nitro/index.js";
 import { MILAN_ASK_ARK_PEM } from "../../../sdk/src/amd/index.js";
-import { parseCertificates } from "../../../sdk/src/report/x509.js";
+import { parseCertificates } from "../../../sdk/src/pki/x509.js";
 import { expectRejected, flip, offsets, truncations } from "../report/mutation.js";
 
 const bin = new Uint8Array(readFileSync("test/fixtures/nitro/dstack-nsm/attestation.bin"));

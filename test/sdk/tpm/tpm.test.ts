@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { concatBytes, hex } from "../../../sdk/src/bytes.js";
 import { ParseError, VerificationError } from "../../../sdk/src/errors.js";
-import { parseCertificate, parseCertificates, verifyCertificateChain } from "../../../sdk/src/report/x509.js";
+import { parseCertificate, parseCertificates, verifyCertificateChain } from "../../../sdk/src/pki/x509.js";
 import {
   TPM_ALG,
   checkTcgEventLog,

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { custom, keccak256, stringToBytes, type Address } from "viem";
 import { hex } from "../../../sdk/src/bytes.js";
 import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
-import { platformKey } from "../../../sdk/src/chain/platformKey.js";
+import { platformKey } from "../../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../../sdk/src/chain/proposal.js";
 import { makeVerifyCommand } from "../../../cli/commands/verify.js";
 import { main } from "../../../cli/main.js";

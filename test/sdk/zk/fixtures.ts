@@ -1,6 +1,6 @@
 /** Real evidence turned into the journals an honest zk program would write (test helpers). */
 import { readFileSync } from "node:fs";
-import { buildDcapProgramInput, dcapCollateralHashes, dcapOutputFromQuote, snpJournalFromReport, type DcapJournal } from "../../../sdk/src/chain/zkJournal.js";
+import { buildDcapProgramInput, dcapCollateralHashes, dcapOutputFromQuote, snpJournalFromReport, type DcapJournal } from "../../../sdk/src/zk/journal.js";
 
 export function pemDers(path: string): Uint8Array[] {
   return [...readFileSync(path, "utf8").matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(

@@ -16,10 +16,10 @@ import {
   encodePocDcapJournal,
   pocDcapJournalFromQuote,
   type PocDcapJournal,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { TeeType, tdxTeeRegisters, workloadFromPocDcapJournal } from "../../../sdk/src/chain/workload.js";
-import { platformKey } from "../../../sdk/src/chain/platformKey.js";
-import { TCB_STATUS_NAMES } from "../../../sdk/src/chain/quoteVerifier.js";
+import { platformKey } from "../../../sdk/src/vocabulary/platformKey.js";
+import { TCB_STATUS_NAMES } from "../../../sdk/src/vocabulary/tcbStatus.js";
 import { parseQuote } from "../../../sdk/src/intel/index.js";
 import { ParseError, VerificationError } from "../../../sdk/src/errors.js";
 import { sgxCollateral, sgxQuote, tdxCollateral, tdxJournal, tdxQuote } from "./fixtures.js";

@@ -5,7 +5,7 @@
  * "DCAP journal (ours, version 1)"). A quote that does not verify gets no journal: it throws.
  */
 import { verifyQuote, type IntelCollateralInput } from "../../../sdk/src/intel/index.js";
-import { pocDcapJournalFromQuote, type CollateralForHashes, type DcapTcbStatusName, type PocDcapJournal } from "../../../sdk/src/chain/zkJournal.js";
+import { pocDcapJournalFromQuote, type CollateralForHashes, type DcapTcbStatusName, type PocDcapJournal } from "../../../sdk/src/zk/journal.js";
 
 export async function honestPocDcapProgram(p: {
   quote: Uint8Array;

@@ -13,7 +13,7 @@ import {
   SNP_JOURNAL_LENGTH,
   TEE_TYPE_SGX,
   TEE_TYPE_TDX,
-} from "../../../sdk/src/chain/zkJournal.js";
+} from "../../../sdk/src/zk/journal.js";
 import { ParseError } from "../../../sdk/src/errors.js";
 import { milanArkDer, sgxJournal, snpInputs, snpJournal, tdxCollateral, tdxJournal, tdxQuote } from "./fixtures.js";
 

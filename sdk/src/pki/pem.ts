@@ -1,8 +1,14 @@
 /**
- * Strict PEM certificate chains, as carried in certification data type 5 and in collateral issuer
+ * PEM certificates: the SDK's one PEM implementation, in two modes.
+ *
+ * Strict (`parsePemChain`): chains as carried in certification data type 5 and in collateral issuer
  * chains. The text must be exactly the canonical encoding of the certificates it holds (64-column
  * base64, "\n" line ends), optionally followed by NUL padding: any other byte is rejected, so no
  * byte of the chain can change without the chain changing.
+ *
+ * Lenient (`pemCertificateBlocks`): every CERTIFICATE block in a text, whatever the whitespace and
+ * surrounding text (files a person hands to `poc verify`, PEM bundles, collateral JSON strings
+ * that are hashed or uploaded as DER, not signed as text).
  */
 import { ParseError } from "../errors.js";
 
@@ -106,4 +112,30 @@ function decodeStrict(text: string, structure: string, base: number): Uint8Array
   }
   if (certs.length === 0) throw new ParseError({ structure, field: "pem", offset: base, expected: "at least one certificate" });
   return certs;
+}
+
+/**
+ * Every "-----BEGIN <label>-----" ... "-----END <label>-----" block of `text`, in order: its base64
+ * body with whitespace removed (not decoded) and the block's character offset. Lenient mode's base.
+ */
+export function pemBlocks(text: string, label: string): { base64: string; offset: number }[] {
+  const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, "g");
+  return [...text.matchAll(re)].map((m) => ({ base64: m[1]!.replace(/\s+/g, ""), offset: m.index }));
+}
+
+/**
+ * Every "-----BEGIN CERTIFICATE-----" block of `text`, in order, as DER with the block's character
+ * offset; whitespace inside a block is ignored. Throws ParseError (field "PEM body") on a block whose
+ * body is not base64; returns [] when there is no block (callers decide whether that is an error).
+ */
+export function pemCertificateBlocks(text: string, structure: string): { der: Uint8Array; offset: number }[] {
+  const out: { der: Uint8Array; offset: number }[] = [];
+  for (const { base64, offset } of pemBlocks(text, "CERTIFICATE")) {
+    try {
+      out.push({ der: base64Decode(base64), offset });
+    } catch (cause) {
+      throw new ParseError({ structure, field: "PEM body", offset, expected: "base64", cause });
+    }
+  }
+  return out;
 }

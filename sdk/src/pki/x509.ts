@@ -9,6 +9,7 @@ import { RSAPublicKey, RsaSaPssParams, id_RSASSA_PSS, id_rsaEncryption } from "@
 import { ECDSASigValue, ECParameters, id_ecPublicKey } from "@peculiar/asn1-ecc";
 import { ParseError, VerificationError } from "../errors.js";
 import { equalBytes, hex } from "../bytes.js";
+import { pemCertificateBlocks } from "./pem.js";
 
 export type PublicKeyInfo =
   | { kind: "rsa"; modulus: Uint8Array; exponent: Uint8Array }
@@ -143,12 +144,6 @@ function b64(bytes: Uint8Array): string {
 function b64url(bytes: Uint8Array): string {
   return b64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
-function fromB64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * Certificates from PEM text (any number of blocks) or DER bytes (one certificate). `input` may be
@@ -157,17 +152,7 @@ function fromB64(s: string): Uint8Array {
 export function parseCertificates(input: Uint8Array | string, structure = "certificates"): Certificate[] {
   const text = typeof input === "string" ? input : looksLikePem(input) ? new TextDecoder().decode(input) : undefined;
   if (text === undefined) return [parseCertificate(input as Uint8Array, structure)];
-  const out: Certificate[] = [];
-  const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    let der: Uint8Array;
-    try {
-      der = fromB64(m[1]!.replace(/\s+/g, ""));
-    } catch (cause) {
-      throw new ParseError({ structure, field: "PEM body", offset: m.index, expected: "base64", cause });
-    }
-    out.push(parseCertificate(der, structure));
-  }
+  const out = pemCertificateBlocks(text, structure).map(({ der }) => parseCertificate(der, structure));
   if (out.length === 0) throw new ParseError({ structure, field: "PEM", offset: 0, expected: "at least one CERTIFICATE block" });
   return out;
 }

@@ -10,6 +10,7 @@ import { encodeAbiParameters, decodeAbiParameters, keccak256, stringToBytes, typ
 import { ByteReader, concatBytes, toBytes, type BytesLike } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { parsePckExtensions, parseQuote } from "../intel/index.js";
+import { pemCertificateBlocks } from "../pki/pem.js";
 
 export const TEE_TYPE_SGX = 0x00000000;
 export const TEE_TYPE_TDX = 0x00000081;
@@ -154,9 +155,7 @@ function crlBytes(v: string | number[], field: string): Uint8Array {
 }
 
 function pemBlocks(text: string): Uint8Array[] {
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
-    Uint8Array.from(atob(m[1]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0)),
-  );
+  return pemCertificateBlocks(text, "collateral").map((b) => b.der);
 }
 
 /**
