@@ -10,6 +10,14 @@ library TcbStatusCodec {
     error UnknownTcbStatus(uint256 offset);
     error BadAdvisoryId(uint256 offset);
 
+    /// `seen` bits of a TCB level's keys, the same in TCB info, QE identity and TDX module levels:
+    /// tcb, tcbDate and tcbStatus are required; advisoryIDs is optional and may appear once.
+    uint256 internal constant LEVEL_TCB = 1;
+    uint256 internal constant LEVEL_TCB_DATE = 2;
+    uint256 internal constant LEVEL_TCB_STATUS = 4;
+    uint256 internal constant LEVEL_ADVISORIES = 8;
+    uint256 internal constant LEVEL_REQUIRED = LEVEL_TCB | LEVEL_TCB_DATE | LEVEL_TCB_STATUS;
+
     function status(bytes memory s, uint256 p) internal pure returns (uint8 st, uint256 q) {
         uint256 start;
         uint256 len;

@@ -11,6 +11,8 @@ library Json {
     error JsonMalformed(uint256 offset);
 
     uint256 private constant MAX_DEPTH = 8;
+    /// JSON whitespace as a bit set indexed by byte value: bits 0x20 (space), 0x0a, 0x0d, 0x09.
+    uint256 private constant WHITESPACE = 0x100002600;
 
     /// @dev Skips spaces, tabs, CR and LF.
     function ws(bytes memory s, uint256 p) internal pure returns (uint256 q) {
@@ -20,8 +22,7 @@ library Json {
             q := p
             for {} lt(q, n) { q := add(q, 1) } {
                 let c := byte(0, mload(add(base, q)))
-                // 0x20, 0x0a, 0x0d, 0x09 as a bit set
-                if iszero(and(shr(c, 0x100002600), 1)) { break }
+                if iszero(and(shr(c, WHITESPACE), 1)) { break }
             }
         }
     }
@@ -54,6 +55,32 @@ library Json {
         if (c == ",") return (true, q + 1);
         if (c == closeChar) return (false, q + 1);
         revert JsonMalformed(q);
+    }
+
+    /// @dev The object walk every parser shares: opens the object at `p` and reads its first key.
+    /// `has` is false for `{}` (then `q` is past the "}"). Loop with {nextKey} after each value:
+    /// `(bool has, bytes32 k, uint256 q) = firstKey(s, p); while (has) { ...value...; (has, k, q) = nextKey(s, q); }`.
+    /// Checks and offsets are exactly those of {open}, {key} and {more} called in that order.
+    function firstKey(bytes memory s, uint256 p) internal pure returns (bool has, bytes32 k, uint256 q) {
+        bool empty;
+        (q, empty) = open(s, p, "{");
+        if (empty) return (false, 0, q);
+        (k, q) = key(s, q);
+        has = true;
+    }
+
+    /// @dev After a member's value: "," then the next key (`has`), or the closing "}" (`q` past it).
+    function nextKey(bytes memory s, uint256 p) internal pure returns (bool has, bytes32 k, uint256 q) {
+        (has, q) = more(s, p, "}");
+        if (has) (k, q) = key(s, q);
+    }
+
+    /// @dev The array walk: opens the array at `p`; `has` is false for `[]`. Loop with
+    /// `(has, q) = more(s, q, "]")` after each element.
+    function firstItem(bytes memory s, uint256 p) internal pure returns (bool has, uint256 q) {
+        bool empty;
+        (q, empty) = open(s, p, "[");
+        has = !empty;
     }
 
     /// @dev A string: returns its content range (no escapes or control characters allowed).
