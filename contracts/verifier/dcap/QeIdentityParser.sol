@@ -149,24 +149,15 @@ library QeIdentityParser {
         next = base + 4;
         uint256 seen;
         while (has) {
+            uint256 bit = TcbStatusCodec.LEVEL_TCB;
             if (k == keccak256("tcb")) {
                 q = _isvsvn(s, q, out, base);
-                seen |= TcbStatusCodec.LEVEL_TCB;
-            } else if (k == keccak256("tcbDate")) {
-                (, q) = _date(s, q);
-                seen |= TcbStatusCodec.LEVEL_TCB_DATE;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                out[base + 2] = bytes1(st);
-                seen |= TcbStatusCodec.LEVEL_TCB_STATUS;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & TcbStatusCodec.LEVEL_ADVISORIES != 0) revert QeIdentityField("advisoryIDs", q);
-                (q, next) = TcbStatusCodec.advisories(s, q, out, base + 3);
-                seen |= TcbStatusCodec.LEVEL_ADVISORIES;
             } else {
-                revert QeIdentityField("unknown key", q);
+                (q, bit, next) = TcbStatusCodec.levelMember(s, q, k, out, base + 2, next, seen, true);
+                if (bit == 0) revert QeIdentityField("unknown key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert QeIdentityField("advisoryIDs", q);
             }
+            seen |= bit;
             (has, k, q) = Json.nextKey(s, q);
         }
         if (seen & TcbStatusCodec.LEVEL_REQUIRED != TcbStatusCodec.LEVEL_REQUIRED) revert QeIdentityField("tcbLevel", q);

@@ -181,24 +181,16 @@ library TcbInfoParser {
         out[w] = 0;
         uint256 afterAdvisories = w + 1;
         while (has) {
+            uint256 bit = TcbStatusCodec.LEVEL_TCB;
             if (k == keccak256("tcb")) {
                 (q, hasTdx) = _tcb(s, q, out, base);
-                seen |= TcbStatusCodec.LEVEL_TCB;
-            } else if (k == keccak256("tcbDate")) {
-                (, q) = _date(s, q);
-                seen |= TcbStatusCodec.LEVEL_TCB_DATE;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                out[base + 34] = bytes1(st);
-                seen |= TcbStatusCodec.LEVEL_TCB_STATUS;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & TcbStatusCodec.LEVEL_ADVISORIES != 0) revert TcbInfoField("advisoryIDs", q);
-                (q, afterAdvisories) = TcbStatusCodec.advisories(s, q, out, w);
-                seen |= TcbStatusCodec.LEVEL_ADVISORIES;
             } else {
-                revert TcbInfoField("unknown key", q);
+                // status at base + 34, advisories from the count byte at w = base + 35
+                (q, bit, afterAdvisories) = TcbStatusCodec.levelMember(s, q, k, out, w - 1, afterAdvisories, seen, true);
+                if (bit == 0) revert TcbInfoField("unknown key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert TcbInfoField("advisoryIDs", q);
             }
+            seen |= bit;
             (has, k, q) = Json.nextKey(s, q);
         }
         if (seen & TcbStatusCodec.LEVEL_REQUIRED != TcbStatusCodec.LEVEL_REQUIRED) revert TcbInfoField("tcbLevel", q);

@@ -130,20 +130,13 @@ library TdxModuleParser {
                 mod[base] = bytes1(uint8(v));
                 q = Json.expect(s, q, "}");
                 seen |= TcbStatusCodec.LEVEL_TCB;
-            } else if (k == keccak256("tcbDate")) {
-                (,, q) = Json.str(s, q);
-                seen |= TcbStatusCodec.LEVEL_TCB_DATE;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                mod[base + 1] = bytes1(st);
-                seen |= TcbStatusCodec.LEVEL_TCB_STATUS;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & TcbStatusCodec.LEVEL_ADVISORIES != 0) revert TdxModuleField("advisoryIDs", q);
-                (q, next) = TcbStatusCodec.advisories(s, q, mod, base + 2);
-                seen |= TcbStatusCodec.LEVEL_ADVISORIES;
             } else {
-                revert TdxModuleField("tcbLevel key", q);
+                // Module levels only ever required tcbDate to be a string; kept so (no new refusals).
+                uint256 bit;
+                (q, bit, next) = TcbStatusCodec.levelMember(s, q, k, mod, base + 1, next, seen, false);
+                if (bit == 0) revert TdxModuleField("tcbLevel key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert TdxModuleField("advisoryIDs", q);
+                seen |= bit;
             }
             (has, k, q) = Json.nextKey(s, q);
         }
