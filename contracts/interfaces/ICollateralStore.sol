@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// `parts` bits of {ICollateralStore.quoteCollateral}: what a verification asks for beyond the checks.
+// The PCK issuer's public key (a PCK certificate not seen before must be checked against it).
+uint8 constant QUOTE_COLLATERAL_CA_KEY = 1;
+// The chain's canonical PEM hashes and lengths (a quote's certification data is matched against them).
+uint8 constant QUOTE_COLLATERAL_PEM_HASHES = 2;
+
 /// @title ICollateralStore
 /// @notice Intel DCAP collateral kept onchain in compact form, fed by anyone: every upload is checked
 /// against the pinned Intel SGX Root CA and its signing chain. Newer collateral replaces older only
@@ -106,13 +112,14 @@ interface ICollateralStore {
     /// @notice TCB info for (`tee` 0 SGX / 1 TDX, `fmspc`).
     function tcbInfo(uint8 tee, bytes6 fmspc) external view returns (CollateralRecord memory);
 
-    /// @notice QE identity for `id` 0 QE / 1 TD_QE.
+    /// @notice QE identity for `id` 0 QE / 1 TD_QE (what SGX / TDX quotes are checked against).
     function qeIdentity(uint8 id) external view returns (CollateralRecord memory);
 
     /// @notice Checks, at `block.timestamp`, everything a quote from a PCK certificate (issuer name hash,
     /// serial hash) relies on: CA and root validity, CRLs current, CA and PCK not revoked, TCB signing
     /// certificate valid, TCB info for (`tee`, `fmspc`) and the QE identity current. Reverts with
-    /// IQuoteVerifier's collateral errors. `parts` asks for more: 1 the CA key, 2 the chain's PEM hashes.
+    /// IQuoteVerifier's collateral errors. `parts` asks for more: QUOTE_COLLATERAL_CA_KEY (1) the CA key,
+    /// QUOTE_COLLATERAL_PEM_HASHES (2) the chain's PEM hashes.
     function quoteCollateral(bytes32 pckIssuerHash, bytes32 pckSerialHash, uint8 tee, bytes6 fmspc, uint8 parts)
         external
         view

@@ -4,6 +4,13 @@ pragma solidity ^0.8.28;
 import {IAllianceGoverned} from "./IAllianceGoverned.sol";
 import {IHardwareListener} from "./IHardwareListener.sol";
 
+// A challenge's `outcome` (Challenge, ChallengeClosed, the ChallengeClosed log leaf). Plain uint8
+// values rather than an enum so the ABI and the log leaves stay uint8 for the SDK and log checkers.
+uint8 constant CHALLENGE_OPEN = 0;
+uint8 constant CHALLENGE_DISMISSED = 1;
+// Never stored: a challenge still open when its entry was revoked reads as upheld.
+uint8 constant CHALLENGE_UPHELD = 2;
+
 /// @title IHardwareRegistry: Proof of Cloud, TEE hardware IDs bound to physically verified facilities.
 /// @notice Entries are keyed by platformKey = keccak256(abi.encode(salt, kind, rawId)). Only Alliance
 /// proposals change entries and facilities; Alliance members post heartbeats; anyone challenges.
@@ -77,7 +84,8 @@ interface IHardwareRegistry is IAllianceGoverned {
         uint32 cadence;
     }
 
-    /// @notice A challenge; `outcome` 0 open, 1 dismissed, 2 upheld (entry revoked while it was open).
+    /// @notice A challenge; `outcome` CHALLENGE_OPEN (0), CHALLENGE_DISMISSED (1) or CHALLENGE_UPHELD (2:
+    /// the entry was revoked while it was open).
     /// `bond` is what the challenger paid; `bondSettled` is set once it went back to the challenger
     /// (upheld, `claimChallengeBond`) or to the Alliance (dismissed). Four storage slots.
     struct Challenge {

@@ -3,7 +3,12 @@ pragma solidity ^0.8.28;
 
 import {IAlliance} from "../interfaces/IAlliance.sol";
 import {AllianceGoverned} from "../governance/AllianceGoverned.sol";
-import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
+import {
+    IHardwareRegistry,
+    CHALLENGE_OPEN,
+    CHALLENGE_DISMISSED,
+    CHALLENGE_UPHELD
+} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "./HardwareLevel.sol";
 import {TransparencyLog} from "./TransparencyLog.sol";
@@ -199,14 +204,14 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
 
     /// @inheritdoc IHardwareRegistry
     function dismissChallenge(uint256 challengeId) external onlyAlliance {
-        if (_challengeAt(challengeId).outcome != 0) revert ChallengeNotOpen(challengeId);
+        if (_challengeAt(challengeId).outcome != CHALLENGE_OPEN) revert ChallengeNotOpen(challengeId);
         Challenge storage c = _challenges[challengeId];
-        c.outcome = 1;
+        c.outcome = CHALLENGE_DISMISSED;
         c.closedAt = uint40(block.timestamp);
         c.bondSettled = true;
         _entries[c.platformKey].openChallenges -= 1;
-        _appendLeaf(LEAF_CHALLENGE_CLOSED, c.platformKey, abi.encode(challengeId, uint8(1)));
-        emit ChallengeClosed(challengeId, c.platformKey, 1);
+        _appendLeaf(LEAF_CHALLENGE_CLOSED, c.platformKey, abi.encode(challengeId, CHALLENGE_DISMISSED));
+        emit ChallengeClosed(challengeId, c.platformKey, CHALLENGE_DISMISSED);
         // A dismissed challenge forfeits its bond: that is what makes spamming challenges cost something.
         _pay(address(alliance), c.bond);
     }
@@ -288,7 +293,7 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
         if (msg.value != bond) revert WrongChallengeBond(msg.value, bond);
         if (r.openChallenges == type(uint16).max) revert TooManyOpenChallenges(platformKey_);
         challengeId = _challenges.length;
-        _challenges.push(Challenge(platformKey_, msg.sender, uint40(block.timestamp), 0, 0, false, evidenceHash, bond));
+        _challenges.push(Challenge(platformKey_, msg.sender, uint40(block.timestamp), 0, CHALLENGE_OPEN, false, evidenceHash, bond));
         r.openChallenges += 1;
         _appendLeaf(LEAF_CHALLENGE_OPENED, platformKey_, abi.encode(challengeId, msg.sender, evidenceHash, evidenceUri));
         emit ChallengeOpened(challengeId, platformKey_, msg.sender);
@@ -296,7 +301,7 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
 
     /// @inheritdoc IHardwareRegistry
     function claimChallengeBond(uint256 challengeId) external {
-        if (_challengeAt(challengeId).outcome != 2) revert ChallengeNotUpheld(challengeId);
+        if (_challengeAt(challengeId).outcome != CHALLENGE_UPHELD) revert ChallengeNotUpheld(challengeId);
         Challenge storage c = _challenges[challengeId];
         if (c.bondSettled) revert BondAlreadyClaimed(challengeId);
         c.bondSettled = true;
@@ -375,7 +380,7 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     /// @inheritdoc IHardwareRegistry
     function challengeAge(uint256 challengeId) external view returns (uint64) {
         Challenge memory c = _challengeAt(challengeId);
-        return (c.outcome == 0 ? uint64(block.timestamp) : c.closedAt) - c.openedAt;
+        return (c.outcome == CHALLENGE_OPEN ? uint64(block.timestamp) : c.closedAt) - c.openedAt;
     }
 
     /// @inheritdoc IHardwareRegistry
@@ -441,8 +446,8 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     function _challengeAt(uint256 challengeId) private view returns (Challenge memory c) {
         if (challengeId >= _challenges.length) revert UnknownChallenge(challengeId);
         c = _challenges[challengeId];
-        if (c.outcome == 0 && _entries[c.platformKey].status == Status.Revoked) {
-            c.outcome = 2;
+        if (c.outcome == CHALLENGE_OPEN && _entries[c.platformKey].status == Status.Revoked) {
+            c.outcome = CHALLENGE_UPHELD;
             c.closedAt = _revokedAt[c.platformKey];
         }
     }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ICollateralStore} from "../../interfaces/ICollateralStore.sol";
+import {
+    ICollateralStore,
+    QUOTE_COLLATERAL_CA_KEY,
+    QUOTE_COLLATERAL_PEM_HASHES
+} from "../../interfaces/ICollateralStore.sol";
 import {ICollateralHashes} from "../../interfaces/ICollateralHashes.sol";
 import {CollateralKinds} from "../zk/CollateralKinds.sol";
 import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
@@ -32,7 +36,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
     mapping(CaRole => CrlRecord) internal _crls;
     mapping(bytes32 key => bool) internal _revoked; // keccak256(issuer role, generation, serial hash)
     mapping(bytes32 key => CollateralRecord) private _tcbInfos; // keccak256(tee, fmspc)
-    mapping(uint8 id => CollateralRecord) private _qeIdentities;
+    mapping(uint8 id => CollateralRecord) private _qeIdentities; // by the identity's id: _qeIdentityKey
     mapping(bytes32 kind => mapping(bytes6 fmspc => bytes32)) private _collateralHashes;
 
     /// @notice The stateless JSON reader uploads go through.
@@ -194,18 +198,19 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
 
         CollateralRecord memory t = _tcbInfos[_tcbInfoKey(tee, fmspc)];
         expiry = _checkCollateral(t, "tcb info", _tcbInfoKey(tee, fmspc), expiry);
-        CollateralRecord memory q = _qeIdentities[tee];
-        expiry = _checkCollateral(q, "qe identity", bytes32(uint256(tee)), expiry);
+        uint8 qeKey = _qeIdentityKey(tee);
+        CollateralRecord memory q = _qeIdentities[qeKey];
+        expiry = _checkCollateral(q, "qe identity", bytes32(uint256(qeKey)), expiry);
         out.tcbInfo = t.data;
         out.qeIdentity = q.data;
         out.expiry = expiry;
         CaRecord storage ca = _certificates[role];
-        if (parts & 2 != 0) {
+        if (parts & QUOTE_COLLATERAL_PEM_HASHES != 0) {
             CaRecord storage root = _certificates[CaRole.Root];
             (out.caPemHash, out.caPemLength) = (ca.pemHash, ca.pemLength);
             (out.rootPemHash, out.rootPemLength) = (root.pemHash, root.pemLength);
         }
-        if (parts & 1 != 0) {
+        if (parts & QUOTE_COLLATERAL_CA_KEY != 0) {
             out.pckCaX = ca.pubX;
             out.pckCaY = ca.pubY;
         }
@@ -318,6 +323,13 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
 
     function _revocationKey(CaRole issuer, uint64 generation, bytes32 serialHash) internal pure returns (bytes32) {
         return keccak256(abi.encode(issuer, generation, serialHash));
+    }
+
+    /// @dev The key a quote of TEE `tee` (TcbInfoParser's numbering) finds its QE identity under: the
+    /// identity's `id`, which uploads store it by. TDX quotes are signed by the TD QE, SGX ones by the
+    /// QE; the two numberings agree (0, 1) but only this function relates them.
+    function _qeIdentityKey(uint8 tee) private pure returns (uint8) {
+        return tee == TcbInfoParser.TEE_TDX ? QeIdentityParser.ID_TD_QE : QeIdentityParser.ID_QE;
     }
 
     function _tcbInfoKey(uint8 tee, bytes6 fmspc) private pure returns (bytes32) {

@@ -2,7 +2,11 @@
 pragma solidity ^0.8.28;
 
 import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
-import {ICollateralStore} from "../../interfaces/ICollateralStore.sol";
+import {
+    ICollateralStore,
+    QUOTE_COLLATERAL_CA_KEY,
+    QUOTE_COLLATERAL_PEM_HASHES
+} from "../../interfaces/ICollateralStore.sol";
 import {BytesRead} from "../lib/BytesRead.sol";
 import {EcdsaP256} from "../lib/EcdsaP256.sol";
 import {Pem} from "../lib/Pem.sol";
@@ -10,6 +14,7 @@ import {X509} from "../lib/X509.sol";
 import {QuoteParser} from "./QuoteParser.sol";
 import {PckCertificate} from "./PckCertificate.sol";
 import {TcbEvaluation} from "./TcbEvaluation.sol";
+import {TcbInfoParser} from "./TcbInfoParser.sol";
 import {DataBlob} from "./DataBlob.sol";
 
 /// @title DcapQuoteVerifier
@@ -80,10 +85,10 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         PendingSignature memory pending
     ) private view returns (ICollateralStore.QuoteCollateral memory c) {
         bool firstSeen = pending.r != 0;
-        uint8 parts = (firstSeen ? 1 : 0) | (pending.chainAt != 0 ? 2 : 0);
-        c = collateralStore.quoteCollateral(
-            plat.issuerHash, plat.serialHash, r.teeType == QuoteParser.TEE_TDX ? 1 : 0, plat.fmspc, parts
-        );
+        uint8 parts = (firstSeen ? QUOTE_COLLATERAL_CA_KEY : 0) | (pending.chainAt != 0 ? QUOTE_COLLATERAL_PEM_HASHES : 0);
+        // The store numbers TEEs as TCB info does (its `id`), not as the quote header does.
+        uint8 tee = r.teeType == QuoteParser.TEE_TDX ? TcbInfoParser.TEE_TDX : TcbInfoParser.TEE_SGX;
+        c = collateralStore.quoteCollateral(plat.issuerHash, plat.serialHash, tee, plat.fmspc, parts);
         if (block.timestamp < plat.notBefore || block.timestamp > plat.notAfter) {
             revert CertificateNotValidAt(certHash, plat.notBefore, plat.notAfter, block.timestamp);
         }

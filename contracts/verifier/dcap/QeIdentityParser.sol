@@ -16,6 +16,10 @@ library QeIdentityParser {
     uint256 internal constant HEADER_LEN = 81;
     uint256 internal constant EVALUATION_NUMBER_AT = 2; // uint32 BE in the compact form
 
+    /// `seen` bits of the top-level keys, one per key in the order {_member} tests them (id = 1 ...
+    /// tcbLevels = 2048): all twelve are required.
+    uint256 private constant ALL_FIELDS = (1 << 12) - 1;
+
     struct Cursor {
         uint256 w; // write position in the compact form
         uint256 levels;
@@ -33,19 +37,16 @@ library QeIdentityParser {
         bytes memory out = new bytes(s.length);
         Cursor memory c = Cursor(HEADER_LEN, 0, 0);
         uint256 seen;
-        (uint256 p, bool empty) = Json.open(s, 0, "{");
-        bool again = !empty;
-        while (again) {
-            bytes32 k;
-            (k, p) = Json.key(s, p);
+        (bool has, bytes32 k, uint256 p) = Json.firstKey(s, 0);
+        while (has) {
             uint256 bit;
             (p, bit) = _member(s, p, k, out, e, c);
             if (seen & bit != 0) revert QeIdentityField("duplicate key", p);
             seen |= bit;
-            (again, p) = Json.more(s, p, "}");
+            (has, k, p) = Json.nextKey(s, p);
         }
         if (Json.ws(s, p) != s.length) revert QeIdentityField("trailing bytes", p);
-        if (seen != 4095) revert QeIdentityField("missing field", seen);
+        if (seen != ALL_FIELDS) revert QeIdentityField("missing field", seen);
         if (c.levels == 0 || c.levels > 255) revert QeIdentityField("tcbLevels", 0);
         if (e.nextUpdate <= e.issueDate) revert QeIdentityField("nextUpdate", 0);
         out[0] = bytes1(e.id);
@@ -129,49 +130,37 @@ library QeIdentityParser {
         pure
         returns (uint256 q, uint256, uint256 count)
     {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
-        bool again = !empty;
-        while (again) {
+        bool has;
+        (has, q) = Json.firstItem(s, p);
+        while (has) {
             (q, w) = _level(s, q, out, w);
             ++count;
-            (again, q) = Json.more(s, q, "]");
+            (has, q) = Json.more(s, q, "]");
         }
         return (q, w, count);
     }
 
     /// @dev One level: isvsvn (2 bytes), status (1), advisory count (1), advisories (4 each).
     function _level(bytes memory s, uint256 p, bytes memory out, uint256 base) private pure returns (uint256 q, uint256 next) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
-        if (empty) revert QeIdentityField("tcbLevel", q);
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
+        if (!has) revert QeIdentityField("tcbLevel", q);
         next = base + 4;
         uint256 seen;
-        bool again = true;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
+            uint256 bit = TcbStatusCodec.LEVEL_TCB;
             if (k == keccak256("tcb")) {
                 q = _isvsvn(s, q, out, base);
-                seen |= 1;
-            } else if (k == keccak256("tcbDate")) {
-                (, q) = _date(s, q);
-                seen |= 2;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                out[base + 2] = bytes1(st);
-                seen |= 4;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & 8 != 0) revert QeIdentityField("advisoryIDs", q);
-                (q, next) = TcbStatusCodec.advisories(s, q, out, base + 3);
-                seen |= 8;
             } else {
-                revert QeIdentityField("unknown key", q);
+                (q, bit, next) = TcbStatusCodec.levelMember(s, q, k, out, base + 2, next, seen, true);
+                if (bit == 0) revert QeIdentityField("unknown key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert QeIdentityField("advisoryIDs", q);
             }
-            (again, q) = Json.more(s, q, "}");
+            seen |= bit;
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen & 7 != 7) revert QeIdentityField("tcbLevel", q);
+        if (seen & TcbStatusCodec.LEVEL_REQUIRED != TcbStatusCodec.LEVEL_REQUIRED) revert QeIdentityField("tcbLevel", q);
     }
 
     /// @dev `{"isvsvn": n}`

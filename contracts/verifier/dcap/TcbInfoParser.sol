@@ -19,6 +19,17 @@ library TcbInfoParser {
     uint256 internal constant EVALUATION_NUMBER_AT = 4; // uint32 BE in the compact form
     uint256 internal constant LEVEL_FIXED_LEN = 36; // 16 sgx + 2 pcesvn + 16 tdx + status + count
 
+    /// `seen` bits of the top-level keys ({_member}): the nine every TCB info has (id = 1 ... tcbLevels
+    /// = 256), then the two only a TDX one has and must have the first of.
+    uint256 private constant REQUIRED_FIELDS = (1 << 9) - 1;
+    uint256 private constant TDX_MODULE = 512;
+    uint256 private constant TDX_MODULE_IDENTITIES = 1024;
+    /// `seen` bits of a level's `tcb` keys: the SGX components and pcesvn are required.
+    uint256 private constant TCB_SGX = 1;
+    uint256 private constant TCB_PCESVN = 2;
+    uint256 private constant TCB_TDX = 4;
+    uint256 private constant TCB_REQUIRED = TCB_SGX | TCB_PCESVN;
+
     struct TcbInfo {
         uint8 tee;
         bytes6 fmspc;
@@ -40,22 +51,21 @@ library TcbInfoParser {
         bytes memory out = new bytes(s.length);
         Cursor memory c = Cursor(HEADER_LEN, 0, 0, false, 0, new bytes(s.length));
         uint256 seen;
-        (uint256 p, bool empty) = Json.open(s, 0, "{");
-        bool again = !empty;
-        while (again) {
-            bytes32 k;
-            (k, p) = Json.key(s, p);
+        (bool has, bytes32 k, uint256 p) = Json.firstKey(s, 0);
+        while (has) {
             uint256 bit;
             (p, bit) = _member(s, p, k, out, t, c);
             if (seen & bit != 0) revert TcbInfoField("duplicate key", p);
             seen |= bit;
-            (again, p) = Json.more(s, p, "}");
+            (has, k, p) = Json.nextKey(s, p);
         }
         if (Json.ws(s, p) != s.length) revert TcbInfoField("trailing bytes", p);
-        if (seen & 511 != 511) revert TcbInfoField("missing field", seen);
+        if (seen & REQUIRED_FIELDS != REQUIRED_FIELDS) revert TcbInfoField("missing field", seen);
         if (c.levels == 0 || c.levels > 255) revert TcbInfoField("tcbLevels", 0);
         if (t.tee == TEE_TDX && !c.allTdx) revert TcbInfoField("tdxtcbcomponents", 0);
-        if (t.tee == TEE_TDX ? seen & 512 == 0 : seen & 1536 != 0) revert TcbInfoField("tdxModule", 0);
+        if (t.tee == TEE_TDX ? seen & TDX_MODULE == 0 : seen & (TDX_MODULE | TDX_MODULE_IDENTITIES) != 0) {
+            revert TcbInfoField("tdxModule", 0);
+        }
         if (t.nextUpdate <= t.issueDate) revert TcbInfoField("nextUpdate", 0);
         uint256 w = c.w;
         if (t.tee == TEE_TDX) w = _appendModule(out, w, c.mod, c.modEnd);
@@ -115,10 +125,10 @@ library TcbInfoParser {
             bit = 128;
         } else if (k == keccak256("tdxModule")) {
             p = TdxModuleParser.tdxModule(s, p, c.mod);
-            bit = 512;
+            bit = TDX_MODULE;
         } else if (k == keccak256("tdxModuleIdentities")) {
             (p, c.modEnd) = TdxModuleParser.identities(s, p, c.mod);
-            bit = 1024;
+            bit = TDX_MODULE_IDENTITIES;
         } else if (k == keccak256("tcbLevels")) {
             (p, c.w, c.levels, c.allTdx) = _levels(s, p, out, c.w);
             bit = 256;
@@ -143,16 +153,15 @@ library TcbInfoParser {
         pure
         returns (uint256 q, uint256 w2, uint256 count, bool allTdx)
     {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
-        bool again = !empty;
+        bool has;
+        (has, q) = Json.firstItem(s, p);
         allTdx = true;
-        while (again) {
+        while (has) {
             bool hasTdx;
             (q, w, hasTdx) = _level(s, q, out, w);
             allTdx = allTdx && hasTdx;
             ++count;
-            (again, q) = Json.more(s, q, "]");
+            (has, q) = Json.more(s, q, "]");
         }
         w2 = w;
     }
@@ -162,39 +171,29 @@ library TcbInfoParser {
         pure
         returns (uint256 q, uint256, bool hasTdx)
     {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
-        if (empty) revert TcbInfoField("tcbLevel", q);
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
+        if (!has) revert TcbInfoField("tcbLevel", q);
         uint256 seen;
         uint256 base = w;
         w += LEVEL_FIXED_LEN - 1; // advisories are written from the count byte on
         out[w] = 0;
         uint256 afterAdvisories = w + 1;
-        bool again = true;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
+            uint256 bit = TcbStatusCodec.LEVEL_TCB;
             if (k == keccak256("tcb")) {
                 (q, hasTdx) = _tcb(s, q, out, base);
-                seen |= 1;
-            } else if (k == keccak256("tcbDate")) {
-                (, q) = _date(s, q);
-                seen |= 2;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                out[base + 34] = bytes1(st);
-                seen |= 4;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & 8 != 0) revert TcbInfoField("advisoryIDs", q);
-                (q, afterAdvisories) = TcbStatusCodec.advisories(s, q, out, w);
-                seen |= 8;
             } else {
-                revert TcbInfoField("unknown key", q);
+                // status at base + 34, advisories from the count byte at w = base + 35
+                (q, bit, afterAdvisories) = TcbStatusCodec.levelMember(s, q, k, out, w - 1, afterAdvisories, seen, true);
+                if (bit == 0) revert TcbInfoField("unknown key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert TcbInfoField("advisoryIDs", q);
             }
-            (again, q) = Json.more(s, q, "}");
+            seen |= bit;
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen & 7 != 7) revert TcbInfoField("tcbLevel", q);
+        if (seen & TcbStatusCodec.LEVEL_REQUIRED != TcbStatusCodec.LEVEL_REQUIRED) revert TcbInfoField("tcbLevel", q);
         return (q, afterAdvisories, hasTdx);
     }
 
@@ -204,50 +203,45 @@ library TcbInfoParser {
         pure
         returns (uint256 q, bool hasTdx)
     {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
-        if (empty) revert TcbInfoField("tcb", q);
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
+        if (!has) revert TcbInfoField("tcb", q);
         uint256 seen;
-        bool again = true;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
             if (k == keccak256("sgxtcbcomponents")) {
                 q = _components(s, q, out, base);
-                seen |= 1;
+                seen |= TCB_SGX;
             } else if (k == keccak256("pcesvn")) {
                 uint256 v;
                 (v, q) = Json.uintValue(s, q);
                 if (v > type(uint16).max) revert TcbInfoField("pcesvn", q);
                 out[base + 16] = bytes1(uint8(v >> 8));
                 out[base + 17] = bytes1(uint8(v));
-                seen |= 2;
+                seen |= TCB_PCESVN;
             } else if (k == keccak256("tdxtcbcomponents")) {
                 q = _components(s, q, out, base + 18);
-                seen |= 4;
+                seen |= TCB_TDX;
             } else {
                 revert TcbInfoField("unknown key", q);
             }
-            (again, q) = Json.more(s, q, "}");
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen & 3 != 3) revert TcbInfoField("tcb", q);
-        hasTdx = seen & 4 != 0;
+        if (seen & TCB_REQUIRED != TCB_REQUIRED) revert TcbInfoField("tcb", q);
+        hasTdx = seen & TCB_TDX != 0;
     }
 
     function _components(bytes memory s, uint256 p, bytes memory out, uint256 at) private pure returns (uint256 q) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
+        bool has;
+        (has, q) = Json.firstItem(s, p);
         uint256 n;
-        bool again = !empty;
-        while (again) {
+        while (has) {
             if (n == 16) revert TcbInfoField("components", q);
-            bool e2;
-            (q, e2) = Json.open(s, q, "{");
             bool hasSvn;
-            bool more2 = !e2;
+            bool more2;
+            bytes32 k;
+            (more2, k, q) = Json.firstKey(s, q);
             while (more2) {
-                bytes32 k;
-                (k, q) = Json.key(s, q);
                 if (k == keccak256("svn")) {
                     uint256 v;
                     (v, q) = Json.uintValue(s, q);
@@ -259,11 +253,11 @@ library TcbInfoParser {
                 } else {
                     revert TcbInfoField("unknown key", q);
                 }
-                (more2, q) = Json.more(s, q, "}");
+                (more2, k, q) = Json.nextKey(s, q);
             }
             if (!hasSvn) revert TcbInfoField("svn", q);
             ++n;
-            (again, q) = Json.more(s, q, "]");
+            (has, q) = Json.more(s, q, "]");
         }
         if (n != 16) revert TcbInfoField("components", q);
     }

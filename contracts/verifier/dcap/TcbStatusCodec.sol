@@ -3,12 +3,23 @@ pragma solidity ^0.8.28;
 
 import {IQuoteVerifier} from "../../interfaces/IQuoteVerifier.sol";
 import {Json} from "../lib/Json.sol";
+import {Asn1Time} from "../lib/Asn1Time.sol";
 
 /// @notice Reads the `tcbStatus` strings and `advisoryIDs` arrays shared by TCB info and QE identity
 /// JSON into their compact forms: a status byte and `INTEL-SA-nnnnn` numbers (uint32, big-endian).
 library TcbStatusCodec {
     error UnknownTcbStatus(uint256 offset);
     error BadAdvisoryId(uint256 offset);
+
+    /// `seen` bits of a TCB level's keys, the same in TCB info, QE identity and TDX module levels:
+    /// tcb, tcbDate and tcbStatus are required; advisoryIDs is optional and may appear once.
+    uint256 internal constant LEVEL_TCB = 1;
+    uint256 internal constant LEVEL_TCB_DATE = 2;
+    uint256 internal constant LEVEL_TCB_STATUS = 4;
+    uint256 internal constant LEVEL_ADVISORIES = 8;
+    uint256 internal constant LEVEL_REQUIRED = LEVEL_TCB | LEVEL_TCB_DATE | LEVEL_TCB_STATUS;
+    /// What {levelMember} answers for a second advisoryIDs: each reader refuses it with its own error.
+    uint256 internal constant LEVEL_ADVISORIES_REPEATED = 16;
 
     function status(bytes memory s, uint256 p) internal pure returns (uint8 st, uint256 q) {
         uint256 start;
@@ -32,17 +43,51 @@ library TcbStatusCodec {
         revert UnknownTcbStatus(start);
     }
 
+    /// @dev The members a TCB level has besides `tcb`, read alike by the three readers: tcbDate (checked
+    /// as a date when `checkDate`), tcbStatus into `out[statusAt]`, advisoryIDs from `out[statusAt + 1]`
+    /// on (`next` then moves past them). Returns the key's LEVEL_ bit; for any other key 0, and for a
+    /// second advisoryIDs LEVEL_ADVISORIES_REPEATED, without reading the value: the caller reverts with
+    /// its own typed error at `q`.
+    function levelMember(
+        bytes memory s,
+        uint256 p,
+        bytes32 k,
+        bytes memory out,
+        uint256 statusAt,
+        uint256 next,
+        uint256 seen,
+        bool checkDate
+    ) internal pure returns (uint256 q, uint256 bit, uint256) {
+        q = p;
+        if (k == keccak256("tcbDate")) {
+            uint256 start;
+            uint256 len;
+            (start, len, q) = Json.str(s, q);
+            if (checkDate) Asn1Time.isoTime(s, start, len);
+            bit = LEVEL_TCB_DATE;
+        } else if (k == keccak256("tcbStatus")) {
+            uint8 st;
+            (st, q) = status(s, q);
+            out[statusAt] = bytes1(st);
+            bit = LEVEL_TCB_STATUS;
+        } else if (k == keccak256("advisoryIDs")) {
+            if (seen & LEVEL_ADVISORIES != 0) return (q, LEVEL_ADVISORIES_REPEATED, next);
+            (q, next) = advisories(s, q, out, statusAt + 1);
+            bit = LEVEL_ADVISORIES;
+        }
+        return (q, bit, next);
+    }
+
     /// @dev Parses an advisoryIDs array, appending count (1 byte) then each id (4 bytes) at `out[w]`.
     function advisories(bytes memory s, uint256 p, bytes memory out, uint256 w)
         internal
         pure
         returns (uint256 q, uint256 w2)
     {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
+        bool again;
+        (again, q) = Json.firstItem(s, p);
         uint256 countAt = w++;
         uint256 count;
-        bool again = !empty;
         while (again) {
             uint256 start;
             uint256 len;

@@ -15,22 +15,30 @@ library TdxModuleParser {
     uint256 internal constant COUNT_AT = 64;
     uint256 internal constant IDENTITY_FIXED = 66;
 
+    /// `seen` bits: the signer fields ({_signerField}) of `tdxModule` and of each identity, then an
+    /// identity's own keys. All are required.
+    uint256 private constant MRSIGNER = 1;
+    uint256 private constant ATTRIBUTES = 2;
+    uint256 private constant ATTRIBUTES_MASK = 4;
+    uint256 private constant SIGNER_FIELDS = MRSIGNER | ATTRIBUTES | ATTRIBUTES_MASK;
+    uint256 private constant IDENTITY_ID = 8;
+    uint256 private constant IDENTITY_LEVELS = 16;
+    uint256 private constant IDENTITY_FIELDS = SIGNER_FIELDS | IDENTITY_ID | IDENTITY_LEVELS;
+
     /// @dev `{"mrsigner":..,"attributes":..,"attributesMask":..}` into `mod[0:64]`.
     function tdxModule(bytes memory s, uint256 p, bytes memory mod) internal pure returns (uint256 q) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
         uint256 seen;
-        bool again = !empty;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
             uint256 bit;
             (q, bit) = _signerField(s, q, k, mod, 0);
             if (bit == 0 || seen & bit != 0) revert TdxModuleField("tdxModule key", q);
             seen |= bit;
-            (again, q) = Json.more(s, q, "}");
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen != 7) revert TdxModuleField("tdxModule", q);
+        if (seen != SIGNER_FIELDS) revert TdxModuleField("tdxModule", q);
     }
 
     /// @dev The identities array, count at `mod[64]`, identities from `mod[65]`; returns the end.
@@ -39,31 +47,29 @@ library TdxModuleParser {
     }
 
     function _identity(bytes memory s, uint256 p, bytes memory mod, uint256 base) private pure returns (uint256 q, uint256 end) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
-        if (empty) revert TdxModuleField("identity", q);
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
+        if (!has) revert TdxModuleField("identity", q);
         uint256 seen;
         end = base + IDENTITY_FIXED;
-        bool again = true;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
             uint256 bit;
             if (k == keccak256("id")) {
                 q = _id(s, q, mod, base);
-                bit = 8;
+                bit = IDENTITY_ID;
             } else if (k == keccak256("tcbLevels")) {
                 (q, end) = _levels(s, q, mod, base + IDENTITY_FIXED - 1);
-                bit = 16;
+                bit = IDENTITY_LEVELS;
             } else {
                 (q, bit) = _signerField(s, q, k, mod, base + 1);
                 if (bit == 0) revert TdxModuleField("identity key", q);
             }
             if (seen & bit != 0) revert TdxModuleField("duplicate key", q);
             seen |= bit;
-            (again, q) = Json.more(s, q, "}");
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen != 31) revert TdxModuleField("identity", q);
+        if (seen != IDENTITY_FIELDS) revert TdxModuleField("identity", q);
     }
 
     /// @dev `"TDX_nn"` (nn two hex digits, the module's major version) into `mod[at]`.
@@ -91,30 +97,27 @@ library TdxModuleParser {
         bool levels,
         function(bytes memory, uint256, bytes memory, uint256) pure returns (uint256, uint256) item
     ) private pure returns (uint256 q, uint256 w) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "[");
+        bool has;
+        (has, q) = Json.firstItem(s, p);
         w = countAt + 1;
         uint256 count;
-        bool again = !empty;
-        while (again) {
+        while (has) {
             (q, w) = item(s, q, mod, w);
             ++count;
-            (again, q) = Json.more(s, q, "]");
+            (has, q) = Json.more(s, q, "]");
         }
         if ((levels && count == 0) || count > 255) revert TdxModuleField(levels ? "tcbLevels" : "tdxModuleIdentities", q);
         mod[countAt] = bytes1(uint8(count));
     }
 
     function _level(bytes memory s, uint256 p, bytes memory mod, uint256 base) private pure returns (uint256 q, uint256 next) {
-        bool empty;
-        (q, empty) = Json.open(s, p, "{");
-        if (empty) revert TdxModuleField("tcbLevel", q);
+        bool has;
+        bytes32 k;
+        (has, k, q) = Json.firstKey(s, p);
+        if (!has) revert TdxModuleField("tcbLevel", q);
         next = base + 3;
         uint256 seen;
-        bool again = true;
-        while (again) {
-            bytes32 k;
-            (k, q) = Json.key(s, q);
+        while (has) {
             if (k == keccak256("tcb")) {
                 bool e2;
                 (q, e2) = Json.open(s, q, "{");
@@ -126,25 +129,18 @@ library TdxModuleParser {
                 if (v > 255) revert TdxModuleField("isvsvn", q);
                 mod[base] = bytes1(uint8(v));
                 q = Json.expect(s, q, "}");
-                seen |= 1;
-            } else if (k == keccak256("tcbDate")) {
-                (,, q) = Json.str(s, q);
-                seen |= 2;
-            } else if (k == keccak256("tcbStatus")) {
-                uint8 st;
-                (st, q) = TcbStatusCodec.status(s, q);
-                mod[base + 1] = bytes1(st);
-                seen |= 4;
-            } else if (k == keccak256("advisoryIDs")) {
-                if (seen & 8 != 0) revert TdxModuleField("advisoryIDs", q);
-                (q, next) = TcbStatusCodec.advisories(s, q, mod, base + 2);
-                seen |= 8;
+                seen |= TcbStatusCodec.LEVEL_TCB;
             } else {
-                revert TdxModuleField("tcbLevel key", q);
+                // Module levels only ever required tcbDate to be a string; kept so (no new refusals).
+                uint256 bit;
+                (q, bit, next) = TcbStatusCodec.levelMember(s, q, k, mod, base + 1, next, seen, false);
+                if (bit == 0) revert TdxModuleField("tcbLevel key", q);
+                if (bit == TcbStatusCodec.LEVEL_ADVISORIES_REPEATED) revert TdxModuleField("advisoryIDs", q);
+                seen |= bit;
             }
-            (again, q) = Json.more(s, q, "}");
+            (has, k, q) = Json.nextKey(s, q);
         }
-        if (seen & 7 != 7) revert TdxModuleField("tcbLevel", q);
+        if (seen & TcbStatusCodec.LEVEL_REQUIRED != TcbStatusCodec.LEVEL_REQUIRED) revert TdxModuleField("tcbLevel", q);
     }
 
     /// @dev mrsigner (48 bytes) at base, attributes (8) at base+48, attributesMask (8) at base+56.
@@ -155,9 +151,9 @@ library TdxModuleParser {
     {
         uint256 at;
         uint256 want;
-        if (k == keccak256("mrsigner")) (bit, at, want) = (1, base, 48);
-        else if (k == keccak256("attributes")) (bit, at, want) = (2, base + 48, 8);
-        else if (k == keccak256("attributesMask")) (bit, at, want) = (4, base + 56, 8);
+        if (k == keccak256("mrsigner")) (bit, at, want) = (MRSIGNER, base, 48);
+        else if (k == keccak256("attributes")) (bit, at, want) = (ATTRIBUTES, base + 48, 8);
+        else if (k == keccak256("attributesMask")) (bit, at, want) = (ATTRIBUTES_MASK, base + 56, 8);
         else return (p, 0);
         uint256 n;
         (q, n) = Json.hexInto(s, p, mod, at);

@@ -11,6 +11,8 @@ library Json {
     error JsonMalformed(uint256 offset);
 
     uint256 private constant MAX_DEPTH = 8;
+    /// JSON whitespace as a bit set indexed by byte value: bits 0x20 (space), 0x0a, 0x0d, 0x09.
+    uint256 private constant WHITESPACE = 0x100002600;
 
     /// @dev Skips spaces, tabs, CR and LF.
     function ws(bytes memory s, uint256 p) internal pure returns (uint256 q) {
@@ -20,8 +22,7 @@ library Json {
             q := p
             for {} lt(q, n) { q := add(q, 1) } {
                 let c := byte(0, mload(add(base, q)))
-                // 0x20, 0x0a, 0x0d, 0x09 as a bit set
-                if iszero(and(shr(c, 0x100002600), 1)) { break }
+                if iszero(and(shr(c, WHITESPACE), 1)) { break }
             }
         }
     }
@@ -56,6 +57,32 @@ library Json {
         revert JsonMalformed(q);
     }
 
+    /// @dev The object walk every parser shares: opens the object at `p` and reads its first key.
+    /// `has` is false for `{}` (then `q` is past the "}"). Loop with {nextKey} after each value:
+    /// `(bool has, bytes32 k, uint256 q) = firstKey(s, p); while (has) { ...value...; (has, k, q) = nextKey(s, q); }`.
+    /// Checks and offsets are exactly those of {open}, {key} and {more} called in that order.
+    function firstKey(bytes memory s, uint256 p) internal pure returns (bool has, bytes32 k, uint256 q) {
+        bool empty;
+        (q, empty) = open(s, p, "{");
+        if (empty) return (false, 0, q);
+        (k, q) = key(s, q);
+        has = true;
+    }
+
+    /// @dev After a member's value: "," then the next key (`has`), or the closing "}" (`q` past it).
+    function nextKey(bytes memory s, uint256 p) internal pure returns (bool has, bytes32 k, uint256 q) {
+        (has, q) = more(s, p, "}");
+        if (has) (k, q) = key(s, q);
+    }
+
+    /// @dev The array walk: opens the array at `p`; `has` is false for `[]`. Loop with
+    /// `(has, q) = more(s, q, "]")` after each element.
+    function firstItem(bytes memory s, uint256 p) internal pure returns (bool has, uint256 q) {
+        bool empty;
+        (q, empty) = open(s, p, "[");
+        has = !empty;
+    }
+
     /// @dev A string: returns its content range (no escapes or control characters allowed).
     function str(bytes memory s, uint256 p) internal pure returns (uint256 start, uint256 len, uint256 q) {
         start = expect(s, p, '"');
@@ -78,15 +105,46 @@ library Json {
         ++q;
     }
 
-    /// @dev An object key and its ":"; returns keccak256 of the key text.
+    /// @dev An object key and its ":"; returns keccak256 of the key text. The same checks, in the same
+    /// order and at the same offsets, as `str` then `expect(":")`, in one assembly pass: every member of
+    /// a TCB info (~2,600 of them, mostly component keys) goes through here, and the nested calls cost
+    /// more than the scan itself.
     function key(bytes memory s, uint256 p) internal pure returns (bytes32 h, uint256 q) {
-        uint256 start;
-        uint256 len;
-        (start, len, q) = str(s, p);
+        uint256 bad; // 1 + the offset to report, 0 when the key is well-formed
         assembly ("memory-safe") {
-            h := keccak256(add(add(s, 32), start), len)
+            let base := add(s, 32)
+            let n := mload(s)
+            q := p
+            for {} lt(q, n) { q := add(q, 1) } {
+                if iszero(and(shr(byte(0, mload(add(base, q))), WHITESPACE), 1)) { break }
+            }
+            switch and(lt(q, n), eq(byte(0, mload(add(base, q))), 0x22))
+            case 0 { bad := add(q, 1) }
+            default {
+                let start := add(q, 1)
+                let ok := 0
+                for { q := start } lt(q, n) { q := add(q, 1) } {
+                    let c := byte(0, mload(add(base, q)))
+                    if eq(c, 0x22) {
+                        ok := 1
+                        break
+                    }
+                    if or(eq(c, 0x5c), lt(c, 0x20)) { break }
+                }
+                switch ok
+                case 0 { bad := add(q, 1) }
+                default {
+                    h := keccak256(add(base, start), sub(q, start))
+                    for { q := add(q, 1) } lt(q, n) { q := add(q, 1) } {
+                        if iszero(and(shr(byte(0, mload(add(base, q))), WHITESPACE), 1)) { break }
+                    }
+                    switch and(lt(q, n), eq(byte(0, mload(add(base, q))), 0x3a))
+                    case 0 { bad := add(q, 1) }
+                    default { q := add(q, 1) }
+                }
+            }
         }
-        q = expect(s, q, ":");
+        if (bad != 0) revert JsonMalformed(bad - 1);
     }
 
     /// @dev A non-negative integer without leading zeros, at most 18 digits.
