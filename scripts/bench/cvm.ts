@@ -32,9 +32,9 @@ import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
-import { Cvm, deployCvmWorld, FACILITY } from "../demo/cvmWorld.js";
+import { Cvm, deployCvmWorld, FACILITY } from "../../testkit/cvmWorld.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
-import { ProposalClass, SALT } from "../demo/proposals.js";
+import { ProposalClass, SALT } from "../../testkit/proposals.js";
 
 export const suite: BenchSuite = {
   name: "cvm",

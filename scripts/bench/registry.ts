@@ -17,7 +17,7 @@ import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { hashProposal, ProposalClass, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { encodeLogLeaf } from "../../sdk/src/log/leaf.js";
-import { wireCallClasses } from "../demo/proposals.js";
+import { wireCallClasses } from "../../testkit/proposals.js";
 
 const SALT = keccak256(stringToBytes("bench salt"));
 const FACILITY = keccak256(stringToBytes("facility:bench"));

@@ -11,7 +11,7 @@ import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
 import { attempt, type Story } from "./story.js";
-import { wireCallClasses } from "./proposals.js";
+import { wireCallClasses } from "../../testkit/proposals.js";
 
 export const FACILITY: FacilityInput = {
   facilityId: keccak256(stringToBytes("facility:demo-fra-1")),

@@ -4,10 +4,10 @@
  */
 import { network } from "hardhat";
 import type { Abi, Address, Hex } from "viem";
-import { expectRevertIn } from "./revert.js";
+import { expectRevertIn } from "../../testkit/revert.js";
 import { allianceExecuteAbi } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { SALT, wireCallClasses } from "../../scripts/demo/proposals.js";
+import { SALT, wireCallClasses } from "../../testkit/proposals.js";
 
 /** The real TDX fixture's PPID (test/fixtures/PROVENANCE.md, intel/tdx-v4). */
 export const TDX_PPID: Hex = "0x811dca2a26b952e85bb6448b097ba4fd";
@@ -45,4 +45,4 @@ export async function deployStack(c: Connection, n: number) {
   return { alliance, registry, members };
 }
 
-export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll, wireCallClasses } from "../../scripts/demo/proposals.js";
+export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll, wireCallClasses } from "../../testkit/proposals.js";

@@ -39,8 +39,8 @@ import {
   type SimulatedTdxEnvironment,
 } from "../../sdk/src/simulate/index.js";
 import { ProposalClass, SALT } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, QUOTED_PCRS, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, QUOTED_PCRS, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 import { honestPocDcapProgram } from "../sdk/zk/program.js";
 import { sgxCollateral, sgxJournal, sgxQuote } from "../sdk/zk/fixtures.js";
 

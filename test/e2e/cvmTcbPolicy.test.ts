@@ -19,8 +19,8 @@ import {
 } from "../../sdk/src/chain/cvmRegistry.js";
 import { TCB_STATUS_NAMES, type TcbStatusName } from "../../sdk/src/chain/quoteVerifier.js";
 import { createSimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 type World = { w: CvmWorld; cvm: Cvm };
 

@@ -10,9 +10,9 @@ import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { readIsVerified, readLevel } from "../../sdk/src/chain/hardwareRegistry.js";
 import { simulateVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { SALT, TEE_FAIL_PPID } from "../contracts/fixture.js";
-import { TEE_FAIL_QUOTE, loadFixture, connectAt, deployStore, uploadAll, setTime } from "../contracts/dcap/fixtures.js";
-import { deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { TEE_FAIL_QUOTE, loadFixture, connectAt, deployStore, uploadAll, setTime } from "../../testkit/intelFixtures.js";
+import { deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 const NOW = Date.UTC(2026, 5, 1) / 1000;
 

@@ -6,7 +6,7 @@
  */
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
-import { wireCallClasses } from "../../../scripts/demo/proposals.js";
+import { wireCallClasses } from "../../../testkit/proposals.js";
 
 export async function setupRegistry(options: { contractMember?: boolean } = {}) {
   const connection = await network.connect();

@@ -1,20 +1,20 @@
 /** Expect a revert by custom error name, decoding errors raised by any contract on the path. */
 import type { Abi } from "viem";
-import { decodeRevert, expectRevertIn } from "../contracts/revert.js";
-import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
-import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
-import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
-import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
-import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
-import { cvmGateAbi } from "../../sdk/src/chain/abi/CvmGate.js";
-import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
-import { iZkAttestationVerifierAbi } from "../../sdk/src/chain/abi/IZkAttestationVerifier.js";
-import { asn1TimeAbi } from "../../sdk/src/chain/abi/Asn1Time.js";
-import { bytesReadAbi } from "../../sdk/src/chain/abi/BytesRead.js";
-import { derAbi } from "../../sdk/src/chain/abi/Der.js";
-import { pemAbi } from "../../sdk/src/chain/abi/Pem.js";
-import { x509Abi } from "../../sdk/src/chain/abi/X509.js";
-import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
+import { decodeRevert, expectRevertIn } from "./revert.js";
+import { cvmRegistryAbi } from "../sdk/src/chain/abi/CvmRegistry.js";
+import { workloadVerifierAbi } from "../sdk/src/chain/abi/WorkloadVerifier.js";
+import { iTpmQuoteVerifierAbi } from "../sdk/src/chain/abi/ITpmQuoteVerifier.js";
+import { iQuoteVerifierAbi } from "../sdk/src/chain/abi/IQuoteVerifier.js";
+import { cvmVaultAbi } from "../sdk/src/chain/abi/CvmVault.js";
+import { cvmGateAbi } from "../sdk/src/chain/abi/CvmGate.js";
+import { allianceAbi } from "../sdk/src/chain/abi/Alliance.js";
+import { iZkAttestationVerifierAbi } from "../sdk/src/chain/abi/IZkAttestationVerifier.js";
+import { asn1TimeAbi } from "../sdk/src/chain/abi/Asn1Time.js";
+import { bytesReadAbi } from "../sdk/src/chain/abi/BytesRead.js";
+import { derAbi } from "../sdk/src/chain/abi/Der.js";
+import { pemAbi } from "../sdk/src/chain/abi/Pem.js";
+import { x509Abi } from "../sdk/src/chain/abi/X509.js";
+import { dcapQuoteVerifierAbi } from "../sdk/src/chain/abi/DcapQuoteVerifier.js";
 
 /** OpenZeppelin Base64's error, raised inside DcapQuoteVerifier on a corrupted PCK certificate
  * (IQuoteVerifier declares it on the dcap branch; until then it is added here). */

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { toHex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { buildCollateralUploads, parseQuoteCollateralV3, type QuoteCollateralV3 } from "../../../sdk/src/chain/collateralStore.js";
+import { buildCollateralUploads, parseQuoteCollateralV3, type QuoteCollateralV3 } from "../sdk/src/chain/collateralStore.js";
 
-export const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "intel");
+export const FIXTURES = join(import.meta.dirname, "..", "test", "fixtures", "intel");
 
 export type IntelFixture = {
   name: "sgx-v3" | "tdx-v4" | "tdx-v5-no-tcb-match";
@@ -73,7 +73,7 @@ export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, c
 }
 
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, type PublicClient } from "viem";
-import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
+import { dcapQuoteVerifierAbi } from "../sdk/src/chain/abi/DcapQuoteVerifier.js";
 
 /** A chain at `fx.verifyAt` with the store, every collateral item of `fx` and a verifier deployed. */
 export async function deployAll(fx: IntelFixture, opts: { harness?: boolean; hardfork?: string } = {}) {
