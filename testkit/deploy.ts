@@ -72,9 +72,9 @@ export async function deployHardwareModules(connection: NetworkConnection<string
     HardwareRegistry: { salt },
   };
   const r = await connection.ignition.deploy(HardwareRegistryModule, { parameters, displayUi: false });
-  const { alliance, hardwareRegistry } = r as unknown as { alliance: { address: Address }; hardwareRegistry: { address: Address } };
-  return {
-    alliance: await connection.viem.getContractAt("Alliance", alliance.address),
-    registry: await connection.viem.getContractAt("HardwareRegistry", hardwareRegistry.address),
-  };
+  const { hardwareRegistry } = r as unknown as { hardwareRegistry: { address: Address } };
+  const registry = await connection.viem.getContractAt("HardwareRegistry", hardwareRegistry.address);
+  // The module returns only the registry; its Alliance is the one it was deployed with.
+  const alliance = await connection.viem.getContractAt("Alliance", (await registry.read.alliance()) as Address);
+  return { alliance, registry };
 }

@@ -34,7 +34,8 @@ import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { Cvm, deployCvmWorld, FACILITY } from "../../testkit/cvmWorld.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
-import { ProposalClass, SALT } from "../../testkit/proposals.js";
+import { pass, ProposalClass, SALT } from "../../testkit/proposals.js";
+import { deployHardwareModules } from "../../testkit/deploy.js";
 
 export const suite: BenchSuite = {
   name: "cvm",
@@ -100,9 +101,13 @@ export const suite: BenchSuite = {
     const heartbeat = async (registry: Hex, key: Hex) =>
       Number(await w.pub.estimateGas({ account: member, to: registry, data: encodeFunctionData({ abi: hardwareRegistryAbi, functionName: "heartbeat", args: [[key]] }) }));
     // The same heartbeat on a registry nobody listens to, for the baseline.
-    const unheard = await w.viem.deployContract("HardwareRegistry", [w.alliance.address, SALT]);
-    await w.govern([registryCalls.setFacilities(unheard.address, [FACILITY])], ProposalClass.Ordinary);
-    await w.govern([registryCalls.setEntries(unheard.address, [await w.entry({ platformKey: idle, level: 3, cadence: 3600 })])], ProposalClass.Ordinary);
+    // Its own Alliance (same members) through the modules: the world's Alliance has closed its set-up
+    // window, so a hand-deployed registry there would have no class-table entries (ClassTooWeak).
+    const side = await deployHardwareModules(w.conn, w.members.map((m) => m.account.address), SALT);
+    const unheard = side.registry;
+    const sideGovern = (calls: Parameters<typeof pass>[2]) => pass({ chainId: w.pub.chain!.id, publicClient: w.pub, wallets: w.wallets as never }, side.alliance.address, calls, ProposalClass.Ordinary, w.members.slice(0, 2) as never, `unheard ${calls.length}`);
+    await sideGovern([registryCalls.setFacilities(unheard.address, [FACILITY])]);
+    await sideGovern([registryCalls.setEntries(unheard.address, [await w.entry({ platformKey: idle, level: 3, cadence: 3600 })])]);
     out["cvm.hardwarePush.heartbeatTrackedGas"] = await heartbeat(w.hardware.address, w.hwKey);
     out["cvm.hardwarePush.heartbeatUntrackedGas"] = await heartbeat(w.hardware.address, idle);
     out["cvm.hardwarePush.heartbeatNoListenerGas"] = await heartbeat(unheard.address, idle);
