@@ -10,7 +10,7 @@ import { platformKey } from "../../sdk/src/chain/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
-import { attempt, type Story } from "./story.js";
+import { attempt, type Story } from "../../testkit/story.js";
 import { wireCallClasses } from "../../testkit/proposals.js";
 
 export const FACILITY: FacilityInput = {

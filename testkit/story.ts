@@ -4,16 +4,16 @@
  * so `npm run demo` doubles as an end-to-end check in CI. Progress goes to stderr.
  */
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex, type TransactionReceipt } from "viem";
-import { allianceAbi } from "../../sdk/src/chain/abi/Alliance.js";
-import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
-import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js";
-import { cvmVaultAbi } from "../../sdk/src/chain/abi/CvmVault.js";
-import { cvmGateAbi } from "../../sdk/src/chain/abi/CvmGate.js";
-import { iQuoteVerifierAbi } from "../../sdk/src/chain/abi/IQuoteVerifier.js";
-import { iTpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/ITpmQuoteVerifier.js";
-import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
-import { collateralStoreFullAbi } from "../../sdk/src/chain/collateralStore.js";
+import { allianceAbi } from "../sdk/src/chain/abi/Alliance.js";
+import { hardwareRegistryAbi } from "../sdk/src/chain/abi/HardwareRegistry.js";
+import { cvmRegistryAbi } from "../sdk/src/chain/abi/CvmRegistry.js";
+import { workloadVerifierAbi } from "../sdk/src/chain/abi/WorkloadVerifier.js";
+import { cvmVaultAbi } from "../sdk/src/chain/abi/CvmVault.js";
+import { cvmGateAbi } from "../sdk/src/chain/abi/CvmGate.js";
+import { iQuoteVerifierAbi } from "../sdk/src/chain/abi/IQuoteVerifier.js";
+import { iTpmQuoteVerifierAbi } from "../sdk/src/chain/abi/ITpmQuoteVerifier.js";
+import { dcapQuoteVerifierAbi } from "../sdk/src/chain/abi/DcapQuoteVerifier.js";
+import { collateralStoreFullAbi } from "../sdk/src/chain/collateralStore.js";
 
 export type StepResult = {
   /** The outcome in words the transcript compares, e.g. "verified", "refused: CvmNotValid", "level 1". */
