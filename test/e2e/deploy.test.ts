@@ -243,7 +243,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "quoteVerifier" })).toBe(addressOf(book, "DcapQuoteVerifier"));
     expect(await client().readContract({ address: workload, abi: workloadVerifierAbi, functionName: "zkVerifier" })).toBe(zk);
     const cvm = client().extend(pocActions(addresses)).cvm!;
-    expect(await cvm.readCvmParams()).toEqual({ workloadVerifier: workload, ...localParameters.CvmRegistry, hardwareFeedConnected: true });
+    expect(await cvm.readCvmParams()).toEqual({ workloadVerifier: workload, ...localParameters.CvmRegistry, hardwareFeedConnected: true, hardwareFeedRetired: false });
     expect(book.parameters?.CvmRegistry).toEqual(Object.fromEntries(Object.entries(localParameters.CvmRegistry).map(([k, v]) => [k, String(v)])));
   });
 
