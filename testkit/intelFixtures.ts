@@ -58,12 +58,17 @@ export async function setTime(conn: Connection, at: number) {
   await conn.networkHelpers.mine();
 }
 
-/** Uploads every collateral item for `fx`; returns the gas each used. */
-export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, collateral: QuoteCollateralV3) {
+/**
+ * Uploads every collateral item for `fx`; returns the gas each used. `rootUploaded`: the store
+ * already holds the root (a module deployment's deploy step uploads it, and a second upload of the
+ * same certificate is NotNewer), so start after it.
+ */
+export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, collateral: QuoteCollateralV3, opts: { rootUploaded?: boolean } = {}) {
   const [wallet] = await conn.viem.getWalletClients();
   const pub = await conn.viem.getPublicClient();
   const gas: Record<string, bigint> = {};
   for (const u of buildCollateralUploads({ collateral, rootCertificate: ROOT_CA })) {
+    if (opts.rootUploaded && u.kind === "rootCertificate") continue;
     const hash = await wallet!.sendTransaction({ to: storeAddress, data: u.data });
     const r = await pub.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`${u.label} reverted`);
