@@ -62,6 +62,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
   const workload = await viem.getContractAt("WorkloadVerifier", at("WorkloadVerifier"));
   const registry = await viem.getContractAt("CvmRegistry", at("CvmRegistry"));
   const zk = await viem.getContractAt("ZkAttestationVerifier", at("ZkAttestationVerifier"));
+  const tpmVerifier = await viem.getContractAt("TpmQuoteVerifier", at("TpmQuoteVerifier"));
   const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
   let seq = 0;
   const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);
@@ -101,7 +102,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
     await conn.networkHelpers.setBalance(cvm.identity.address, parseEther("1"));
     return createWalletClient({ account: cvm.identity, transport: custom(conn.provider as never) });
   };
-  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, zk, registry, tdx, seed, govern, entry, registerHardware, hwKey, target, now, time };
+  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, zk, tpmVerifier, registry, book, tdx, seed, govern, entry, registerHardware, hwKey, target, now, time };
 }
 
 export type CvmWorld = Awaited<ReturnType<typeof deployCvmWorld>>;
