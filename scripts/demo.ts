@@ -17,7 +17,7 @@ import { actAllianceForms, actRegisterHardware } from "./demo/governance.js";
 import { actIntelCollateral, actRealQuoteOnchain, actTeeFail } from "./demo/intel.js";
 import { actCvmRegisters } from "./demo/cvm.js";
 import { actCheckpointAndReceipt } from "./demo/transparency.js";
-import { DemoStepFailed, Story, toJson } from "./demo/story.js";
+import { DemoStepFailed, Story, toJson } from "../testkit/story.js";
 import { startWorld } from "./demo/world.js";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, "no-build": { type: "boolean" } } });

@@ -32,9 +32,10 @@ import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { dcapQuoteVerifierAbi } from "../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
-import { Cvm, deployCvmWorld, FACILITY } from "../demo/cvmWorld.js";
+import { Cvm, deployCvmWorld, FACILITY } from "../../testkit/cvmWorld.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
-import { ProposalClass, SALT } from "../demo/proposals.js";
+import { pass, ProposalClass, SALT } from "../../testkit/proposals.js";
+import { deployHardwareModules } from "../../testkit/deploy.js";
 
 export const suite: BenchSuite = {
   name: "cvm",
@@ -45,7 +46,7 @@ export const suite: BenchSuite = {
     const from = w.wallets[6]!.account.address;
     const out: Record<string, number> = {};
     const deadline = (await w.now()) + 3600n;
-    const tpmVerifier = await w.viem.deployContract("TpmQuoteVerifier", []);
+    const tpmVerifier = w.tpmVerifier; // the deployment's own (module) TpmQuoteVerifier
 
     for (const akType of ["rsa", "ecdsa"] as const) {
       const cvm = await Cvm.create(w, akType, `bench-${akType}`);
@@ -107,10 +108,13 @@ export const suite: BenchSuite = {
     };
     const heartbeatLimit = async (registry: Hex, key: Hex) => Number(await w.pub.estimateGas({ account: member, to: registry, data: heartbeatData(key) }));
     // The same heartbeat on a registry nobody listens to, for the baseline.
-    const unheard = await w.viem.deployContract("HardwareRegistry", [w.alliance.address, SALT]);
-    // A registry added after the Alliance's set-up has no class-table entries: its calls need the security-critical bar.
-    await w.govern([registryCalls.setFacilities(unheard.address, [FACILITY])], ProposalClass.SecurityCritical);
-    await w.govern([registryCalls.setEntries(unheard.address, [await w.entry({ platformKey: idle, level: 3, cadence: 3600 })])], ProposalClass.SecurityCritical);
+    // Its own Alliance (same members) through the modules: the world's Alliance has closed its set-up
+    // window, so a hand-deployed registry there would have no class-table entries (ClassTooWeak).
+    const side = await deployHardwareModules(w.conn, w.members.map((m) => m.account.address), SALT);
+    const unheard = side.registry;
+    const sideGovern = (calls: Parameters<typeof pass>[2]) => pass({ chainId: w.pub.chain!.id, publicClient: w.pub, wallets: w.wallets as never }, side.alliance.address, calls, ProposalClass.Ordinary, w.members.slice(0, 2) as never, `unheard ${calls.length}`);
+    await sideGovern([registryCalls.setFacilities(unheard.address, [FACILITY])]);
+    await sideGovern([registryCalls.setEntries(unheard.address, [await w.entry({ platformKey: idle, level: 3, cadence: 3600 })])]);
     out["cvm.hardwarePush.heartbeatTrackedGasLimit"] = await heartbeatLimit(w.hardware.address, w.hwKey);
     out["cvm.hardwarePush.heartbeatTrackedGas"] = await heartbeat(w.hardware.address, w.hwKey);
     out["cvm.hardwarePush.heartbeatUntrackedGas"] = await heartbeat(w.hardware.address, idle);

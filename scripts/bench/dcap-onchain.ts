@@ -6,7 +6,7 @@
  */
 import { toHex, type Hex, type PublicClient } from "viem";
 import type { BenchSuite } from "../bench.js";
-import { loadFixture, deployAll, type IntelFixture } from "../../test/contracts/dcap/fixtures.js";
+import { loadFixture, deployAll, type IntelFixture } from "../../testkit/intelFixtures.js";
 import { compressQuote, encodeVerifyQuote, writeVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { parseQuote } from "../../sdk/src/intel/index.js";
 

@@ -10,7 +10,7 @@ import { verifySnpReport } from "../../sdk/src/amd/index.js";
 import { parseTpmAttestationJson, verifyTpmAttestation } from "../../sdk/src/tpm/index.js";
 import { verifyNitroDocument } from "../../sdk/src/nitro/index.js";
 import { verifyDstackEventLog } from "../../sdk/src/eventlog/index.js";
-import { rtmrsFromTdxV4Quote } from "../../test/sdk/eventlog/tdxQuoteRtmrs.js";
+import { rtmrsFromTdxV4Quote } from "../../testkit/tdxQuoteRtmrs.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures");
 const read = (p: string) => new Uint8Array(readFileSync(join(root, p)));

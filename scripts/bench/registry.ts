@@ -17,7 +17,7 @@ import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { hashProposal, ProposalClass, type Proposal } from "../../sdk/src/chain/proposal.js";
 import { collectVoteSignatures, signVote } from "../../sdk/src/chain/votes.js";
 import { encodeLogLeaf } from "../../sdk/src/log/leaf.js";
-import { wireCallClasses } from "../demo/proposals.js";
+import { deployHardwareModules } from "../../testkit/deploy.js";
 
 const SALT = keccak256(stringToBytes("bench salt"));
 const FACILITY = keccak256(stringToBytes("facility:bench"));
@@ -25,15 +25,14 @@ const FACILITY = keccak256(stringToBytes("facility:bench"));
 export const suite: BenchSuite = {
   name: "registry",
   run: async (ctx) => {
-    const { viem } = await network.connect();
+    const connection = await network.connect();
+    const { viem } = connection;
     const wallets = await viem.getWalletClients();
     const pc = await viem.getPublicClient();
     const chainId = await pc.getChainId();
     const members = wallets.slice(0, 8);
     const relayer = wallets[19]!;
-    const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Org ${i}`)]);
-    const registry = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
-    await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
+    const { alliance, registry } = await deployHardwareModules(connection, members.map((w) => w.account.address), SALT, members.map((_, i) => `Org ${i}`));
     // The execution metric's target: one ordinary governed call, wired in the set-up window like any target.
     const probe = await viem.deployContract("ClassProbe", [alliance.address]);
     const probeData = encodeFunctionData({ abi: [{ type: "function", name: "probe", inputs: [], outputs: [], stateMutability: "payable" }], functionName: "probe" });

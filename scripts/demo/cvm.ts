@@ -13,8 +13,8 @@ import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { assertNotProductionParameters, createSimulatedTdxEnvironment, SimulatorParametersError, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { FACILITY } from "./governance.js";
-import { SimulatedCvm } from "./simulatedCvm.js";
-import { attempt, gasOf, type Story } from "./story.js";
+import { SimulatedCvm } from "../../testkit/simulatedCvm.js";
+import { attempt, gasOf, type Story } from "../../testkit/story.js";
 import { govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
 
 export const DAY = 86_400;

@@ -10,8 +10,8 @@ import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
-import { attempt, type Story } from "./story.js";
-import { wireCallClasses } from "./proposals.js";
+import { attempt, type Story } from "../../testkit/story.js";
+import { deployHardwareModules } from "../../testkit/deploy.js";
 
 export const FACILITY: FacilityInput = {
   facilityId: keccak256(stringToBytes("facility:demo-fra-1")),
@@ -28,10 +28,9 @@ export const TDX_PPID = "0x811dca2a26b952e85bb6448b097ba4fd";
 export async function actAllianceForms(w: DemoWorld, story: Story) {
   story.act(1, "An alliance forms");
   await story.step(1, "alliance-formed", `${MEMBER_NAMES.length} members deploy the Alliance and the HardwareRegistry`, "deployed", async () => {
-    const alliance = await w.viem.deployContract("Alliance", [w.members.map((m) => m.account.address), MEMBER_NAMES]);
     w.salt = keccak256(stringToBytes("proof-of-cloud demo deployment"));
-    const registry = await w.viem.deployContract("HardwareRegistry", [alliance.address, w.salt]);
-    await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
+    // Through the Alliance and HardwareRegistry Ignition modules, as a deployment does (class table included).
+    const { alliance, registry } = await deployHardwareModules(w.conn, w.members.map((m) => m.account.address), w.salt, MEMBER_NAMES);
     w.alliance = alliance.address;
     w.hardwareRegistry = registry.address;
     const listed = (await alliance.read.members()) as readonly string[];

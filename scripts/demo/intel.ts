@@ -10,7 +10,7 @@ import { readIsVerified, readLevel } from "../../sdk/src/chain/hardwareRegistry.
 import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { simulateVerifyQuote, writeVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { INTEL_SGX_ROOT_CA_DER, verifyQuoteSignatures } from "../../sdk/src/intel/index.js";
-import { attempt, gasOf, type Story } from "./story.js";
+import { attempt, gasOf, type Story } from "../../testkit/story.js";
 import { fixtures, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
 
 /** test/fixtures/PROVENANCE.md gives this PPID for intel/tdx-v4-tee-fail. */

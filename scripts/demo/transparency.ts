@@ -12,7 +12,7 @@ import { signCheckpoint } from "../../sdk/src/log/checkpoint.js";
 import { exportReceipt } from "../../sdk/src/log/recorded.js";
 import { verifyReceipt } from "../../sdk/src/log/receipt.js";
 import { MerkleTree } from "../../sdk/src/log/tree.js";
-import { gasOf, type Story } from "./story.js";
+import { gasOf, type Story } from "../../testkit/story.js";
 import { MEMBER_NAMES, type DemoWorld } from "./world.js";
 
 export async function actCheckpointAndReceipt(w: DemoWorld, story: Story, tdxPlatformKey: Hex) {

@@ -16,10 +16,9 @@ import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationV
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { callClasses, governedSelector, type GovernedContract } from "../../ignition/callClasses.js";
-import { resolveDeployParameters } from "../../scripts/deploy/parameters.js";
-import { deployProofOfCloud } from "../../scripts/deploy/deployProofOfCloud.js";
+import { deploySystem } from "../../testkit/deploy.js";
 import { addressOf } from "../../sdk/src/chain/addressBook.js";
-import { connectChain, deployStack, execute, expectRevert, makeProposal, pass, ProposalClass, signAll, wireCallClasses, type Connection, type Wallet } from "./fixture.js";
+import { connectChain, deployStack, execute, expectRevert, makeProposal, pass, ProposalClass, signAll, type Connection, type Wallet } from "./fixture.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const RISC0 = 0;
@@ -32,14 +31,12 @@ beforeAll(async () => {
   m = c.wallets.slice(0, 6);
 });
 
-/** Six members, the registry and a ZK verifier governed by the Alliance, wired as a deployment wires them. */
+/** Six members and the whole system, deployed by the deploy script's code through the modules (testkit/deploy.ts). */
 async function world() {
-  const { alliance, registry } = await deployStack(c, 6);
-  const risc0 = await c.viem.deployContract("DevRiscZeroVerifier", []);
-  const sp1 = await c.viem.deployContract("DevSp1Verifier", []);
-  const store = await c.viem.deployContract("MockCollateralHashes", []);
-  const zk = await c.viem.deployContract("ZkAttestationVerifier", [alliance.address, risc0.address, sp1.address, store.address, 3600n]);
-  await wireCallClasses(alliance as never, "ZkAttestationVerifier", zk.address);
+  const book = await deploySystem(c.conn, { members: m.map((w) => w.account.address) });
+  const alliance = await c.viem.getContractAt("Alliance", addressOf(book, "Alliance"));
+  const registry = await c.viem.getContractAt("HardwareRegistry", addressOf(book, "HardwareRegistry"));
+  const zk = await c.viem.getContractAt("ZkAttestationVerifier", addressOf(book, "ZkAttestationVerifier"));
   return { a: alliance.address, alliance, registry, zk };
 }
 
@@ -161,13 +158,8 @@ describe("the deployment fills the table from ignition/callClasses.ts and closes
   it("every governed function has the class the file gives it, onchain, after `npm run deploy`'s code", async () => {
     const connection = await hre.network.connect();
     const client = (await connection.viem.getPublicClient()) as unknown as PublicClient;
-    const local = JSON.parse(readFileSync(join(repo, "ignition/parameters/local.json"), "utf8"));
-    const { book } = await deployProofOfCloud({
-      hre,
-      connection,
-      chainId: 31337,
-      parameters: resolveDeployParameters(local, { chainId: 31337, source: "local.json" }),
-    });
+    // local.json as is, through deployProofOfCloud (the code `npm run deploy` runs).
+    const book = await deploySystem(connection);
     const alliance = addressOf(book, "Alliance");
     const read = (functionName: "callClass" | "setupOpen", args?: readonly unknown[]) =>
       client.readContract({ address: alliance, abi: allianceAbi, functionName, args } as never) as Promise<unknown>;

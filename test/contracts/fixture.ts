@@ -4,10 +4,11 @@
  */
 import { network } from "hardhat";
 import type { Abi, Address, Hex } from "viem";
-import { expectRevertIn } from "./revert.js";
+import { expectRevertIn } from "../../testkit/revert.js";
 import { allianceExecuteAbi } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
-import { SALT, wireCallClasses } from "../../scripts/demo/proposals.js";
+import { SALT } from "../../testkit/proposals.js";
+import { deployHardwareModules } from "../../testkit/deploy.js";
 
 /** The real TDX fixture's PPID (test/fixtures/PROVENANCE.md, intel/tdx-v4). */
 export const TDX_PPID: Hex = "0x811dca2a26b952e85bb6448b097ba4fd";
@@ -28,21 +29,24 @@ export async function connectChain(chainId?: number) {
   const { viem, networkHelpers } = conn;
   const wallets = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
-  return { viem, networkHelpers, wallets, publicClient, chainId: await publicClient.getChainId() };
+  return { conn, viem, networkHelpers, wallets, publicClient, chainId: await publicClient.getChainId() };
 }
 
 export type Wallet = Connection["wallets"][number];
 
+/**
+ * A bare Alliance, for the Alliance's own unit tests (quorum formulas, rejections, coalitions) that
+ * deploy hundreds of them with varying members: a single contract's internals, so no module wiring.
+ */
 export async function deployAlliance(c: Connection, members: readonly Address[]) {
   return c.viem.deployContract("Alliance", [members, members.map((_, i) => `Member ${i + 1}`)]);
 }
 
+/** The Alliance and HardwareRegistry of n members, deployed by their Ignition modules (testkit/deploy.ts). */
 export async function deployStack(c: Connection, n: number) {
   const members = c.wallets.slice(0, n);
-  const alliance = await deployAlliance(c, members.map((w) => w.account.address));
-  const registry = await c.viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
-  await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
+  const { alliance, registry } = await deployHardwareModules(c.conn, members.map((w) => w.account.address), SALT);
   return { alliance, registry, members };
 }
 
-export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll, wireCallClasses } from "../../scripts/demo/proposals.js";
+export { execute, makeProposal, now, pass, ProposalClass, SALT, signAll, wireCallClasses } from "../../testkit/proposals.js";

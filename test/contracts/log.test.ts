@@ -12,7 +12,7 @@ import { isConsistencyValid } from "../../sdk/src/log/proof.js";
 import { MerkleTree } from "../../sdk/src/log/tree.js";
 import { connectChain, expectRevert, ProposalClass, type Connection, type Wallet } from "./fixture.js";
 import { entry, keyOf, registryStack } from "./registryFixture.js";
-import { decodeRevert } from "./revert.js";
+import { decodeRevert } from "../../testkit/revert.js";
 import { allianceExecuteAbi } from "../../sdk/src/chain/alliance.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 

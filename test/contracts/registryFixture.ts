@@ -4,7 +4,7 @@ import { registryCalls, type EntryInput } from "../../sdk/src/chain/hardwareRegi
 import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { deployStack, now, pass, ProposalClass, SALT, type Connection, type Wallet } from "./fixture.js";
 
-import { FACILITY } from "../../scripts/demo/cvmWorld.js";
+import { FACILITY } from "../../testkit/cvmWorld.js";
 
 export { FACILITY };
 

@@ -10,7 +10,7 @@ import { custom, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { makeCvmCommand } from "../../cli/commands/cvm.js";
 import { UsageError, type CliIO } from "../../cli/io.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
 
 describe("poc cvm", () => {
   let w: CvmWorld;

@@ -4,8 +4,8 @@
  */
 import { describe, it, expect, beforeAll } from "vitest";
 import { writeRegisterCvm, readCvm, cvmRegistryActions } from "../../sdk/src/chain/cvmRegistry.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 describe("a registration is bound to its chain", () => {
   let a: CvmWorld;

@@ -9,8 +9,8 @@ import { encodeFunctionData, type Hex } from "viem";
 import { cvmRegistryAbi } from "../../sdk/src/chain/abi/CvmRegistry.js";
 import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import type { TpmEvidence } from "../../sdk/src/chain/workload.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { CVM_PATH_ERRORS, revertName } from "./revert.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { CVM_PATH_ERRORS, revertName } from "../../testkit/cvmRevert.js";
 
 function mutate(h: Hex, kind: "flip" | "truncate", at: number, bit: number): Hex {
   const b = Buffer.from(h.slice(2), "hex");

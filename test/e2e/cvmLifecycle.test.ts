@@ -28,8 +28,8 @@ import {
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { createSimulatedTpm, TPM_ALG_SHA256 } from "../../sdk/src/simulate/index.js";
 import { ProposalClass } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, DAY, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, DAY, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 type Reg = Awaited<ReturnType<Cvm["registration"]>>;
 

@@ -7,7 +7,7 @@
  *   registered platform. Its collateral hashes are checked against the world's real CollateralStore.
  */
 import { describe, it, expect, beforeAll } from "vitest";
-import { bytesToHex, keccak256, stringToBytes, type Hex } from "viem";
+import { bytesToHex, keccak256, stringToBytes, zeroAddress, type Hex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
   COLLATERAL_KINDS,
@@ -39,8 +39,8 @@ import {
   type SimulatedTdxEnvironment,
 } from "../../sdk/src/simulate/index.js";
 import { ProposalClass, SALT } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, QUOTED_PCRS, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, QUOTED_PCRS, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 import { honestPocDcapProgram } from "../sdk/zk/program.js";
 import { sgxCollateral, sgxJournal, sgxQuote } from "../sdk/zk/fixtures.js";
 
@@ -94,12 +94,16 @@ describe("SEV-SNP through the ZK route", () => {
     return zkEvidence(EvidenceRoute.ZkSnpJournal, { zkvm: ZkVm.RiscZero, programId: IMAGE, journal, seal: devRiscZeroSeal(IMAGE, journal) });
   };
 
-  it("is disabled until the Alliance sets the ZK verifier (security-critical)", async () => {
+  it("is disabled without a ZK verifier; only a security-critical decision sets or clears it", async () => {
     const owner = w.wallets[5]!.account.address;
     const deadline = (await w.now()) + 3600n;
     const msg = { identity: cvm.address, owner, nonce: 0n, deadline };
     const digest = hashRegistration(w.target, msg);
     const args = { registry: w.registry.address, ...msg, tee: await snpEvidence(digest, (await w.now()) - 5n), tpm: await cvm.tpmQuote(digest), identitySignature: await signRegistration(cvm.identity, w.target, msg) };
+    // The deployment wires its own ZkAttestationVerifier from the start, with no program allowlisted.
+    await expectCvmRevert(writeRegisterCvm(w.wallets[6]!, args), "ProgramNotAllowed");
+    await expectCvmRevert(w.govern([workloadVerifierCalls.setZkVerifier(w.workload.address, zeroAddress)], ProposalClass.Ordinary), "ClassTooWeak");
+    await w.govern([workloadVerifierCalls.setZkVerifier(w.workload.address, zeroAddress)], ProposalClass.SecurityCritical);
     await expectCvmRevert(writeRegisterCvm(w.wallets[6]!, args), "RouteDisabled");
     await expectCvmRevert(w.govern([workloadVerifierCalls.setZkVerifier(w.workload.address, zkAddress)], ProposalClass.Ordinary), "ClassTooWeak");
     await w.govern([workloadVerifierCalls.setZkVerifier(w.workload.address, zkAddress)], ProposalClass.SecurityCritical);

@@ -16,8 +16,8 @@ import {
   type WeakestTcbStatusName,
 } from "../../sdk/src/vocabulary/tcbStatus.js";
 import { createSimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 type World = { w: CvmWorld; cvm: Cvm };
 

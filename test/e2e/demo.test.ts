@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
-import { DemoStepFailed, Story, type StepRecord } from "../../scripts/demo/story.js";
+import { DemoStepFailed, Story, type StepRecord } from "../../testkit/story.js";
 
 type Transcript = { demo: string; ok: boolean; chainId: number; durationMs: number; acts: { act: number; title: string }[]; steps: StepRecord[] };
 
@@ -53,7 +53,7 @@ describe("npm run demo -- --json", () => {
   let t: Transcript;
   let stderr: string;
   beforeAll(async () => {
-    const r = await promisify(execFile)("npx", ["tsx", "scripts/demo.ts", "--json"], { maxBuffer: 16 << 20, timeout: 170_000 });
+    const r = await promisify(execFile)("npx", ["tsx", "scripts/demo.ts", "--json", "--no-build"], { maxBuffer: 16 << 20, timeout: 170_000 });
     stderr = r.stderr;
     t = JSON.parse(r.stdout) as Transcript;
   }, 180_000);

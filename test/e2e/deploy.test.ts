@@ -35,8 +35,8 @@ import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js
 import { buildCollateralUploads, uploadCollateral } from "../../sdk/src/chain/collateralStore.js";
 import { CvmStatus } from "../../sdk/src/chain/cvmRegistry.js";
 import type { SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
-import { createOnchainTdxEnvironment } from "./onchainTdx.js";
-import { SimulatedCvm } from "../../scripts/demo/simulatedCvm.js";
+import { createOnchainTdxEnvironment } from "../../testkit/onchainTdx.js";
+import { SimulatedCvm } from "../../testkit/simulatedCvm.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MNEMONIC = "test test test test test test test test test test test junk";

@@ -10,7 +10,7 @@ import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js
 import { readListenerFailedAt, readLevel, registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { readCheckCvm, readMirroredHardwareStatus, writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { ProposalClass } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, MAX_TEE_TTL, MAX_TPM_TTL, type CvmWorld } from "./cvmWorld.js";
+import { Cvm, deployCvmWorld, MAX_TEE_TTL, MAX_TPM_TTL, type CvmWorld } from "../../testkit/cvmWorld.js";
 
 describe("a failing CvmRegistry listener", () => {
   let w: CvmWorld;

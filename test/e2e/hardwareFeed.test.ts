@@ -20,8 +20,8 @@ import {
 } from "../../sdk/src/chain/cvmRegistry.js";
 import { readHardwareStatus, registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { ProposalClass } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 describe("the CvmRegistry when its hardware feed fails or is removed", () => {
   let w: CvmWorld;

@@ -11,8 +11,8 @@ import { getAddress, keccak256, stringToBytes, zeroAddress, type Hex } from "vie
 import { registryCalls, readHardwareStatus, readLevel, readHardwareListeners } from "../../sdk/src/chain/hardwareRegistry.js";
 import { readCheckCvm, readMirroredHardwareStatus, readCvmParams, writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { ProposalClass } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, DAY, MAX_TEE_TTL, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { Cvm, deployCvmWorld, DAY, MAX_TEE_TTL, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 type Op =
   | { kind: "update"; level: 1 | 2 | 3; cadence: number }

@@ -10,9 +10,11 @@ import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { readIsVerified, readLevel } from "../../sdk/src/chain/hardwareRegistry.js";
 import { simulateVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { SALT, TEE_FAIL_PPID } from "../contracts/fixture.js";
-import { TEE_FAIL_QUOTE, loadFixture, connectAt, deployStore, uploadAll, setTime } from "../contracts/dcap/fixtures.js";
-import { deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
-import { expectCvmRevert } from "./revert.js";
+import { ROOT_CA, TEE_FAIL_QUOTE, loadFixture, connectAt, uploadAll, setTime } from "../../testkit/intelFixtures.js";
+import { deploySystem } from "../../testkit/deploy.js";
+import { addressOf } from "../../sdk/src/chain/addressBook.js";
+import { deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { expectCvmRevert } from "../../testkit/cvmRevert.js";
 
 const NOW = Date.UTC(2026, 5, 1) / 1000;
 
@@ -47,12 +49,12 @@ describe("TEE.fail: genuine Intel signatures, unregistered hardware", () => {
   it("onchain, a deployment pinned to the Intel root refuses it for want of collateral for its FMSPC", async () => {
     const fx = loadFixture("tdx-v4");
     const conn = await connectAt(fx.verifyAt - 3600);
-    const { store } = await deployStore(conn);
-    await uploadAll(conn, store.address, fx.collateral);
-    const verifier = await conn.viem.deployContract("DcapQuoteVerifier", [store.address]);
+    // The system deployed as `npm run deploy` does, but pinned to the Intel SGX Root CA.
+    const book = await deploySystem(conn, { rootCertificate: ROOT_CA });
+    await uploadAll(conn, addressOf(book, "CollateralStore"), fx.collateral, { rootUploaded: true });
     await setTime(conn, fx.verifyAt);
     const pub = await conn.viem.getPublicClient();
-    const [what] = await expectCvmRevert(simulateVerifyQuote(pub as never, { address: verifier.address, quote: TEE_FAIL_QUOTE }), "CollateralMissing");
+    const [what] = await expectCvmRevert(simulateVerifyQuote(pub as never, { address: addressOf(book, "DcapQuoteVerifier"), quote: TEE_FAIL_QUOTE }), "CollateralMissing");
     expect(String(what)).toMatch(/tcb info/);
   });
 });

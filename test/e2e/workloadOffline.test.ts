@@ -8,7 +8,7 @@ import { workloadVerifierAbi } from "../../sdk/src/chain/abi/WorkloadVerifier.js
 import { verifyWorkloadOffline } from "../../sdk/src/chain/workload.js";
 import { VerificationError } from "../../sdk/src/errors.js";
 import { SALT } from "../contracts/fixture.js";
-import { Cvm, deployCvmWorld, type CvmWorld } from "./cvmWorld.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
 
 describe("the offline workload verdict equals the onchain one", () => {
   let w: CvmWorld;

@@ -10,7 +10,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { createSimulatedTpm } from "../../../sdk/src/simulate/index.js";
 import { tpmAkCertificateVerifierAbi } from "../../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
 import { connectChain, deployStack, pass, ProposalClass, type Connection } from "../fixture.js";
-import { expectCvmRevert } from "../../e2e/revert.js";
+import { expectCvmRevert } from "../../../testkit/cvmRevert.js";
 
 const dir = join(import.meta.dirname, "..", "..", "fixtures", "tpm");
 const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));

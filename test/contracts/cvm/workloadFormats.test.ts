@@ -9,7 +9,9 @@ import { keccak256, toHex, zeroAddress, type Address } from "viem";
 import { measurementHash, pcrMaskOf, teeRegistersHash, workloadReportData, akKeyHash, TeeType, tdxTeeRegisters } from "../../../sdk/src/chain/workload.js";
 import { hashRegistration, hashReAttestation, hashRotation } from "../../../sdk/src/chain/cvmRegistry.js";
 import { ChainInputError } from "../../../sdk/src/chain/errors.js";
-import { connectChain, deployStack, SALT, type Connection } from "../fixture.js";
+import { connectChain, SALT, type Connection } from "../fixture.js";
+import { deploySystem } from "../../../testkit/deploy.js";
+import { addressOf } from "../../../sdk/src/chain/addressBook.js";
 import { readFileSync } from "node:fs";
 
 const addr = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b) as Address);
@@ -20,9 +22,11 @@ describe("workload formats: TypeScript equals Solidity", () => {
   let registry: Awaited<ReturnType<Connection["viem"]["deployContract"]>>;
   beforeAll(async () => {
     c = await connectChain();
-    const s = await deployStack(c, 3);
-    workload = await c.viem.deployContract("WorkloadVerifier", [s.alliance.address, s.registry.address, s.registry.address, zeroAddress]);
-    registry = await c.viem.deployContract("CvmRegistry", [s.alliance.address, s.registry.address, workload.address, 86400, 3600, 1]);
+    // The WorkloadVerifier and CvmRegistry of a module deployment (testkit/deploy.ts): the hashes are
+    // compared against the contracts as deployed, not hand-wired copies.
+    const book = await deploySystem(c.conn, { salt: SALT });
+    workload = (await c.viem.getContractAt("WorkloadVerifier", addressOf(book, "WorkloadVerifier"))) as never;
+    registry = (await c.viem.getContractAt("CvmRegistry", addressOf(book, "CvmRegistry"))) as never;
   });
 
   it("measurementHash (property: random TEE registers, bank, mask, values)", async () => {

@@ -8,7 +8,7 @@ import { concatBytes, encodeAbiParameters, toBytes, toHex, type Hex, type Public
 import { parseQuote } from "../../../sdk/src/intel/index.js";
 import { pckCertHash, toOnchainVerifiedQuote } from "../../../sdk/src/chain/quoteVerifier.js";
 import { automataDcapAdapterAbi } from "../../../sdk/src/chain/abi/AutomataDcapAdapter.js";
-import { loadFixture, connectAt, revertName, type Connection } from "./fixtures.js";
+import { loadFixture, connectAt, revertName, type Connection } from "../../../testkit/intelFixtures.js";
 
 type Out = { version: number; tee: number; status: number; fmspc: Hex; body: Uint8Array; advisories: string[] };
 

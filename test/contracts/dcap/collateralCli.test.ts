@@ -3,7 +3,7 @@ import { describe, it, expect } from "vitest";
 import { join } from "node:path";
 import { main } from "../../../cli/main.js";
 import type { CliIO } from "../../../cli/io.js";
-import { FIXTURES } from "./fixtures.js";
+import { FIXTURES } from "../../../testkit/intelFixtures.js";
 
 function capture(env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -50,7 +50,7 @@ describe("deployEmbeddedDcap (for poc verify --onchain)", () => {
   it("deploys store and verifier with collateral; a quote verifies at its time", async () => {
     const { deployEmbeddedDcap } = await import("../../../cli/commands/_embeddedDcap.js");
     const { simulateVerifyQuote } = await import("../../../sdk/src/chain/quoteVerifier.js");
-    const { loadFixture } = await import("./fixtures.js");
+    const { loadFixture } = await import("../../../testkit/intelFixtures.js");
     const fx = loadFixture("sgx-v3");
     const d = await deployEmbeddedDcap({ at: fx.verifyAt, collateral: fx.collateral });
     const r = await simulateVerifyQuote(d.publicClient, { address: d.verifier, quote: fx.quote });

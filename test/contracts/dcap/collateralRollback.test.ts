@@ -8,7 +8,7 @@ import { BaseError, decodeErrorResult, type Hex, type PublicClient } from "viem"
 import { buildCollateralUploads, certificateHash, collateralStoreFullAbi, uploadCollateral } from "../../../sdk/src/chain/collateralStore.js";
 import { collateralStoreAbi } from "../../../sdk/src/chain/abi/CollateralStore.js";
 import { createRollbackWorld, dayAt, type EvaluationParameters } from "../../sdk/intel/rollbackCollateral.js";
-import { connectAt, type Connection } from "./fixtures.js";
+import { connectAt, type Connection } from "../../../testkit/intelFixtures.js";
 
 const world = createRollbackWorld();
 const ROOT = world.env.pki.root.der;

@@ -11,7 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { main } from "../../../cli/main.js";
 import type { CliIO } from "../../../cli/io.js";
-import { FIXTURES, ROOT_CA_HASH } from "./fixtures.js";
+import { FIXTURES, ROOT_CA_HASH } from "../../../testkit/intelFixtures.js";
 
 const PORT = 8600 + (process.pid % 200);
 const RPC = `http://127.0.0.1:${PORT}`;

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { toHex, parseEventLogs, type PublicClient } from "viem";
 import { buildCollateralUploads, pemCertificates, uploadCollateral, collateralStoreErrorName } from "../../../sdk/src/chain/collateralStore.js";
 import { collateralStoreAbi } from "../../../sdk/src/chain/abi/CollateralStore.js";
-import { loadFixture, connectAt, deployStore, ROOT_CA, ROOT_CA_HASH, type Connection } from "./fixtures.js";
+import { loadFixture, connectAt, deployStore, ROOT_CA, ROOT_CA_HASH, type Connection } from "../../../testkit/intelFixtures.js";
 
 async function send(conn: Connection, to: `0x${string}`, data: `0x${string}`) {
   const [wallet] = await conn.viem.getWalletClients();

@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { type Abi, type Hex, encodeFunctionData, toFunctionSelector, toHex, BaseError } from "viem";
-import { connectAt, loadFixture, type Connection } from "./fixtures.js";
+import { connectAt, loadFixture, type Connection } from "../../../testkit/intelFixtures.js";
 
 describe("Json.key matches the str + expect composition it replaced", () => {
   let conn: Connection;

@@ -10,7 +10,7 @@ import { verifyQuote } from "../../../sdk/src/intel/index.js";
 import { ParseError, VerificationError } from "../../../sdk/src/errors.js";
 import { simulateVerifyQuote, writeVerifyQuote } from "../../../sdk/src/chain/quoteVerifier.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
-import { loadFixture, deployAll, revertName, type IntelFixture } from "./fixtures.js";
+import { loadFixture, deployAll, revertName, type IntelFixture } from "../../../testkit/intelFixtures.js";
 
 const DECLARED = new Set<string>(dcapQuoteVerifierAbi.filter((x) => x.type === "error").map((x) => x.name));
 

@@ -10,7 +10,7 @@ import { pemCertificates } from "../../../sdk/src/chain/collateralStore.js";
 import { collateralParserAbi } from "../../../sdk/src/chain/abi/CollateralParser.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
 import { collateralStoreAbi } from "../../../sdk/src/chain/abi/CollateralStore.js";
-import { loadFixture, connectAt, type Connection } from "./fixtures.js";
+import { loadFixture, connectAt, type Connection } from "../../../testkit/intelFixtures.js";
 
 const ERRORS = [...dcapQuoteVerifierAbi, ...collateralStoreAbi, ...collateralParserAbi].filter((x) => x.type === "error") as Abi;
 const GAS_CAP = 15_000_000n;

@@ -16,7 +16,7 @@ import {
 } from "../../../sdk/src/chain/quoteVerifier.js";
 import { readTcbInfoRecord, readQeIdentityRecord } from "../../../sdk/src/chain/collateralStore.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
-import { loadFixture, deployAll, revertName, setTime, TEE_FAIL_QUOTE, type IntelFixture } from "./fixtures.js";
+import { loadFixture, deployAll, revertName, setTime, TEE_FAIL_QUOTE, type IntelFixture } from "../../../testkit/intelFixtures.js";
 
 const EXPECTED = {
   "sgx-v3": { status: "ConfigurationAndSWHardeningNeeded", advisoryIds: ["INTEL-SA-00289", "INTEL-SA-00615"], fmspc: "0x00a067110000", ppid: "0xd04ec06d4e6d92dc90d0ad3cf5ee2ddf" },

@@ -19,7 +19,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { toHex, type Hex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { connectAt } from "./fixtures.js";
+import { connectAt } from "../../../testkit/intelFixtures.js";
 
 /** A self-signed sha256WithRSAEncryption certificate built with @peculiar/asn1-x509. */
 async function rsaCertificate(keys: CryptoKeyPair, cn: string) {

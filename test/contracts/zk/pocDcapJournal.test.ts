@@ -23,8 +23,8 @@ import {
 import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { parseQuote } from "../../../sdk/src/intel/index.js";
 import { ParseError } from "../../../sdk/src/errors.js";
-import { connectAt, deployStore, loadFixture, setTime, uploadAll } from "../dcap/fixtures.js";
-import { decodeRevert, expectRevertIn } from "../revert.js";
+import { connectAt, deployStore, loadFixture, setTime, uploadAll } from "../../../testkit/intelFixtures.js";
+import { decodeRevert, expectRevertIn } from "../../../testkit/revert.js";
 import { honestPocDcapProgram } from "../../sdk/zk/program.js";
 
 const RISC0 = 0;

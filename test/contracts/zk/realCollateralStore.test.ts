@@ -23,7 +23,7 @@ import { buildCollateralUploads, type QuoteCollateralV3 } from "../../../sdk/src
 import { zkAttestationVerifierAbi } from "../../../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { verifyQuote } from "../../../sdk/src/intel/verify.js";
 import { createSimulatedDcapPki } from "../../../sdk/src/simulate/pki.js";
-import { connectAt, loadFixture, ROOT_CA, ROOT_CA_HASH, setTime, type Connection, type IntelFixture } from "../dcap/fixtures.js";
+import { connectAt, loadFixture, ROOT_CA, ROOT_CA_HASH, setTime, type Connection, type IntelFixture } from "../../../testkit/intelFixtures.js";
 
 const RISC0 = 0;
 const KIND_DCAP = 1;

@@ -12,7 +12,7 @@ import {
   verifyDstackEventLog,
 } from "../../../sdk/src/eventlog/index.js";
 import { expectRejected } from "../report/mutation.js";
-import { rtmrsFromTdxV4Quote } from "./tdxQuoteRtmrs.js";
+import { rtmrsFromTdxV4Quote } from "../../../testkit/tdxQuoteRtmrs.js";
 
 const load = (f: string) => JSON.parse(readFileSync(`test/fixtures/dstack/${f}`, "utf8"));
 const qr = load("quote-report.json");

@@ -6,7 +6,7 @@
  */
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
-import { wireCallClasses } from "../../../scripts/demo/proposals.js";
+import { deployHardwareModules } from "../../../testkit/deploy.js";
 
 export async function setupRegistry(options: { contractMember?: boolean } = {}) {
   const connection = await network.connect();
@@ -22,9 +22,7 @@ export async function setupRegistry(options: { contractMember?: boolean } = {}) 
 
   const wallet = options.contractMember ? await viem.deployContract("ERC1271Wallet", [w3.account.address]) : undefined;
   const memberAddresses: Address[] = [w0.account.address, w1.account.address, w2.account.address, ...(wallet ? [wallet.address] : [])];
-  const alliance = await viem.deployContract("Alliance", [memberAddresses, ["A", "B", "C", "D"].slice(0, memberAddresses.length)]);
-  const registry = await viem.deployContract("HardwareRegistry", [alliance.address, h32("salt")]);
-  await wireCallClasses(alliance as never, "HardwareRegistry", registry.address);
+  const { alliance, registry } = await deployHardwareModules(connection, memberAddresses, h32("salt"), ["A", "B", "C", "D"].slice(0, memberAddresses.length));
   const registryAddress: Address = registry.address;
   const platformKeys: Hex[] = [];
 

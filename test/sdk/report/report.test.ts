@@ -12,7 +12,7 @@ import {
   verifyEvidence,
 } from "../../../sdk/src/report/index.js";
 import { parseTcgEventLog } from "../../../sdk/src/tpm/index.js";
-import { rtmrsFromTdxV4Quote } from "../eventlog/tdxQuoteRtmrs.js";
+import { rtmrsFromTdxV4Quote } from "../../../testkit/tdxQuoteRtmrs.js";
 import { expectRejected, flip, offsets } from "./mutation.js";
 
 const NOW = Date.UTC(2026, 10, 22) / 1000;

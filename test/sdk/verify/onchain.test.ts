@@ -9,7 +9,7 @@ import { custom, getAddress, type PublicClient } from "viem";
 import { makeVerifyCommand } from "../../../cli/commands/verify.js";
 import { main } from "../../../cli/main.js";
 import type { VerificationReport } from "../../../sdk/src/report/index.js";
-import { deployAll, loadFixture } from "../../contracts/dcap/fixtures.js";
+import { deployAll, loadFixture } from "../../../testkit/intelFixtures.js";
 import { AT, PPID, capture, reportOf } from "./helpers.js";
 
 async function verifyJson(...argv: string[]) {

@@ -8,8 +8,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { stringToBytes, toBytes, type Address, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { createSimulatedTpm, TPM_ALG_SHA256, type SimulatedTdxEnvironment, type SimulatedTpm } from "../../sdk/src/simulate/index.js";
-import { hashReAttestation, hashRegistration, readCvmNonce, signRegistration, signRotation, type CvmRegistryTarget } from "../../sdk/src/chain/cvmRegistry.js";
+import { createSimulatedTpm, TPM_ALG_SHA256, type SimulatedTdxEnvironment, type SimulatedTpm } from "../sdk/src/simulate/index.js";
+import { hashReAttestation, hashRegistration, readCvmNonce, signRegistration, signRotation, type CvmRegistryTarget } from "../sdk/src/chain/cvmRegistry.js";
 import {
   dcapEvidence,
   measurementHash,
@@ -20,7 +20,7 @@ import {
   workloadReportData,
   TeeType,
   type TpmEvidence,
-} from "../../sdk/src/chain/workload.js";
+} from "../sdk/src/chain/workload.js";
 
 /** The PCRs the CVM quotes: firmware, boot loader, kernel command line, kernel / initrd. */
 export const QUOTED_PCRS = [0, 4, 8, 9];

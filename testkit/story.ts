@@ -4,7 +4,7 @@
  * so `npm run demo` doubles as an end-to-end check in CI. Progress goes to stderr.
  */
 import type { TransactionReceipt } from "viem";
-import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { decodeContractRevert } from "../sdk/src/chain/revert.js";
 
 export type StepResult = {
   /** The outcome in words the transcript compares, e.g. "verified", "refused: CvmNotValid", "level 1". */

@@ -8,7 +8,7 @@ import {
   createSimulatedTdxEnvironment,
   type IssuePckCertificateParameters,
   type SimulatedTdxEnvironment,
-} from "../../sdk/src/simulate/index.js";
+} from "../sdk/src/simulate/index.js";
 
 /** createSimulatedTdxEnvironment's world (Intel role CNs, simulator root and Organization). */
 export function createOnchainTdxEnvironment(p: { seed: string; issuedAt?: Date; platform?: IssuePckCertificateParameters }): SimulatedTdxEnvironment {

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { toHex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { buildCollateralUploads, parseQuoteCollateralV3, type QuoteCollateralV3 } from "../../../sdk/src/chain/collateralStore.js";
+import { buildCollateralUploads, parseQuoteCollateralV3, type QuoteCollateralV3 } from "../sdk/src/chain/collateralStore.js";
 
-export const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "intel");
+export const FIXTURES = join(import.meta.dirname, "..", "test", "fixtures", "intel");
 
 export type IntelFixture = {
   name: "sgx-v3" | "tdx-v4" | "tdx-v5-no-tcb-match";
@@ -58,12 +58,17 @@ export async function setTime(conn: Connection, at: number) {
   await conn.networkHelpers.mine();
 }
 
-/** Uploads every collateral item for `fx`; returns the gas each used. */
-export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, collateral: QuoteCollateralV3) {
+/**
+ * Uploads every collateral item for `fx`; returns the gas each used. `rootUploaded`: the store
+ * already holds the root (a module deployment's deploy step uploads it, and a second upload of the
+ * same certificate is NotNewer), so start after it.
+ */
+export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, collateral: QuoteCollateralV3, opts: { rootUploaded?: boolean } = {}) {
   const [wallet] = await conn.viem.getWalletClients();
   const pub = await conn.viem.getPublicClient();
   const gas: Record<string, bigint> = {};
   for (const u of buildCollateralUploads({ collateral, rootCertificate: ROOT_CA })) {
+    if (opts.rootUploaded && u.kind === "rootCertificate") continue;
     const hash = await wallet!.sendTransaction({ to: storeAddress, data: u.data });
     const r = await pub.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`${u.label} reverted`);
@@ -73,7 +78,7 @@ export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, c
 }
 
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, type PublicClient } from "viem";
-import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
+import { dcapQuoteVerifierAbi } from "../sdk/src/chain/abi/DcapQuoteVerifier.js";
 
 /** A chain at `fx.verifyAt` with the store, every collateral item of `fx` and a verifier deployed. */
 export async function deployAll(fx: IntelFixture, opts: { harness?: boolean; hardfork?: string } = {}) {

@@ -2,7 +2,7 @@
  * wrapper over the SDK's decoder (sdk/src/chain/revert.ts), so tests and SDK agree on every name. */
 import type { Abi, Hex } from "viem";
 import { expect } from "vitest";
-import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { decodeContractRevert } from "../sdk/src/chain/revert.js";
 
 export type DecodedRevert = {
   /** The custom error's name, "undecoded 0x<selector>" when no known ABI has it, undefined without data. */

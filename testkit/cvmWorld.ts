@@ -1,20 +1,22 @@
 /**
- * A whole Proof of Cloud world on the in-process chain (the CVM end-to-end tests and the CVM bench), driven by the simulator: an Alliance and
- * HardwareRegistry, a collateral store pinned to the simulator's root CA with the simulated
- * collateral uploaded, the real DcapQuoteVerifier, the WorkloadVerifier and the CvmRegistry. A
+ * A whole Proof of Cloud world on the in-process chain (the CVM end-to-end tests and the CVM bench),
+ * driven by the simulator: the system deployed through the Ignition modules by the deploy script's
+ * own code (testkit/deploy.ts), its collateral store pinned to the simulator's root CA with the
+ * simulated collateral uploaded, and the Alliance's first decision (the facility) passed. A
  * `Cvm` issues what a confidential VM would: TDX quotes (simulated QE), TPM quotes (software TPM),
  * and signatures with its identity key. The contracts are the same code real quotes go through.
  */
 import { network } from "hardhat";
-import { createWalletClient, custom, keccak256, parseEther, stringToBytes, toHex, type PublicClient } from "viem";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { assertNotProductionParameters, createSimulatedTdxEnvironment, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
+import { createWalletClient, custom, keccak256, parseEther, stringToBytes, type PublicClient } from "viem";
+import { assertNotProductionParameters, createSimulatedTdxEnvironment, type SimulatedTdxEnvironment } from "../sdk/src/simulate/index.js";
 import { SimulatedCvm, measuredBoot, QUOTED_PCRS } from "./simulatedCvm.js";
-import { buildCollateralUploads } from "../../sdk/src/chain/collateralStore.js";
-import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
-import { registryCalls, type EntryInput, type FacilityInput } from "../../sdk/src/chain/hardwareRegistry.js";
-import { ProposalClass, pass, SALT, wireCallClasses } from "./proposals.js";
-import type { CvmRegistryTarget } from "../../sdk/src/chain/cvmRegistry.js";
+import { buildCollateralUploads } from "../sdk/src/chain/collateralStore.js";
+import { platformKey } from "../sdk/src/vocabulary/platformKey.js";
+import { registryCalls, type EntryInput, type FacilityInput } from "../sdk/src/chain/hardwareRegistry.js";
+import { ProposalClass, pass, SALT } from "./proposals.js";
+import { deploySystem } from "./deploy.js";
+import { addressOf } from "../sdk/src/chain/addressBook.js";
+import type { CvmRegistryTarget } from "../sdk/src/chain/cvmRegistry.js";
 
 /** The facility simulated platforms sit in (the contract tests' registry fixture uses it too). */
 export const FACILITY: FacilityInput = {
@@ -48,25 +50,30 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
   const members = wallets.slice(0, n);
   const c = { viem, networkHelpers: conn.networkHelpers, wallets, publicClient: pub, chainId };
 
-  const alliance = await viem.deployContract("Alliance", [members.map((w) => w.account.address), members.map((_, i) => `Member ${i + 1}`)]);
-  const hardware = await viem.deployContract("HardwareRegistry", [alliance.address, SALT]);
-  await wireCallClasses(alliance as never, "HardwareRegistry", hardware.address);
+  // The system as `npm run deploy` deploys it (testkit/deploy.ts): local.json with this world's
+  // members, salt and simulator root. The modules write the class table, wire the hardware feed and
+  // close the Alliance's set-up window, so the world starts as a real deployment does.
+  const book = await deploySystem(conn, { members: members.map((w) => w.account.address), salt: SALT, rootCertificate: tdx.pki.root.der, maxTeeTtl: MAX_TEE_TTL, maxTpmTtl: MAX_TPM_TTL, minHardwareLevel: 1 });
+  const at = (name: string) => addressOf(book, name);
+  const alliance = await viem.getContractAt("Alliance", at("Alliance"));
+  const hardware = await viem.getContractAt("HardwareRegistry", at("HardwareRegistry"));
+  const store = await viem.getContractAt("CollateralStore", at("CollateralStore"));
+  const dcap = await viem.getContractAt("DcapQuoteVerifier", at("DcapQuoteVerifier"));
+  const workload = await viem.getContractAt("WorkloadVerifier", at("WorkloadVerifier"));
+  const registry = await viem.getContractAt("CvmRegistry", at("CvmRegistry"));
+  const zk = await viem.getContractAt("ZkAttestationVerifier", at("ZkAttestationVerifier"));
+  const tpmVerifier = await viem.getContractAt("TpmQuoteVerifier", at("TpmQuoteVerifier"));
   const quorum = (cls: number) => members.slice(0, cls === ProposalClass.Ordinary ? Math.floor(n / 2) + 1 : cls === ProposalClass.SecurityCritical ? Math.ceil((2 * n) / 3) : n === 1 ? 1 : Math.max(2, Math.ceil(n / 3)));
   let seq = 0;
   const govern = (calls: Parameters<typeof pass>[2], cls: ProposalClass) => pass(c as never, alliance.address, calls, cls, quorum(cls), `p${seq++}`);
 
-  const parser = await viem.deployContract("CollateralParser");
-  const store = await viem.deployContract("CollateralStore", [toHex(sha256(tdx.pki.root.der)), parser.address]);
+  // The deploy uploaded the pinned root; the rest of the simulated collateral anyone may upload.
   for (const u of buildCollateralUploads({ collateral: tdx.collateral, rootCertificate: tdx.pki.root.der })) {
+    if (u.kind === "rootCertificate") continue;
     const hash = await wallets[0]!.sendTransaction({ to: store.address, data: u.data });
     const r = await pub.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`collateral upload ${u.label} reverted`);
   }
-  const dcap = await viem.deployContract("DcapQuoteVerifier", [store.address]);
-  const workload = await viem.deployContract("WorkloadVerifier", [alliance.address, hardware.address, dcap.address, "0x0000000000000000000000000000000000000000"]);
-  const registry = await viem.deployContract("CvmRegistry", [alliance.address, hardware.address, workload.address, MAX_TEE_TTL, MAX_TPM_TTL, 1]);
-  // The deployer wires the hardware feed before the registry logs anything (after that it takes a vote).
-  await pub.waitForTransactionReceipt({ hash: await hardware.write.addListener([registry.address]) });
   await govern([registryCalls.setFacilities(hardware.address, [FACILITY])], ProposalClass.Ordinary);
   const now = async () => (await pub.getBlock()).timestamp;
   const time = conn.networkHelpers.time;
@@ -95,7 +102,7 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
     await conn.networkHelpers.setBalance(cvm.identity.address, parseEther("1"));
     return createWalletClient({ account: cvm.identity, transport: custom(conn.provider as never) });
   };
-  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, registry, tdx, seed, govern, entry, registerHardware, hwKey, target, now, time };
+  return { cvmWallet, conn, viem, pub, wallets, members, alliance, hardware, store, dcap, workload, zk, tpmVerifier, registry, book, tdx, seed, govern, entry, registerHardware, hwKey, target, now, time };
 }
 
 export type CvmWorld = Awaited<ReturnType<typeof deployCvmWorld>>;

@@ -3,7 +3,7 @@
  * (48-byte header, then the body: RTMR0 at body+328, each 48 bytes). The real quote parser and
  * verifier belong to sdk/src/intel; tests only need the four registers the event log must match.
  */
-import { toBytes } from "../../../sdk/src/bytes.js";
+import { toBytes } from "../sdk/src/bytes.js";
 
 export const TDX_HEADER_SIZE = 48;
 export const TDX_BODY_RTMR0 = 328;

@@ -5,10 +5,10 @@
  */
 import type { Account, Address, Chain, PublicClient, TransactionReceipt, Transport, WalletClient } from "viem";
 import { keccak256, stringToBytes, type Hex } from "viem";
-import { writeExecuteWithSignatures } from "../../sdk/src/chain/alliance.js";
-import { hashProposal, ProposalClass, type Call, type Proposal } from "../../sdk/src/chain/proposal.js";
-import { collectVoteSignatures, signVote, type VoteSignature } from "../../sdk/src/chain/votes.js";
-import { callClassEntries, type GovernedContract } from "../../ignition/callClasses.js";
+import { writeExecuteWithSignatures } from "../sdk/src/chain/alliance.js";
+import { hashProposal, ProposalClass, type Call, type Proposal } from "../sdk/src/chain/proposal.js";
+import { collectVoteSignatures, signVote, type VoteSignature } from "../sdk/src/chain/votes.js";
+import { callClassEntries, type GovernedContract } from "../ignition/callClasses.js";
 
 /** The platform-key salt local worlds use. */
 export const SALT: Hex = keccak256(stringToBytes("proof-of-cloud test salt"));
