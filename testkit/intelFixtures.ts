@@ -77,7 +77,8 @@ export async function uploadAll(conn: Connection, storeAddress: `0x${string}`, c
   return gas;
 }
 
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, type PublicClient } from "viem";
+import type { PublicClient } from "viem";
+import { decodeContractRevert } from "../sdk/src/chain/revert.js";
 import { dcapQuoteVerifierAbi } from "../sdk/src/chain/abi/DcapQuoteVerifier.js";
 
 /** A chain at `fx.verifyAt` with the store, every collateral item of `fx` and a verifier deployed. */
@@ -93,24 +94,18 @@ export async function deployAll(fx: IntelFixture, opts: { harness?: boolean; har
   return { conn, store, verifier, pub, wallet: wallet!, uploadGas };
 }
 
-/** The custom error a call reverted with ("no revert" if it did not; "Panic"/"Error" for those). */
+/**
+ * The custom error a call reverted with ("no revert" if it did not; "Panic"/"Error" for those;
+ * "undecoded 0x<selector>" or "" for an unknown or empty revert), through the SDK's decoder. A throw
+ * that is not a revert is rethrown: a test must not count a TypeError as a refusal.
+ */
 export async function revertName(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (e) {
-    if (!(e instanceof BaseError)) throw e;
-    const r = e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
-    if (r?.data?.errorName) return r.data.errorName;
-    const withData = e.walk((x) => typeof (x as { data?: unknown }).data === "string") as { data?: Hex } | null;
-    const raw = r?.raw ?? withData?.data;
-    if (raw && raw !== "0x") {
-      try {
-        return decodeErrorResult({ abi: dcapQuoteVerifierAbi, data: raw }).errorName;
-      } catch {
-        return `unknown:${raw.slice(0, 10)}`;
-      }
-    }
-    return `empty revert: ${e.shortMessage}`;
+    const r = decodeContractRevert(e, { abi: dcapQuoteVerifierAbi });
+    if (!r) throw e;
+    return r.errorName === "" ? "empty revert" : r.errorName;
   }
   return "no revert";
 }

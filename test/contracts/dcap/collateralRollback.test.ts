@@ -4,7 +4,8 @@
  * UpToDate. Both evaluations are simulated (same platform, same signing key).
  */
 import { describe, it, expect, beforeAll } from "vitest";
-import { BaseError, decodeErrorResult, type Hex, type PublicClient } from "viem";
+import type { Hex, PublicClient } from "viem";
+import { decodeContractRevert } from "../../../sdk/src/chain/revert.js";
 import { buildCollateralUploads, certificateHash, collateralStoreFullAbi, uploadCollateral } from "../../../sdk/src/chain/collateralStore.js";
 import { collateralStoreAbi } from "../../../sdk/src/chain/abi/CollateralStore.js";
 import { createRollbackWorld, dayAt, type EvaluationParameters } from "../../sdk/intel/rollbackCollateral.js";
@@ -29,13 +30,9 @@ describe("CollateralStore: no rollback to an older TCB evaluation", () => {
     try {
       await pub.call({ account: wallet!.account, to: store, data });
     } catch (e) {
-      const raw = (e as BaseError).walk((x) => typeof (x as { data?: unknown }).data === "string") as { data?: Hex } | null;
-      try {
-        const d = decodeErrorResult({ abi: collateralStoreFullAbi, data: raw!.data! });
-        return { error: d.errorName, args: d.args ?? [] };
-      } catch {
-        return { error: `undecoded ${raw?.data?.slice(0, 10)}`, args: [] };
-      }
+      const r = decodeContractRevert(e, { abi: collateralStoreFullAbi });
+      if (!r) throw e;
+      return { error: r.errorName, args: r.args };
     }
     const r = await pub.waitForTransactionReceipt({ hash: await wallet!.sendTransaction({ to: store, data }) });
     expect(r.status).toBe("success");

@@ -5,7 +5,8 @@
  */
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
-import { type Abi, type Hex, toHex, toFunctionSelector, BaseError, ContractFunctionRevertedError, decodeErrorResult } from "viem";
+import { type Abi, type Hex, toHex, toFunctionSelector } from "viem";
+import { decodeContractRevert } from "../../../sdk/src/chain/revert.js";
 import { pemCertificates } from "../../../sdk/src/chain/collateralStore.js";
 import { collateralParserAbi } from "../../../sdk/src/chain/abi/CollateralParser.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
@@ -22,16 +23,12 @@ async function outcome(conn: Connection, to: `0x${string}`, data: Hex): Promise<
     await pub.call({ to, data, gas: GAS_CAP });
     return "ok";
   } catch (e) {
-    if (!(e instanceof BaseError)) throw e;
-    const withData = e.walk((x) => typeof (x as { data?: unknown }).data === "string") as { data?: Hex } | null;
-    const raw = withData?.data ?? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null)?.raw;
-    if (!raw || raw === "0x") return `FAIL empty revert (out of gas?): ${e.shortMessage}`;
-    if (raw.startsWith(toFunctionSelector("Panic(uint256)"))) return `FAIL panic ${raw}`;
-    try {
-      return decodeErrorResult({ abi: ERRORS, data: raw }).errorName;
-    } catch {
-      return `FAIL undeclared ${raw.slice(0, 10)}`;
-    }
+    const r = decodeContractRevert(e, { abi: ERRORS, only: true });
+    if (!r) throw e;
+    if (r.errorName === "") return `FAIL empty revert (out of gas?): ${r.message}`;
+    if (r.errorName === "Panic") return `FAIL panic ${r.raw}`;
+    if (r.errorName.startsWith("undecoded") || r.errorName === "Error") return `FAIL undeclared ${r.raw?.slice(0, 10)}`;
+    return r.errorName;
   }
 }
 

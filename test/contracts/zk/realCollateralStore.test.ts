@@ -7,7 +7,8 @@
  * is the dev verifier's hash commitment (DevRiscZeroVerifier refuses to deploy off local chains).
  */
 import { describe, expect, it } from "vitest";
-import { BaseError, ContractFunctionRevertedError, bytesToHex, getContract, decodeAbiParameters, hexToBytes, keccak256, stringToBytes, type Hex } from "viem";
+import { decodeContractRevert } from "../../../sdk/src/chain/revert.js";
+import { bytesToHex, getContract, decodeAbiParameters, hexToBytes, keccak256, stringToBytes, type Hex } from "viem";
 import {
   COLLATERAL_KINDS,
   buildDcapProgramInput,
@@ -84,9 +85,9 @@ async function revert(p: Promise<unknown>): Promise<{ name: string; args: readon
   try {
     await p;
   } catch (e) {
-    const r = e instanceof BaseError ? (e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
-    if (r?.data?.errorName) return { name: r.data.errorName, args: r.data.args ?? [] };
-    throw e;
+    const r = decodeContractRevert(e);
+    if (!r || r.errorName === "" || r.errorName.startsWith("undecoded")) throw e;
+    return { name: r.errorName, args: r.args };
   }
   return { name: "no revert", args: [] };
 }
