@@ -12,12 +12,7 @@ contract JsonKeyHarness {
     }
 
     function keyReference(bytes memory s, uint256 p) external pure returns (bytes32 h, uint256 q) {
-        uint256 start;
-        uint256 len;
-        (start, len, q) = Json.str(s, p);
-        assembly ("memory-safe") {
-            h := keccak256(add(add(s, 32), start), len)
-        }
+        (h,, q) = Json.strHash(s, p);
         q = Json.expect(s, q, ":");
     }
 }

@@ -68,13 +68,9 @@ library QeIdentityParser {
         Cursor memory c
     ) private pure returns (uint256, uint256 bit) {
         if (k == keccak256("id")) {
-            uint256 st;
-            uint256 len;
-            (st, len, p) = Json.str(s, p);
             bytes32 h;
-            assembly ("memory-safe") {
-                h := keccak256(add(add(s, 32), st), len)
-            }
+            uint256 st;
+            (h, st, p) = Json.strHash(s, p);
             if (h == keccak256("QE")) e.id = ID_QE;
             else if (h == keccak256("TD_QE")) e.id = ID_TD_QE;
             else revert QeIdentityField("id", st);

@@ -22,13 +22,9 @@ library TcbStatusCodec {
     uint256 internal constant LEVEL_ADVISORIES_REPEATED = 16;
 
     function status(bytes memory s, uint256 p) internal pure returns (uint8 st, uint256 q) {
-        uint256 start;
-        uint256 len;
-        (start, len, q) = Json.str(s, p);
         bytes32 h;
-        assembly ("memory-safe") {
-            h := keccak256(add(add(s, 32), start), len)
-        }
+        uint256 start;
+        (h, start, q) = Json.strHash(s, p);
         if (h == keccak256("UpToDate")) return (uint8(IQuoteVerifier.TcbStatus.UpToDate), q);
         if (h == keccak256("SWHardeningNeeded")) return (uint8(IQuoteVerifier.TcbStatus.SWHardeningNeeded), q);
         if (h == keccak256("ConfigurationNeeded")) return (uint8(IQuoteVerifier.TcbStatus.ConfigurationNeeded), q);

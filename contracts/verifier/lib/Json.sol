@@ -105,6 +105,15 @@ library Json {
         ++q;
     }
 
+    /// @dev A string (as {str}) and keccak256 of its content, for matching it against a set of names.
+    function strHash(bytes memory s, uint256 p) internal pure returns (bytes32 h, uint256 start, uint256 q) {
+        uint256 len;
+        (start, len, q) = str(s, p);
+        assembly ("memory-safe") {
+            h := keccak256(add(add(s, 32), start), len)
+        }
+    }
+
     /// @dev An object key and its ":"; returns keccak256 of the key text. The same checks, in the same
     /// order and at the same offsets, as `str` then `expect(":")`, in one assembly pass: every member of
     /// a TCB info (~2,600 of them, mostly component keys) goes through here, and the nested calls cost
