@@ -130,22 +130,15 @@ library X509 {
         uint256 alg = Der.child(der, c.spkiNode, Der.SEQUENCE);
         if (!Der.isOid(der, Der.firstChild(der, alg), OID_RSA_ENCRYPTION, 9)) revert UnsupportedAlgorithm(Der.tagOffset(alg));
         uint256 key = Der.sibling(der, alg, c.spkiNode, Der.BIT_STRING);
-        if (Der.length(key) < 2 || der[Der.start(key)] != 0) revert BadPublicKey(Der.tagOffset(key));
-        uint256 seq = Der.expectTag(der, Der.at(der, Der.start(key) + 1, Der.end(key)), Der.SEQUENCE);
-        uint256 mn = Der.child(der, seq, Der.INTEGER);
-        uint256 en = Der.sibling(der, mn, seq, Der.INTEGER);
+        if (!Der.isKeyBitString(der, key)) revert BadPublicKey(Der.tagOffset(key));
+        (uint256 mn, uint256 en) = Der.rsaKeyIntegers(der, key);
         m = _unsigned(der, mn);
         e = _unsigned(der, en);
     }
 
     function _unsigned(bytes memory der, uint256 node) private view returns (bytes memory) {
-        uint256 s = Der.start(node);
-        uint256 l = Der.length(node);
-        if (l == 0 || uint8(der[s]) & 0x80 != 0) revert BadPublicKey(Der.tagOffset(node));
-        if (der[s] == 0 && l > 1) {
-            ++s;
-            --l;
-        }
+        (bool ok, uint256 s, uint256 l) = Der.unsignedSpan(der, node);
+        if (!ok) revert BadPublicKey(Der.tagOffset(node));
         return BytesRead.slice(der, s, l);
     }
 

@@ -74,10 +74,8 @@ library RsaCertificate {
         uint256 alg = Der.child(der, spki, Der.SEQUENCE);
         _expectAlgorithm(der, alg, OID_RSA_ENCRYPTION);
         uint256 bits = Der.sibling(der, alg, spki, Der.BIT_STRING);
-        if (Der.length(bits) < 2 || der[Der.start(bits)] != 0) revert RsaCertBadKey(Der.tagOffset(bits));
-        uint256 seq = Der.expectTag(der, Der.at(der, Der.start(bits) + 1, Der.end(bits)), Der.SEQUENCE);
-        uint256 ni = Der.child(der, seq, Der.INTEGER);
-        uint256 ei = Der.sibling(der, ni, seq, Der.INTEGER);
+        if (!Der.isKeyBitString(der, bits)) revert RsaCertBadKey(Der.tagOffset(bits));
+        (uint256 ni, uint256 ei) = Der.rsaKeyIntegers(der, bits);
         n = _unsigned(der, ni);
         e = _unsigned(der, ei);
         if (n.length < 256) revert RsaCertBadKey(Der.tagOffset(ni));
@@ -85,13 +83,8 @@ library RsaCertificate {
 
     /// @dev A positive INTEGER's magnitude (its one leading 0x00, when present, removed).
     function _unsigned(bytes memory der, uint256 node) private pure returns (bytes memory out) {
-        uint256 s = Der.start(node);
-        uint256 l = Der.length(node);
-        if (l == 0 || uint8(der[s]) & 0x80 != 0) revert RsaCertBadKey(Der.tagOffset(node));
-        if (der[s] == 0 && l > 1) {
-            s++;
-            l--;
-        }
+        (bool ok, uint256 s, uint256 l) = Der.unsignedSpan(der, node);
+        if (!ok) revert RsaCertBadKey(Der.tagOffset(node));
         out = _copy(der, s, l);
     }
 

@@ -43,15 +43,11 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, AllianceGoverned {
     constructor(IAlliance alliance_, IRiscZeroVerifier riscZero, ISP1Verifier sp1, ICollateralHashes store, uint64 maxAge)
         AllianceGoverned(alliance_)
     {
-        if (address(riscZero) == address(0) || address(sp1) == address(0) || address(store) == address(0)) {
-            revert ZeroAddress();
-        }
+        if (address(riscZero) == address(0) || address(sp1) == address(0)) revert ZeroAddress();
         riscZeroVerifier = riscZero;
         sp1Verifier = sp1;
-        collateralStore = store;
-        maxJournalAge = maxAge;
-        emit CollateralStoreSet(address(store));
-        emit MaxJournalAgeSet(maxAge);
+        _setCollateralStore(address(store));
+        _setMaxJournalAge(maxAge);
     }
 
     /// @inheritdoc IZkAttestationVerifier
@@ -104,15 +100,12 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, AllianceGoverned {
 
     /// @inheritdoc IZkAttestationVerifier
     function setMaxJournalAge(uint64 maxAge) external onlyAlliance {
-        maxJournalAge = maxAge;
-        emit MaxJournalAgeSet(maxAge);
+        _setMaxJournalAge(maxAge);
     }
 
     /// @inheritdoc IZkAttestationVerifier
     function setCollateralStore(address store) external onlyAlliance {
-        if (store == address(0)) revert ZeroAddress();
-        collateralStore = ICollateralHashes(store);
-        emit CollateralStoreSet(store);
+        _setCollateralStore(store);
     }
 
     /// @inheritdoc IZkAttestationVerifier
@@ -170,5 +163,18 @@ contract ZkAttestationVerifier is IZkAttestationVerifier, AllianceGoverned {
             if (platform == bytes32(0)) revert CollateralHashMismatch(CollateralKinds.PCK_CRL_PROCESSOR, processor, journalHash);
             revert CollateralHashMismatch(CollateralKinds.PCK_CRL_PLATFORM, platform, journalHash);
         }
+    }
+
+    /// @dev The constructor and {setCollateralStore}: a zero store is refused.
+    function _setCollateralStore(address store) private {
+        if (store == address(0)) revert ZeroAddress();
+        collateralStore = ICollateralHashes(store);
+        emit CollateralStoreSet(store);
+    }
+
+    /// @dev The constructor and {setMaxJournalAge}.
+    function _setMaxJournalAge(uint64 maxAge) private {
+        maxJournalAge = maxAge;
+        emit MaxJournalAgeSet(maxAge);
     }
 }
