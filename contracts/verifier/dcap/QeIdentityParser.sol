@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {Json} from "../lib/Json.sol";
-import {Asn1Time} from "../lib/Asn1Time.sol";
 import {TcbStatusCodec} from "./TcbStatusCodec.sol";
 
 /// @notice Reads Intel's enclave identity JSON (`id` "QE" or "TD_QE", version 2 or 3) into the compact
@@ -80,10 +79,10 @@ library QeIdentityParser {
             if (c.version != 2 && c.version != 3) revert QeIdentityField("version", p);
             bit = 2;
         } else if (k == keccak256("issueDate")) {
-            (e.issueDate, p) = _date(s, p);
+            (e.issueDate, p) = TcbStatusCodec.date(s, p);
             bit = 4;
         } else if (k == keccak256("nextUpdate")) {
-            (e.nextUpdate, p) = _date(s, p);
+            (e.nextUpdate, p) = TcbStatusCodec.date(s, p);
             bit = 8;
         } else if (k == keccak256("tcbEvaluationDataNumber")) {
             uint256 v;
@@ -181,12 +180,5 @@ library QeIdentityParser {
 
     function _put(bytes memory out, uint256 at, bytes32 v, uint256 n) private pure {
         for (uint256 i; i < n; ++i) out[at + i] = v[i];
-    }
-
-    function _date(bytes memory s, uint256 p) private pure returns (uint64 v, uint256 q) {
-        uint256 st;
-        uint256 len;
-        (st, len, q) = Json.str(s, p);
-        v = uint64(Asn1Time.isoTime(s, st, len));
     }
 }

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {Json} from "../lib/Json.sol";
-import {Asn1Time} from "../lib/Asn1Time.sol";
 import {TcbStatusCodec} from "./TcbStatusCodec.sol";
 import {TdxModuleParser} from "./TdxModuleParser.sol";
 
@@ -96,10 +95,10 @@ library TcbInfoParser {
             if (c.version != 3) revert TcbInfoField("version", p);
             bit = 2;
         } else if (k == keccak256("issueDate")) {
-            (t.issueDate, p) = _date(s, p);
+            (t.issueDate, p) = TcbStatusCodec.date(s, p);
             bit = 4;
         } else if (k == keccak256("nextUpdate")) {
-            (t.nextUpdate, p) = _date(s, p);
+            (t.nextUpdate, p) = TcbStatusCodec.date(s, p);
             bit = 8;
         } else if (k == keccak256("fmspc")) {
             bytes32 v;
@@ -260,13 +259,6 @@ library TcbInfoParser {
             (has, q) = Json.more(s, q, "]");
         }
         if (n != 16) revert TcbInfoField("components", q);
-    }
-
-    function _date(bytes memory s, uint256 p) private pure returns (uint64 v, uint256 q) {
-        uint256 st;
-        uint256 len;
-        (st, len, q) = Json.str(s, p);
-        v = uint64(Asn1Time.isoTime(s, st, len));
     }
 
     function _at(bytes memory s, uint256 i) private pure returns (bytes32 v) {

@@ -21,6 +21,14 @@ library TcbStatusCodec {
     /// What {levelMember} answers for a second advisoryIDs: each reader refuses it with its own error.
     uint256 internal constant LEVEL_ADVISORIES_REPEATED = 16;
 
+    /// @dev An ISO 8601 date string (`issueDate`, `nextUpdate`) as seconds since the epoch.
+    function date(bytes memory s, uint256 p) internal pure returns (uint64 v, uint256 q) {
+        uint256 st;
+        uint256 len;
+        (st, len, q) = Json.str(s, p);
+        v = uint64(Asn1Time.isoTime(s, st, len));
+    }
+
     function status(bytes memory s, uint256 p) internal pure returns (uint8 st, uint256 q) {
         bytes32 h;
         uint256 start;

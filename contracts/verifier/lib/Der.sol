@@ -137,29 +137,18 @@ library Der {
         }
     }
 
-    /// @dev Whether a SubjectPublicKeyInfo's BIT STRING holds a whole-byte key: a 0 unused-bits byte and content.
-    function isKeyBitString(bytes memory der, uint256 bits) internal pure returns (bool) {
-        return length(bits) >= 2 && der[start(bits)] == 0;
-    }
-
-    /// @dev The modulus and exponent INTEGER nodes of the RSAPublicKey SEQUENCE in a key BIT STRING
-    /// (checked with {isKeyBitString} first).
-    function rsaKeyIntegers(bytes memory der, uint256 bits) internal pure returns (uint256 modulus, uint256 exponent) {
+    /// @dev The modulus and exponent INTEGER nodes of the RSAPublicKey SEQUENCE in a SubjectPublicKeyInfo's
+    /// BIT STRING `bits`; `ok` is false, and nothing read, when `bits` lacks a 0 unused-bits byte and content
+    /// (the caller reverts with its own error).
+    function rsaKeyIntegers(bytes memory der, uint256 bits)
+        internal
+        pure
+        returns (bool ok, uint256 modulus, uint256 exponent)
+    {
+        if (length(bits) < 2 || der[start(bits)] != 0) return (false, 0, 0);
         uint256 seq = expectTag(der, at(der, start(bits) + 1, end(bits)), SEQUENCE);
         modulus = child(der, seq, INTEGER);
         exponent = sibling(der, modulus, seq, INTEGER);
-    }
-
-    /// @dev An INTEGER's content read as unsigned big-endian: its range without a leading 0 sign byte;
-    /// `ok` is false when it is empty or negative (the caller reverts with its own error).
-    function unsignedSpan(bytes memory der, uint256 node) internal pure returns (bool ok, uint256 s, uint256 l) {
-        s = start(node);
-        l = length(node);
-        if (l == 0 || uint8(der[s]) & 0x80 != 0) return (false, s, l);
-        if (der[s] == 0 && l > 1) {
-            ++s;
-            --l;
-        }
         ok = true;
     }
 

@@ -130,15 +130,20 @@ library X509 {
         uint256 alg = Der.child(der, c.spkiNode, Der.SEQUENCE);
         if (!Der.isOid(der, Der.firstChild(der, alg), OID_RSA_ENCRYPTION, 9)) revert UnsupportedAlgorithm(Der.tagOffset(alg));
         uint256 key = Der.sibling(der, alg, c.spkiNode, Der.BIT_STRING);
-        if (!Der.isKeyBitString(der, key)) revert BadPublicKey(Der.tagOffset(key));
-        (uint256 mn, uint256 en) = Der.rsaKeyIntegers(der, key);
+        (bool ok, uint256 mn, uint256 en) = Der.rsaKeyIntegers(der, key);
+        if (!ok) revert BadPublicKey(Der.tagOffset(key));
         m = _unsigned(der, mn);
         e = _unsigned(der, en);
     }
 
     function _unsigned(bytes memory der, uint256 node) private view returns (bytes memory) {
-        (bool ok, uint256 s, uint256 l) = Der.unsignedSpan(der, node);
-        if (!ok) revert BadPublicKey(Der.tagOffset(node));
+        uint256 s = Der.start(node);
+        uint256 l = Der.length(node);
+        if (l == 0 || uint8(der[s]) & 0x80 != 0) revert BadPublicKey(Der.tagOffset(node));
+        if (der[s] == 0 && l > 1) {
+            ++s;
+            --l;
+        }
         return BytesRead.slice(der, s, l);
     }
 

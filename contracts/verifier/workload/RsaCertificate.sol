@@ -74,8 +74,8 @@ library RsaCertificate {
         uint256 alg = Der.child(der, spki, Der.SEQUENCE);
         _expectAlgorithm(der, alg, OID_RSA_ENCRYPTION);
         uint256 bits = Der.sibling(der, alg, spki, Der.BIT_STRING);
-        if (!Der.isKeyBitString(der, bits)) revert RsaCertBadKey(Der.tagOffset(bits));
-        (uint256 ni, uint256 ei) = Der.rsaKeyIntegers(der, bits);
+        (bool ok, uint256 ni, uint256 ei) = Der.rsaKeyIntegers(der, bits);
+        if (!ok) revert RsaCertBadKey(Der.tagOffset(bits));
         n = _unsigned(der, ni);
         e = _unsigned(der, ei);
         if (n.length < 256) revert RsaCertBadKey(Der.tagOffset(ni));
@@ -83,8 +83,13 @@ library RsaCertificate {
 
     /// @dev A positive INTEGER's magnitude (its one leading 0x00, when present, removed).
     function _unsigned(bytes memory der, uint256 node) private pure returns (bytes memory out) {
-        (bool ok, uint256 s, uint256 l) = Der.unsignedSpan(der, node);
-        if (!ok) revert RsaCertBadKey(Der.tagOffset(node));
+        uint256 s = Der.start(node);
+        uint256 l = Der.length(node);
+        if (l == 0 || uint8(der[s]) & 0x80 != 0) revert RsaCertBadKey(Der.tagOffset(node));
+        if (der[s] == 0 && l > 1) {
+            s++;
+            l--;
+        }
         out = _copy(der, s, l);
     }
 
