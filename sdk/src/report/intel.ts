@@ -36,6 +36,12 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
   return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
 }
 
+/** The registry dimension of an Intel report: looked up by PPID once the hardware is authenticated. */
+async function intelRegistryDimension(hardware: DimensionResult, hardwareId: HardwareId | undefined, options: BuildReportOptions): Promise<DimensionResult> {
+  if (!authenticated(hardware)) return skipped("hardware not verified", true);
+  return registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true);
+}
+
 /** A bare Intel SGX or TDX quote. */
 export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildReportOptions): Promise<VerificationReport> {
   const { hardware, verdict } = await hardwareOf(quote, options);
@@ -60,7 +66,7 @@ export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildRep
       operatingSystem,
       application: skipped(tdx ? "a bare TDX quote has no event log naming the application" : "SGX: the enclave measurement is the application; see operating system", tdx),
       tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+      registry: await intelRegistryDimension(hardware, hardwareId, options),
     },
   });
 }
@@ -110,7 +116,7 @@ export async function buildDstackReport(evidence: Record<string, unknown>, optio
       operatingSystem,
       application,
       tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
+      registry: await intelRegistryDimension(hardware, hardwareId, options),
     },
   });
 }
