@@ -7,18 +7,8 @@
  * Platform Instance ID (.6) and Configuration (.7). asn1js does the DER.
  */
 import * as asn1js from "asn1js";
-import {
-  OID_CONFIGURATION,
-  OID_CPUSVN,
-  OID_FMSPC,
-  OID_PCEID,
-  OID_PCESVN,
-  OID_PLATFORM_INSTANCE_ID,
-  OID_PPID,
-  OID_SGX_EXTENSIONS,
-  OID_SGX_TYPE,
-  OID_TCB,
-} from "../intel/constants.js";
+// The SGX extension OIDs, one table with the parser (intel/pckExtensions.ts).
+import { OID_CONFIGURATION, OID_CPUSVN, OID_FMSPC, OID_PCEID, OID_PCESVN, OID_PLATFORM_INSTANCE_ID, OID_PPID, OID_SGX_EXTENSIONS, OID_SGX_TYPE, OID_TCB } from "../intel/constants.js";
 import type { PckExtensions } from "../intel/pckExtensions.js";
 
 export const SGX_EXTENSION_OID = OID_SGX_EXTENSIONS;
