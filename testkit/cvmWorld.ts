@@ -15,18 +15,19 @@ import { platformKey } from "../sdk/src/vocabulary/platformKey.js";
 import { registryCalls, type EntryInput, type FacilityInput } from "../sdk/src/chain/hardwareRegistry.js";
 import { ProposalClass, pass, SALT } from "./proposals.js";
 import { deploySystem } from "./deploy.js";
+import { facility, hardwareEntry } from "./registryEntries.js";
 import { addressOf } from "../sdk/src/chain/addressBook.js";
 import type { CvmRegistryTarget } from "../sdk/src/chain/cvmRegistry.js";
 
 /** The facility simulated platforms sit in (the contract tests' registry fixture uses it too). */
-export const FACILITY: FacilityInput = {
-  facilityId: keccak256(stringToBytes("facility:ovh-gra-3")),
+export const FACILITY: FacilityInput = facility({
+  name: "ovh-gra-3",
   provider: "OVHcloud",
   country: "FR",
   site: "Gravelines GRA3",
-  evidenceHash: keccak256(stringToBytes("site audit 2026-10")),
+  evidence: "site audit 2026-10",
   evidenceUri: "ipfs://bafy-site-audit-gra3",
-};
+});
 
 export const DAY = 86_400;
 export const MAX_TEE_TTL = 30 * DAY;
@@ -81,16 +82,15 @@ export async function deployCvmWorld(opts: { seed?: string; chainId?: number; me
 
   const hwKey = platformKey(1, tdx.pck.sgx.ppid, SALT);
   const entry = async (over: Partial<EntryInput> = {}): Promise<EntryInput> => ({
-    platformKey: hwKey,
-    facilityId: FACILITY.facilityId,
-    kind: 1,
-    level: 2,
-    cadence: 0,
-    verifiedAt: await now(),
-    evidenceHash: keccak256(stringToBytes("site audit")),
-    method: "dcap-quote+site-visit",
-    evidenceUri: "ipfs://audit",
-    endorsers: [],
+    ...hardwareEntry({
+      platformKey: hwKey,
+      facilityId: FACILITY.facilityId,
+      level: 2,
+      verifiedAt: await now(),
+      evidenceHash: keccak256(stringToBytes("site audit")),
+      method: "dcap-quote+site-visit",
+      evidenceUri: "ipfs://audit",
+    }),
     ...over,
   });
   const registerHardware = async (over: Partial<EntryInput> = {}) =>

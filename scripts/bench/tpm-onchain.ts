@@ -5,17 +5,13 @@
  * - onchain.tpm.rsaQuoteVerify8PcrGas: a simulated RSA quote over 8 SHA-256 PCRs;
  * - onchain.tpm.ecdsaQuoteVerifyGas: a simulated P-256 AK quote over 8 SHA-256 PCRs.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { bytesToHex, encodeFunctionData, type Hex } from "viem";
 import type { BenchSuite } from "../bench.js";
 import { tpmQuoteVerifierAbi } from "../../sdk/src/chain/abi/TpmQuoteVerifier.js";
 import { createSimulatedTpm, TPM_ALG_SHA256 } from "../../sdk/src/simulate/index.js";
 import { concatBytes } from "../../sdk/src/bytes.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { gceQuoteArgs } from "../../testkit/tpmFixtures.js";
 
 export const suite: BenchSuite = {
   name: "onchain.tpm",
@@ -26,14 +22,7 @@ export const suite: BenchSuite = {
     const gasOf = async (args: readonly [Hex, Hex, Hex, Hex, Hex]) =>
       Number(await client.estimateGas({ to: verifier.address, data: encodeFunctionData({ abi: tpmQuoteVerifierAbi, functionName: "verifyQuote", args }) }));
 
-    const gce = JSON.parse(readFileSync(join(root, "test/fixtures/tpm/gce-cos-85-nonce9009.json"), "utf8"));
-    const q = gce.quotes[1];
-    const pcrs: Hex = `0x${Object.keys(q.pcrs)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((i) => q.pcrs[String(i)])
-      .join("")}`;
-    const real = await gasOf([`0x${gce.ak_pub_tpmt_public}`, `0x${q.tpms_attest}`, `0x${q.tpmt_signature}`, pcrs, "0x9009"]);
+    const real = await gasOf(gceQuoteArgs());
     ctx.log(`  real GCE RSA quote (24 PCRs): ${real} gas`);
 
     const sel = [{ hashAlg: TPM_ALG_SHA256 as typeof TPM_ALG_SHA256, pcrs: [0, 1, 2, 3, 4, 5, 6, 7] }];

@@ -13,6 +13,7 @@ import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { assertNotProductionParameters, createSimulatedTdxEnvironment, SimulatorParametersError, type SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { FACILITY } from "./governance.js";
+import { hardwareEntry } from "../../testkit/registryEntries.js";
 import { SimulatedCvm } from "../../testkit/simulatedCvm.js";
 import { attempt, gasOf, type Story } from "../../testkit/story.js";
 import { govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
@@ -88,7 +89,7 @@ export async function actCvmRegisters(w: DemoWorld, story: Story, teeFailPpid: H
       w,
       [
         registryCalls.setEntries(w.hardwareRegistry, [
-          { platformKey: hwKey, facilityId: FACILITY.facilityId, kind: 1, level: 1, cadence: 0, verifiedAt: await w.now(), evidenceHash: keccak256(stringToBytes("simulated host audit")), method: "simulated", evidenceUri: "ipfs://bafy-demo-sim", endorsers: [] },
+          hardwareEntry({ platformKey: hwKey, facilityId: FACILITY.facilityId, verifiedAt: await w.now(), evidenceHash: keccak256(stringToBytes("simulated host audit")), method: "simulated", evidenceUri: "ipfs://bafy-demo-sim" }),
         ]),
       ],
       ProposalClass.Ordinary,

@@ -12,15 +12,16 @@ import { verifyQuote } from "../../sdk/src/intel/index.js";
 import { fixtures, govern, MEMBER_NAMES, TDX_VERIFY_AT, type DemoWorld } from "./world.js";
 import { attempt, type Story } from "../../testkit/story.js";
 import { deployHardwareModules } from "../../testkit/deploy.js";
+import { facility, hardwareEntry } from "../../testkit/registryEntries.js";
 
-export const FACILITY: FacilityInput = {
-  facilityId: keccak256(stringToBytes("facility:demo-fra-1")),
+export const FACILITY: FacilityInput = facility({
+  name: "demo-fra-1",
   provider: "Example Colocation GmbH",
   country: "DE",
   site: "Frankfurt FRA-1, hall 2, cage 14",
-  evidenceHash: keccak256(stringToBytes("site visit report 2025-06-30")),
+  evidence: "site visit report 2025-06-30",
   evidenceUri: "ipfs://bafy-demo-site-visit",
-};
+});
 
 /** test/fixtures/PROVENANCE.md gives this PPID for intel/tdx-v4. */
 export const TDX_PPID = "0x811dca2a26b952e85bb6448b097ba4fd";
@@ -66,18 +67,15 @@ export async function actRegisterHardware(w: DemoWorld, story: Story) {
       [
         registryCalls.setFacilities(w.hardwareRegistry, [FACILITY]),
         registryCalls.setEntries(w.hardwareRegistry, [
-          {
+          hardwareEntry({
             platformKey: key,
             facilityId: FACILITY.facilityId,
-            kind: 1,
-            level: 1,
-            cadence: 0,
             verifiedAt: await w.now(),
             evidenceHash: keccak256(fixtures.tdxQuote),
             method: "dcap-quote+site-visit",
             evidenceUri: "ipfs://bafy-demo-tdx-quote",
             endorsers: [getAddress(w.members[0]!.account.address), getAddress(w.members[2]!.account.address)],
-          },
+          }),
         ]),
       ],
       ProposalClass.Ordinary,

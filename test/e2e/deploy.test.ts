@@ -37,6 +37,7 @@ import { CvmStatus } from "../../sdk/src/chain/cvmRegistry.js";
 import type { SimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 import { createOnchainTdxEnvironment } from "../../testkit/onchainTdx.js";
 import { SimulatedCvm } from "../../testkit/simulatedCvm.js";
+import { facility, hardwareEntry } from "../../testkit/registryEntries.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -256,14 +257,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     const ppid = bytesToHex(parsePckExtensions(quote.pckChain[0]!).ppid);
     expect(ppid).toBe("0x811dca2a26b952e85bb6448b097ba4fd"); // test/fixtures/PROVENANCE.md
     const key = platformKey(1, ppid, localParameters.HardwareRegistry.salt as Hex);
-    const facility = {
-      facilityId: keccak256(stringToBytes("facility:e2e-deploy")),
-      provider: "Example Cloud",
-      country: "DE",
-      site: "Frankfurt FRA1",
-      evidenceHash: keccak256(stringToBytes("site audit")),
-      evidenceUri: "ipfs://site-audit",
-    };
+    const site = facility({ name: "e2e-deploy", provider: "Example Cloud", country: "DE", site: "Frankfurt FRA1", evidence: "site audit", evidenceUri: "ipfs://site-audit" });
     const latest = await client().getBlock();
     // A simulated TDX platform under the root local.json pins, its collateral issued an hour ago
     // (valid 30 days) so it verifies at the node's wall-clock time.
@@ -271,32 +265,25 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     const simulatedKey = platformKey(1, bytesToHex(tdx.pck.sgx.ppid), localParameters.HardwareRegistry.salt as Hex);
     const proposal: Proposal = {
       calls: [
-        registryCalls.setFacilities(addresses.hardwareRegistry, [facility]),
+        registryCalls.setFacilities(addresses.hardwareRegistry, [site]),
         registryCalls.setEntries(addresses.hardwareRegistry, [
-          {
+          hardwareEntry({
             platformKey: key,
-            facilityId: facility.facilityId,
-            kind: 1,
-            level: 1,
-            cadence: 0,
+            facilityId: site.facilityId,
             verifiedAt: latest.timestamp,
             evidenceHash: keccak256(stringToBytes("human-assisted visit")),
             method: "human-assisted site visit",
             evidenceUri: "ipfs://visit-report",
             endorsers: [member(0).address],
-          },
-          {
+          }),
+          hardwareEntry({
             platformKey: simulatedKey,
-            facilityId: facility.facilityId,
-            kind: 1,
-            level: 1,
-            cadence: 0,
+            facilityId: site.facilityId,
             verifiedAt: latest.timestamp,
             evidenceHash: keccak256(stringToBytes("simulated platform")),
             method: "simulator (local chain)",
             evidenceUri: "ipfs://simulated",
-            endorsers: [],
-          },
+          }),
         ]),
       ],
       proposalClass: ProposalClass.Ordinary,
@@ -323,7 +310,7 @@ describe("deploy to a hardhat node over JSON-RPC with the user's command", () =>
     expect(entry.level).toBe(1);
     expect(await poc.readLevel({ platformKey: key })).toBe(1);
     expect(await poc.readIsVerified({ platformKey: key, minLevel: 1, maxAge: 0n })).toBe(true);
-    expect((await poc.readFacility({ facilityId: facility.facilityId })).site).toBe("Frankfurt FRA1");
+    expect((await poc.readFacility({ facilityId: site.facilityId })).site).toBe("Frankfurt FRA1");
     expect(await poc.readLevel({ platformKey: simulatedKey })).toBe(1);
     const leaves = await poc.getLogLeaves({ fromBlock: book.deploymentBlock });
     expect(leaves.map((l) => l.decoded.leafType)).toEqual([7, 1, 2, 2]); // the deployment's ListenerAdded, then the facility and both entries

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as sdk from "../../sdk/src/index.js";
 import * as amd from "../../sdk/src/amd/index.js";
@@ -27,6 +26,7 @@ import * as report from "../../sdk/src/report/index.js";
 import * as simulate from "../../sdk/src/simulate/index.js";
 import * as tpm from "../../sdk/src/tpm/index.js";
 import * as vocabulary from "../../sdk/src/vocabulary/index.js";
+import { bundleForBrowser, nodeOnlyInputs, runInWebContext } from "../../testkit/browserBundle.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures");
 const file = (p: string) => new Uint8Array(readFileSync(join(FIXTURES, p)));
@@ -73,27 +73,15 @@ describe("sdk/src/index.ts re-exports every folder's public API", () => {
 
 describe("the whole SDK builds for the browser", () => {
   it("bundles with esbuild (platform browser) with no Node built-in, and verifies real evidence with web globals only", async () => {
-    const result = await build({
-      entryPoints: [join(import.meta.dirname, "../../sdk/src/index.ts")],
-      bundle: true,
-      platform: "browser",
-      format: "iife",
-      globalName: "Poc",
-      target: "es2022",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    expect(result.errors).toEqual([]);
-    const inputs = Object.keys(result.metafile!.inputs);
-    expect(inputs.filter((i) => i.startsWith("node:") || /(^|\/)node_modules\/(buffer|crypto-browserify|tsyringe|reflect-metadata|hardhat)\//.test(i))).toEqual([]);
+    const bundle = await bundleForBrowser(join(import.meta.dirname, "../../sdk/src/index.ts"), "Poc");
+    const { inputs, code } = bundle;
+    expect(bundle.errors).toEqual([]);
+    expect(nodeOnlyInputs(inputs, ["hardhat"])).toEqual([]);
     expect(inputs.some((i) => i.includes("sdk/src/chain/hardwareRegistry.ts"))).toBe(true);
     expect(inputs.some((i) => i.startsWith("cli/"))).toBe(false); // the CLI sits above the SDK, never inside it
-    const code = result.outputFiles[0]!.text;
     expect(code).not.toMatch(/require\(["']node:/);
 
-    const context: Record<string, unknown> = { crypto: globalThis.crypto, TextEncoder, TextDecoder, atob, btoa, URL, console, setTimeout, clearTimeout };
-    runInNewContext(`${code}\nglobalThis.Poc = Poc;`, context);
+    const context = runInWebContext(code, "Poc", { crypto: globalThis.crypto, TextEncoder, TextDecoder, atob, btoa, URL, console, setTimeout, clearTimeout });
     const Poc = context.Poc as typeof sdk;
     // Byte inputs made in the context's own realm, as a browser page would hold them (`instanceof Uint8Array` is per realm).
     const U8 = runInNewContext("Uint8Array", context) as typeof Uint8Array;

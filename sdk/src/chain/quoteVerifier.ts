@@ -110,18 +110,9 @@ export type OnchainVerifiedQuote = {
   reportBody: Hex;
 };
 
-type RawVerifiedQuote = {
-  teeType: number;
-  quoteVersion: number;
-  bodyType: number;
+type RawVerifiedQuote = Omit<OnchainVerifiedQuote, "tcbStatus" | "advisoryIds"> & {
   tcbStatus: number;
   advisoryIds: readonly number[];
-  ppid: Hex;
-  fmspc: Hex;
-  pckCertHash: Hex;
-  collateralExpiry: bigint;
-  reportData: Hex;
-  reportBody: Hex;
 };
 
 /** Names the status and advisories of a raw `VerifiedQuote`. */

@@ -9,7 +9,6 @@ import {
   isAddress,
   isAddressEqual,
   isHex,
-  recoverTypedDataAddress,
   toHex,
   type Account,
   type Address,
@@ -20,7 +19,7 @@ import {
 } from "viem";
 import { signTypedData } from "viem/actions";
 import { SignatureCollectionError } from "./errors.js";
-import { eip712Domain } from "../vocabulary/eip712.js";
+import { eip712Domain, recoverTypedDataSigner } from "../vocabulary/eip712.js";
 
 export const ALLIANCE_DOMAIN_NAME = "ProofOfCloudAlliance";
 export const ALLIANCE_DOMAIN_VERSION = "1";
@@ -143,18 +142,13 @@ export async function collectVoteSignatures(args: CollectVotesParameters): Promi
     if (out.some((v) => isAddressEqual(v.signer, signer))) throw new SignatureCollectionError(name, "duplicate-signer", `${signer} already voted`);
     const contract = args.isContract ? await args.isContract(signer) : false;
     if (!contract) {
-      let recovered: Address | undefined;
-      try {
-        recovered = await recoverTypedDataAddress({
-          domain: allianceDomain(args),
-          types: voteTypes,
-          primaryType: "Vote",
-          message: { proposalId: args.proposalId, support: true },
-          signature: f.signature as Hex,
-        });
-      } catch {
-        recovered = undefined;
-      }
+      const recovered = await recoverTypedDataSigner({
+        domain: allianceDomain(args),
+        types: voteTypes,
+        primaryType: "Vote",
+        message: { proposalId: args.proposalId, support: true },
+        signature: f.signature as Hex,
+      });
       if (!recovered || !isAddressEqual(recovered, signer)) {
         throw new SignatureCollectionError(name, "bad-signature", `signature does not recover to ${signer}`, {
           details: recovered ? `recovers to ${recovered}` : "unrecoverable signature",

@@ -8,7 +8,6 @@ import {
   hashTypedData,
   isAddress,
   isAddressEqual,
-  recoverTypedDataAddress,
   type Account,
   type Address,
   type Chain,
@@ -19,7 +18,7 @@ import {
   type WalletClient,
 } from "viem";
 import { PocError } from "../errors.js";
-import { eip712Domain } from "../vocabulary/eip712.js";
+import { eip712Domain, recoverTypedDataSigner } from "../vocabulary/eip712.js";
 
 export const CHECKPOINT_DOMAIN_NAME = "ProofOfCloudHardwareRegistry";
 export const CHECKPOINT_DOMAIN_VERSION = "1";
@@ -144,18 +143,13 @@ export async function verifyCosignatures(args: VerifyCosignaturesParameters): Pr
       checks.push({ signer, status: "not-member" });
       continue;
     }
-    let recovered: Address | undefined;
-    try {
-      recovered = await recoverTypedDataAddress({
-        domain: checkpointDomain(args),
-        types: checkpointTypes,
-        primaryType: "Checkpoint",
-        message: args.checkpoint,
-        signature: c.signature,
-      });
-    } catch {
-      recovered = undefined;
-    }
+    const recovered = await recoverTypedDataSigner({
+      domain: checkpointDomain(args),
+      types: checkpointTypes,
+      primaryType: "Checkpoint",
+      message: args.checkpoint,
+      signature: c.signature,
+    });
     if (recovered && isAddressEqual(recovered, signer)) {
       checks.push({ signer, status: "valid", recovered });
       counted.push(signer);

@@ -7,7 +7,7 @@ import { ParseError } from "../errors.js";
 import { verifyDstackEventLog, parseDstackEventLog, type VerifyDstackEventLogReturnType } from "../eventlog/dstack.js";
 import { type BuildReportOptions, dimension, lower, makeReport, registryDimension, unixSeconds } from "./common.js";
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
-import { type DimensionResult, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
+import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
 async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
   const verifier = options.intelVerifier;
@@ -36,6 +36,32 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
   return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
 }
 
+/**
+ * The report of Intel evidence from its first three dimensions: no TPM quote to bind, and the registry
+ * looked up by the verified PPID once the hardware is authenticated.
+ */
+async function intelReport(
+  head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict },
+  dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult },
+  options: BuildReportOptions,
+): Promise<VerificationReport> {
+  const hardwareId = hardwareIdOf(head.verdict);
+  return makeReport({
+    evidenceType: head.evidenceType,
+    tee: head.tee,
+    now: options.now,
+    hardwareId,
+    intel: head.verdict,
+    dimensions: {
+      ...dimensions,
+      tpmBinding: skipped("no TPM quote in this evidence", false),
+      registry: authenticated(dimensions.hardware)
+        ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true)
+        : skipped("hardware not verified", true),
+    },
+  });
+}
+
 /** A bare Intel SGX or TDX quote. */
 export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildReportOptions): Promise<VerificationReport> {
   const { hardware, verdict } = await hardwareOf(quote, options);
@@ -48,21 +74,8 @@ export async function buildIntelQuoteReport(quote: Uint8Array, options: BuildRep
     if (!allowed) return skipped(`no allowed-measurement list given`, true, { [name.toLowerCase()]: value });
     return allowed.includes(value) ? passed(`${name} is on the allowed list`, { [name.toLowerCase()]: value }) : failed(`${name} is not on the allowed list`, "os.measurement", { [name.toLowerCase()]: value });
   });
-  const hardwareId = hardwareIdOf(verdict);
-  return makeReport({
-    evidenceType: "intel-quote",
-    tee: tdx ? "intel-tdx" : "intel-sgx",
-    now: options.now,
-    hardwareId,
-    intel: verdict,
-    dimensions: {
-      hardware,
-      operatingSystem,
-      application: skipped(tdx ? "a bare TDX quote has no event log naming the application" : "SGX: the enclave measurement is the application; see operating system", tdx),
-      tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
-    },
-  });
+  const application = skipped(tdx ? "a bare TDX quote has no event log naming the application" : "SGX: the enclave measurement is the application; see operating system", tdx);
+  return intelReport({ evidenceType: "intel-quote", tee: tdx ? "intel-tdx" : "intel-sgx", verdict }, { hardware, operatingSystem, application }, options);
 }
 
 /** dstack evidence: {quote: hex, event_log: JSON array or string, vm_config?}. */
@@ -98,19 +111,5 @@ export async function buildDstackReport(evidence: Record<string, unknown>, optio
     if (!log.composeHash) return failed("the event log has no compose-hash event", "app.composeHash", details);
     return passed(`RTMR3 replays; app ${log.appId ?? "?"} compose ${log.composeHash.slice(0, 16)}…${log.composeFileMatches ? " (compose file matches)" : ""}`, details);
   });
-  const hardwareId = hardwareIdOf(verdict);
-  return makeReport({
-    evidenceType: "dstack",
-    tee: "intel-tdx",
-    now: options.now,
-    hardwareId,
-    intel: verdict,
-    dimensions: {
-      hardware,
-      operatingSystem,
-      application,
-      tpmBinding: skipped("no TPM quote in this evidence", false),
-      registry: authenticated(hardware) ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true) : skipped("hardware not verified", true),
-    },
-  });
+  return intelReport({ evidenceType: "dstack", tee: "intel-tdx", verdict }, { hardware, operatingSystem, application }, options);
 }

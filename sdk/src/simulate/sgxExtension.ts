@@ -7,30 +7,24 @@
  * Platform Instance ID (.6) and Configuration (.7). asn1js does the DER.
  */
 import * as asn1js from "asn1js";
+// The SGX extension OIDs, one table with the parser (intel/pckExtensions.ts).
+import { OID_CONFIGURATION, OID_CPUSVN, OID_FMSPC, OID_PCEID, OID_PCESVN, OID_PLATFORM_INSTANCE_ID, OID_PPID, OID_SGX_EXTENSIONS, OID_SGX_TYPE, OID_TCB } from "../intel/constants.js";
+import type { PckExtensions } from "../intel/pckExtensions.js";
 
-export const SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
+export const SGX_EXTENSION_OID = OID_SGX_EXTENSIONS;
 
 export type SgxPlatformConfiguration = { dynamicPlatform: boolean; cachedKeys: boolean; smtEnabled: boolean };
 
-export type SgxExtensionValues = {
-  /** 16 bytes. */
-  ppid: Uint8Array;
-  /** 16 bytes; component i (1..16) of the TCB is cpuSvn[i-1]. */
-  cpuSvn: Uint8Array;
-  pceSvn: number;
-  /** 2 bytes. */
-  pceId: Uint8Array;
-  /** 6 bytes. */
-  fmspc: Uint8Array;
-  /** 0 = Standard, 1 = Scalable, 2 = Scalable with integrity. */
-  sgxType: number;
-  /** 16 bytes; present on certificates issued by the Platform CA. */
-  platformInstanceId?: Uint8Array;
+/**
+ * What the encoder writes: the fields parsePckExtensions reads back (ppid 16 bytes, cpuSvn 16 bytes
+ * whose byte i-1 is TCB component i, pceId 2, fmspc 6, platformInstanceId 16 on Platform CA
+ * certificates), less the derived component list, plus the Platform CA configuration.
+ */
+export type SgxExtensionValues = Omit<PckExtensions, "cpuSvnComponents"> & {
   configuration?: SgxPlatformConfiguration;
 };
 
-const oid = (suffix: string) => new asn1js.ObjectIdentifier({ value: `${SGX_EXTENSION_OID}${suffix}` });
-const pair = (suffix: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [oid(suffix), value] });
+const pair = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), value] });
 const octets = (b: Uint8Array) => new asn1js.OctetString({ valueHex: b.slice().buffer });
 
 function checkLength(name: string, b: Uint8Array, n: number): void {
@@ -45,30 +39,30 @@ export function encodeSgxExtension(v: SgxExtensionValues): Uint8Array {
   checkLength("fmspc", v.fmspc, 6);
   if (!Number.isInteger(v.pceSvn) || v.pceSvn < 0 || v.pceSvn > 0xffff) throw new RangeError("SGX extension: pceSvn must be a u16");
   const tcb: asn1js.AsnType[] = [];
-  for (let i = 1; i <= 16; i++) tcb.push(pair(`.2.${i}`, new asn1js.Integer({ value: v.cpuSvn[i - 1]! })));
-  tcb.push(pair(".2.17", new asn1js.Integer({ value: v.pceSvn })));
-  tcb.push(pair(".2.18", octets(v.cpuSvn)));
+  for (let i = 1; i <= 16; i++) tcb.push(pair(`${OID_TCB}.${i}`, new asn1js.Integer({ value: v.cpuSvn[i - 1]! })));
+  tcb.push(pair(OID_PCESVN, new asn1js.Integer({ value: v.pceSvn })));
+  tcb.push(pair(OID_CPUSVN, octets(v.cpuSvn)));
   const items: asn1js.AsnType[] = [
-    pair(".1", octets(v.ppid)),
-    pair(".2", new asn1js.Sequence({ value: tcb })),
-    pair(".3", octets(v.pceId)),
-    pair(".4", octets(v.fmspc)),
-    pair(".5", new asn1js.Enumerated({ value: v.sgxType })),
+    pair(OID_PPID, octets(v.ppid)),
+    pair(OID_TCB, new asn1js.Sequence({ value: tcb })),
+    pair(OID_PCEID, octets(v.pceId)),
+    pair(OID_FMSPC, octets(v.fmspc)),
+    pair(OID_SGX_TYPE, new asn1js.Enumerated({ value: v.sgxType })),
   ];
   if (v.platformInstanceId) {
     checkLength("platformInstanceId", v.platformInstanceId, 16);
-    items.push(pair(".6", octets(v.platformInstanceId)));
+    items.push(pair(OID_PLATFORM_INSTANCE_ID, octets(v.platformInstanceId)));
   }
   if (v.configuration) {
     const c = v.configuration;
     items.push(
       pair(
-        ".7",
+        OID_CONFIGURATION,
         new asn1js.Sequence({
           value: [
-            pair(".7.1", new asn1js.Boolean({ value: c.dynamicPlatform })),
-            pair(".7.2", new asn1js.Boolean({ value: c.cachedKeys })),
-            pair(".7.3", new asn1js.Boolean({ value: c.smtEnabled })),
+            pair(`${OID_CONFIGURATION}.1`, new asn1js.Boolean({ value: c.dynamicPlatform })),
+            pair(`${OID_CONFIGURATION}.2`, new asn1js.Boolean({ value: c.cachedKeys })),
+            pair(`${OID_CONFIGURATION}.3`, new asn1js.Boolean({ value: c.smtEnabled })),
           ],
         }),
       ),

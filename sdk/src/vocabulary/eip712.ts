@@ -2,7 +2,13 @@
  * The EIP-712 domain every Proof of Cloud contract signs under: name, version, chain, contract.
  * Here, below both chain/ (votes, registrations) and log/ (checkpoints), which sign under it.
  */
-import { getAddress, type Address } from "viem";
+import {
+  getAddress,
+  recoverTypedDataAddress,
+  type Address,
+  type RecoverTypedDataAddressParameters,
+  type TypedData,
+} from "viem";
 
 export function eip712Domain<const name extends string, const version extends string>(
   name: name,
@@ -11,4 +17,19 @@ export function eip712Domain<const name extends string, const version extends st
   verifyingContract: Address,
 ) {
   return { name, version, chainId: BigInt(chainId), verifyingContract: getAddress(verifyingContract) } as const;
+}
+
+/**
+ * The address that signed EIP-712 typed data, or undefined when the signature does not recover
+ * (malformed, wrong length, invalid s or v): callers decide what an unrecoverable signature means.
+ */
+export async function recoverTypedDataSigner<
+  const typedData extends TypedData | Record<string, unknown>,
+  primaryType extends keyof typedData | "EIP712Domain",
+>(parameters: RecoverTypedDataAddressParameters<typedData, primaryType>): Promise<Address | undefined> {
+  try {
+    return await recoverTypedDataAddress(parameters);
+  } catch {
+    return undefined;
+  }
 }

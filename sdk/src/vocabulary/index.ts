@@ -5,4 +5,4 @@
 export * from "./tcbStatus.js";
 export * from "./platformKey.js";
 export * from "./evidence.js";
-export * from "./eip712.js";
+export { eip712Domain } from "./eip712.js";

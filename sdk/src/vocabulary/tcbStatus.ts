@@ -26,18 +26,10 @@ export type TcbStatusName = TcbStatus;
 /**
  * Intel's TCB statuses from strongest to weakest: the order of `TcbStatusRank.rank`
  * (contracts/cvm/TcbStatusRank.sol), the one CvmGate policies compare by. Today it coincides with
- * the codes' order, but it is a separate table on purpose (codes are a wire format, ranks a policy),
- * as in Solidity; test/e2e/cvmTcbPolicy.test.ts holds it equal to the contract's. Revoked is never accepted.
+ * the codes' order, so it is that list; it keeps its own name on purpose (codes are a wire format,
+ * ranks a policy), as in Solidity: should they part, this becomes its own list; test/e2e/cvmTcbPolicy.test.ts holds it equal to the contract's. Revoked is never accepted.
  */
-export const TCB_STATUSES_STRONGEST_FIRST = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const satisfies readonly TcbStatus[];
+export const TCB_STATUSES_STRONGEST_FIRST = TCB_STATUSES satisfies readonly TcbStatus[];
 
 /** A TCB status a CvmGate rule may name as the weakest it accepts. */
 export type WeakestTcbStatusName = Exclude<TcbStatusName, "Revoked">;

@@ -11,9 +11,10 @@ import { createSimulatedTpm } from "../../../sdk/src/simulate/index.js";
 import { tpmAkCertificateVerifierAbi } from "../../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
 import { connectChain, deployStack, pass, ProposalClass, type Connection } from "../fixture.js";
 import { expectCvmRevert } from "../../../testkit/cvmRevert.js";
+import { gceQuoteArgs, loadGceAttestation, TPM_FIXTURES } from "../../../testkit/tpmFixtures.js";
 
-const dir = join(import.meta.dirname, "..", "..", "fixtures", "tpm");
-const gce = JSON.parse(readFileSync(join(dir, "gce-cos-85-nonce9009.json"), "utf8"));
+const dir = TPM_FIXTURES;
+const gce = loadGceAttestation();
 const akPublic: Hex = `0x${gce.ak_pub_tpmt_public}`;
 const akCert: Hex = `0x${gce.ak_cert_der}`;
 const intermediate = toHex(readFileSync(join(dir, "gce-tpm-ek-intermediate-2.crt")));
@@ -47,13 +48,7 @@ describe("TpmAkCertificateVerifier on the real GCE AK certificate", () => {
 
   it("the real GCE quote verifies onchain under that AK: quote + AK chain give the same key hash", async () => {
     const tpmVerifier = await c.viem.deployContract("TpmQuoteVerifier", []);
-    const q = gce.quotes[1];
-    const pcrs: Hex = `0x${Object.keys(q.pcrs)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((i) => q.pcrs[String(i)])
-      .join("")}`;
-    const r = (await tpmVerifier.read.verifyQuote([akPublic, `0x${q.tpms_attest}`, `0x${q.tpmt_signature}`, pcrs, "0x9009"])) as { akKeyHash: Hex };
+    const r = (await tpmVerifier.read.verifyQuote([...gceQuoteArgs(gce)])) as { akKeyHash: Hex };
     expect(r.akKeyHash).toBe(await v.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]]));
   });
 

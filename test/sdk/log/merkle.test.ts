@@ -40,6 +40,18 @@ const SOME_HASH = "abacaba000000000000000000000000000000000000000000060061e00123
 
 const tree = MerkleTree.fromLeaves(LEAVES);
 const hexes = (hs: Uint8Array[]) => hs.map(hex);
+/** Flips bit `bit` of byte `pick % 32` in a copy of a hash. */
+const flipper = (pick: number, bit: number) => (h: Uint8Array) => {
+  const c = h.slice();
+  c[pick % 32]! ^= 1 << bit;
+  return c;
+};
+/** A copy of a proof with its node `pick % length` flipped. */
+const flipNode = (proof: Uint8Array[], pick: number, flip: (h: Uint8Array) => Uint8Array) => {
+  const bad = proof.slice();
+  bad[pick % proof.length] = flip(bad[pick % proof.length]!);
+  return bad;
+};
 
 describe("RFC 9162 hashing (reference vectors)", () => {
   it("the empty tree's root is SHA-256 of the empty string", () => {
@@ -208,14 +220,9 @@ describe("properties over random trees", () => {
         const root = t.root(size);
         const lh = leafHash(leaves[index]!);
         verifyInclusion({ leafHash: lh, index, treeSize: size, proof, rootHash: root });
-        const flip = (h: Uint8Array) => {
-          const c = h.slice();
-          c[pick % 32]! ^= 1 << bit;
-          return c;
-        };
+        const flip = flipper(pick, bit);
         if (proof.length > 0) {
-          const bad = proof.slice();
-          bad[pick % proof.length] = flip(bad[pick % proof.length]!);
+          const bad = flipNode(proof, pick, flip);
           expect(isInclusionValid({ leafHash: lh, index, treeSize: size, proof: bad, rootHash: root })).toBe(false);
           expect(isInclusionValid({ leafHash: lh, index, treeSize: size, proof: proof.slice(1), rootHash: root })).toBe(false);
         }
@@ -242,14 +249,9 @@ describe("properties over random trees", () => {
         const r1 = t.root(size1);
         const r2 = t.root(size2);
         verifyConsistency({ size1, size2, rootHash1: r1, rootHash2: r2, proof });
-        const flip = (h: Uint8Array) => {
-          const c = h.slice();
-          c[pick % 32]! ^= 1 << bit;
-          return c;
-        };
+        const flip = flipper(pick, bit);
         if (proof.length > 0) {
-          const bad = proof.slice();
-          bad[pick % proof.length] = flip(bad[pick % proof.length]!);
+          const bad = flipNode(proof, pick, flip);
           expect(isConsistencyValid({ size1, size2, rootHash1: r1, rootHash2: r2, proof: bad })).toBe(false);
           expect(isConsistencyValid({ size1, size2, rootHash1: r1, rootHash2: r2, proof: proof.slice(0, -1) })).toBe(false);
         }
