@@ -8,7 +8,7 @@
  * BOOLEANs, no trailing bytes at any level, DEFAULT values absent, the outer signatureAlgorithm
  * byte-identical to the signed one. Hand-written because it is on the DCAP hot path (see der.ts).
  */
-import { hex } from "../bytes.js";
+import { equalBytes, hex } from "../bytes.js";
 import { Der, type Tlv } from "./der.js";
 
 export type AlgorithmIdentifier = {
@@ -208,7 +208,7 @@ export function readCertificate(der: Uint8Array, structure: string): Certificate
   const signatureAlgorithm = readAlgorithm(d, sigAlgT!, "tbsCertificate.signature");
   const outerAlgorithm = readAlgorithm(d, algT!, "signatureAlgorithm");
   // RFC 5280 §4.1.1.2: the unsigned outer algorithm must equal the signed one.
-  if (hex(outerAlgorithm.der) !== hex(signatureAlgorithm.der)) throw d.fail("signatureAlgorithm", algT!.start, "the same AlgorithmIdentifier as tbsCertificate.signature");
+  if (!equalBytes(outerAlgorithm.der, signatureAlgorithm.der)) throw d.fail("signatureAlgorithm", algT!.start, "the same AlgorithmIdentifier as tbsCertificate.signature");
   const issuer = readName(d, issuerT!, "issuer");
   if (validityT!.tag !== 0x30) throw d.fail("validity", validityT!.start, "Validity SEQUENCE");
   const times = d.children(validityT!, "validity");

@@ -107,7 +107,7 @@ export class Der {
     if (t.tag !== 0x06) throw this.fail(field, t.start, "OBJECT IDENTIFIER");
     const b = this.bytes;
     if (t.end === t.valueStart || (b[t.end - 1]! & 0x80) !== 0) throw this.fail(field, t.start, "an OBJECT IDENTIFIER");
-    const arcs: number[] = [];
+    let out = "";
     let n = 0;
     for (let i = t.valueStart; i < t.end; i++) {
       const x = b[i]!;
@@ -115,12 +115,11 @@ export class Der {
       n = n * 128 + (x & 0x7f);
       if (n > Number.MAX_SAFE_INTEGER / 128) throw this.fail(field, i, "an OID arc below 2^46");
       if ((x & 0x80) === 0) {
-        if (arcs.length === 0) arcs.push(n < 40 ? 0 : n < 80 ? 1 : 2, n < 80 ? n % 40 : n - 80);
-        else arcs.push(n);
+        out += out === "" ? (n < 80 ? `${(n / 40) | 0}.${n % 40}` : `2.${n - 80}`) : `.${n}`;
         n = 0;
       }
     }
-    return arcs.join(".");
+    return out;
   }
 
   value(t: Tlv): Uint8Array {

@@ -78,13 +78,14 @@ function requireEcdsaSha256(d: Der, t: Tlv, what: string): void {
   }
 }
 
+const ECDSA_SHA256_ALGORITHM_DER = new Uint8Array(ECDSA_SHA256_ALGORITHM.match(/../g)!.map((x) => parseInt(x, 16)));
 const PRIME256V1 = "1.2.840.10045.3.1.7";
 const SGX_EXTENSIONS = "1.2.840.113741.1.13.1";
 
 export async function parseCertificate(der: Uint8Array, what: string): Promise<VerifiedCert> {
   const c = readCertificate(der, what);
   // The reader has checked that the outer and the signed algorithm are the same bytes.
-  if (hex(c.signatureAlgorithm.der) !== ECDSA_SHA256_ALGORITHM) {
+  if (!equalBytes(c.signatureAlgorithm.der, ECDSA_SHA256_ALGORITHM_DER)) {
     throw new VerificationError(`${what}.algorithm`, `${what}: signature algorithm is not ecdsa-with-SHA256`);
   }
   const k = c.publicKey;
