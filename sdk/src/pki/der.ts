@@ -1,20 +1,25 @@
 /**
- * A strict DER reader for the few X.509 / CRL fields DCAP needs. Hand-written for speed: asn1js
- * (under @peculiar/asn1-schema and @peculiar/x509) takes ~1 ms per certificate on these machines,
- * more than a whole cold verification may cost. Definite minimal lengths, low tag numbers only.
+ * The strict DER primitives every PKI reader in the SDK stands on: TLVs with definite minimal
+ * lengths and low tag numbers, minimal INTEGERs, times, OIDs, and the typed ParseError (structure,
+ * field, offset) a reader throws. Hand-written for speed: asn1js (under @peculiar/asn1-schema) takes
+ * ~1 ms per certificate on these machines, more than a whole cold DCAP verification may cost.
+ * certificate.ts reads X.509 certificates on it; p256Chain.ts reads Intel's CRLs, pckExtensions.ts
+ * the SGX extension.
  */
 import { ParseError } from "../errors.js";
 
 export type Tlv = { tag: number; start: number; valueStart: number; end: number };
 
 export class Der {
+  /** `base` is added to reported offsets, for a reader over a slice of a larger structure. */
   constructor(
     readonly bytes: Uint8Array,
     readonly structure: string,
+    readonly base = 0,
   ) {}
 
   fail(field: string, offset: number, expected: string): ParseError {
-    return new ParseError({ structure: this.structure, field, offset, expected });
+    return new ParseError({ structure: this.structure, field, offset: this.base + offset, expected });
   }
 
   /** Reads the TLV at `offset`, which must end by `limit`. */
@@ -57,6 +62,66 @@ export class Der {
     return out;
   }
 
+  /** Content of an INTEGER that is minimally encoded (DER), as its two's-complement bytes. */
+  integer(t: Tlv, field: string): Uint8Array {
+    if (t.tag !== 0x02) throw this.fail(field, t.start, "INTEGER");
+    const v = this.value(t);
+    if (v.length === 0 || (v.length > 1 && ((v[0] === 0 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0)))) {
+      throw this.fail(field, t.start, "a minimal INTEGER");
+    }
+    return v;
+  }
+
+  /** A non-negative INTEGER without its sign byte (unsigned big-endian magnitude). */
+  unsigned(t: Tlv, field: string): Uint8Array {
+    const v = this.integer(t, field);
+    if (v[0]! & 0x80) throw this.fail(field, t.start, "a non-negative INTEGER");
+    return v.length > 1 && v[0] === 0 ? v.subarray(1) : v;
+  }
+
+  /** A small non-negative INTEGER as a number. */
+  smallInt(t: Tlv, field: string): number {
+    const v = this.unsigned(t, field);
+    if (v.length > 4) throw this.fail(field, t.start, "an INTEGER below 2^32");
+    let n = 0;
+    for (const x of v) n = n * 256 + x;
+    return n;
+  }
+
+  /** DER BOOLEAN: 0x00 or 0xff. */
+  boolean(t: Tlv, field: string): boolean {
+    if (t.tag !== 0x01 || t.end - t.valueStart !== 1) throw this.fail(field, t.start, "BOOLEAN");
+    const v = this.bytes[t.valueStart];
+    if (v !== 0 && v !== 0xff) throw this.fail(field, t.start, "a DER BOOLEAN (00 or ff)");
+    return v === 0xff;
+  }
+
+  /** Content of a BIT STRING with no unused bits (keys and signatures). */
+  bits(t: Tlv, field: string): Uint8Array {
+    if (t.tag !== 0x03 || t.end === t.valueStart || this.bytes[t.valueStart] !== 0) throw this.fail(field, t.start, "a BIT STRING with no unused bits");
+    return this.bytes.subarray(t.valueStart + 1, t.end);
+  }
+
+  /** An OBJECT IDENTIFIER in dotted form. */
+  oid(t: Tlv, field: string): string {
+    if (t.tag !== 0x06) throw this.fail(field, t.start, "OBJECT IDENTIFIER");
+    const b = this.bytes;
+    if (t.end === t.valueStart || (b[t.end - 1]! & 0x80) !== 0) throw this.fail(field, t.start, "an OBJECT IDENTIFIER");
+    let out = "";
+    let n = 0;
+    for (let i = t.valueStart; i < t.end; i++) {
+      const x = b[i]!;
+      if (n === 0 && x === 0x80) throw this.fail(field, i, "a minimal OID arc");
+      n = n * 128 + (x & 0x7f);
+      if (n > Number.MAX_SAFE_INTEGER / 128) throw this.fail(field, i, "an OID arc below 2^46");
+      if ((x & 0x80) === 0) {
+        out += out === "" ? (n < 80 ? `${(n / 40) | 0}.${n % 40}` : `2.${n - 80}`) : `.${n}`;
+        n = 0;
+      }
+    }
+    return out;
+  }
+
   value(t: Tlv): Uint8Array {
     return this.bytes.subarray(t.valueStart, t.end);
   }
@@ -83,12 +148,7 @@ export class Der {
   }
 }
 
-/** DER encodings of the object identifiers we compare against (tag and length included). */
+/** DER encodings of object identifiers compared as bytes (tag and length included). */
 export const OID = {
   ecdsaWithSha256: "06082a8648ce3d040302",
-  ecPublicKey: "06072a8648ce3d0201",
-  prime256v1: "06082a8648ce3d030107",
-  basicConstraints: "0603551d13",
-  sgxExtensions: "06092a864886f84d010d01",
-  commonName: "0603550403",
 } as const;

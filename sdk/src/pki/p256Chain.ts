@@ -1,12 +1,15 @@
 /**
  * X.509 side of DCAP: chains to the pinned Intel SGX Root CA, CRLs, validity windows. Certificates
- * and CRLs are read with the strict DER reader in der.ts (see there why) and signatures are checked
- * with WebCrypto. Results are independent of time; callers check the recorded validity windows
- * against their own `now`.
+ * are read by the SDK's one certificate reader (certificate.ts) and held here to Intel's narrow
+ * policy: ecdsa-with-SHA256 without parameters, P-256 keys, names compared as DER, chains no longer
+ * than Intel issues. CRLs are read here on der.ts (only DCAP uses them). Signatures are checked with
+ * WebCrypto. Results are independent of time; callers check the recorded validity windows against
+ * their own `now`.
  */
 import { equalBytes, hex } from "../bytes.js";
-import { ParseError, VerificationError } from "../errors.js";
+import { VerificationError } from "../errors.js";
 import { Der, OID, type Tlv } from "./der.js";
+import { ecdsaSignatureP1363, nameToString, readCertificate } from "./certificate.js";
 
 export type ValidityWindow = { what: string; notBefore: number; notAfter: number };
 
@@ -60,47 +63,10 @@ export function normalizeSerial(bytes: Uint8Array): string {
   return hex(bytes).replace(/^(00)+(?=.)/, "");
 }
 
-const secs = (d: Date) => Math.floor(d.getTime() / 1000);
-
-const NAME_KEYS: Record<string, string> = { "550403": "CN", "55040a": "O", "55040b": "OU", "550407": "L", "550408": "ST", "550406": "C" };
-
-/** "CN=…, O=…" from a Name's DER, for messages only (names are compared as DER). */
-function nameToString(d: Der, name: Tlv): string {
-  const parts: string[] = [];
-  for (const rdn of d.children(name, "name")) {
-    for (const atv of d.children(rdn, "name")) {
-      const [type, value] = d.children(atv, "name");
-      if (!type || !value) continue;
-      const key = NAME_KEYS[hex(d.value(type))] ?? hex(d.value(type));
-      parts.push(`${key}=${new TextDecoder().decode(d.value(value))}`);
-    }
-  }
-  return parts.join(", ");
-}
-
 /** DER ECDSA-Sig-Value inside a BIT STRING to r || s, 32 bytes each. */
 function ecdsaSignature(d: Der, bits: Tlv, field: string): Uint8Array {
-  if (bits.tag !== 0x03 || d.bytes[bits.valueStart] !== 0) throw d.fail(field, bits.start, "a BIT STRING with no unused bits");
-  const seq = d.expect(bits.valueStart + 1, bits.end, 0x30, field);
-  if (seq.end !== bits.end) throw d.fail(field, seq.end, "end of signature");
-  const rs = d.children(seq, field);
-  if (rs.length !== 2) throw d.fail(field, seq.start, "SEQUENCE { r, s }");
-  const out = new Uint8Array(64);
-  rs.forEach((t, i) => {
-    if (t.tag !== 0x02) throw d.fail(field, t.start, "INTEGER");
-    let v = d.value(t);
-    if (v.length === 0 || (v[0]! & 0x80) !== 0 || (v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0)) {
-      throw d.fail(field, t.start, "a minimal positive INTEGER");
-    }
-    if (v[0] === 0) v = v.subarray(1);
-    if (v.length > 32) throw d.fail(field, t.start, "a P-256 scalar");
-    out.set(v, 32 * i + 32 - v.length);
-  });
-  return out;
-}
-
-function requireOid(d: Der, t: Tlv | undefined, oid: string, field: string, what: string): void {
-  if (!t || hex(d.raw(t)) !== oid) throw new VerificationError(`${what}.algorithm`, `${what}: unexpected ${field}`);
+  const sig = d.bits(bits, field);
+  return ecdsaSignatureP1363(sig, 32, d.structure, field, d.base + bits.valueStart + 1);
 }
 
 /** AlgorithmIdentifier ecdsa-with-SHA256 with absent parameters, the only form RFC 5758 allows. */
@@ -112,66 +78,40 @@ function requireEcdsaSha256(d: Der, t: Tlv, what: string): void {
   }
 }
 
+const ECDSA_SHA256_ALGORITHM_DER = new Uint8Array(ECDSA_SHA256_ALGORITHM.match(/../g)!.map((x) => parseInt(x, 16)));
+const PRIME256V1 = "1.2.840.10045.3.1.7";
+const SGX_EXTENSIONS = "1.2.840.113741.1.13.1";
+
 export async function parseCertificate(der: Uint8Array, what: string): Promise<VerifiedCert> {
-  const d = new Der(der, what);
-  const top = d.expect(0, der.length, 0x30, "certificate");
-  if (top.end !== der.length) throw d.fail("certificate", top.end, "end of certificate");
-  const [tbsT, algT, sigT, ...rest] = d.children(top, "certificate");
-  if (!tbsT || !algT || !sigT || rest.length) throw d.fail("certificate", 0, "SEQUENCE { tbsCertificate, signatureAlgorithm, signature }");
-  const f = d.children(tbsT, "tbsCertificate");
-  let i = 0;
-  if (f[0]?.tag === 0xa0) i++;
-  const [serialT, sigAlgT, issuerT, validityT, subjectT, spkiT, ...extra] = f.slice(i);
-  if (!serialT || serialT.tag !== 0x02 || !sigAlgT || !issuerT || !validityT || !subjectT || !spkiT) {
-    throw d.fail("tbsCertificate", tbsT.start, "serial, signature, issuer, validity, subject, subjectPublicKeyInfo");
+  const c = readCertificate(der, what);
+  // The reader has checked that the outer and the signed algorithm are the same bytes.
+  if (!equalBytes(c.signatureAlgorithm.der, ECDSA_SHA256_ALGORITHM_DER)) {
+    throw new VerificationError(`${what}.algorithm`, `${what}: signature algorithm is not ecdsa-with-SHA256`);
   }
-  requireEcdsaSha256(d, algT, what);
-  requireEcdsaSha256(d, sigAlgT, what);
-  const [nb, na] = d.children(validityT, "validity");
-  if (!nb || !na) throw d.fail("validity", validityT.start, "notBefore, notAfter");
-  const [keyAlgT, keyBitsT] = d.children(spkiT, "subjectPublicKeyInfo");
-  const [algOid, curveOid] = keyAlgT ? d.children(keyAlgT, "subjectPublicKeyInfo.algorithm") : [];
-  requireOid(d, algOid, OID.ecPublicKey, "public key algorithm", what);
-  requireOid(d, curveOid, OID.prime256v1, "public key curve", what);
-  if (!keyBitsT || keyBitsT.tag !== 0x03 || d.bytes[keyBitsT.valueStart] !== 0) throw d.fail("subjectPublicKey", spkiT.start, "a BIT STRING");
-  let isCa = false;
+  const k = c.publicKey;
+  if (k.kind !== "ec") throw new VerificationError(`${what}.algorithm`, `${what}: unexpected public key algorithm`);
+  if (k.curve !== PRIME256V1) throw new VerificationError(`${what}.algorithm`, `${what}: unexpected public key curve`);
   let sgxExtension: Uint8Array | undefined;
-  for (const e of extra) {
-    if (e.tag !== 0xa3) throw d.fail("tbsCertificate", e.start, "extensions [3]");
-    const [list] = d.children(e, "extensions");
-    if (!list) throw d.fail("extensions", e.start, "SEQUENCE OF Extension");
-    for (const ext of d.children(list, "extensions")) {
-      const parts = d.children(ext, "extension");
-      const id = parts[0] ? hex(d.raw(parts[0])) : "";
-      const value = parts[parts.length - 1];
-      if (!value || value.tag !== 0x04) throw d.fail("extension", ext.start, "extnValue OCTET STRING");
-      if (id === OID.basicConstraints) {
-        const bc = d.expect(value.valueStart, value.end, 0x30, "basicConstraints");
-        const first = d.children(bc, "basicConstraints")[0];
-        isCa = first?.tag === 0x01 && d.bytes[first.valueStart] === 0xff;
-      } else if (id === OID.sgxExtensions) {
-        sgxExtension = d.value(value);
-      }
-    }
-  }
+  for (const e of c.extensions) if (e.oid === SGX_EXTENSIONS) sgxExtension = e.value;
+  const signature = ecdsaSignatureP1363(c.signature, 32, what, "signature", c.signatureOffset);
   let key: CryptoKey;
   try {
-    key = await subtle().importKey("raw", d.value(keyBitsT).subarray(1) as BufferSource, P256, false, ["verify"]);
+    key = await subtle().importKey("raw", k.point as BufferSource, P256, false, ["verify"]);
   } catch (cause) {
     throw new VerificationError(`${what}.key`, `${what}: public key is not a P-256 point`, { cause });
   }
   return {
     der,
-    tbs: d.raw(tbsT),
-    signature: ecdsaSignature(d, sigT, "signature"),
-    subjectDer: d.raw(subjectT),
-    issuerDer: d.raw(issuerT),
-    subject: nameToString(d, subjectT),
-    issuer: nameToString(d, issuerT),
-    serial: normalizeSerial(d.value(serialT)),
-    notBefore: d.time(nb, "notBefore"),
-    notAfter: d.time(na, "notAfter"),
-    isCa,
+    tbs: c.tbs,
+    signature,
+    subjectDer: c.subjectDer,
+    issuerDer: c.issuerDer,
+    subject: c.subject,
+    issuer: c.issuer,
+    serial: normalizeSerial(c.serial),
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    isCa: c.basicConstraints?.cA === true,
     ...(sgxExtension ? { sgxExtension } : {}),
     key,
   };
@@ -249,7 +189,7 @@ export async function verifyCrl(der: Uint8Array, issuer: VerifiedCert, what: str
   if (f[i] && f[i]!.tag !== 0xa0) throw d.fail("tbsCertList", f[i]!.start, "crlExtensions [0]");
   const issuerDer = d.raw(issuerT);
   if (!equalBytes(issuerDer, issuer.subjectDer)) {
-    throw new VerificationError(`${what}.issuer`, `${what}: issued by "${nameToString(d, issuerT)}", expected "${issuer.subject}"`);
+    throw new VerificationError(`${what}.issuer`, `${what}: issued by "${nameToString(d, issuerT, "issuer")}", expected "${issuer.subject}"`);
   }
   if (!(await verifyP256(issuer.key, ecdsaSignature(d, sigT, "signature"), d.raw(tbsT)))) {
     throw new VerificationError(`${what}.signature`, `${what}: signature is invalid`);
@@ -264,7 +204,7 @@ export async function verifyCrl(der: Uint8Array, issuer: VerifiedCert, what: str
     }
   }
   return {
-    issuer: nameToString(d, issuerT),
+    issuer: nameToString(d, issuerT, "issuer"),
     issuerDer,
     revoked,
     thisUpdate: d.time(thisT, "thisUpdate"),

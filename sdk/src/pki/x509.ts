@@ -1,15 +1,14 @@
 /**
- * X.509 certificates for the SEV-SNP, TPM and Nitro verifiers: parsing through @peculiar/asn1-x509
- * (no hand-written ASN.1) and signature checks through WebCrypto. We avoid @peculiar/x509 here
- * because it needs a global reflect-metadata polyfill, which a browser-safe SDK must not impose.
+ * X.509 certificates for the SEV-SNP, TPM and Nitro verifiers: RSA PKCS#1 v1.5, RSA-PSS and ECDSA
+ * P-256/P-384/P-521 chains, with signature checks through WebCrypto. The bytes are read by the
+ * SDK's one certificate reader (certificate.ts, strict DER, shared with the Intel path); this file
+ * is the general policy on top: which keys and signature algorithms it accepts and how a chain to
+ * a pinned root is verified. No ASN.1 library, so nothing here needs a reflect-metadata polyfill.
  */
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, Certificate as AsnCertificate, Name, BasicConstraints, id_ce_basicConstraints } from "@peculiar/asn1-x509";
-import { RSAPublicKey, RsaSaPssParams, id_RSASSA_PSS, id_rsaEncryption } from "@peculiar/asn1-rsa";
-import { ECDSASigValue, ECParameters, id_ecPublicKey } from "@peculiar/asn1-ecc";
 import { ParseError, VerificationError } from "../errors.js";
 import { equalBytes, hex } from "../bytes.js";
 import { pemCertificateBlocks } from "./pem.js";
+import { OIDS, ecdsaSignatureP1363, readCertificate, readRsaPssParams } from "./certificate.js";
 
 export type PublicKeyInfo =
   | { kind: "rsa"; modulus: Uint8Array; exponent: Uint8Array }
@@ -35,26 +34,11 @@ export type Certificate = {
   isCA?: boolean;
 };
 
-const OID_NAMES: Record<string, string> = {
-  "2.5.4.3": "CN",
-  "2.5.4.6": "C",
-  "2.5.4.7": "L",
-  "2.5.4.8": "ST",
-  "2.5.4.10": "O",
-  "2.5.4.11": "OU",
-  "2.5.4.5": "serialNumber",
-};
 const CURVES: Record<string, "P-256" | "P-384" | "P-521"> = {
   "1.2.840.10045.3.1.7": "P-256",
   "1.3.132.0.34": "P-384",
   "1.3.132.0.35": "P-521",
 };
-
-function nameToString(name: Name): string {
-  return name
-    .map((rdn) => rdn.map((atv) => `${OID_NAMES[atv.type] ?? atv.type}=${atv.value.toString()}`).join("+"))
-    .join(", ");
-}
 
 /** Value of one attribute (e.g. "CN") in a distinguished name string from `Certificate.subject`. */
 export function nameAttribute(name: string, attr: string): string | undefined {
@@ -63,71 +47,46 @@ export function nameAttribute(name: string, attr: string): string | undefined {
 }
 
 export function parseCertificate(der: Uint8Array, structure = "X.509 certificate"): Certificate {
-  let asn: AsnCertificate;
-  try {
-    asn = AsnConvert.parse(der, AsnCertificate);
-  } catch (cause) {
-    throw new ParseError({ structure, field: "Certificate", offset: 0, expected: "DER X.509 certificate", cause });
+  const c = readCertificate(der, structure);
+  const k = c.publicKey;
+  let publicKey: PublicKeyInfo;
+  if (k.kind === "rsa") {
+    publicKey = { kind: "rsa", modulus: k.modulus, exponent: k.exponent };
+  } else if (k.kind === "ec") {
+    const curve = k.curve ? CURVES[k.curve] : undefined;
+    if (!curve) throw unsupported(structure, `unsupported curve ${k.curve}`);
+    publicKey = { kind: "ec", curve, point: k.point };
+  } else {
+    throw unsupported(structure, `unsupported key algorithm ${k.algorithm.oid}`);
   }
-  try {
-    const tbs = asn.tbsCertificate;
-    const raw = asn.tbsCertificateRaw;
-    if (!raw) throw new Error("no raw TBS");
-    const reencoded = new Uint8Array(AsnConvert.serialize(asn));
-    // The signature covers the original bytes; refuse input with trailing data or non-DER framing.
-    if (!equalBytes(reencoded, der)) throw new Error("not DER: the certificate does not re-encode to the same bytes");
-    // RFC 5280 4.1.1.2: the unsigned outer algorithm must equal the signed one inside the TBS.
-    if (!equalBytes(new Uint8Array(AsnConvert.serialize(asn.signatureAlgorithm)), new Uint8Array(AsnConvert.serialize(tbs.signature)))) {
-      throw new Error("signatureAlgorithm differs from tbsCertificate.signature");
-    }
-    const spki = tbs.subjectPublicKeyInfo;
-    let publicKey: PublicKeyInfo;
-    if (spki.algorithm.algorithm === id_rsaEncryption || spki.algorithm.algorithm === id_RSASSA_PSS) {
-      const k = AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey);
-      publicKey = { kind: "rsa", modulus: stripZeros(new Uint8Array(k.modulus)), exponent: stripZeros(new Uint8Array(k.publicExponent)) };
-    } else if (spki.algorithm.algorithm === id_ecPublicKey) {
-      const params = AsnConvert.parse(spki.algorithm.parameters!, ECParameters);
-      const curve = params.namedCurve ? CURVES[params.namedCurve] : undefined;
-      if (!curve) throw new Error(`unsupported curve ${params.namedCurve}`);
-      publicKey = { kind: "ec", curve, point: new Uint8Array(spki.subjectPublicKey) };
-    } else {
-      throw new Error(`unsupported key algorithm ${spki.algorithm.algorithm}`);
-    }
-    const extensions = new Map<string, { critical: boolean; value: Uint8Array }>();
-    let isCA: boolean | undefined;
-    for (const e of tbs.extensions ?? []) {
-      const value = new Uint8Array(e.extnValue.buffer);
-      extensions.set(e.extnID, { critical: e.critical, value });
-      if (e.extnID === id_ce_basicConstraints) isCA = AsnConvert.parse(value, BasicConstraints).cA;
-    }
-    return {
-      der,
-      tbs: new Uint8Array(raw),
-      subject: nameToString(tbs.subject),
-      issuer: nameToString(tbs.issuer),
-      subjectDer: new Uint8Array(AsnConvert.serialize(tbs.subject)),
-      issuerDer: new Uint8Array(AsnConvert.serialize(tbs.issuer)),
-      serialNumber: hex(new Uint8Array(tbs.serialNumber)),
-      notBefore: tbs.validity.notBefore.getTime(),
-      notAfter: tbs.validity.notAfter.getTime(),
-      publicKey,
-      signatureAlgorithm: asn.signatureAlgorithm.algorithm,
-      signatureParams: asn.signatureAlgorithm.parameters ? new Uint8Array(asn.signatureAlgorithm.parameters) : undefined,
-      signature: new Uint8Array(asn.signatureValue),
-      extensions,
-      isCA,
-    };
-  } catch (cause) {
-    if (cause instanceof ParseError) throw cause;
-    throw new ParseError({
-      structure,
-      field: "tbsCertificate",
-      offset: 0,
-      expected: "a certificate with an RSA or EC key",
-      got: cause instanceof Error ? cause.message : String(cause),
-      cause,
-    });
-  }
+  const extensions = new Map<string, { critical: boolean; value: Uint8Array }>();
+  for (const e of c.extensions) extensions.set(e.oid, { critical: e.critical, value: e.value });
+  return {
+    der,
+    tbs: c.tbs,
+    subject: c.subject,
+    issuer: c.issuer,
+    subjectDer: c.subjectDer,
+    issuerDer: c.issuerDer,
+    serialNumber: hex(c.serial),
+    notBefore: new Date(c.notBefore * 1000),
+    notAfter: new Date(c.notAfter * 1000),
+    publicKey,
+    signatureAlgorithm: c.signatureAlgorithm.oid,
+    // An explicit NULL (05 00, as RSA PKCS#1 v1.5 carries) reads as no parameters.
+    signatureParams: isNull(c.signatureAlgorithm.parameters) ? undefined : c.signatureAlgorithm.parameters,
+    signature: c.signature,
+    extensions,
+    isCA: c.basicConstraints?.cA,
+  };
+}
+
+function isNull(p: Uint8Array | undefined): boolean {
+  return p === undefined || (p.length === 2 && p[0] === 0x05 && p[1] === 0x00);
+}
+
+function unsupported(structure: string, got: string): ParseError {
+  return new ParseError({ structure, field: "tbsCertificate", offset: 0, expected: "a certificate with an RSA or EC key", got });
 }
 
 function stripZeros(b: Uint8Array): Uint8Array {
@@ -206,14 +165,13 @@ export function fixedWidth(int: Uint8Array, width: number): Uint8Array | undefin
 /** Whether `issuer`'s key signed `cert`. Never throws on a bad signature: returns false. */
 export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate): Promise<boolean> {
   try {
-    if (cert.signatureAlgorithm === id_RSASSA_PSS) {
+    if (cert.signatureAlgorithm === OIDS.rsassaPss) {
       if (issuer.publicKey.kind !== "rsa" || !cert.signatureParams) return false;
-      const p = AsnConvert.parse(cert.signatureParams, RsaSaPssParams);
-      const hash = HASH_OIDS[p.hashAlgorithm.algorithm];
-      if (!hash || p.trailerField !== 1 || p.maskGenAlgorithm.algorithm !== "1.2.840.113549.1.1.8") return false;
+      const p = readRsaPssParams(cert.signatureParams, "RSASSA-PSS-params");
+      const hash = HASH_OIDS[p.hash];
+      if (!hash || p.trailerField !== 1 || p.maskGen !== OIDS.mgf1) return false;
       // WebCrypto's RSA-PSS uses MGF1 with the message hash: the certificate must say the same.
-      const mgfHash = AsnConvert.parse(p.maskGenAlgorithm.parameters!, AlgorithmIdentifier);
-      if (mgfHash.algorithm !== p.hashAlgorithm.algorithm) return false;
+      if (p.maskGenHash !== p.hash) return false;
       const key = await importVerifyKey(issuer.publicKey, { name: "RSA-PSS", hash });
       return await crypto.subtle.verify({ name: "RSA-PSS", saltLength: p.saltLength }, key, cert.signature as BufferSource, cert.tbs as BufferSource);
     }
@@ -225,15 +183,9 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
     }
     if (issuer.publicKey.kind !== "ec") return false;
     const n = CURVE_BYTES[issuer.publicKey.curve];
-    const sig = AsnConvert.parse(cert.signature, ECDSASigValue);
-    const r = fixedWidth(new Uint8Array(sig.r), n);
-    const s = fixedWidth(new Uint8Array(sig.s), n);
-    if (!r || !s) return false;
+    const raw = ecdsaSignatureP1363(cert.signature, n, "ECDSA-Sig-Value", "signature");
     const key = await importVerifyKey(issuer.publicKey, { name: "ECDSA", namedCurve: issuer.publicKey.curve });
-    const raw = new Uint8Array(2 * n);
-    raw.set(r);
-    raw.set(s, n);
-    return await crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, raw, cert.tbs as BufferSource);
+    return await crypto.subtle.verify({ name: "ECDSA", hash: alg.hash }, key, raw as BufferSource, cert.tbs as BufferSource);
   } catch {
     return false;
   }

@@ -261,7 +261,7 @@ describe("bad input: one clear line on stderr, exit 2, never a stack trace", () 
     ["an empty file", [cut("intel/tdx-v4/quote.bin", 0, "empty.bin")], /empty\.bin: evidence: bad format/],
     ["a text file", ["PROVENANCE.md"], /PROVENANCE\.md: evidence: bad format at offset 0: expected an Intel SGX\/TDX quote/],
     ["a quote as collateral", ["intel/tdx-v4/quote.bin", "--collateral", "intel/tdx-v4/quote.bin"], /intel\/tdx-v4\/quote\.bin: Intel collateral: bad json/],
-    ["a report as a certificate", ["amd/milan-dstack/report.bin", "--certs", "amd/milan-dstack/report.bin"], /report\.bin: certificate file: bad Certificate at offset 0/],
+    ["a report as a certificate", ["amd/milan-dstack/report.bin", "--certs", "amd/milan-dstack/report.bin"], /report\.bin: certificate file: bad certificate at offset 0: expected tag 0x30/],
     ["a missing certificate file", ["amd/milan-dstack/report.bin", "--certs", "nope.pem"], /cannot read certificate file nope\.pem/],
   ];
   for (const [what, argv, message] of cases) {
