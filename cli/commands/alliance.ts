@@ -29,6 +29,9 @@ const usage = `usage:
       freeze|confirm-freeze|unfreeze|revoke --key K [--key K ...] --reason TEXT
                                                     (confirm-freeze: frozen with no lapse until unfreeze or revoke)
       dismiss-challenge --challenge ID
+      remove-listener --listener ADDR               stop pushing hardware status to a listener
+      set-challenge-bond --wei N                    the bond a challenge must carry
+      set-freeze-window --seconds N                 how long an emergency freeze lasts
   poc alliance sign <proposal.json> [--signer ADDR] [--out FILE] [--json]
       signs Vote(proposalId, true) with POC_PRIVATE_KEY; --signer names an ERC-1271 wallet member
   poc alliance submit <proposal.json> <vote.json>... [--json]
@@ -36,7 +39,21 @@ const usage = `usage:
   poc alliance status [proposal.json] [--json]
 ${chainUsage}`;
 
-const actions = ["add-member", "remove-member", "elect-chair", "set-facilities", "set-entries", "freeze", "confirm-freeze", "unfreeze", "revoke", "dismiss-challenge"];
+const actions = [
+  "add-member",
+  "remove-member",
+  "elect-chair",
+  "set-facilities",
+  "set-entries",
+  "freeze",
+  "confirm-freeze",
+  "unfreeze",
+  "revoke",
+  "dismiss-challenge",
+  "remove-listener",
+  "set-challenge-bond",
+  "set-freeze-window",
+];
 
 function needAddress(v: string | undefined, flag: string): Address {
   if (!v || !isAddress(v)) throw new UsageError(`${flag} ADDR is required`);
@@ -75,6 +92,9 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
       key: { type: "string", multiple: true },
       reason: { type: "string" },
       challenge: { type: "string" },
+      listener: { type: "string" },
+      wei: { type: "string" },
+      seconds: { type: "string" },
       class: { type: "string" },
       deadline: { type: "string" },
       "deadline-in": { type: "string" },
@@ -140,6 +160,17 @@ async function propose(argv: string[], io: CliIO, deps: ChainDeps): Promise<numb
     case "revoke":
       if (keys.length === 0) throw new UsageError(`${action} needs --key K`);
       call = registryCalls[action === "confirm-freeze" ? "confirmFreeze" : action](r, keys, reasonHash);
+      break;
+    case "remove-listener":
+      call = registryCalls.removeListener(r, needAddress(values.listener, "--listener"));
+      break;
+    case "set-challenge-bond":
+      if (!values.wei || !/^\d+$/.test(values.wei)) throw new UsageError("set-challenge-bond needs --wei N (a decimal amount of wei)");
+      call = registryCalls.setChallengeBond(r, BigInt(values.wei));
+      break;
+    case "set-freeze-window":
+      if (!values.seconds || !/^\d+$/.test(values.seconds)) throw new UsageError("set-freeze-window needs --seconds N");
+      call = registryCalls.setFreezeWindow(r, BigInt(values.seconds));
       break;
     default: {
       if (!values.challenge || !/^\d+$/.test(values.challenge)) throw new UsageError("dismiss-challenge needs --challenge ID");

@@ -1,6 +1,7 @@
 /**
- * `poc registry show|list|challenge`: read an entry by PPID, chip ID or platformKey; list every
- * entry from the log; open a challenge. `show` exits 1 when the hardware is not verified now.
+ * `poc registry show|list|challenge|claim-bond`: read an entry by PPID, chip ID or platformKey; list
+ * every entry from the log; open a challenge (with its bond); pay an upheld challenge's bond back.
+ * `show` exits 1 when the hardware is not verified now.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,6 +19,7 @@ import {
   readHardwareEntry,
   readRegistrySalt,
   writeChallenge,
+  writeClaimChallengeBond,
 } from "../../sdk/src/chain/hardwareRegistry.js";
 import { parsePlatformKind, platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
@@ -30,12 +32,16 @@ const usage = `usage:
   poc registry list [--json]
   poc registry challenge <ppid | chip-id | platformKey> (--evidence FILE | --evidence-hash HEX)
                          --uri URI [--json]     (signs with POC_PRIVATE_KEY; anyone may challenge)
+      sends the registry's challenge bond: refunded if the entry is revoked while the challenge is
+      open, kept by the Alliance if the challenge is dismissed
+  poc registry claim-bond <challengeId> [--json]
+      pays an upheld challenge's bond back to its challenger (once; any account may send it)
 ${chainUsage}`;
 
 const levelNames = ["none", "human-assisted", "automated", "continuous"];
 
 export function makeRegistryCommand(deps: ChainDeps = {}): Command {
-  return { summary: "Proof of Cloud hardware registry: show, list, challenge", usage, run: (argv, io) => run(argv, io, deps) };
+  return { summary: "Proof of Cloud hardware registry: show, list, challenge, claim-bond", usage, run: (argv, io) => run(argv, io, deps) };
 }
 
 async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
@@ -43,7 +49,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   if (sub === "show") return show(rest, io, deps);
   if (sub === "list") return list(rest, io, deps);
   if (sub === "challenge") return challenge(rest, io, deps);
-  throw new UsageError(`expected show, list or challenge, got ${sub ?? "nothing"}`);
+  if (sub === "claim-bond") return claimBond(rest, io, deps);
+  throw new UsageError(`expected show, list, challenge or claim-bond, got ${sub ?? "nothing"}`);
 }
 
 /** A PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes) to a platformKey. */
@@ -149,3 +156,19 @@ async function challenge(argv: string[], io: CliIO, deps: ChainDeps): Promise<nu
 }
 
 export const command: Command = makeRegistryCommand();
+
+async function claimBond(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...chainOptions } });
+  const id = positionals[0];
+  if (!id || !/^\d+$/.test(id)) throw new UsageError("claim-bond needs a challenge ID (a decimal number)");
+  const ctx = await connect(values, io, deps, { registry: true });
+  const registry = ctx.hardwareRegistry;
+  const c = await readChallenge(ctx.client, { registry, challengeId: BigInt(id) });
+  const wallet = walletFor(ctx.transport, signingAccount(io), ctx.chainId);
+  const hash = await writeClaimChallengeBond(wallet, { registry, challengeId: BigInt(id) });
+  const receipt = await waitForTransactionReceipt(ctx.client, { hash });
+  const result = { challengeId: BigInt(id), challenger: c.challenger, transactionHash: hash, status: receipt.status };
+  if (values.json) io.out(toJson(result));
+  else io.out(`challenge #${id}: bond paid back to ${c.challenger} in ${hash}`);
+  return receipt.status === "success" ? 0 : 1;
+}

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { custom, getAddress, keccak256, stringToBytes, toHex, type Hex } from "viem";
+import { custom, getAddress, keccak256, parseEther, stringToBytes, toHex, type Hex } from "viem";
+import { readChallengeBond } from "../../../sdk/src/chain/hardwareRegistry.js";
 import { mnemonicToAccount } from "viem/accounts";
 import type { CliIO } from "../../../cli/io.js";
 import { makeAllianceCommand } from "../../../cli/commands/alliance.js";
@@ -23,6 +24,7 @@ let c: Connection;
 let dir: string;
 let alliance: ReturnType<typeof makeAllianceCommand>;
 let registry: ReturnType<typeof makeRegistryCommand>;
+let registryAddress: Hex;
 
 function io(env: Record<string, string> = {}): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -35,6 +37,7 @@ beforeAll(async () => {
   c = await connectChain();
   expect(mnemonicToAccount(MNEMONIC, { addressIndex: 0 }).address).toBe(getAddress(c.wallets[0]!.account.address));
   const s = await deployStack(c, 3);
+  registryAddress = s.registry.address;
   dir = mkdtempSync(join(tmpdir(), "poc-cli-"));
   mkdirSync(join(dir, "deployments"));
   writeFileSync(join(dir, "deployments", `${c.chainId}.json`), JSON.stringify({ chainId: c.chainId, contracts: { Alliance: s.alliance.address, HardwareRegistry: s.registry.address } }));
@@ -149,9 +152,31 @@ describe("poc registry: show, list, challenge", () => {
     expect(unknown.stdout[0]).toMatch(/not in the registry/);
   });
 
+  it("an upheld challenge's bond comes back through claim-bond, once; the bond and freeze window are proposals", async () => {
+    const show = io();
+    expect(await registry.run(["show", TDX_PPID, "--json"], show)).toBe(0);
+    const key = json(show).platformKey as Hex;
+    await governed(["revoke", "--key", key, "--reason", "upheld challenge"], "revoke");
+    const challenger = c.wallets[12]!.account.address;
+    const before = await c.publicClient.getBalance({ address: challenger });
+    const claim = io({ POC_PRIVATE_KEY: keyOf(9) });
+    expect(await registry.run(["claim-bond", "0", "--json"], claim), claim.stderr.join("\n")).toBe(0);
+    expect(json(claim)).toMatchObject({ challengeId: "0", status: "success" });
+    expect((await c.publicClient.getBalance({ address: challenger })) - before).toBe(parseEther("0.01"));
+    await expect(registry.run(["claim-bond", "0"], io({ POC_PRIVATE_KEY: keyOf(9) }))).rejects.toThrow(/BondAlreadyClaimed/);
+
+    await governed(["set-challenge-bond", "--wei", parseEther("0.05").toString()], "bond");
+    expect(await readChallengeBond(c.publicClient, { registry: registryAddress })).toBe(parseEther("0.05"));
+    await governed(["set-freeze-window", "--seconds", "86400"], "window");
+    const p = io();
+    await expect(alliance.run(["propose", "set-challenge-bond", "--wei", "1", "--class", "ordinary"], p)).rejects.toThrow(/requires security-critical/);
+    await expect(alliance.run(["propose", "set-challenge-bond"], io())).rejects.toThrow(/--wei N/);
+  });
+
   it("bad input is a usage error", async () => {
     await expect(registry.run(["show", "0x1234"], io())).rejects.toThrow(/16 \(Intel PPID\) or 64/);
-    await expect(registry.run(["frob"], io())).rejects.toThrow(/expected show, list or challenge/);
+    await expect(registry.run(["frob"], io())).rejects.toThrow(/expected show, list, challenge or claim-bond/);
+    await expect(registry.run(["claim-bond", "x"], io())).rejects.toThrow(/challenge ID/);
     await expect(registry.run(["challenge", TDX_PPID, "--uri", "u", "--evidence-hash", "0x12"], io())).rejects.toThrow(/--evidence/);
   });
 });
