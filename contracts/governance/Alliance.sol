@@ -265,7 +265,9 @@ contract Alliance is IAlliance, EIP712 {
 
     /// @inheritdoc IAlliance
     function setCallClass(address target, bytes4[] calldata selectors, ProposalClass proposalClass) external {
-        if (msg.sender != address(this) && (msg.sender != _deployer || !_setupOpen)) {
+        // The deployer only wires other contracts: the Alliance's own entries (membership, chair,
+        // the table) are the members' from the constructor on, so a deployer cannot weaken them.
+        if (msg.sender != address(this) && (msg.sender != _deployer || !_setupOpen || target == address(this))) {
             revert IAllianceGoverned.NotAlliance(msg.sender);
         }
         if (target == address(0)) revert InvalidArgument("target");

@@ -191,7 +191,8 @@ interface IAlliance {
     function setChairTerm(uint64 term) external;
 
     /// @notice Sets the class table's entry for each of `selectors` on `target`. Through a
-    /// security-critical proposal, or by the deployer while `setupOpen()` (wiring at deployment).
+    /// security-critical proposal, or by the deployer while `setupOpen()` for targets other than the
+    /// Alliance itself (wiring governed contracts at deployment).
     function setCallClass(address target, bytes4[] calldata selectors, ProposalClass proposalClass) external;
 
     /// @notice The deployer ends its set-up window; the first proposal execution ends it too.

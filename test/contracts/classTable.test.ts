@@ -141,6 +141,10 @@ describe("only a security-critical proposal changes the table; the deployer only
     const { alliance } = await deployStack(c, 3);
     const target = m[5]!.account.address;
     await expectRevert(alliance.write.setCallClass([target, ["0x12345678"], ProposalClass.EmergencyFreeze], { account: m[1]!.account }), "NotAlliance");
+    // Not even in the window may the deployer touch the Alliance's own entries (e.g. make admission a freeze-class call).
+    const addMember = governedSelector("Alliance", "addMember");
+    await expectRevert(alliance.write.setCallClass([alliance.address, [addMember], ProposalClass.EmergencyFreeze]), "NotAlliance");
+    expect(await alliance.read.callClass([alliance.address, addMember])).toBe(ProposalClass.SecurityCritical);
     await alliance.write.setCallClass([target, ["0x12345678"], ProposalClass.EmergencyFreeze]);
     expect(await alliance.read.setupOpen()).toBe(true);
     await pass(c, alliance.address, [allianceCalls.electChair(alliance.address, m[0]!.account.address)], ProposalClass.Ordinary, m.slice(0, 2), "first");
