@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Suites that need a system component (Chromium, PostgreSQL, swtpm, Go, the npm registry) live
+    // under test/system/<suite>/ and run from their own npm script (`npm run test:<suite>`), which
+    // .ci/run calls after `npm test` through .ci/suites/<suite>.sh.
+    exclude: ["test/system/**", "**/node_modules/**"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
