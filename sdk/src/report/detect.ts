@@ -1,11 +1,13 @@
 /** Evidence type detection from raw bytes (a file as given to `poc verify`). */
 import { ParseError } from "../errors.js";
+import { looksLikeGpuAttestationReport } from "../nvidia/spdm.js";
 import type { EvidenceType } from "./model.js";
 
 const INTEL_QE_VENDOR_ID = [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07];
 
 export type DetectedEvidence =
   | { type: "intel-quote" | "snp-report" | "nitro-document"; bytes: Uint8Array }
+  | { type: "nvidia-gpu"; bytes: Uint8Array }
   | { type: "tpm-quote" | "dstack"; json: Record<string, unknown> };
 
 function tryJson(bytes: Uint8Array): Record<string, unknown> | undefined {
@@ -41,6 +43,7 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
     const alg = bytes[0x34]! | (bytes[0x35]! << 8);
     if (v >= 2 && v <= 5 && alg === 1) return { type: "snp-report", bytes };
   }
+  if (looksLikeGpuAttestationReport(bytes)) return { type: "nvidia-gpu", bytes };
   const b0 = bytes[0];
   if (b0 === 0x84 || b0 === 0xd2 || b0 === 0xa1 || (b0 === 0x00 && bytes.length > 8 && bytes.subarray(0, 16).some((b, i) => b === 0x84 && bytes[i + 1] === 0x44))) {
     return { type: "nitro-document", bytes };
@@ -49,6 +52,6 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
     structure: "evidence",
     field: "format",
     offset: 0,
-    expected: "an Intel SGX/TDX quote, a SEV-SNP report, a TPM attestation JSON, a Nitro attestation document or dstack quote + event log JSON",
+    expected: "an Intel SGX/TDX quote, a SEV-SNP report, a TPM attestation JSON, a Nitro attestation document, dstack quote + event log JSON or an NVIDIA GPU attestation report",
   });
 }
