@@ -5,10 +5,9 @@
  * NVIDIA's signed golden values. Every refusal is a ParseError or a VerificationError (check names
  * "gpu.*"). docs/nvidia-gpu.md.
  */
-import { p384 } from "@noble/curves/nist.js";
 import { equalBytes, hex, isBytes, toBytes } from "../bytes.js";
 import { VerificationError } from "../errors.js";
-import { type Certificate, parseCertificates } from "../pki/x509.js";
+import { type Certificate, importVerifyKey, parseCertificates } from "../pki/x509.js";
 import { verifyGpuCertificateChain } from "./deviceChain.js";
 import { GpuRimMismatchError, compareGpuMeasurements, type MeasurementComparison } from "./measurements.js";
 import { type GpuOpaqueData, parseGpuOpaqueData } from "./opaque.js";
@@ -52,11 +51,16 @@ export type VerifyGpuAttestationReturnType = {
 const certsOf = (list: (Uint8Array | string | Certificate)[]): Certificate[] =>
   list.flatMap((c) => (typeof c === "string" || isBytes(c) ? parseCertificates(c, "GPU certificate chain") : [c]));
 
-/** ECDSA P-384 / SHA-384 over the transcript; r || s (96 bytes). False on any malformed input. */
-export function verifyGpuReportSignature(report: GpuAttestationReport, leaf: Certificate): boolean {
+/**
+ * ECDSA P-384 / SHA-384 over the transcript; r || s (96 bytes). False on any malformed input.
+ * WebCrypto, like every other signature check of the SDK's pki/: measured here ~20x faster than
+ * @noble/curves' p384.verify (the simulator signs with noble, where determinism matters).
+ */
+export async function verifyGpuReportSignature(report: GpuAttestationReport, leaf: Certificate): Promise<boolean> {
   if (leaf.publicKey.kind !== "ec" || leaf.publicKey.curve !== "P-384") return false;
   try {
-    return p384.verify(report.response.signature, report.signedBytes, leaf.publicKey.point, { prehash: true, lowS: false, format: "compact" });
+    const key = await importVerifyKey(leaf.publicKey, { name: "ECDSA", namedCurve: "P-384" });
+    return await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, report.response.signature as BufferSource, report.signedBytes as BufferSource);
   } catch {
     return false;
   }
@@ -72,7 +76,7 @@ export async function verifyGpuAttestation(p: VerifyGpuAttestationParameters): P
     if (certFwid === undefined) throw new VerificationError("gpu.fwid", `the report names FWID ${opaque.fwid} but the attestation certificate has no FWID extension`);
     if (certFwid !== opaque.fwid) throw new VerificationError("gpu.fwid", "the report's FWID differs from the one its attestation certificate was issued for", { details: `report ${opaque.fwid}, certificate ${certFwid}` });
   }
-  if (!verifyGpuReportSignature(report, leaf)) {
+  if (!(await verifyGpuReportSignature(report, leaf))) {
     throw new VerificationError("gpu.signature", `GPU attestation report signature does not verify under "${leaf.subject}"`);
   }
   let nonceChecked = false;
