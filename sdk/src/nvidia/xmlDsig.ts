@@ -130,9 +130,11 @@ export function readEnvelopedSignature(doc: Document, structure: string): Envelo
         if (s.Algorithm?.name === "ECDSA") s.Algorithm = { ...s.Algorithm, namedCurve: "P-384" };
         return await signed.Verify(key);
       } catch (cause) {
-        // xmldsigjs reports a wrong digest by throwing; anything it throws means "does not verify".
-        if (cause instanceof Error && /digest/i.test(cause.message)) return false;
-        throw new VerificationError("xmldsig", `${structure}: XML signature could not be checked`, { cause, details: (cause as Error).message });
+        // xmldsigjs reports a wrong reference digest by throwing (an XmlError, not an Error): the
+        // signed content was changed, which is "does not verify". Anything else is typed here too.
+        const message = String((cause as { message?: unknown } | undefined)?.message ?? cause);
+        if (/Invalid digest/i.test(message)) return false;
+        throw new VerificationError("gpu.rim.xmldsig", `${structure}: XML signature could not be checked`, { cause, details: message });
       }
     },
   };
