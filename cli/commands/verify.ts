@@ -62,6 +62,8 @@ NVIDIA GPU (the GPU dimension; docs/nvidia-gpu.md):
   --gpu-nonce HEX          the nonce given to the GPU (with a GPU report as <evidence>, --nonce works too)
   --gpu-binding OFF[:sha256]
                            the GPU nonce (or its SHA-256) is the CPU report data's 32 bytes at OFF
+  --gpu-device-root FILE   pin this device identity root instead of NVIDIA's (tests, the simulator)
+  --gpu-rim-root FILE      pin this RIM root instead of NVIDIA's (tests, the simulator)
 policy:
   --allowed-os HEX,...     allowed OS measurements (TDX MRTD or dstack os-image-hash, SGX MRENCLAVE,
                            SNP measurement, Nitro PCR0)
@@ -113,6 +115,8 @@ const options = {
   rim: { type: "string", multiple: true },
   "gpu-nonce": { type: "string" },
   "gpu-binding": { type: "string" },
+  "gpu-device-root": { type: "string" },
+  "gpu-rim-root": { type: "string" },
   "require-up-to-date": { type: "boolean" },
   "signatures-only": { type: "boolean" },
   rpc: { type: "string" },
@@ -306,13 +310,13 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
 /** The GPU dimension's inputs from --gpu, --gpu-certs, --rim, --gpu-nonce, --gpu-binding (none: undefined). */
 async function loadGpuOptions(
   io: CliIO,
-  values: { gpu?: string; "gpu-certs"?: string[]; rim?: string[]; "gpu-nonce"?: string },
+  values: { gpu?: string; "gpu-certs"?: string[]; rim?: string[]; "gpu-nonce"?: string; "gpu-device-root"?: string; "gpu-rim-root"?: string },
   evidenceIsGpu: boolean,
   nonce: Uint8Array | undefined,
   binding: GpuNonceBinding | undefined,
   setSource: (file: string) => void,
 ): Promise<GpuEvidenceOptions | undefined> {
-  const given = values.gpu !== undefined || values["gpu-certs"] || values.rim || values["gpu-nonce"] !== undefined || binding;
+  const given = values.gpu !== undefined || values["gpu-certs"] || values.rim || values["gpu-nonce"] !== undefined || binding || values["gpu-device-root"] || values["gpu-rim-root"];
   if (!given && !evidenceIsGpu) return undefined;
   if (!evidenceIsGpu && values.gpu === undefined) throw new UsageError("--gpu-certs, --rim, --gpu-nonce and --gpu-binding need a GPU report: --gpu FILE");
   if (evidenceIsGpu && values.gpu !== undefined) throw new UsageError("the evidence is already a GPU report; --gpu is for a GPU report beside CPU evidence");
@@ -331,7 +335,17 @@ async function loadGpuOptions(
   const rims: Uint8Array[] = [];
   for (const path of values.rim ?? []) rims.push(await readInput(io, path, "RIM file"));
   const gpuNonce = values["gpu-nonce"] !== undefined ? toBytes(values["gpu-nonce"], "--gpu-nonce") : evidenceIsGpu ? nonce : undefined;
-  return { ...(report ? { report } : {}), certificates, rims, ...(gpuNonce ? { nonce: gpuNonce } : {}), ...(binding ? { binding } : {}) };
+  const root = async (path: string | undefined, what: string): Promise<Certificate | undefined> => {
+    if (path === undefined) return undefined;
+    setSource(path);
+    const certs = parseCertificates(await readInput(io, path, what), what);
+    if (certs.length !== 1) throw new PocError(`${path}: expected one root certificate, found ${certs.length}`);
+    return certs[0];
+  };
+  const deviceRoot = await root(values["gpu-device-root"], "GPU device root");
+  const rimRoot = await root(values["gpu-rim-root"], "RIM root");
+  const roots = { ...(deviceRoot ? { deviceRoot } : {}), ...(rimRoot ? { rimRoot } : {}) };
+  return { ...(report ? { report } : {}), certificates, rims, ...(gpuNonce ? { nonce: gpuNonce } : {}), ...(binding ? { binding } : {}), ...(deviceRoot || rimRoot ? { roots } : {}) };
 }
 
 /** One line for stderr saying why the exit code is 1. */
