@@ -58,13 +58,19 @@ export function parseXml(text: string, structure: string): Document {
   configure();
   const dtd = text.search(/<!(DOCTYPE|ENTITY)/);
   if (dtd >= 0) throw new ParseError({ structure, field: "XML", offset: dtd, expected: "no DOCTYPE or ENTITY declaration" });
+  // A browser's own DOMParser where there is one (xmldsigjs then works on the native DOM, as it
+  // expects there); @xmldom/xmldom elsewhere (Node, workers, bare V8 contexts).
+  const Native = (globalThis as { DOMParser?: typeof DOMParser }).DOMParser;
   const errors: string[] = [];
   let doc: Document;
   try {
-    doc = new XmldomParser({ onError: (level, msg) => void (level !== "warning" && errors.push(msg)) }).parseFromString(text, "application/xml") as unknown as Document;
+    doc = Native
+      ? new Native().parseFromString(text, "application/xml")
+      : (new XmldomParser({ onError: (level, msg) => void (level !== "warning" && errors.push(msg)) }).parseFromString(text, "application/xml") as unknown as Document);
   } catch (cause) {
-    throw new ParseError({ structure, field: "XML", offset: 0, expected: "well-formed XML", got: (cause as Error).message.split("\n")[0], cause });
+    throw new ParseError({ structure, field: "XML", offset: 0, expected: "well-formed XML", got: String((cause as Error).message).split("\n")[0], cause });
   }
+  if (Native && doc.getElementsByTagName("parsererror").length) errors.push(doc.getElementsByTagName("parsererror")[0]!.textContent ?? "parser error");
   if (errors.length || !doc.documentElement) throw fail(structure, "XML", "well-formed XML", errors[0]?.split("\n")[0]);
   return doc;
 }
