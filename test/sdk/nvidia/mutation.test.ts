@@ -3,6 +3,7 @@
  * flipped, each chain certificate flipped, RIM bytes flipped. Every outcome is a typed refusal
  * (ParseError or VerificationError), never an untyped exception, never an acceptance.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeHexReport, pinnedGpuRoots, verifyGpuAttestation, verifyGpuRim } from "../../../sdk/src/nvidia/index.js";
 import { parseCertificates } from "../../../sdk/src/pki/x509.js";
@@ -61,5 +62,33 @@ describe("RIMs under mutation", () => {
     // The file ends with a newline after the document element: not part of the document.
     const rim = readGpuFixtureText(DRIVER_RIM).trimEnd();
     for (const n of truncations(rim.length, 401)) await expectRejected(() => verifyGpuRim({ rim: rim.slice(0, n), root: pinnedGpuRoots().rimRoot, now }), `length ${n}`);
+  });
+});
+
+describe("properties", () => {
+  it("any set of bytes changed anywhere in the real report: refused, typed", { timeout: 120_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: raw.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }), async (edits) => {
+        const b = raw.slice();
+        for (const [at, x] of edits) b[at] = b[at]! ^ x;
+        if (b.every((v, i) => v === raw[i])) return; // edits that cancel out
+        expect(await outcome(() => verify(b))).not.toBe("accepted");
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it("text inserted anywhere in a signed RIM: typed; when accepted, the golden values read are the signed ones", { timeout: 120_000 }, async () => {
+    const { gpu, roots, now: simNow } = simulatedGpu({ blocks: 3 });
+    const rim = gpu.driverRim({ indices: [1] });
+    const signed = (await verifyGpuRim({ rim, root: roots.rimRoot, now: simNow })).measurements;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: rim.length }), fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(" ", "\n", "<a/>", "&amp;", "<!--x-->", 'x="1"', "<ds:Signature/>")), async (at, text) => {
+        const mutated = rim.slice(0, at) + text + rim.slice(at);
+        let read: unknown;
+        const o = await outcome(async () => (read = (await verifyGpuRim({ rim: mutated, root: roots.rimRoot, now: simNow })).measurements));
+        if (o === "accepted") expect(read).toEqual(signed);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
