@@ -179,6 +179,9 @@ describe("a simulated GPU: the positive RIM comparison, end to end", () => {
     await expect(verifyGpuRim({ rim: nested, root: roots.rimRoot, now: simNow })).rejects.toThrow(ParseError);
     const dtd = `<!DOCTYPE x [<!ENTITY a "b">]>${rim}`;
     await expect(verifyGpuRim({ rim: dtd, root: roots.rimRoot, now: simNow })).rejects.toThrow(/no DOCTYPE/);
+    const deep = rim.replace("<ns0:Payload>", `${"<a>".repeat(5000)}${"</a>".repeat(5000)}<ns0:Payload>`);
+    await expect(verifyGpuRim({ rim: deep, root: roots.rimRoot, now: simNow })).rejects.toThrow(/nested at most 32 deep/);
+    await expect(verifyGpuRim({ rim: rim + " ".repeat(1 << 20), root: roots.rimRoot, now: simNow })).rejects.toThrow(/at most 1048576 characters/);
     const xmlId = rim.replace('<ns0:Payload>', '<ns0:Payload xml:id="p">');
     await expect(verifyGpuRim({ rim: xmlId, root: roots.rimRoot, now: simNow })).rejects.toThrow(/xml:id/);
   });
