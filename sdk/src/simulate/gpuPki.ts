@@ -1,7 +1,7 @@
 /**
  * Test PKIs for a simulated NVIDIA GPU, both P-384 like NVIDIA's: the device chain (a simulated
- * "Device Identity CA" → "GH100 Identity" → the GPU's attestation key certificate, which carries the
- * TCG DICE FWID extension) and the RIM chain (a simulated "CoRIM signing Root CA" → RIM CA → RIM
+ * "Device Identity CA" → "GH100 Identity" → the GPU's attestation key certificate, which carries
+ * Hopper's FWID extension) and the RIM chain (a simulated "CoRIM signing Root CA" → RIM CA → RIM
  * signer). Deterministic from the seed; every certificate carries the simulator's Organization,
  * so assertNotProductionParameters refuses to pin these roots outside local chains. docs/simulator.md.
  */
@@ -92,13 +92,16 @@ function issue(p: {
   return { der, pem: toPem(der), key: p.key, subject: p.subject };
 }
 
-/** TCG DICE TcbInfo with one SHA-384 FWID: SEQUENCE { [6] fwids SEQUENCE { SEQUENCE { sha384, OCTET STRING } } }. */
-export function encodeDiceFwid(fwid: Uint8Array): Uint8Array {
+/**
+ * The FWID extension value as Hopper writes it (docs/nvidia-gpu.md): SEQUENCE { INTEGER 1,
+ * SubjectPublicKeyInfo of the attestation key, SEQUENCE { OID sha384, OCTET STRING fwid } }.
+ */
+export function encodeHopperFwidExtension(key: SimulatedP384Key, fwid: Uint8Array): Uint8Array {
   if (fwid.length !== 48) throw new RangeError("FWID must be 48 bytes (SHA-384)");
+  const der = (tag: number, body: Uint8Array) => concatBytes(Uint8Array.of(tag), body.length < 0x80 ? Uint8Array.of(body.length) : Uint8Array.of(0x81, body.length), body);
   const sha384Oid = Uint8Array.of(0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02);
-  const one = concatBytes(Uint8Array.of(0x30, 11 + 50), sha384Oid, Uint8Array.of(0x04, 48), fwid);
-  const fwids = concatBytes(Uint8Array.of(0xa6, one.length), one);
-  return concatBytes(Uint8Array.of(0x30, fwids.length), fwids);
+  const spkiDer = new Uint8Array(AsnConvert.serialize(spki(key)));
+  return der(0x30, concatBytes(Uint8Array.of(0x02, 0x01, 0x01), spkiDer, der(0x30, concatBytes(sha384Oid, der(0x04, fwid)))));
 }
 
 export const SIMULATED_GPU_DEVICE_ROOT_CN = "Simulated NVIDIA Device Identity CA";
@@ -130,14 +133,15 @@ export function createSimulatedGpuPki(p: CreateSimulatedGpuPkiParameters): Simul
   const base = { seed: p.seed, notBefore, notAfter };
   const deviceRoot = issue({ ...base, label: "device-root", subject: simulatorName(SIMULATED_GPU_DEVICE_ROOT_CN), key: deriveP384Key(p.seed, "gpu/device-root"), ca: true });
   const deviceIntermediate = issue({ ...base, label: "device-ica", subject: simulatorName("Simulated GH100 Identity"), key: deriveP384Key(p.seed, "gpu/device-ica"), issuer: deviceRoot, ca: true });
+  const akKey = deriveP384Key(p.seed, "gpu/device-ak");
   const attestationKey = issue({
     ...base,
     label: "device-ak",
     subject: simulatorName("Simulated GH100 GSP FMC LF"),
-    key: deriveP384Key(p.seed, "gpu/device-ak"),
+    key: akKey,
     issuer: deviceIntermediate,
     ca: false,
-    extra: [extensions.raw("2.23.133.5.4.1", false, encodeDiceFwid(p.fwid))],
+    extra: [extensions.raw("2.23.133.5.4.1", false, encodeHopperFwidExtension(akKey, p.fwid))],
   });
   const rimRoot = issue({ ...base, label: "rim-root", subject: simulatorName(SIMULATED_GPU_RIM_ROOT_CN), key: deriveP384Key(p.seed, "gpu/rim-root"), ca: true });
   const rimIntermediate = issue({ ...base, label: "rim-ica", subject: simulatorName("Simulated NVIDIA Reference Value L3 GH100"), key: deriveP384Key(p.seed, "gpu/rim-ica"), issuer: rimRoot, ca: true });

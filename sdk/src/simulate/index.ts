@@ -81,7 +81,7 @@ export { createSimulatedGpu, SIMULATED_DRIVER_RIM_INDICES, SIMULATED_VBIOS_RIM_I
 export {
   createSimulatedGpuPki,
   deriveP384Key,
-  encodeDiceFwid,
+  encodeHopperFwidExtension,
   SIMULATED_GPU_DEVICE_ROOT_CN,
   SIMULATED_GPU_RIM_ROOT_CN,
   type SimulatedGpuPki,

@@ -190,3 +190,17 @@ describe("a simulated GPU: the positive RIM comparison, end to end", () => {
     expect(e.check).toBe("gpu.chain.root");
   });
 });
+
+describe("the FWID extension", () => {
+  it("the real leaf's: Hopper's structure, the report's FWID", async () => {
+    const { readHopperFwid } = await import("../../../sdk/src/nvidia/index.js");
+    const ext = chain[0]!.extensions.get("2.23.133.5.4.1")!.value;
+    expect(Buffer.from(readHopperFwid(ext)).toString("hex")).toMatch(/^f5c384aebb579217/);
+    // A value that merely ends with those 48 bytes is not an FWID; nor another hash, nor trailing bytes.
+    expect(() => readHopperFwid(Uint8Array.from([0x04, 0x30, ...ext.subarray(ext.length - 48)]))).toThrow(ParseError);
+    const sha256Alg = ext.slice();
+    sha256Alg[sha256Alg.length - 51] = 0x01; // ...04 02 02 -> ...04 02 01
+    expect(() => readHopperFwid(sha256Alg)).toThrow(/SHA-384/);
+    expect(() => readHopperFwid(Uint8Array.from([...ext, 0]))).toThrow(ParseError);
+  });
+});
