@@ -158,6 +158,9 @@ function parseMeasurementRecord(record: Uint8Array, base: number, count: number,
   return blocks;
 }
 
+/** A hex digit's value (the text was checked to be hex digits only). */
+const nibble = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+
 /** Hex text of a report (NVIDIA's tools write one line of hex). Whitespace and a leading 0x are allowed. */
 export function decodeHexReport(text: string): Uint8Array {
   const h = text.trim().replace(/^0x/i, "").replace(/\s+/g, "");
@@ -165,7 +168,7 @@ export function decodeHexReport(text: string): Uint8Array {
   if (badAt >= 0) throw bad("hex text", badAt, "hex digits");
   if (h.length % 2 !== 0) throw bad("hex text", h.length, "an even number of hex digits", String(h.length));
   const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(h.charCodeAt(2 * i)) << 4) | nibble(h.charCodeAt(2 * i + 1));
   return out;
 }
 
