@@ -8,7 +8,8 @@ import type { CliIO } from "../../../cli/io.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { parseSnpReport } from "../../../sdk/src/amd/index.js";
 import { ParseError } from "../../../sdk/src/errors.js";
-import { DIMENSION_NAMES, decodeEvidenceInput, renderReportText, reportExitCode, verifyEvidence } from "../../../sdk/src/report/index.js";
+import { DIMENSION_NAMES, createIntelQuoteVerifier, decodeEvidenceInput, renderReportText, reportExitCode, verifyEvidence } from "../../../sdk/src/report/index.js";
+import { createSimulatedTdxEnvironment } from "../../../sdk/src/simulate/index.js";
 import { DRIVER_RIM, GPU_FIXTURES, HOPPER_CHAIN, HOPPER_NONCE, HOPPER_REPORT, HOPPER_VERIFY_AT, VBIOS_RIM, readGpuFixture, simulatedGpu } from "../../../testkit/gpuFixtures.js";
 
 const fixtures = join(import.meta.dirname, "../../fixtures");
@@ -93,6 +94,25 @@ describe("CPU and GPU together: a SEV-SNP report and a simulated GPU whose nonce
     const nonce = new Uint8Array(32);
     const report = await verifyEvidence({ evidence: gpu.attest(nonce), now: snpNow, certificates: [gpu.pki.deviceChainPem], gpu: { roots, binding: { reportDataOffset: 0, hash: "none" } } });
     expect(report.dimensions.gpu!.check).toBe("gpu.binding.cpu");
+  });
+});
+
+describe("CPU and GPU together: a simulated TDX quote whose report data carries SHA-256 of the GPU nonce", () => {
+  it("bound at offset 32 with sha256: the hardware and GPU dimensions pass; another nonce fails gpu.binding", async () => {
+    const env = createSimulatedTdxEnvironment({ seed: "gpu binding" });
+    const { gpu, roots } = simulatedGpu();
+    const nonce = new Uint8Array(32).fill(0x5a);
+    const reportData = new Uint8Array(64);
+    reportData.set(sha256(nonce), 32);
+    const quote = env.issueQuote({ reportData });
+    const intelVerifier = createIntelQuoteVerifier({ rootCaDer: env.pki.root.der });
+    const gpuOpts = (n: Uint8Array) => ({ report: gpu.attest(n), certificates: [gpu.pki.deviceChainPem], rims: [gpu.driverRim(), gpu.vbiosRim()], roots, binding: { reportDataOffset: 32, hash: "sha256" as const } });
+    const ok = await verifyEvidence({ evidence: quote, now: env.verifyAt, collateral: env.collateral, intelVerifier, gpu: gpuOpts(nonce) });
+    expect(ok.dimensions.hardware.status).toBe("passed");
+    expect(ok.dimensions.gpu).toMatchObject({ status: "passed", details: { binding: "reportData[32..64) = SHA-256(GPU nonce)" } });
+    const other = await verifyEvidence({ evidence: quote, now: env.verifyAt, collateral: env.collateral, intelVerifier, gpu: gpuOpts(new Uint8Array(32)) });
+    expect(other.dimensions.gpu!.check).toBe("gpu.binding");
+    expect(other.overall).toBe("fail");
   });
 });
 
