@@ -92,7 +92,8 @@ output:
 exit codes:
   0  no dimension failed and the evidence itself verified: the hardware dimension passed (for an
      Intel quote: the quote verifies against collateral, or its signatures with --signatures-only;
-     for a GPU report alone: the GPU dimension passed, or is partial because no RIMs were given).
+     for a GPU report alone: the GPU dimension passed, or is partial because no RIMs or no nonce
+     were given).
      Dimensions skipped for want of an input you did not give (allowed lists, nonce, registry) do
      not change this; with --strict they do (0 only for overall PASS)
   1  verification failed: a dimension failed, or the hardware dimension did not pass (e.g. an
@@ -168,7 +169,7 @@ function dcapVerifierAddress(io: CliIO, flag: string | undefined, book: AddressB
 }
 
 export function makeVerifyCommand(deps: ChainDeps = {}): Command {
-  return { summary: "verify attestation evidence (Intel, SEV-SNP, TPM, Nitro, dstack) and print the verification report", usage, run: (argv, io) => run(argv, io, deps) };
+  return { summary: "verify attestation evidence (Intel, SEV-SNP, TPM, Nitro, dstack, NVIDIA GPU) and print the verification report", usage, run: (argv, io) => run(argv, io, deps) };
 }
 
 export const command: Command = makeVerifyCommand();

@@ -77,11 +77,13 @@ export async function gpuDimension(gpu: GpuEvidenceOptions & { report: Uint8Arra
   }
   const identity = `report signed by a GPU whose chain ends at the pinned NVIDIA device root; driver ${v.driverVersion ?? "?"}, VBIOS ${v.vbiosVersion ?? "?"}`;
   const kinds = new Set(v.rims.map((r) => r.kind));
-  if (kinds.size < 2) {
-    const why = kinds.size === 0 ? "no RIM given" : `no ${kinds.has("driver") ? "VBIOS" : "driver"} RIM given`;
-    return partial(`${identity}; measurements not compared with NVIDIA's RIMs (${why})`, d);
-  }
-  return passed(`${identity}; all ${v.comparison!.compared.length} active RIM measurements match${bound ? "; nonce bound to the CPU report data" : ""}`, d);
+  // What keeps the dimension from passing: measurements not compared, or a report that may be a replay.
+  const missing: string[] = [];
+  if (kinds.size < 2) missing.push(`measurements not compared with NVIDIA's RIMs (${kinds.size === 0 ? "no RIM given" : `no ${kinds.has("driver") ? "VBIOS" : "driver"} RIM given`})`);
+  if (!v.nonceChecked && !bound) missing.push("freshness not established (no nonce and no binding given)");
+  if (missing.length) return partial(`${identity}; ${missing.join("; ")}`, d);
+  const fresh = bound ? "nonce bound to the CPU report data" : "nonce checked";
+  return passed(`${identity}; all ${v.comparison!.compared.length} active RIM measurements match; ${fresh}`, d);
 }
 
 /**
