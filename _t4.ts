@@ -1,1 +1,0 @@
-import { run } from "./cli/main.js";
