@@ -14,6 +14,7 @@ import { toBytes } from "../../sdk/src/bytes.js";
 import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { ParseError, PocError } from "../../sdk/src/errors.js";
 import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
+import { parseGpuAttestationReport, parseGpuRim } from "../../sdk/src/nvidia/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -327,6 +328,8 @@ async function loadGpuOptions(
     const decoded = decodeEvidenceInput({ bytes: await readInput(io, values.gpu, "GPU report") });
     if (decoded.detected.type !== "nvidia-gpu") throw new PocError(`--gpu: ${values.gpu} is ${decoded.detected.type} evidence, not an NVIDIA GPU attestation report`);
     report = decoded.evidence;
+    parseGpuAttestationReport(report); // a malformed GPU report is bad input, named by its file
+
   }
   const certificates: Certificate[] = [];
   for (const path of values["gpu-certs"] ?? []) {
@@ -334,7 +337,12 @@ async function loadGpuOptions(
     certificates.push(...parseCertificates(await readInput(io, path, "GPU certificate file"), "GPU certificate file"));
   }
   const rims: Uint8Array[] = [];
-  for (const path of values.rim ?? []) rims.push(await readInput(io, path, "RIM file"));
+  for (const path of values.rim ?? []) {
+    setSource(path);
+    const rim = await readInput(io, path, "RIM file");
+    parseGpuRim(rim); // structure first, so a malformed RIM is bad input named by its file
+    rims.push(rim);
+  }
   const gpuNonce = values["gpu-nonce"] !== undefined ? toBytes(values["gpu-nonce"], "--gpu-nonce") : evidenceIsGpu ? nonce : undefined;
   const root = async (path: string | undefined, what: string): Promise<Certificate | undefined> => {
     if (path === undefined) return undefined;

@@ -171,6 +171,14 @@ describe("poc verify", () => {
     expect(out).toMatch(/PASS {2}hardware/);
     expect(out).toMatch(/PASS {2}GPU .*all 33 active RIM measurements match; nonce bound to the CPU report data/);
     expect(out).toMatch(/binding: reportData\[0\.\.32\) = GPU nonce/);
+    writeFileSync(join(dir, "bad.xml"), "<SoftwareIdentity>");
+    const badRim = capture(dir);
+    expect(await main([...args.slice(0, -4), "--rim", "bad.xml"], badRim)).toBe(2);
+    expect(badRim.stderr.join("\n")).toMatch(/bad\.xml: NVIDIA RIM: bad XML/);
+    writeFileSync(join(dir, "short-gpu.hex"), Buffer.from(gpu.attest(new Uint8Array(32)).subarray(0, 500)).toString("hex"));
+    const badGpu = capture(dir);
+    expect(await main(["verify", "report.bin", "--certs", "vcek.pem", "--gpu", "short-gpu.hex"], badGpu)).toBe(2);
+    expect(badGpu.stderr.join("\n")).toMatch(/short-gpu\.hex: NVIDIA GPU attestation report: bad /);
     const usage = capture(dir);
     expect(await main(["verify", "report.bin", "--gpu-binding", "x"], usage)).toBe(2);
     expect(await main(["verify", "report.bin", "--rim", "a.xml"], usage)).toBe(2);
