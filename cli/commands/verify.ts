@@ -14,7 +14,7 @@ import { toBytes } from "../../sdk/src/bytes.js";
 import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { ParseError, PocError } from "../../sdk/src/errors.js";
 import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
-import { parseGpuAttestationReport, parseGpuRim } from "../../sdk/src/nvidia/index.js";
+import { parseGpuAttestationReport, parseGpuEvidenceList, parseGpuRim } from "../../sdk/src/nvidia/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -55,7 +55,8 @@ evidence inputs:
   --at UNIX                verification time in unix seconds (default: now); collateral expires
 NVIDIA GPU (the GPU dimension; docs/nvidia-gpu.md):
   --gpu FILE               an NVIDIA GPU attestation report (hex text as NVIDIA's tools save it, or
-                           binary) verified beside the CPU evidence; or pass the GPU report as <evidence>
+                           binary) or NVIDIA's GPU evidence list JSON (evidence_list, one entry per
+                           GPU), verified beside the CPU evidence; or pass either as <evidence>
   --gpu-certs FILE         the GPU's certificate chain (PEM, leaf first); with a GPU report as
                            <evidence>, --certs does the same
   --rim FILE               an NVIDIA RIM (driver or VBIOS SWID XML); repeatable. With both, the
@@ -224,7 +225,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     const composeFile = values.compose === undefined ? undefined : await readInput(io, values.compose, "compose file");
     const tpmEventLog = values["event-log"] === undefined ? undefined : await readInput(io, values["event-log"], "event log");
     const nonce = values.nonce === undefined ? undefined : toBytes(values.nonce, "--nonce");
-    const gpu = await loadGpuOptions(io, values, detected.type === "nvidia-gpu", nonce, gpuBinding, (s) => (source = s));
+    const gpu = await loadGpuOptions(io, values, detected.type === "nvidia-gpu" || detected.type === "nvidia-gpu-list", nonce, gpuBinding, (s) => (source = s));
     source = file;
 
     // The registry: asked when the caller names an RPC endpoint or a registry (flags or env).
@@ -323,13 +324,14 @@ async function loadGpuOptions(
   if (!evidenceIsGpu && values.gpu === undefined) throw new UsageError("--gpu-certs, --rim, --gpu-nonce and --gpu-binding need a GPU report: --gpu FILE");
   if (evidenceIsGpu && values.gpu !== undefined) throw new UsageError("the evidence is already a GPU report; --gpu is for a GPU report beside CPU evidence");
   let report: Uint8Array | undefined;
+  let evidenceList: unknown;
   if (values.gpu !== undefined) {
     setSource(values.gpu);
-    const decoded = decodeEvidenceInput({ bytes: await readInput(io, values.gpu, "GPU report") });
-    if (decoded.detected.type !== "nvidia-gpu") throw new PocError(`--gpu: ${values.gpu} is ${decoded.detected.type} evidence, not an NVIDIA GPU attestation report`);
-    report = decoded.evidence;
-    parseGpuAttestationReport(report); // a malformed GPU report is bad input, named by its file
-
+    const { detected, evidence } = decodeEvidenceInput({ bytes: await readInput(io, values.gpu, "GPU report") });
+    // A malformed GPU report or list is bad input, named by its file.
+    if (detected.type === "nvidia-gpu") parseGpuAttestationReport((report = evidence));
+    else if (detected.type === "nvidia-gpu-list") parseGpuEvidenceList((evidenceList = detected.json)).gpus.forEach((g) => parseGpuAttestationReport(g.report));
+    else throw new PocError(`--gpu: ${values.gpu} is ${detected.type} evidence, not an NVIDIA GPU attestation report or evidence list`);
   }
   const certificates: Certificate[] = [];
   for (const path of values["gpu-certs"] ?? []) {
@@ -354,7 +356,7 @@ async function loadGpuOptions(
   const deviceRoot = await root(values["gpu-device-root"], "GPU device root");
   const rimRoot = await root(values["gpu-rim-root"], "RIM root");
   const roots = { ...(deviceRoot ? { deviceRoot } : {}), ...(rimRoot ? { rimRoot } : {}) };
-  return { ...(report ? { report } : {}), certificates, rims, ...(gpuNonce ? { nonce: gpuNonce } : {}), ...(binding ? { binding } : {}), ...(deviceRoot || rimRoot ? { roots } : {}) };
+  return { ...(report ? { report } : {}), ...(evidenceList !== undefined ? { evidenceList } : {}), certificates, rims, ...(gpuNonce ? { nonce: gpuNonce } : {}), ...(binding ? { binding } : {}), ...(deviceRoot || rimRoot ? { roots } : {}) };
 }
 
 /** One line for stderr saying why the exit code is 1. */

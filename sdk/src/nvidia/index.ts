@@ -7,3 +7,4 @@ export * from "./rim.js";
 export * from "./measurements.js";
 export * from "./verify.js";
 export { parseXml, readEnvelopedSignature, type EnvelopedSignature } from "./xmlDsig.js";
+export * from "./evidenceList.js";

@@ -48,6 +48,8 @@ export type GpuNonceBinding = { reportDataOffset: number; hash: "none" | "sha256
 export type GpuEvidenceOptions = {
   /** The GPU attestation report (bytes or NVIDIA's hex text); absent when the evidence file is the GPU report. */
   report?: Uint8Array | string;
+  /** Instead of `report`: NVIDIA's GPU evidence list JSON (one entry per GPU, each with its chain; nvidia/evidenceList.ts). */
+  evidenceList?: unknown;
   /** The GPU's certificate chain, leaf first. */
   certificates?: (Uint8Array | string | Certificate)[];
   /** The driver and VBIOS RIMs (XML). */

@@ -1,5 +1,6 @@
 /** Evidence type detection from raw bytes (a file as given to `poc verify`). */
 import { ParseError } from "../errors.js";
+import { looksLikeGpuEvidenceList } from "../nvidia/evidenceList.js";
 import { looksLikeGpuAttestationReport } from "../nvidia/spdm.js";
 import type { EvidenceType } from "./model.js";
 
@@ -8,6 +9,7 @@ const INTEL_QE_VENDOR_ID = [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94
 export type DetectedEvidence =
   | { type: "intel-quote" | "snp-report" | "nitro-document"; bytes: Uint8Array }
   | { type: "nvidia-gpu"; bytes: Uint8Array }
+  | { type: "nvidia-gpu-list"; json: Record<string, unknown> }
   | { type: "tpm-quote" | "dstack"; json: Record<string, unknown> };
 
 function tryJson(bytes: Uint8Array): Record<string, unknown> | undefined {
@@ -32,7 +34,8 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
   if (json) {
     if (typeof json.ak_pub_tpmt_public === "string" && Array.isArray(json.quotes)) return { type: "tpm-quote", json };
     if (typeof json.quote === "string" && (typeof json.event_log === "string" || Array.isArray(json.event_log))) return { type: "dstack", json };
-    throw new ParseError({ structure: "evidence", field: "JSON", offset: 0, expected: "a TPM attestation (ak_pub_tpmt_public, quotes) or dstack evidence (quote, event_log)" });
+    if (looksLikeGpuEvidenceList(json)) return { type: "nvidia-gpu-list", json };
+    throw new ParseError({ structure: "evidence", field: "JSON", offset: 0, expected: "a TPM attestation (ak_pub_tpmt_public, quotes), dstack evidence (quote, event_log) or an NVIDIA GPU evidence list (evidence_list)" });
   }
   if (bytes.length >= 48) {
     const version = bytes[0]! | (bytes[1]! << 8);

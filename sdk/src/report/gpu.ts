@@ -6,7 +6,14 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { equalBytes, hex, toBytes } from "../bytes.js";
 import { VerificationError } from "../errors.js";
-import { GpuRimMismatchError, parseGpuAttestationReport, verifyGpuAttestation, type VerifyGpuAttestationReturnType } from "../nvidia/index.js";
+import {
+  GpuRimMismatchError,
+  type GpuEvidenceEntry,
+  parseGpuAttestationReport,
+  parseGpuEvidenceList,
+  verifyGpuAttestation,
+  type VerifyGpuAttestationReturnType,
+} from "../nvidia/index.js";
 import { type BuildReportOptions, type GpuEvidenceOptions, type GpuNonceBinding, makeReport } from "./common.js";
 import { type DimensionResult, type VerificationReport, failed, overallStatus, partial, passed, skipped } from "./model.js";
 
@@ -87,11 +94,47 @@ export async function gpuDimension(gpu: GpuEvidenceOptions & { report: Uint8Arra
 }
 
 /**
- * A report for GPU evidence alone: the GPU dimension is its evidence; the CPU dimensions do not
- * apply (a binding asked for here fails the GPU dimension: there is no CPU report data to bind to).
+ * Several GPUs (an evidence list) as one dimension: each is verified as above with the shared
+ * options; the dimension fails if any GPU fails, is partial if any is, and its details are each
+ * GPU's, prefixed "gpu<i>.". A GPU whose report answers another nonce than the list declares fails
+ * `gpu.list.nonce` (the declared nonce is the prover's word; only the caller's nonce proves freshness).
  */
-export async function buildGpuReport(bytes: Uint8Array, options: BuildReportOptions): Promise<VerificationReport> {
-  const gpu = await gpuDimension({ ...options.gpu, report: bytes, certificates: [...(options.gpu?.certificates ?? []), ...(options.certificates ?? [])] }, options.now);
+export async function gpusDimension(entries: GpuEvidenceEntry[], declaredNonce: string | undefined, gpu: GpuEvidenceOptions, now: Date | number, cpu?: VerificationReport): Promise<DimensionResult> {
+  const results: DimensionResult[] = [];
+  for (const [i, e] of entries.entries()) {
+    const parsed = parseGpuAttestationReport(e.report);
+    if (declaredNonce !== undefined && hex(parsed.request.nonce) !== declaredNonce) {
+      results.push(failed(`GPU ${i} answers another nonce than the evidence list declares`, "gpu.list.nonce", { nonce: hex(parsed.request.nonce), declaredNonce }));
+      continue;
+    }
+    results.push(await gpuDimension({ ...gpu, report: parsed.raw, certificates: [e.certificates] }, now, cpu));
+  }
+  if (results.length === 1) return results[0]!;
+  const d: DimensionResult["details"] = { gpus: results.length };
+  for (const [i, r] of results.entries()) {
+    d[`gpu${i}.status`] = r.status;
+    for (const [k, v] of Object.entries(r.details)) d[`gpu${i}.${k}`] = v;
+  }
+  const bad = results.findIndex((r) => r.status === "failed");
+  if (bad >= 0) return failed(`GPU ${bad} of ${results.length}: ${results[bad]!.reason}`, results[bad]!.check, d);
+  const part = results.findIndex((r) => r.status !== "passed");
+  if (part >= 0) return partial(`${results.length} GPUs verified; GPU ${part}: ${results[part]!.reason}`, d);
+  return passed(`all ${results.length} GPUs: ${results[0]!.reason}`, d);
+}
+
+/**
+ * A report for GPU evidence alone (one report, or an evidence list): the GPU dimension is its
+ * evidence; the CPU dimensions do not apply (a binding asked for here fails the GPU dimension:
+ * there is no CPU report data to bind to).
+ */
+export async function buildGpuReport(evidence: Uint8Array | Record<string, unknown>, options: BuildReportOptions): Promise<VerificationReport> {
+  let gpu: DimensionResult;
+  if (evidence instanceof Uint8Array) {
+    gpu = await gpuDimension({ ...options.gpu, report: evidence, certificates: [...(options.gpu?.certificates ?? []), ...(options.certificates ?? [])] }, options.now);
+  } else {
+    const list = parseGpuEvidenceList(evidence);
+    gpu = await gpusDimension(list.gpus, list.nonce, options.gpu ?? {}, options.now);
+  }
   const na = (what: string) => skipped(`a GPU attestation report carries no ${what}`, false);
   return makeReport({
     evidenceType: "nvidia-gpu",
@@ -111,8 +154,14 @@ export async function buildGpuReport(bytes: Uint8Array, options: BuildReportOpti
 /** CPU and GPU together: the CPU report with its GPU dimension filled in. */
 export async function withGpuDimension(report: VerificationReport, options: BuildReportOptions): Promise<VerificationReport> {
   const g = options.gpu;
-  if (!g?.report) return report;
-  const gpu = await gpuDimension({ ...g, report: g.report }, options.now, report);
+  if (!g?.report && !g?.evidenceList) return report;
+  let gpu: DimensionResult;
+  if (g.evidenceList !== undefined) {
+    const list = parseGpuEvidenceList(g.evidenceList);
+    gpu = await gpusDimension(list.gpus, list.nonce, g, options.now, report);
+  } else {
+    gpu = await gpuDimension({ ...g, report: g.report! }, options.now, report);
+  }
   const dimensions = { ...report.dimensions, gpu };
   return { ...report, dimensions, overall: overallStatus(dimensions) };
 }

@@ -24,11 +24,12 @@ export type VerifyEvidenceParameters = BuildReportOptions & {
 export async function verifyEvidence(params: VerifyEvidenceParameters): Promise<VerificationReport> {
   const detected = detectEvidence(params.evidence);
   if (detected.type === "nvidia-gpu") return buildGpuReport(detected.bytes, params);
+  if (detected.type === "nvidia-gpu-list") return buildGpuReport(detected.json, params);
   // CPU evidence, with the GPU's beside it when given (the GPU dimension).
   return withGpuDimension(await verifyCpuEvidence(detected, params), params);
 }
 
-async function verifyCpuEvidence(detected: Exclude<DetectedEvidence, { type: "nvidia-gpu" }>, params: VerifyEvidenceParameters): Promise<VerificationReport> {
+async function verifyCpuEvidence(detected: Exclude<DetectedEvidence, { type: "nvidia-gpu" | "nvidia-gpu-list" }>, params: VerifyEvidenceParameters): Promise<VerificationReport> {
   switch (detected.type) {
     case "snp-report":
       return buildSnpReport(detected.bytes, params);
