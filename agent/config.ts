@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
+import { isIP } from "node:net";
 import { getAddress, isAddress, type Address } from "viem";
 import { AgentConfigError } from "./errors.js";
 
@@ -40,7 +41,7 @@ export type AgentConfig = {
   health: { host: string; port: number };
 };
 
-type Kind = "string" | "absPath" | "url" | "address" | "int" | "handle" | "pcrs";
+type Kind = "string" | "host" | "tcti" | "absPath" | "url" | "address" | "int" | "handle" | "pcrs";
 type Field = { path: string; kind: Kind; env: string; default?: unknown; min?: number; max?: number; optional?: boolean };
 
 const FIELDS: Field[] = [
@@ -54,7 +55,7 @@ const FIELDS: Field[] = [
   { path: "tee.configfsPath", kind: "absPath", env: "POC_AGENT_CONFIGFS_PATH", default: "/sys/kernel/config/tsm/report" },
   { path: "tee.entry", kind: "string", env: "POC_AGENT_CONFIGFS_ENTRY", default: "poc-agent" },
   { path: "tee.provider", kind: "string", env: "POC_AGENT_TEE_PROVIDER", optional: true },
-  { path: "tpm.tcti", kind: "string", env: "POC_AGENT_TPM_TCTI", default: "device:/dev/tpmrm0" },
+  { path: "tpm.tcti", kind: "tcti", env: "POC_AGENT_TPM_TCTI", default: "device:/dev/tpmrm0" },
   { path: "tpm.akHandle", kind: "handle", env: "POC_AGENT_AK_HANDLE", default: 0x81010002 },
   { path: "tpm.pcrs", kind: "pcrs", env: "POC_AGENT_PCRS", default: [0, 4, 8, 9] },
   { path: "tpm.eventLogPath", kind: "absPath", env: "POC_AGENT_EVENT_LOG", default: "/sys/kernel/security/tpm0/binary_bios_measurements", optional: true },
@@ -66,7 +67,7 @@ const FIELDS: Field[] = [
   { path: "schedule.retryBaseSeconds", kind: "int", env: "POC_AGENT_RETRY_BASE_SECONDS", default: 5, min: 0, max: 3600 },
   { path: "schedule.retryMaxSeconds", kind: "int", env: "POC_AGENT_RETRY_MAX_SECONDS", default: 300, min: 0, max: 86_400 },
   { path: "schedule.receiptTimeoutSeconds", kind: "int", env: "POC_AGENT_RECEIPT_TIMEOUT_SECONDS", default: 120, min: 1, max: 86_400 },
-  { path: "health.host", kind: "string", env: "POC_AGENT_HEALTH_HOST", default: "127.0.0.1" },
+  { path: "health.host", kind: "host", env: "POC_AGENT_HEALTH_HOST", default: "127.0.0.1" },
   { path: "health.port", kind: "int", env: "POC_AGENT_HEALTH_PORT", default: 9464, min: 0, max: 65_535 },
 ];
 
@@ -84,6 +85,14 @@ function parseValue(f: Field, raw: unknown, where: string, fromEnv: boolean): un
     case "string":
       if (typeof raw !== "string" || raw.length === 0) throw bad("a non-empty string");
       if (f.path === "tee.entry" && !/^[A-Za-z0-9._-]+$/.test(raw)) throw bad("a configfs entry name ([A-Za-z0-9._-]+)");
+      return raw;
+    case "host":
+      // An address to bind: an IP literal or localhost (a name would be resolved at bind time, maybe off loopback).
+      if (typeof raw !== "string" || (isIP(raw) === 0 && raw !== "localhost")) throw bad("an IP address or localhost");
+      return raw;
+    case "tcti":
+      // tpm2-tools' TCTI string: name[:conf], e.g. device:/dev/tpmrm0, swtpm:host=127.0.0.1,port=2321, tabrmd.
+      if (typeof raw !== "string" || !/^(device|swtpm|mssim|tabrmd|libtpms|cmd)(:.*)?$/.test(raw)) throw bad("a TCTI such as device:/dev/tpmrm0 or swtpm:host=127.0.0.1,port=2321");
       return raw;
     case "absPath":
       if (typeof raw !== "string" || !isAbsolute(raw)) throw bad("an absolute path");
