@@ -21,7 +21,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export const suite: BenchSuite = {
   name: "agent",
-  async run(ctx) {
+  async run(ctx): Promise<Record<string, number>> {
     const tools = swtpmAvailable();
     if (!tools.ok) {
       ctx.log(`bench: agent: NOT MEASURED: missing ${tools.missing.join(", ")} (apt-get install swtpm swtpm-tools tpm2-tools); no agent.* metrics reported`);

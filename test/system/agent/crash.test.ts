@@ -149,7 +149,7 @@ describe("CVM agent: kill -9 at each point of a transaction, then restart", () =
       await b.term();
       expect((await cvm()).nonce).toBe(before.nonce + 1);
     }
-    const reattests = await registryEvents("CvmReattested");
+    const reattests = (await registryEvents("CvmReattested")) as unknown as { args: { identity: string; nonce: number } }[];
     // The pair (identity, nonce) is what a transaction consumes; a rotated identity's new key starts its own count.
     const nonces = reattests.map((e) => `${e.args.identity}:${e.args.nonce}`);
     expect(reattests.filter((e) => e.args.identity === identityNow())).toHaveLength(3);
