@@ -177,7 +177,7 @@ export class Agent {
       gas = await rpc("eth_estimateGas", () => this.pub.estimateGas({ account: from, to, data }));
     } catch (e) {
       const revert = decodeContractRevert(e, { contract: "CvmRegistry", functionName });
-      if (revert) throw new TransactionRefusedError(functionName, revert.reason, ["DeadlineExpired", "NonceMismatch"].includes(revert.errorName), revert);
+      if (revert) throw new TransactionRefusedError(functionName, revert.reason, refusalIsTransient(revert.errorName), revert);
       throw e;
     }
     const fees = await rpc("eth_feeHistory", () => this.pub.estimateFeesPerGas());
@@ -227,8 +227,10 @@ export class Agent {
     state.last = { kind: pending.kind, txHash: pending.txHash, registryNonce: pending.registryNonce, at: new Date().toISOString() };
     if (pending.teeRegistersHash) (state as AgentState & { teeRegistersHash?: Hex }).teeRegistersHash = pending.teeRegistersHash;
     if (pending.kind === "rotate" && pending.newIdentity) {
-      // The rename is the commit point: before it the old key is the identity file, after it the new one.
-      this.identityKey = privateKeyToAccount(this.store.promoteNextKey());
+      // The rename is the commit point: before it the old key is the identity file, after it the new
+      // one. A crash after the rename but before state.json was written leaves no next key: already done.
+      if (this.store.nextKeyAddress() === pending.newIdentity) this.identityKey = privateKeyToAccount(this.store.promoteNextKey());
+      else if (this.identity !== pending.newIdentity) throw new AgentStateError(this.store.nextKeyPath, `the rotation to ${pending.newIdentity} was mined but neither ${this.store.nextKeyPath} nor ${this.config.keyPath} holds that key`);
       if (!this.config.gasKeyPath) this.sender = this.identityKey;
       state.identity = this.identity;
       this.store.clearRotationRequest();
@@ -420,6 +422,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * Registry refusals that time can cure (hardware registered or unfrozen by the Alliance, collateral
+ * uploaded or renewed, the feed reconnected, a fresh deadline): retried with backoff. Everything else
+ * (a changed measurement, a foreign AK, a bad signature, a taken or revoked identity) needs a person.
+ */
+const TRANSIENT_REFUSALS = /^(DeadlineExpired|HardwareNotVerified|HardwareFeedNotConnected|CollateralMissing|CollateralNotValidAt)$/;
+export function refusalIsTransient(errorName: string): boolean {
+  return TRANSIENT_REFUSALS.test(errorName);
 }
 
 function hexToU8(h: Hex): Uint8Array {

@@ -8,9 +8,12 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Agent } from "../../../agent/agent.js";
-import { AgentStateError, ConfigfsTsmError, RpcUnavailableError, TpmUnavailableError } from "../../../agent/errors.js";
+import { AgentStateError, ConfigfsTsmError, RpcUnavailableError, TpmUnavailableError, TransactionRefusedError } from "../../../agent/errors.js";
 import { startHealthServer } from "../../../agent/health.js";
 import { readCvm } from "../../../sdk/src/chain/cvmRegistry.js";
+import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
+import { ProposalClass } from "../../../testkit/proposals.js";
+import { keccak256, stringToBytes } from "viem";
 import { replayEventLogIntoTpm, startAgentWorld, type AgentWorld } from "../../../testkit/agentWorld.js";
 import { swtpmAvailable } from "../../../testkit/swtpm.js";
 
@@ -152,5 +155,33 @@ describe("CVM agent: bad input and failing dependencies", () => {
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(503);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
     server.close();
+  });
+
+  it("the workload changed (a PCR extended after boot): re-attestation is refused with MeasurementMismatch, not retried, nothing persisted", async () => {
+    const agent = new Agent(aw.config({ keyPath: join(aw.dir, "keys", "second.key"), stateDir: join(aw.dir, "state2") }), { log });
+    await agent.start();
+    const before = await cvm(agent);
+    await aw.w.time.increaseTo(before.tpmAttestedAt + 86_400n - 3000n);
+    await aw.tpm.tpm2("tpm2_pcrextend", [`9:sha256=${"ab".repeat(32)}`]);
+    const e = await agent.tick().catch((x) => x);
+    expect(e).toBeInstanceOf(TransactionRefusedError);
+    expect(e).toMatchObject({ code: "tx.refused", retryable: false });
+    expect(e.reason).toMatch(/^MeasurementMismatch/);
+    expect(JSON.parse(readFileSync(join(aw.dir, "state2", "state.json"), "utf8")).pending).toBeUndefined();
+    expect((await cvm(agent)).nonce).toBe(before.nonce);
+  });
+  it("hardware frozen by the Alliance: registration is refused with HardwareNotVerified, retryable; after the unfreeze the agent registers", async () => {
+    const { w } = aw;
+    await w.govern([registryCalls.freeze(w.hardware.address, [w.hwKey], keccak256(stringToBytes("incident")))], ProposalClass.EmergencyFreeze);
+    const c = aw.config({ keyPath: join(aw.dir, "keys", "third.key"), stateDir: join(aw.dir, "state3") });
+    const agent = new Agent(c, { log });
+    await agent.start();
+    const e = await agent.tick().catch((x) => x);
+    expect(e).toBeInstanceOf(TransactionRefusedError);
+    expect(e.reason).toMatch(/^HardwareNotVerified/);
+    expect(e).toMatchObject({ code: "tx.refused", retryable: true });
+    expect(existsSync(join(aw.dir, "state3", "state.json"))).toBe(false);
+    await w.govern([registryCalls.unfreeze(w.hardware.address, [w.hwKey], keccak256(stringToBytes("resolved")))], ProposalClass.Ordinary);
+    expect((await agent.tick()).action).toBe("registered");
   });
 });
