@@ -33,6 +33,14 @@ export class TpmUnavailableError extends AgentError {
   }
 }
 
+/** The persistent handle named as the AK holds something else: the operator must free it or name another. */
+export class TpmAkInvalidError extends AgentError {
+  override name = "TpmAkInvalidError";
+  constructor(readonly handle: string, message: string, cause?: unknown) {
+    super("tpm.akInvalid", `TPM: the object at ${handle} ${message}; free the handle (tpm2_evictcontrol) or name another (tpm.akHandle)`, { retryable: false, cause });
+  }
+}
+
 /** configfs-tsm is missing, unwritable, or kept answering for another writer's inblob. */
 export class ConfigfsTsmError extends AgentError {
   override name = "ConfigfsTsmError";

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { bytesToHex } from "viem";
 import { parseTpmtPublic, TPMA_AK_REQUIRED } from "../sdk/src/tpm/structures.js";
 import { parseTcgEventLog, replayTcgEventLog } from "../sdk/src/tpm/eventlog.js";
-import { TpmUnavailableError } from "./errors.js";
+import { TpmAkInvalidError, TpmUnavailableError } from "./errors.js";
 
 const TPM_ALG_SHA256 = 0x000b;
 const TPM_ALG_ECC = 0x0023;
@@ -111,9 +111,14 @@ export class Tpm2Tools {
       if (!pub) throw new TpmUnavailableError("tpm2_evictcontrol", `the AK is not at ${this.handleHex} after persisting it`);
       created = true;
     }
-    const p = parseTpmtPublic(pub);
+    let p: ReturnType<typeof parseTpmtPublic>;
+    try {
+      p = parseTpmtPublic(pub);
+    } catch (e) {
+      throw new TpmAkInvalidError(this.handleHex, `is not a signing key this agent can use (${(e as Error).message.split("\n")[0]})`, e);
+    }
     if ((p.objectAttributes & TPMA_AK_REQUIRED) !== TPMA_AK_REQUIRED || p.type !== TPM_ALG_ECC || p.nameAlg !== TPM_ALG_SHA256)
-      throw new TpmUnavailableError("tpm2_readpublic", `the object at ${this.handleHex} is not an ECC restricted signing AK with SHA-256 names (attributes 0x${p.objectAttributes.toString(16)}, type 0x${p.type.toString(16)}); free the handle or name another (tpm.akHandle)`);
+      throw new TpmAkInvalidError(this.handleHex, `is not an ECC restricted signing AK with SHA-256 names (attributes 0x${p.objectAttributes.toString(16)}, type 0x${p.type.toString(16)})`);
     return { akPublic: pub, created };
   }
 

@@ -5,7 +5,7 @@
  * the chain must show exactly one transaction for the nonce (no duplicate registration, no
  * skipped or reused nonce) and the agent must carry on from where it was.
  */
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -23,8 +23,11 @@ if (!tools.ok) throw new Error(`the agent suite needs swtpm and tpm2-tools; miss
 const repo = resolve(import.meta.dirname, "../../..");
 type Line = { level: string; event: string; [k: string]: unknown };
 
+const children = new Set<ChildProcess>();
+
 function startAgent(configPath: string, env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(repo, "agent/main.ts"), "--config", configPath], { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // The installed command: `poc agent run` (bin/poc.mjs → cli/commands/agent.ts → agent/main.ts).
+  const child: ChildProcess = spawn(process.execPath, [join(repo, "bin/poc.mjs"), "agent", "run", "--config", configPath], { cwd: repo, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: Line[] = [];
   let buf = "";
   let stderr = "";
@@ -41,6 +44,8 @@ function startAgent(configPath: string, env: Record<string, string> = {}) {
     }
   });
   child.stderr!.on("data", (d) => (stderr += d));
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
   const waitFor = async (pred: (l: Line) => boolean, what: string, timeoutMs = 60_000): Promise<Line> => {
     const until = Date.now() + timeoutMs;
@@ -78,6 +83,10 @@ describe("CVM agent: kill -9 at each point of a transaction, then restart", () =
     aw = await startAgentWorld({ basePort: 18620 });
     configPath = aw.config({ schedule: { pollSeconds: 1, reattestMarginSeconds: 3600, jitterSeconds: 0, teeRefreshMarginSeconds: 86_400, deadlineSeconds: 600, retryBaseSeconds: 1, retryMaxSeconds: 2, receiptTimeoutSeconds: 20 } }).path;
   });
+  // A failed test must not leave its agent running into the next one.
+  afterEach(() => {
+    for (const c of children) c.kill("SIGKILL");
+  });
   afterAll(async () => aw?.stop());
 
   it("killed after persisting the registration, before broadcast: the restart sends the same signed transaction once", async () => {
@@ -91,7 +100,19 @@ describe("CVM agent: kill -9 at each point of a transaction, then restart", () =
     const b = startAgent(configPath);
     await b.waitFor((l) => l.event === "tx.rebroadcast" && l.txHash === pending.txHash, "the rebroadcast");
     await b.waitFor((l) => l.event === "cvm.registered", "the registration");
-    await b.term();
+    // The health endpoint (loopback, port from the log) says ok once a tick has succeeded.
+    const url = String((await b.waitFor((l) => l.event === "agent.starting", "the start line")).health);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health$/);
+    let health: Response | undefined;
+    let body: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && !(health?.status === 200 && body.valid === true); i++) {
+      health = await fetch(url);
+      body = (await health.json()) as Record<string, unknown>;
+      if (body.valid !== true) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(health!.status).toBe(200);
+    expect(body).toMatchObject({ status: "ok", registryStatus: "active", valid: true, last: { kind: "register", txHash: pending.txHash } });
+    expect(await b.term()).toMatchObject({ code: 0 });
     const regs = await registryEvents("CvmRegistered");
     expect(regs).toHaveLength(1);
     expect(regs[0]!.transactionHash).toBe(pending.txHash);

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Agent } from "../../../agent/agent.js";
-import { AgentStateError, ConfigfsTsmError, RpcUnavailableError, TpmUnavailableError, TransactionRefusedError } from "../../../agent/errors.js";
+import { AgentStateError, ConfigfsTsmError, RpcUnavailableError, TpmAkInvalidError, TpmUnavailableError, TransactionRefusedError } from "../../../agent/errors.js";
 import { startHealthServer } from "../../../agent/health.js";
 import { readCvm } from "../../../sdk/src/chain/cvmRegistry.js";
 import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
@@ -34,6 +34,22 @@ describe("CVM agent: bad input and failing dependencies", () => {
   afterAll(async () => aw?.stop());
 
   const cvm = (a: Agent) => readCvm(aw.w.pub as never, { registry: aw.w.target.registry, identity: a.identity });
+
+  it("the configured AK handle holds a key that is not a restricted signing AK: refused, naming the handle", async () => {
+    // A storage primary (restricted decrypt, not sign) persisted where the agent looks for its AK.
+    const ctx = join(aw.dir, "primary.ctx");
+    await aw.tpm.tpm2("tpm2_createprimary", ["-C", "o", "-G", "ecc", "-c", ctx]);
+    await aw.tpm.tpm2("tpm2_evictcontrol", ["-C", "o", "-c", ctx, "0x81010003"]);
+    await aw.tpm.tpm2("tpm2_flushcontext", ["-t"]);
+    const c = aw.config();
+    const agent = new Agent({ ...c, tpm: { ...c.tpm, akHandle: 0x81010003 } }, { log });
+    const e = await agent.start().catch((x) => x);
+    expect(e).toBeInstanceOf(TpmAkInvalidError);
+    expect(e).toMatchObject({ code: "tpm.akInvalid", retryable: false, handle: "0x81010003" });
+    expect(e.message).toMatch(/object at 0x81010003 is not a signing key.*tpm\.akHandle/);
+    // Nothing was created or written.
+    expect(existsSync(join(aw.dir, "state", "state.json"))).toBe(false);
+  });
 
   it("configfs-tsm missing: ConfigfsTsmError configfs.missing (retryable), nothing persisted, nonce untouched", async () => {
     const agent = new Agent(aw.config({ tee: { configfsPath: join(aw.dir, "no-such-configfs"), entry: "poc-agent" } }), { log });
