@@ -23,6 +23,7 @@ import {
   HttpRequestError,
   TimeoutError,
   TransactionReceiptNotFoundError,
+  WaitForTransactionReceiptTimeoutError,
   type Address,
   type Hex,
   type PublicClient,
@@ -211,7 +212,14 @@ export class Agent {
     }
     this.deps.log("info", "tx.sent", { kind: pending.kind, txHash: pending.txHash });
     await this.deps.pause?.("after-send", pending);
-    const receipt = await rpc("eth_getTransactionReceipt", () => this.pub.waitForTransactionReceipt({ hash: pending.txHash, timeout: this.config.schedule.receiptTimeoutSeconds * 1000, pollingInterval: 250 }));
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await rpc("eth_getTransactionReceipt", () => this.pub.waitForTransactionReceipt({ hash: pending.txHash, timeout: this.config.schedule.receiptTimeoutSeconds * 1000, pollingInterval: 250 }));
+    } catch (e) {
+      // Not mined yet (a slow or congested chain): the transaction stays pending; the next tick reconciles it.
+      if (e instanceof WaitForTransactionReceiptTimeoutError) throw new AgentError("tx.receiptTimeout", `no receipt for ${pending.txHash} within ${this.config.schedule.receiptTimeoutSeconds} s; kept pending`, { retryable: true, cause: e });
+      throw e;
+    }
     await this.deps.pause?.("after-receipt", pending);
     return this.settle(pending, receipt);
   }

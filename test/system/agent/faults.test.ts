@@ -200,4 +200,23 @@ describe("CVM agent: bad input and failing dependencies", () => {
     await w.govern([registryCalls.unfreeze(w.hardware.address, [w.hwKey], keccak256(stringToBytes("resolved")))], ProposalClass.Ordinary);
     expect((await agent.tick()).action).toBe("registered");
   });
+
+  it("a chain that does not mine in time: tx.receiptTimeout (retryable), the transaction stays pending and is settled once mined", async () => {
+    const { w } = aw;
+    const c = aw.config({ keyPath: join(aw.dir, "keys", "fourth.key"), stateDir: join(aw.dir, "state4") });
+    const agent = new Agent({ ...c, schedule: { ...c.schedule, receiptTimeoutSeconds: 2 } }, { log });
+    await agent.start();
+    await w.conn.provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      const e = await agent.tick().catch((x) => x);
+      expect(e).toMatchObject({ code: "tx.receiptTimeout", retryable: true });
+      const pending = JSON.parse(readFileSync(join(aw.dir, "state4", "state.json"), "utf8")).pending;
+      expect(pending).toMatchObject({ kind: "register", registryNonce: "0" });
+      await w.conn.provider.request({ method: "evm_mine", params: [] });
+      expect(await agent.tick()).toMatchObject({ action: "reconciled", txHash: pending.txHash });
+      expect(await cvm(agent)).toMatchObject({ statusName: "active", nonce: 1 });
+    } finally {
+      await w.conn.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+  });
 });
