@@ -161,7 +161,7 @@ export class Agent {
     if (r.provider === "sev_guest")
       throw new ConfigfsTsmError(
         "configfs.provider",
-        "an SEV-SNP report was read and carries our report data, but the CvmRegistry takes SEV-SNP evidence only as a ZK journal (route ZkSnpJournal), which needs a prover this agent does not run (docs/agent.md#sev-snp)",
+        "an SEV-SNP report was read and carries our report data, but the CvmRegistry takes SEV-SNP evidence only as a ZK journal (route ZkSnpJournal), which needs a prover this agent does not run (docs/agent.md, \"Deployment recipes\")",
       );
     return { tee: dcapEvidence(r.outblob), teeRegistersHash: teeRegistersHash(tdxTeeRegisters(r.outblob)) };
   }
@@ -184,7 +184,7 @@ export class Agent {
     const fees = await rpc("eth_feeHistory", () => this.pub.estimateFeesPerGas());
     const accountNonce = await rpc("eth_getTransactionCount", () => this.pub.getTransactionCount({ address: from, blockTag: "pending" }));
     const rawTx = await this.sender.signTransaction({ type: "eip1559", chainId: this.config.chainId, to, data, gas: (gas * 12n) / 10n, nonce: accountNonce, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
-    const pending: PendingTx & { teeRegistersHash?: Hex } = {
+    const pending: PendingTx = {
       kind,
       identity: this.identity,
       registryNonce: meta.registryNonce.toString(),
@@ -224,7 +224,7 @@ export class Agent {
     return this.settle(pending, receipt);
   }
 
-  private settle(pending: PendingTx & { teeRegistersHash?: Hex }, receipt: TransactionReceipt): TickResult {
+  private settle(pending: PendingTx, receipt: TransactionReceipt): TickResult {
     const state = this.store.readState();
     delete state.pending;
     if (receipt.status !== "success") {
@@ -233,7 +233,7 @@ export class Agent {
       throw new TransactionRefusedError(pending.kind, `transaction ${pending.txHash} reverted in block ${receipt.blockNumber}`, true);
     }
     state.last = { kind: pending.kind, txHash: pending.txHash, registryNonce: pending.registryNonce, at: new Date().toISOString() };
-    if (pending.teeRegistersHash) (state as AgentState & { teeRegistersHash?: Hex }).teeRegistersHash = pending.teeRegistersHash;
+    if (pending.teeRegistersHash) state.teeRegistersHash = pending.teeRegistersHash;
     if (pending.kind === "rotate" && pending.newIdentity) {
       // The rename is the commit point: before it the old key is the identity file, after it the new
       // one. A crash after the rename but before state.json was written leaves no next key: already done.
@@ -301,7 +301,7 @@ export class Agent {
   }
 
   private async teeRegistersHashFor(): Promise<Hex> {
-    const s = this.store.readState() as AgentState & { teeRegistersHash?: Hex };
+    const s = this.store.readState();
     if (s.teeRegistersHash) return s.teeRegistersHash;
     // State lost: the registers are measurements, the same in any fresh report.
     const akPublic = await this.ensureAk();

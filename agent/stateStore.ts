@@ -26,6 +26,8 @@ export type PendingTx = {
   /** Registrations only: the signed deadline (unix seconds). */
   deadline?: string;
   newIdentity?: Address;
+  /** Registrations only: keccak256 of the TDX registers in the TEE evidence (re-attestations name it). */
+  teeRegistersHash?: Hex;
   createdAt: string;
 };
 
@@ -33,6 +35,8 @@ export type AgentState = {
   version: 1;
   identity?: Address;
   pending?: PendingTx;
+  /** keccak256 of the registered TEE registers (from the last registration or TEE refresh). */
+  teeRegistersHash?: Hex;
   /** The last confirmed action, for the health endpoint. */
   last?: { kind: PendingKind; txHash: Hex; registryNonce: string; at: string };
 };

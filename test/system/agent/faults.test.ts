@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Agent } from "../../../agent/agent.js";
 import { AgentStateError, ConfigfsTsmError, RpcUnavailableError, TpmAkInvalidError, TpmUnavailableError, TransactionRefusedError } from "../../../agent/errors.js";
 import { startHealthServer } from "../../../agent/health.js";
+import { Tpm2Tools } from "../../../agent/tpm.js";
 import { readCvm } from "../../../sdk/src/chain/cvmRegistry.js";
 import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
 import { ProposalClass } from "../../../testkit/proposals.js";
@@ -34,6 +35,22 @@ describe("CVM agent: bad input and failing dependencies", () => {
   afterAll(async () => aw?.stop());
 
   const cvm = (a: Agent) => readCvm(aw.w.pub as never, { registry: aw.w.target.registry, identity: a.identity });
+
+  it("no TPM behind the TCTI, or no tpm2-tools: TpmUnavailableError saying which, never an AK made elsewhere", async () => {
+    const none = new Tpm2Tools("swtpm:host=127.0.0.1,port=18639", 0x81010002, join(aw.dir, "tpm-none"), { timeoutMs: 5000 });
+    const e = await none.ensureAk().catch((x) => x);
+    expect(e).toBeInstanceOf(TpmUnavailableError);
+    expect(e).toMatchObject({ code: "tpm.unavailable", retryable: true, command: "tpm2_readpublic" });
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const f = await new Tpm2Tools(aw.tpm.tcti, 0x81010002, join(aw.dir, "tpm-none")).ensureAk().catch((x) => x);
+      expect(f).toBeInstanceOf(TpmUnavailableError);
+      expect(f.message).toMatch(/tpm2_readpublic is not installed \(apt-get install tpm2-tools\)/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
 
   it("the configured AK handle holds a key that is not a restricted signing AK: refused, naming the handle", async () => {
     // A storage primary (restricted decrypt, not sign) persisted where the agent looks for its AK.
