@@ -44,6 +44,8 @@ export type ServiceOptions = {
   intelVerifier?: IntelQuoteVerifier;
   /** The built page to serve (web/dist). */
   staticDir?: string;
+  /** GET /badge/...svg: a CVM's live status badge (service/badge.ts); 404 without it. */
+  badge?: (path: string) => Promise<string>;
   /** Chain for POST /rpc (read-only methods). */
   rpc?: Eip1193;
   /** Extra JSON for GET /config.json (the page reads its default chain from it). */
@@ -188,6 +190,16 @@ export function createService(options: ServiceOptions = {}): Service {
         return;
       case "rpc":
         return rpc(req, res);
+      case "badge": {
+        if (!options.badge) throw new NotFoundError("no_chain", "this service reads no chain");
+        const svg = await options.badge(url.pathname).catch((e: unknown) => {
+          if (e instanceof ServiceError) throw e;
+          throw badRequestOrUnavailable(e);
+        });
+        res.writeHead(200, { "Content-Type": "image/svg+xml", "Cache-Control": "no-cache, max-age=0", "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" });
+        res.end(svg);
+        return;
+      }
       case "config":
         return send(res, 200, options.pageConfig ?? {});
       default:
@@ -378,6 +390,7 @@ function routeName(method: string, path: string): string {
   if (path === "/metrics") return "metrics";
   if (path === "/rpc") return "rpc";
   if (path === "/config.json") return "config";
+  if (path.startsWith("/badge/")) return "badge";
   return method === "GET" || method === "HEAD" ? "static" : "other";
 }
 

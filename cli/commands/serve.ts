@@ -12,6 +12,7 @@ import { createRegistryLookup } from "../../sdk/src/report/index.js";
 import { serializeAddressBook } from "../../sdk/src/chain/addressBook.js";
 import { CollateralStore } from "../../service/collateralStore.js";
 import { createHardwareLookup } from "../../service/hardwareLookup.js";
+import { createCvmBadge } from "../../service/badge.js";
 import { createService } from "../../service/server.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { connect, type ChainDeps } from "./_chain.js";
@@ -91,11 +92,12 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps & { onListening?: 
   const webDir = values.web !== undefined ? resolve(io.cwd, values.web) : resolve(io.cwd, "web", "dist");
   if (values.web !== undefined && !existsSync(webDir)) throw new UsageError(`--web: no such directory: ${values.web}`);
 
-  let registry, hardware, rpc, pageConfig;
+  let registry, hardware, rpc, pageConfig, badge;
   if (values.rpc !== undefined || values.registry !== undefined || io.env.POC_RPC_URL !== undefined || io.env.POC_REGISTRY !== undefined) {
     const chain = await connect(values, io, deps, { registry: true });
     registry = createRegistryLookup(chain.client, { registry: chain.hardwareRegistry });
     hardware = createHardwareLookup(chain.client, chain.hardwareRegistry);
+    badge = createCvmBadge(chain.client, chain.chainId);
     rpc = { request: (a: { method: string; params?: unknown }) => chain.client.request(a as never) };
     pageConfig = { chainId: chain.chainId, rpc: "/rpc", ...(chain.book ? { addressBook: JSON.parse(serializeAddressBook(chain.book)) } : { addressBook: { chainId: chain.chainId, contracts: { HardwareRegistry: { address: chain.hardwareRegistry } } } }) };
   }
@@ -103,6 +105,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps & { onListening?: 
     collateral,
     registry,
     hardware,
+    badge,
     rpc,
     pageConfig,
     staticDir: existsSync(webDir) ? webDir : undefined,
