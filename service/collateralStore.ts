@@ -22,10 +22,22 @@ export function collateralItem(c: QuoteCollateralV3): CollateralItem {
   return { tee: info.id, fmspc: hex(info.fmspc), evaluationNumber: info.tcbEvaluationDataNumber, issueDate: info.issueDate };
 }
 
+// FMSPC per PCK leaf certificate: reading it parses the certificate's ASN.1 (milliseconds), while a
+// platform sends the same certificate with every quote. Bounded: the oldest half goes when full.
+const fmspcByPck = new Map<string, string>();
+const FMSPC_CACHE_MAX = 4096;
+
 /** The TCB info item a quote needs: its TEE and the FMSPC of its PCK certificate. */
 export function quoteItemKey(quote: Uint8Array): string {
   const q = parseQuote(quote);
-  const fmspc = hex(parsePckExtensions(q.pckChain[0]!).fmspc);
+  const leaf = q.pckChain[0]!;
+  const k = hex(leaf);
+  let fmspc = fmspcByPck.get(k);
+  if (fmspc === undefined) {
+    fmspc = hex(parsePckExtensions(leaf).fmspc);
+    if (fmspcByPck.size >= FMSPC_CACHE_MAX) [...fmspcByPck.keys()].slice(0, FMSPC_CACHE_MAX / 2).forEach((x) => fmspcByPck.delete(x));
+    fmspcByPck.set(k, fmspc);
+  }
   return `${q.teeType}-${fmspc}`;
 }
 

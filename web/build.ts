@@ -13,11 +13,19 @@ import { gzipSync } from "node:zlib";
 export const WEB_DIR = import.meta.dirname;
 export const DIST_DIR = join(WEB_DIR, "dist");
 
-export type WebBuild = { dir: string; entry: string; initialFiles: string[]; initialJsBytes: number; initialJsGzipBytes: number; chunks: number };
+export type WebBuild = {
+  dir: string;
+  entry: string;
+  initialFiles: string[];
+  initialJsBytes: number;
+  initialJsGzipBytes: number;
+  /** The initial JS plus every chunk the Verify route (the default page) loads, gzip. */
+  verifyRouteJsGzipBytes: number;
+  chunks: number;
+};
 
 /** The JS files loaded before any dynamic import: the entry and its static imports, transitively. */
-function initialJs(meta: Metafile, entry: string): string[] {
-  const seen = new Set<string>();
+function initialJs(meta: Metafile, entry: string, seen = new Set<string>()): string[] {
   const visit = (f: string) => {
     if (seen.has(f)) return;
     seen.add(f);
@@ -53,19 +61,27 @@ export async function buildWeb(outDir = DIST_DIR): Promise<WebBuild> {
   if (!entryOut) throw new Error("esbuild produced no entry chunk");
   const initial = initialJs(meta, entryOut);
   const root = dirname(outDir);
-  let bytes = 0;
-  let gz = 0;
-  for (const f of initial) {
-    const body = readFileSync(join(root, relative(root, f)));
-    bytes += body.length;
-    gz += gzipSync(body, { level: 9 }).length;
-  }
+  const sizes = (files: string[]) => {
+    let raw = 0;
+    let gzip = 0;
+    for (const f of files) {
+      const body = readFileSync(join(root, relative(root, f)));
+      raw += body.length;
+      gzip += gzipSync(body, { level: 9 }).length;
+    }
+    return { raw, gzip };
+  };
+  const { raw: bytes, gzip: gz } = sizes(initial);
+  // The Verify page's chunk: the output whose inputs include pages/Verify.tsx, with its static imports.
+  const verifyChunk = Object.entries(meta.outputs).find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith("pages/Verify.tsx")))?.[0];
+  const verifyRoute = verifyChunk ? initialJs(meta, verifyChunk, new Set(initial)) : initial;
+  const verifyRouteJsGzipBytes = gz + sizes(verifyRoute.filter((f) => !initial.includes(f))).gzip;
   const css = readFileSync(join(WEB_DIR, "src", "style.css"), "utf8");
   writeFileSync(join(outDir, "assets", "style.css"), css);
   const entryName = relative(join(outDir), join(root, relative(root, entryOut))).split("\\").join("/");
   const html = readFileSync(join(WEB_DIR, "index.html"), "utf8").replace("%ENTRY%", `./${entryName}`);
   writeFileSync(join(outDir, "index.html"), html);
-  return { dir: outDir, entry: entryName, initialFiles: initial, initialJsBytes: bytes, initialJsGzipBytes: gz, chunks: Object.keys(meta.outputs).length };
+  return { dir: outDir, entry: entryName, initialFiles: initial, initialJsBytes: bytes, initialJsGzipBytes: gz, verifyRouteJsGzipBytes, chunks: Object.keys(meta.outputs).length };
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
