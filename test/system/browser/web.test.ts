@@ -117,6 +117,24 @@ describe("Verify: every evidence type, in the browser", () => {
 });
 
 describe("Explore: the demo world", () => {
+  it("the chain picker takes an address book file and opens the registry it names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "poc-book-"));
+    const file = join(dir, `${config.chainId}.json`);
+    writeFileSync(file, JSON.stringify({ chainId: config.chainId, contracts: Object.fromEntries(Object.entries(config.addressBook.contracts).map(([k, v]) => [k, v.address])) }));
+    const page = await open("#/explore");
+    await page.getByRole("button", { name: "Open" }).waitFor();
+    await page.getByLabel("Chain ID").fill("");
+    await page.getByLabel(/HardwareRegistry address/).fill("");
+    await page.getByLabel(/Address book/).setInputFiles(file);
+    await expect.poll(() => page.getByLabel(/HardwareRegistry address/).inputValue()).toBe(config.addressBook.contracts.HardwareRegistry!.address);
+    expect(await page.getByLabel("Chain ID").inputValue()).toBe(String(config.chainId));
+    await screenshot(page, "explore-picker");
+    await page.getByRole("button", { name: "Open" }).click();
+    await page.locator("tr[data-entry]").first().waitFor();
+    expect(page.url()).toContain(`#/explore/${config.chainId}/${config.addressBook.contracts.HardwareRegistry!.address}`);
+    await page.close();
+  });
+
   it("facilities, entries (the entry the demo froze shows as frozen), the CVM, the log and its cosigned checkpoint", async () => {
     const registry = config.addressBook.contracts.HardwareRegistry!.address;
     const page = await open(`#/explore/${config.chainId}/${registry}`);

@@ -11,7 +11,9 @@ import { readCheckCvm, readCvm, readMeasurementHistory, type ReadCvmReturnType }
 import { cvmRegistryAbi } from "../../../sdk/src/chain/abi/CvmRegistry.js";
 import { readRecordedCheckpoints, type RecordedCheckpoint } from "../../../sdk/src/log/recorded.js";
 import { leafTypeName, logLeafToJson, type EntrySetPayload, type FacilitySetPayload } from "../../../sdk/src/log/leaf.js";
+import { parseAddressBook } from "../../../sdk/src/chain/addressBook.js";
 import { contractOf, pageConfig } from "../config.js";
+import { readFileBytes } from "../files.js";
 import { href, type Route } from "../route.js";
 import { toJson } from "../files.js";
 
@@ -85,6 +87,23 @@ function PickChain() {
       if (r) setRegistry(r);
     });
   }, []);
+  const [bookError, setBookError] = useState<string>();
+  async function openBook(file: File | undefined) {
+    setBookError(undefined);
+    if (!file) return;
+    try {
+      const json = JSON.parse(new TextDecoder().decode(await readFileBytes(file))) as { format?: string; chainId?: number };
+      // A book in an older shape names no format: it is read for the chain ID it states or the one typed in.
+      const book = parseAddressBook(json, json.format ? undefined : Number(json.chainId ?? chainId));
+      setChainId(String(book.chainId));
+      const r = book.contracts.HardwareRegistry?.address;
+      if (r) setRegistry(r);
+      // Kept per chain ID so the overview finds the book's CvmRegistry too.
+      localStorage.setItem(`poc.book.${book.chainId}`, JSON.stringify({ contracts: Object.fromEntries(Object.entries(book.contracts).map(([k, v]) => [k, { address: v.address }])) }));
+    } catch (e) {
+      setBookError((e as Error).message.split("\n")[0]);
+    }
+  }
   function go(e: Event) {
     e.preventDefault();
     const isDefault = rpc === "/rpc";
@@ -96,6 +115,13 @@ function PickChain() {
       <form onSubmit={go}>
         <label for="rpc-url">RPC URL</label>
         <input id="rpc-url" type="text" value={rpc} onInput={(e) => setRpc((e.currentTarget as HTMLInputElement).value)} required />
+        <label for="address-book">Address book (deployments/&lt;chainId&gt;.json), to fill in the fields below</label>
+        <input id="address-book" type="file" accept=".json,application/json" onChange={(e) => openBook((e.currentTarget as HTMLInputElement).files?.[0])} />
+        {bookError && (
+          <p class="error" role="alert">
+            {bookError}
+          </p>
+        )}
         <label for="chain-id">Chain ID</label>
         <input id="chain-id" type="number" min="1" value={chainId} onInput={(e) => setChainId((e.currentTarget as HTMLInputElement).value)} required />
         <label for="registry-address">HardwareRegistry address (from the address book)</label>
@@ -130,7 +156,8 @@ async function loadOverview(chainId: number, registry: Address, rpc?: string): P
   }
   const entries = await Promise.all([...entrySet].map(async ([key, p]) => ({ key, e: await readHardwareEntry(client, { registry, platformKey: key }), endorsers: p.endorsers.length })));
   const cfg = await pageConfig();
-  const cvmRegistry = (cfg.chainId === chainId ? contractOf(cfg, "CvmRegistry") : undefined) as Address | undefined;
+  const stored = localStorage.getItem(`poc.book.${chainId}`);
+  const cvmRegistry = ((cfg.chainId === chainId ? contractOf(cfg, "CvmRegistry") : undefined) ?? (stored ? contractOf({ addressBook: JSON.parse(stored) }, "CvmRegistry") : undefined)) as Address | undefined;
   let cvms: OverviewData["cvms"] = [];
   if (cvmRegistry) {
     // Identities come from registrations and rotations (a rotated identity hands over to a new one).
