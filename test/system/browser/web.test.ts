@@ -154,6 +154,7 @@ describe("Explore: the demo world", () => {
     await page.getByTestId("entry-status").waitFor();
     expect(page.url()).toContain(`#/entry/${config.chainId}/${registry}/${config.demo.frozenPlatformKey}`);
     expect(await page.getByTestId("entry-status").textContent()).toMatch(/^frozen until \d{4}-/);
+    expect(await page.getByText(/ChallengeOpened #\d+ \(https:\/\/example\.org\/incident-42\)/).count()).toBe(1);
     await screenshot(page, "explore-frozen-entry");
 
     // A log leaf's own URL.
@@ -180,6 +181,16 @@ describe("Explore: the demo world", () => {
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-label="proof of cloud: invalid"/);
     await screenshot(page, "explore-cvm");
     await page.close();
+  });
+
+  it("the service's POST /attestations/verify on the same chain: the real TDX quote is Proof of Cloud, the TEE.fail quote is not", async () => {
+    const post = async (body: unknown) => (await fetch(new URL("attestations/verify", web.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+    const tdx = await post({ type: "intel", hex: readFileSync(join(FIX, "intel/tdx-v4/quote.bin")).toString("hex"), at: 1751624163 });
+    expect(tdx).toMatchObject({ success: true, quote: { verified: true, tcb_status: "UpToDate" }, proof_of_cloud: true });
+    expect(tdx.report.dimensions.registry).toMatchObject({ status: "passed", details: { status: "active", level: 1 } });
+    const teeFail = await post({ type: "intel", hex: readFileSync(join(FIX, "intel/tdx-v4-tee-fail/quote.bin")).toString("hex"), at: NOW });
+    expect(teeFail.proof_of_cloud).toBe(false);
+    expect(teeFail.report.dimensions.registry).toMatchObject({ status: "failed", check: "registry.unknown" });
   });
 
   it("the service's GET /hardware_id/:id on the same chain: the real TDX PPID is verified, the frozen host is not", async () => {
@@ -229,6 +240,8 @@ describe("Members: a vote and a cosignature signed with an injected EIP-1193 wal
     await page.getByTestId("proposal").waitFor();
     expect(await page.getByTestId("proposal-class").textContent()).toBe("ordinary");
     expect(await page.getByTestId("call-function").textContent()).toBe("confirmFreeze");
+    // The class table read from the chain: confirmFreeze is ordinary.
+    expect(await page.getByTestId("class-check").textContent()).toMatch(/requires ordinary for these calls: the proposal's class matches/);
     await page.getByRole("button", { name: "Sign vote with wallet" }).click();
     await page.getByTestId("vote-signed").waitFor();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download vote" }).click()]);

@@ -335,7 +335,11 @@ function EntryPage({ route }: { route: Extract<Route, { page: "entry" }> }) {
     const e = await readHardwareEntry(ctx.client, { registry: registry as Address, platformKey: key as Hex });
     const f = e.exists ? await readFacility(ctx.client, { registry: registry as Address, facilityId: e.facilityId }) : undefined;
     const history = (await getLogLeaves(ctx.client, { registry: registry as Address })).filter((l) => l.decoded.subject.toLowerCase() === key.toLowerCase());
-    return { ctx, e, f, history };
+    const lastSet = [...history].reverse().find((l) => l.decoded.leafType === 2);
+    const endorsers = lastSet?.decoded.leafType === 2 ? lastSet.decoded.payload.endorsers : [];
+    const method = lastSet?.decoded.leafType === 2 ? `${lastSet.decoded.payload.method} (${lastSet.decoded.payload.evidenceUri})` : undefined;
+    const challenges = history.filter((l) => l.decoded.leafType === 5 || l.decoded.leafType === 6).map((l) => ({ index: Number(l.index), type: leafTypeName[l.decoded.leafType], payload: logLeafToJson(l.decoded).payload }));
+    return { ctx, e, f, history, endorsers, method, challenges };
   }, [chainId, registry, key, rpc]);
   return (
     <section aria-labelledby="entry-title">
@@ -368,8 +372,37 @@ function EntryPage({ route }: { route: Extract<Route, { page: "entry" }> }) {
           <dd>{new Date(Number(data.e.verifiedAt) * 1000).toISOString()}</dd>
           <dt>Last heartbeat</dt>
           <dd>{age(data.ctx.now, data.e.lastHeartbeat)}</dd>
-          <dt>Open challenges</dt>
-          <dd>{data.e.openChallenges}</dd>
+          <dt>Verification method</dt>
+          <dd>{data.method ?? "-"}</dd>
+          <dt>Endorsements</dt>
+          <dd>
+            {data.endorsers.length === 0 ? (
+              "none"
+            ) : (
+              <ul>
+                {data.endorsers.map((a) => (
+                  <li key={a} class="mono">
+                    {a}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+          <dt>Challenges ({data.e.openChallenges} open)</dt>
+          <dd>
+            {data.challenges.length === 0 ? (
+              "none"
+            ) : (
+              <ul>
+                {data.challenges.map((c) => (
+                  <li key={c.index}>
+                    leaf {c.index}: {c.type} #{String(c.payload.challengeId)}
+                    {c.payload.evidenceUri ? ` (${String(c.payload.evidenceUri)})` : ""}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
           <dt>History (log leaves)</dt>
           <dd>
             <ul>

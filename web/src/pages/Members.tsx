@@ -5,14 +5,16 @@
  * file the same way. Signing happens in the wallet; this page only builds the typed data.
  */
 import { useState } from "preact/hooks";
-import { createWalletClient, custom, decodeFunctionData, getAddress, type Abi, type Account, type Address, type EIP1193Provider, type Hex } from "viem";
+import { createPublicClient, createWalletClient, custom, decodeFunctionData, http, getAddress, type Abi, type Account, type Address, type EIP1193Provider, type Hex } from "viem";
 import { PocError } from "../../../sdk/src/errors.js";
 import { allianceAbi } from "../../../sdk/src/chain/abi/Alliance.js";
 import { hardwareRegistryAbi } from "../../../sdk/src/chain/abi/HardwareRegistry.js";
 import { cvmRegistryAbi } from "../../../sdk/src/chain/abi/CvmRegistry.js";
 import { collateralStoreAbi } from "../../../sdk/src/chain/abi/CollateralStore.js";
 import { workloadVerifierAbi } from "../../../sdk/src/chain/abi/WorkloadVerifier.js";
-import { proposalFromFile, proposalClassNames, type Proposal } from "../../../sdk/src/chain/proposal.js";
+import { proposalFromFile, proposalClassNames, type Proposal, type ProposalClass } from "../../../sdk/src/chain/proposal.js";
+import { readRequiredClass } from "../../../sdk/src/chain/alliance.js";
+import { pageConfig } from "../config.js";
 import { signVote, type VoteFile } from "../../../sdk/src/chain/votes.js";
 import { signCheckpoint } from "../../../sdk/src/log/checkpoint.js";
 import { createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../../sdk/src/log/cosigned.js";
@@ -56,6 +58,25 @@ async function walletAccount() {
   return { client: createWalletClient({ transport: custom(wallet()), account }), account };
 }
 
+/**
+ * What the Alliance's class table requires for these calls, read from the proposal's chain when the
+ * page knows an RPC endpoint for it (its own chain, or the one last used in the explorer).
+ */
+async function requiredClassNote(chainId: number, alliance: Address, calls: Proposal["calls"], proposed: ProposalClass): Promise<string> {
+  const cfg = await pageConfig();
+  const rpc = cfg.chainId === chainId ? cfg.rpc : (localStorage.getItem(`poc.rpc.${chainId}`) ?? undefined);
+  if (!rpc) return `The class table was not checked: no RPC endpoint known for chain ${chainId} (open it in Explore first).`;
+  try {
+    const client = createPublicClient({ transport: http(new URL(rpc, location.href).href) });
+    if ((await client.getChainId()) !== chainId) return `The class table was not checked: the RPC endpoint is not chain ${chainId}.`;
+    const required = await readRequiredClass(client, { alliance, calls });
+    const ok = required === proposed;
+    return `The Alliance's class table requires ${proposalClassNames[required]} for these calls: ${ok ? "the proposal's class matches" : `the proposal says ${proposalClassNames[proposed]}, so it cannot execute`}.`;
+  } catch (e) {
+    return `The class table could not be read: ${((e as { shortMessage?: string }).shortMessage ?? String(e)).split("\n")[0]}`;
+  }
+}
+
 export function Page() {
   const [proposal, setProposal] = useState<{ proposal: Proposal; chainId: number; alliance: Address; proposalId: bigint }>();
   const [support, setSupport] = useState(true);
@@ -64,6 +85,7 @@ export function Page() {
   const [cosigned, setCosigned] = useState<CosignedCheckpoint>();
   const [error, setError] = useState<string>();
 
+  const [classCheck, setClassCheck] = useState<string>();
   const fail = (e: unknown) => setError(e instanceof PocError ? e.shortMessage : (e as { shortMessage?: string }).shortMessage ?? String(e));
 
   async function openProposal(file: File | undefined) {
@@ -71,8 +93,11 @@ export function Page() {
     setVote(undefined);
     setProposal(undefined);
     if (!file) return;
+    setClassCheck(undefined);
     try {
-      setProposal(proposalFromFile(JSON.parse(new TextDecoder().decode(await readFileBytes(file)))));
+      const p = proposalFromFile(JSON.parse(new TextDecoder().decode(await readFileBytes(file))));
+      setProposal(p);
+      setClassCheck(await requiredClassNote(p.chainId, p.alliance, p.proposal.calls, p.proposal.proposalClass));
     } catch (e) {
       fail(e);
     }
@@ -158,6 +183,7 @@ export function Page() {
               ))}
             </tbody>
           </table>
+          {classCheck && <p data-testid="class-check">{classCheck}</p>}
           <fieldset>
             <legend>Your vote</legend>
             <label>
