@@ -168,7 +168,12 @@ export function createService(options: ServiceOptions = {}): Service {
       case "hardware": {
         if (method !== "GET") throw new MethodNotAllowedError(method, url.pathname);
         if (!options.hardware) throw new UnavailableError("no_registry", "this service was started without a registry (--rpc and --registry)");
-        const id = decodeURIComponent(url.pathname.slice("/hardware_id/".length));
+        let id: string;
+        try {
+          id = decodeURIComponent(url.pathname.slice("/hardware_id/".length));
+        } catch {
+          throw new BadRequestError("invalid_hardware_id", "the hardware ID is not valid percent-encoding", { field: "id", expected: "hex" });
+        }
         const answer = await options.hardware(id).catch((e: unknown) => {
           if (e instanceof ServiceError) throw e;
           throw badRequestOrUnavailable(e);
