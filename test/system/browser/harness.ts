@@ -143,3 +143,32 @@ export async function unlabelledControls(page: Page): Promise<{ role: string; ht
   if (interactive === 0) bad.push({ role: "(none: the tree had no interactive node, so nothing was checked)" });
   return bad;
 }
+
+/**
+ * The PCS stand-in of the SDK tests (test/sdk/intel/pcsStandIn.ts: the fixture collateral in Intel's
+ * v4 response shapes) behind a proxy that adds CORS headers, as a PCCS must send for a page on
+ * another origin to read it (including the issuer-chain headers).
+ */
+export async function startCorsPcs(): Promise<{ baseUrl: string; hits: string[]; close: () => Promise<void> }> {
+  const { startPcsStandIn } = await import("../../sdk/intel/pcsStandIn.js");
+  const { createServer } = await import("node:http");
+  const pcs = await startPcsStandIn();
+  const proxy = createServer(async (req, res) => {
+    const r = await fetch(pcs.baseUrl + req.url);
+    const headers: Record<string, string> = { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "*" };
+    r.headers.forEach((v, k) => {
+      if (!["content-length", "connection", "keep-alive", "transfer-encoding"].includes(k)) headers[k] = v;
+    });
+    res.writeHead(r.status, headers);
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((ok) => proxy.listen(0, "127.0.0.1", ok));
+  return {
+    baseUrl: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    hits: pcs.hits,
+    close: async () => {
+      await new Promise<void>((ok) => proxy.close(() => ok()));
+      await pcs.close();
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { recoverTypedDataAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { allianceDomain, voteTypes } from "../../../sdk/src/chain/votes.js";
 import { checkpointDomain, checkpointTypes } from "../../../sdk/src/log/checkpoint.js";
-import { ROOT, MEMBER_KEY, injectWallet, launchChromium, screenshot, startWeb, unlabelledControls, type WebServer } from "./harness.js";
+import { ROOT, MEMBER_KEY, injectWallet, startCorsPcs, launchChromium, screenshot, startWeb, unlabelledControls, type WebServer } from "./harness.js";
 
 const FIX = join(ROOT, "test", "fixtures");
 const NOW = Date.UTC(2026, 10, 22) / 1000;
@@ -93,6 +93,24 @@ describe("Verify: every evidence type, in the browser", () => {
     const report = JSON.parse(readFileSync((await download.path())!, "utf8"));
     expect(report).toMatchObject({ schema: "poc.verification-report/1", evidenceType: "intel-quote", tee: "intel-tdx", verifiedAt: 1751624163, intel: { tcbStatus: "UpToDate", ppid: "811dca2a26b952e85bb6448b097ba4fd" } });
     await page.close();
+  });
+
+  it("collateral fetched from a PCS / PCCS URL (a local stand-in serving Intel's v4 API with CORS): the TDX quote passes", async () => {
+    const pcs = await startCorsPcs();
+    try {
+      const page = await open("#/verify");
+      await page.locator("#evidence-file").setInputFiles(join(FIX, "intel/tdx-v4/quote.bin"));
+      await page.getByLabel("Or a PCS / PCCS URL for collateral").fill(pcs.baseUrl);
+      await page.getByLabel("Verify at (unix seconds; empty: now)").fill("1751624163");
+      await page.getByRole("button", { name: "Verify" }).click();
+      await page.getByTestId("overall").waitFor({ timeout: 60_000 });
+      expect(await cell(page, "hardware")).toBe("PASS");
+      expect(pcs.hits.some((h) => h.startsWith("/tdx/certification/v4/tcb?fmspc="))).toBe(true);
+      await screenshot(page, "verify-pcs-url");
+      await page.close();
+    } finally {
+      await pcs.close();
+    }
   });
 
   it("malformed and truncated evidence: a one-line error saying what was expected, no report, no crash", async () => {
