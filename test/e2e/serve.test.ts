@@ -238,18 +238,25 @@ describe("poc serve: POST /attestations/verify", () => {
     expect(jsonOf(out)).toMatchObject({ success: false, error: "request_timeout" });
   });
 
-  it("while 50 slow-loris connections hang, a real verification is answered at once, and the server stays up", async () => {
+  it("while 50 slow-loris connections hang, a real verification is answered before any of them times out, and the server stays up", async () => {
     const port = Number(new URL(c.base).port);
-    const hanging = Array.from({ length: 50 }, () => raw(port, ["POST /attestations/verify HTTP/1.1\r\nHost: x\r\n"], 0, 600));
-    const t0 = performance.now();
+    const answeredAt: number[] = [];
+    const hanging = Array.from({ length: 50 }, () => raw(port, ["POST /attestations/verify HTTP/1.1\r\nHost: x\r\n"], 0, 2000).then((a) => (answeredAt.push(performance.now()), a)));
     const r = await c.post("/attestations/verify", { evidence: tdxQuote.toString("hex"), collateral: tdxCollateral, at: TDX_AT });
-    const ms = performance.now() - t0;
+    const doneAt = performance.now();
     expect(r.body.success).toBe(true);
-    // Not a performance goal (those are in the bench): the answer did not wait for the hanging connections' deadline.
-    expect(ms).toBeLessThan(400);
     const answers = await Promise.all(hanging);
-    for (const a of answers) expect(a === "" || /^HTTP\/1\.1 408/.test(a)).toBe(true);
+    // Not a speed goal (those are in the bench): the answer did not wait for the hanging connections.
+    expect(doneAt).toBeLessThan(Math.min(...answeredAt));
+    for (const a of answers) expect(a).toMatch(/^HTTP\/1\.1 408/);
     expect((await c.get("/health")).status).toBe(200);
+  });
+
+  it("headers over 16 KiB get 431 headers_too_large", async () => {
+    const port = Number(new URL(c.base).port);
+    const out = await raw(port, [`GET /hardware_id/${"ab".repeat(10_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
+    expect(out).toMatch(/^HTTP\/1\.1 431/);
+    expect(jsonOf(out)).toMatchObject({ success: false, error: "headers_too_large" });
   });
 
   it("malformed HTTP gets 400 malformed_http; other paths and methods get typed 404 / 405", async () => {

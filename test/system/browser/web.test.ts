@@ -14,6 +14,8 @@ import { recoverTypedDataAddress, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { allianceDomain, voteTypes } from "../../../sdk/src/chain/votes.js";
 import { checkpointDomain, checkpointTypes } from "../../../sdk/src/log/checkpoint.js";
+import { proposalToFile, ProposalClass } from "../../../sdk/src/chain/proposal.js";
+import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
 import { ROOT, MEMBER_KEY, injectWallet, startCorsPcs, launchChromium, screenshot, startWeb, unlabelledControls, type WebServer } from "./harness.js";
 
 const FIX = join(ROOT, "test", "fixtures");
@@ -294,6 +296,27 @@ describe("Members: a vote and a cosignature signed with an injected EIP-1193 wal
     });
     expect(cosigner).toBe(member);
     await screenshot(page, "members-cosign");
+    await page.close();
+  });
+});
+
+describe("Hostile files", () => {
+  it("markup in a proposal's description or a receipt is shown as text, never run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "poc-xss-"));
+    const payload = `<img src=x onerror="window.__pocXss=1"><script>window.__pocXss=2</script>`;
+    const file = join(dir, "proposal.json");
+    const registry = config.addressBook.contracts.HardwareRegistry!.address as Hex;
+    const p = proposalToFile(
+      { calls: [registryCalls.unfreeze(registry, [config.demo.frozenPlatformKey], `0x${"00".repeat(32)}`)], proposalClass: ProposalClass.Ordinary, deadline: 2n ** 40n, description: payload },
+      { chainId: config.chainId, alliance: config.addressBook.contracts.Alliance!.address as Hex },
+    );
+    writeFileSync(file, JSON.stringify(p, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    const page = await open("#/members");
+    await page.getByLabel("Proposal file (from poc alliance propose)").setInputFiles(file);
+    await page.getByTestId("proposal").waitFor();
+    expect(await page.getByTestId("proposal").textContent()).toContain(payload);
+    expect(await page.evaluate(() => (window as unknown as { __pocXss?: number }).__pocXss)).toBeUndefined();
+    expect(await page.locator("[data-testid=proposal] img, [data-testid=proposal] script").count()).toBe(0);
     await page.close();
   });
 });
