@@ -372,3 +372,19 @@ describe("poc serve: limits, CORS, metrics, page and chain proxy", () => {
     expect(lines.join("\n")).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\/ .*1 collateral item/);
   });
 });
+
+describe("poc serve: the state directory", () => {
+  it("a file in it that does not parse is reported and skipped; the rest still loads", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "poc-serve-state-"));
+    const good = new CollateralStore(dir);
+    await good.admit(tdxCollateral);
+    writeFileSync(join(dir, "collateral-SGX-00a067110000.json"), '{"tcb_info": "half a fi');
+    writeFileSync(join(dir, "collateral-TDX-b0c06f000000.json.123.tmp"), "left by a crash mid-write");
+    const skipped: string[] = [];
+    const reloaded = new CollateralStore(dir, (f, why) => skipped.push(`${f}: ${why}`));
+    expect(reloaded.list()).toEqual([{ tee: "TDX", fmspc: "b0c06f000000", evaluationNumber: 17, issueDate: 1750328163 }]);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatch(/^collateral-SGX-00a067110000\.json: /);
+  });
+});
