@@ -16,7 +16,7 @@ import { allianceDomain, voteTypes } from "../../../sdk/src/chain/votes.js";
 import { checkpointDomain, checkpointTypes } from "../../../sdk/src/log/checkpoint.js";
 import { proposalToFile, ProposalClass } from "../../../sdk/src/chain/proposal.js";
 import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
-import { ROOT, MEMBER_KEY, injectWallet, startCorsPcs, launchChromium, screenshot, startWeb, unlabelledControls, type WebServer } from "./harness.js";
+import { ROOT, MEMBER_KEY, injectWallet, pickFileByKeyboard, startCorsPcs, launchChromium, screenshot, startWeb, unlabelledControls, type WebServer } from "./harness.js";
 
 const FIX = join(ROOT, "test", "fixtures");
 const NOW = Date.UTC(2026, 10, 22) / 1000;
@@ -336,11 +336,9 @@ describe("Accessibility", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Verify an attestation" }).waitFor();
     await tabTo("evidence-file");
-    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
-    await chooser.setFiles(join(FIX, "intel/tdx-v4/quote.bin"));
+    await pickFileByKeyboard(page, join(FIX, "intel/tdx-v4/quote.bin"));
     await tabTo("collateral-file");
-    const [chooser2] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
-    await chooser2.setFiles(join(FIX, "intel/tdx-v4/collateral.json"));
+    await pickFileByKeyboard(page, join(FIX, "intel/tdx-v4/collateral.json"));
     await tabTo("verify-at");
     await page.keyboard.type("1751624163");
     await tabTo("Verify");
@@ -351,6 +349,44 @@ describe("Accessibility", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
     expect(JSON.parse(readFileSync((await download.path())!, "utf8")).intel.tcbStatus).toBe("UpToDate");
     await screenshot(page, "keyboard-verify");
+    await page.close();
+  });
+
+  it("Receipts and Members from the keyboard alone: verify a receipt, open a proposal, sign the vote with the wallet", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "poc-kbd-"));
+    writeFileSync(join(dir, "receipt.json"), await (await fetch(new URL("demo/receipt.json", web.url))).text());
+    writeFileSync(join(dir, "proposal.json"), await (await fetch(new URL("demo/proposal.json", web.url))).text());
+    const page = await ctx.newPage();
+    await injectWallet(page, config.chainId);
+    await page.goto(new URL("#/verify", web.url).href);
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || "");
+    async function tabTo(target: string, max = 40) {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press("Tab");
+        if ((await focused()) === target) return;
+      }
+      throw new Error(`Tab never reached ${target}`);
+    }
+    await tabTo("Receipts");
+    await page.keyboard.press("Enter");
+    await tabTo("receipt-file");
+    await pickFileByKeyboard(page, join(dir, "receipt.json"));
+    await tabTo("Verify receipt");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("receipt-status").waitFor();
+    expect(await page.getByTestId("receipt-status").textContent()).toBe("valid");
+
+    await page.keyboard.press("Shift+Tab");
+    for (let i = 0; i < 20 && (await focused()) !== "Members"; i++) await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("Members");
+    await page.keyboard.press("Enter");
+    await tabTo("proposal-file");
+    await pickFileByKeyboard(page, join(dir, "proposal.json"));
+    await page.getByTestId("proposal").waitFor();
+    await tabTo("Sign vote with wallet");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("vote-signed").waitFor();
+    await screenshot(page, "keyboard-members");
     await page.close();
   });
 
