@@ -18,7 +18,7 @@ import { proposalToFile, ProposalClass } from "../sdk/src/chain/proposal.js";
 import { exportReceipt, readAllianceMembers } from "../sdk/src/log/recorded.js";
 import { createCosignedCheckpoint } from "../sdk/src/log/cosigned.js";
 import { createRegistryLookup } from "../sdk/src/report/index.js";
-import { CollateralStore } from "../service/collateralStore.js";
+import { HeldCollateral } from "../service/heldCollateral.js";
 import { createHardwareLookup } from "../service/hardwareLookup.js";
 import { createCvmBadge } from "../service/badge.js";
 import { createService } from "../service/server.js";
@@ -92,7 +92,7 @@ const book = {
     CollateralStore: { address: dcap.store as Address },
   },
 };
-const collateral = new CollateralStore();
+const collateral = new HeldCollateral();
 await collateral.admit(fixtures.tdxCollateral);
 const provider = w.conn.provider as unknown as { request(a: { method: string; params?: unknown }): Promise<unknown> };
 const service = createService({

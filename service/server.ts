@@ -13,7 +13,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import type { Socket } from "node:net";
 import { createIntelQuoteVerifier, decodeEvidenceInput, verifyEvidence, type IntelQuoteVerifier, type RegistryLookup } from "../sdk/src/report/index.js";
 import { CollateralRollbackError } from "../sdk/src/intel/index.js";
-import { CollateralStore } from "./collateralStore.js";
+import { HeldCollateral } from "./heldCollateral.js";
 import {
   BadRequestError,
   MethodNotAllowedError,
@@ -35,7 +35,7 @@ export type Eip1193 = { request(args: { method: string; params?: unknown }): Pro
 
 export type ServiceOptions = {
   /** Held collateral (persisted in the state directory); memory only when not given. */
-  collateral?: CollateralStore;
+  collateral?: HeldCollateral;
   /** The registry dimension of every report; skipped without it. */
   registry?: RegistryLookup;
   /** GET /hardware_id/:id; 503 without it. */
@@ -80,7 +80,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export type Service = {
   server: Server;
   metrics: Metrics;
-  collateral: CollateralStore;
+  collateral: HeldCollateral;
   /** Resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), then closes every socket. */
@@ -94,7 +94,7 @@ export function createService(options: ServiceOptions = {}): Service {
   const verifyTimeoutMs = options.verifyTimeoutMs ?? 15_000;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const log = options.log ?? (() => {});
-  const collateral = options.collateral ?? new CollateralStore();
+  const collateral = options.collateral ?? new HeldCollateral();
   const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? { perSecond: 20, burst: 40 });
   const intelVerifier = options.intelVerifier ?? createIntelQuoteVerifier();
   const cors = options.corsOrigins ?? "*";

@@ -10,7 +10,7 @@ import { PocError } from "../../sdk/src/errors.js";
 import { parseCollateral } from "../../sdk/src/intel/index.js";
 import { createRegistryLookup } from "../../sdk/src/report/index.js";
 import { serializeAddressBook } from "../../sdk/src/chain/addressBook.js";
-import { CollateralStore } from "../../service/collateralStore.js";
+import { HeldCollateral } from "../../service/heldCollateral.js";
 import { createHardwareLookup } from "../../service/hardwareLookup.js";
 import { createCvmBadge } from "../../service/badge.js";
 import { createService } from "../../service/server.js";
@@ -78,7 +78,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps & { onListening?: 
   const bodyLimit = int(values["body-limit"], "--body-limit", 2 * 1024 * 1024);
   const cors = values.cors === undefined || values.cors === "*" ? "*" : values.cors.split(",").map((s) => s.trim()).filter((s) => s);
   const stateDir = resolve(io.cwd, values["state-dir"] ?? ".poc-serve");
-  const collateral = new CollateralStore(stateDir, (f, why) => io.err(`poc serve: ${f} in ${stateDir} skipped: ${why}`));
+  const collateral = new HeldCollateral(stateDir, (f, why) => io.err(`poc serve: ${f} in ${stateDir} skipped: ${why}`));
   for (const f of values.collateral ?? []) {
     const path = resolve(io.cwd, f);
     let c;

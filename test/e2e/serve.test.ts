@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type Socket } from "node:net";
 import fc from "fast-check";
-import { CollateralStore } from "../../service/collateralStore.js";
+import { HeldCollateral } from "../../service/heldCollateral.js";
 import { createService, type Service } from "../../service/server.js";
 import { main } from "../../cli/main.js";
 
@@ -75,7 +75,7 @@ describe("poc serve: POST /attestations/verify", () => {
   let stateDir: string;
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), "poc-serve-"));
-    service = createService({ collateral: new CollateralStore(stateDir), rateLimit: false, bodyLimit: 256 * 1024, headersTimeoutMs: 400, requestTimeoutMs: 800 });
+    service = createService({ collateral: new HeldCollateral(stateDir), rateLimit: false, bodyLimit: 256 * 1024, headersTimeoutMs: 400, requestTimeoutMs: 800 });
     c = client(await service.listen(0));
   });
   afterAll(() => service.close(100));
@@ -89,7 +89,7 @@ describe("poc serve: POST /attestations/verify", () => {
 
   it("the collateral that verified is kept on disk, and a restarted service verifies a bare {type, hex} quote with it", async () => {
     expect(readdirSync(stateDir)).toEqual(["collateral-TDX-b0c06f000000.json"]);
-    const again = createService({ collateral: new CollateralStore(stateDir), rateLimit: false });
+    const again = createService({ collateral: new HeldCollateral(stateDir), rateLimit: false });
     const c2 = client(await again.listen(0));
     try {
       const r = await c2.post("/attestations/verify", { type: "intel", hex: "0x" + tdxQuote.toString("hex"), at: TDX_AT });
@@ -104,7 +104,7 @@ describe("poc serve: POST /attestations/verify", () => {
   it("older collateral for a held TCB info item is refused (409), also after a restart: no rollback to an earlier TCB evaluation", async () => {
     const info = JSON.parse(tdxCollateral.tcb_info);
     const older = { ...tdxCollateral, tcb_info: JSON.stringify({ ...info, tcbEvaluationDataNumber: 16 }) };
-    const restarted = createService({ collateral: new CollateralStore(stateDir), rateLimit: false });
+    const restarted = createService({ collateral: new HeldCollateral(stateDir), rateLimit: false });
     const c2 = client(await restarted.listen(0));
     try {
       const r = await c2.post("/attestations/verify", { evidence: tdxQuote.toString("hex"), collateral: older, at: TDX_AT });
@@ -377,12 +377,12 @@ describe("poc serve: the state directory", () => {
   it("a file in it that does not parse is reported and skipped; the rest still loads", async () => {
     const { writeFileSync } = await import("node:fs");
     const dir = mkdtempSync(join(tmpdir(), "poc-serve-state-"));
-    const good = new CollateralStore(dir);
+    const good = new HeldCollateral(dir);
     await good.admit(tdxCollateral);
     writeFileSync(join(dir, "collateral-SGX-00a067110000.json"), '{"tcb_info": "half a fi');
     writeFileSync(join(dir, "collateral-TDX-b0c06f000000.json.123.tmp"), "left by a crash mid-write");
     const skipped: string[] = [];
-    const reloaded = new CollateralStore(dir, (f, why) => skipped.push(`${f}: ${why}`));
+    const reloaded = new HeldCollateral(dir, (f, why) => skipped.push(`${f}: ${why}`));
     expect(reloaded.list()).toEqual([{ tee: "TDX", fmspc: "b0c06f000000", evaluationNumber: 17, issueDate: 1750328163 }]);
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatch(/^collateral-SGX-00a067110000\.json: /);

@@ -1,5 +1,6 @@
 /**
- * The service's only state that must survive a restart: the newest Intel collateral it has seen
+ * HeldCollateral: the service's only state that must survive a restart (not the onchain
+ * CollateralStore contract): the newest Intel collateral it has seen
  * verify, one QuoteCollateralV3 per TCB info item (TEE and FMSPC). A quote posted without collateral
  * is verified against it; collateral posted with a quote replaces it only when newer (higher TCB
  * evaluation, or the same evaluation issued later), and older collateral is refused, so a restart
@@ -43,7 +44,7 @@ export function quoteItemKey(quote: Uint8Array): string {
 
 const keyOf = (i: Pick<CollateralItem, "tee" | "fmspc">) => `${i.tee}-${i.fmspc}`;
 
-export class CollateralStore {
+export class HeldCollateral {
   private readonly items = new Map<string, { item: CollateralItem; collateral: QuoteCollateralV3 }>();
   private writes: Promise<void> = Promise.resolve();
 
