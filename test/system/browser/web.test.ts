@@ -43,13 +43,15 @@ async function open(hash: string): Promise<Page> {
   return page;
 }
 
-type Case = { name: string; evidence: string; collateral?: string; certs?: string[]; eventLog?: string; at: number; nonce?: string; hardware: string; overall?: string; also?: Record<string, string> };
+type Case = { name: string; evidence: string; collateral?: string; certs?: string[]; eventLog?: string; at: number; nonce?: string; allowedOs?: string; upToDate?: boolean; hardware: string; overall?: string; also?: Record<string, string> };
 const CASES: Case[] = [
   { name: "intel-tdx-v4", evidence: "intel/tdx-v4/quote.bin", collateral: "intel/tdx-v4/collateral.json", at: 1751624163, hardware: "PASS", overall: "PARTIAL" },
   { name: "intel-sgx-v3", evidence: "intel/sgx-v3/quote.bin", collateral: "intel/sgx-v3/collateral.json", at: 1751626571, hardware: "PASS" },
   { name: "intel-tdx-v5-no-tcb-match", evidence: "intel/tdx-v5-no-tcb-match/quote.bin", collateral: "intel/tdx-v5-no-tcb-match/collateral.json", at: 1772708331, hardware: "FAIL", overall: "FAIL" },
   { name: "intel-tee-fail-no-collateral", evidence: "intel/tdx-v4-tee-fail/quote.bin", at: NOW, hardware: "PARTIAL" },
   { name: "amd-sev-snp", evidence: "amd/milan-dstack/report.bin", certs: ["amd/milan-dstack/vcek.pem"], at: NOW, hardware: "PASS" },
+  { name: "amd-sev-snp-os-not-allowed", evidence: "amd/milan-dstack/report.bin", certs: ["amd/milan-dstack/vcek.pem"], at: NOW, allowedOs: "00".repeat(48), hardware: "PASS", overall: "FAIL", also: { operatingSystem: "FAIL" } },
+  { name: "intel-sgx-v3-require-up-to-date", evidence: "intel/sgx-v3/quote.bin", collateral: "intel/sgx-v3/collateral.json", at: 1751626571, upToDate: true, hardware: "FAIL", overall: "FAIL" },
   { name: "amd-sev-snp-no-vcek", evidence: "amd/milan-dstack/report.bin", at: NOW, hardware: "FAIL", overall: "FAIL" },
   { name: "tpm-gce", evidence: "tpm/gce-cos-85-nonce9009.json", eventLog: "tpm/gce-cos-85-nonce9009.eventlog.bin", nonce: "9009", at: NOW, hardware: "PASS", overall: "PASS", also: { tpmBinding: "PASS" } },
   { name: "nitro", evidence: "nitro/dstack-nsm/attestation.bin", at: 1766668537, hardware: "PASS" },
@@ -64,6 +66,8 @@ async function verifyIn(page: Page, c: Case) {
   if (c.eventLog) await page.locator("#event-log").setInputFiles(join(FIX, c.eventLog));
   await page.getByLabel("Verify at (unix seconds; empty: now)").fill(String(c.at));
   if (c.nonce) await page.getByLabel(/Expected nonce/).fill(c.nonce);
+  if (c.allowedOs) await page.getByLabel(/Allowed OS measurements/).fill(c.allowedOs);
+  if (c.upToDate) await page.getByLabel(/only TCB status UpToDate passes/).check();
   await page.getByRole("button", { name: "Verify" }).click();
   await page.getByTestId("overall").waitFor({ timeout: 60_000 });
 }

@@ -23,6 +23,13 @@ import { download, readFileBytes, toJson } from "../files.js";
 const STATUS_TEXT = { passed: "PASS", partial: "PARTIAL", failed: "FAIL", skipped: "SKIP" } as const;
 const OVERALL_TEXT = { pass: "PASS", partial: "PARTIAL", fail: "FAIL" } as const;
 
+/** A comma / whitespace separated list of hex values (0x optional), as poc verify's --allowed-* flags. */
+function hexList(text: string, what: string): string[] | undefined {
+  const items = text.split(/[\s,]+/).map((x) => x.trim().toLowerCase().replace(/^0x/, "")).filter((x) => x);
+  for (const x of items) if (!/^([0-9a-f]{2})+$/.test(x)) throw new PocError(`${what}: not hex: ${x}`);
+  return items.length ? items : undefined;
+}
+
 export function Page() {
   const [evidence, setEvidence] = useState<File | undefined>();
   const [pasted, setPasted] = useState("");
@@ -32,6 +39,11 @@ export function Page() {
   const [eventLog, setEventLog] = useState<File | undefined>();
   const [at, setAt] = useState("");
   const [nonce, setNonce] = useState("");
+  const [allowedOs, setAllowedOs] = useState("");
+  const [allowedApps, setAllowedApps] = useState("");
+  const [allowedCompose, setAllowedCompose] = useState("");
+  const [composeFile, setComposeFile] = useState<File | undefined>();
+  const [upToDate, setUpToDate] = useState(false);
   const [report, setReport] = useState<VerificationReport>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -60,7 +72,11 @@ export function Page() {
         certificates,
         collateral,
         intelVerifier: createIntelQuoteVerifier(),
-        acceptedTcbStatuses: DEFAULT_ACCEPTED_TCB_STATUSES,
+        acceptedTcbStatuses: upToDate ? ["UpToDate"] : DEFAULT_ACCEPTED_TCB_STATUSES,
+        allowedOsMeasurements: hexList(allowedOs, "allowed OS measurements"),
+        allowedAppIds: hexList(allowedApps, "allowed app IDs"),
+        allowedComposeHashes: hexList(allowedCompose, "allowed compose hashes"),
+        composeFile: composeFile ? await readFileBytes(composeFile) : undefined,
         tpmEventLog: eventLog ? await readFileBytes(eventLog) : undefined,
         tpmNonce: nonce.trim() || undefined,
         nitroNonce: nonce.trim() ? Uint8Array.from(nonce.trim().replace(/^0x/, "").match(/../g) ?? [], (x) => parseInt(x, 16)) : undefined,
@@ -107,6 +123,20 @@ export function Page() {
         <input id="verify-at" type="number" min="0" value={at} onInput={(e) => setAt((e.currentTarget as HTMLInputElement).value)} />
         <label for="nonce">Expected nonce (hex; TPM qualifying data or Nitro nonce)</label>
         <input id="nonce" type="text" value={nonce} onInput={(e) => setNonce((e.currentTarget as HTMLInputElement).value)} />
+        <fieldset>
+          <legend>Policy (optional, as poc verify's flags)</legend>
+          <label for="allowed-os">Allowed OS measurements (hex, comma separated: TDX MRTD or dstack os-image-hash, SGX MRENCLAVE, SNP measurement, Nitro PCR0)</label>
+          <input id="allowed-os" type="text" value={allowedOs} onInput={(e) => setAllowedOs((e.currentTarget as HTMLInputElement).value)} />
+          <label for="allowed-apps">Allowed dstack app IDs (hex, comma separated)</label>
+          <input id="allowed-apps" type="text" value={allowedApps} onInput={(e) => setAllowedApps((e.currentTarget as HTMLInputElement).value)} />
+          <label for="allowed-compose">Allowed dstack compose hashes (hex, comma separated)</label>
+          <input id="allowed-compose" type="text" value={allowedCompose} onInput={(e) => setAllowedCompose((e.currentTarget as HTMLInputElement).value)} />
+          <label for="compose-file">dstack app compose file (checked against the compose-hash event)</label>
+          <input id="compose-file" type="file" onChange={(e) => setComposeFile((e.currentTarget as HTMLInputElement).files?.[0])} />
+          <label>
+            <input id="require-up-to-date" type="checkbox" checked={upToDate} onChange={(e) => setUpToDate((e.currentTarget as HTMLInputElement).checked)} /> Intel: only TCB status UpToDate passes
+          </label>
+        </fieldset>
         <div>
           <button type="submit" disabled={busy}>
             {busy ? "Verifying…" : "Verify"}
