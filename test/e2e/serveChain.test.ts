@@ -12,11 +12,13 @@ import { custom, keccak256, stringToBytes, toHex } from "viem";
 import { registryCalls } from "../../sdk/src/chain/hardwareRegistry.js";
 import { ProposalClass } from "../../sdk/src/chain/proposal.js";
 import { makeServeCommand } from "../../cli/commands/serve.js";
-import { deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
+import { writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
+import { Cvm, deployCvmWorld, type CvmWorld } from "../../testkit/cvmWorld.js";
 
 let w: CvmWorld;
 let base = "";
 let stop: () => Promise<void> = async () => {};
+let cvm: Cvm;
 
 beforeAll(async () => {
   w = await deployCvmWorld({ seed: "serve" });
@@ -45,11 +47,25 @@ describe("poc serve --registry: GET /hardware_id/:id", () => {
     expect(await get(`/hardware_id/0x${ppid.toUpperCase()}`)).toMatchObject({ status: 200 });
   });
 
+  it("a registered CVM's badge is live: valid at its hardware's level", async () => {
+    cvm = await Cvm.create(w, "rsa", "serve-cvm");
+    const r = await cvm.registration({ owner: w.wallets[4]!.account.address, deadline: (await w.now()) + 3600n });
+    const hash = await writeRegisterCvm(w.wallets[4]! as never, { registry: w.registry.address, ...r.args, tee: r.tee, tpm: r.tpm, identitySignature: r.identitySignature });
+    expect((await w.pub.waitForTransactionReceipt({ hash })).status).toBe("success");
+    const badge = await fetch(`${base}/badge/31337/${w.registry.address}/${cvm.address}.svg`);
+    expect(badge.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await badge.text()).toMatch(/aria-label="proof of cloud: valid · level 2"/);
+    expect((await fetch(`${base}/badge/1/${w.registry.address}/${cvm.address}.svg`)).status).toBe(404);
+    expect((await fetch(`${base}/badge/31337/not-an-address/x.svg`)).status).toBe(400);
+  });
+
   it("a frozen entry is not verified: 404 not_found, status frozen, the reason in the message", async () => {
     await w.govern([registryCalls.freeze(w.hardware.address, [w.hwKey], keccak256(stringToBytes("incident")))], ProposalClass.EmergencyFreeze);
     const r = await get(`/hardware_id/${w.hwKey}`);
     expect(r).toMatchObject({ status: 404, body: { success: false, error: "not_found", status: "frozen" } });
     expect(r.body.message).toMatch(/is not verified: it is frozen/);
+    // The CvmRegistry mirrors the freeze in the same transaction: the badge turns at once.
+    expect(await (await fetch(`${base}/badge/31337/${w.registry.address}/${cvm.address}.svg`)).text()).toMatch(/aria-label="proof of cloud: invalid"/);
   });
 
   it("IDs of no known length or not hex: 400 invalid_hardware_id naming what is expected", async () => {
