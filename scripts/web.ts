@@ -105,7 +105,10 @@ const service = createService({
   staticDir: built.dir,
   log,
 });
-const bound = await service.listen(port, host);
+const bound = await service.listen(port, host).catch((e: NodeJS.ErrnoException) => {
+  log(`web: cannot listen on ${host}:${port}: ${e.code === "EADDRINUSE" ? "the port is in use; pass another with npm run web -- --port N" : e.message}`);
+  process.exit(1);
+});
 const url = `http://${host}:${bound}/`;
 process.stdout.write(`web: listening on ${url}\n`);
 log(`web: open ${url}#/explore/${w.chainId}/${w.hardwareRegistry}  (Ctrl-C stops)`);

@@ -114,7 +114,9 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps & { onListening?: 
     corsOrigins: cors,
     log: (l) => io.err(l),
   });
-  const bound = await service.listen(port, values.host ?? "127.0.0.1");
+  const bound = await service.listen(port, values.host ?? "127.0.0.1").catch((e: NodeJS.ErrnoException) => {
+    throw new PocError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}`, { details: e.code === "EADDRINUSE" ? "the port is in use: pass another --port" : e.message });
+  });
   io.out(`poc serve: listening on http://${values.host ?? "127.0.0.1"}:${bound}/ (state ${stateDir}, ${collateral.size} collateral item(s)${existsSync(webDir) ? `, page ${webDir}` : ", no page: npm run web:build"}${registry ? ", registry connected" : ""})`);
   const stopped = new Promise<void>((ok) => {
     const stop = async () => {

@@ -357,6 +357,12 @@ describe("poc serve: limits, CORS, metrics, page and chain proxy", () => {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), progress: () => {}, cwd: process.cwd(), env: {} };
     expect(await main(["serve", "--port", "x"], io)).toBe(2);
     expect(await main(["serve", "--rate", "-1"], io)).toBe(2);
+    const busy = createService({ rateLimit: false });
+    const busyPort = await busy.listen(0);
+    lines.length = 0;
+    expect(await main(["serve", "--port", String(busyPort), "--state-dir", mkdtempSync(join(tmpdir(), "poc-serve-busy-"))], io)).toBe(2);
+    expect(lines.join("\n")).toMatch(/cannot listen on 127\.0\.0\.1:\d+[\s\S]*the port is in use/);
+    await busy.close(100);
     const { makeServeCommand } = await import("../../cli/commands/serve.js");
     const stateDir = mkdtempSync(join(tmpdir(), "poc-serve-cli-"));
     let stop: () => Promise<void> = async () => {};
