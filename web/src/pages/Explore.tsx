@@ -12,7 +12,7 @@ import { cvmRegistryAbi } from "../../../sdk/src/chain/abi/CvmRegistry.js";
 import { readRecordedCheckpoints, type RecordedCheckpoint } from "../../../sdk/src/log/recorded.js";
 import { leafTypeName, logLeafToJson, type EntrySetPayload, type FacilitySetPayload } from "../../../sdk/src/log/leaf.js";
 import { parseAddressBook } from "../../../sdk/src/chain/addressBook.js";
-import { contractOf, pageConfig } from "../config.js";
+import { contractOf, fromBlockOf, pageConfig } from "../config.js";
 import { readFileBytes } from "../files.js";
 import { href, type Route } from "../route.js";
 import { toJson } from "../files.js";
@@ -99,7 +99,7 @@ function PickChain() {
       const r = book.contracts.HardwareRegistry?.address;
       if (r) setRegistry(r);
       // Kept per chain ID so the overview finds the book's CvmRegistry too.
-      localStorage.setItem(`poc.book.${book.chainId}`, JSON.stringify({ contracts: Object.fromEntries(Object.entries(book.contracts).map(([k, v]) => [k, { address: v.address }])) }));
+      localStorage.setItem(`poc.book.${book.chainId}`, JSON.stringify({ contracts: Object.fromEntries(Object.entries(book.contracts).map(([k, v]) => [k, { address: v.address, ...(v.block !== undefined ? { block: v.block.toString() } : {}) }])) }));
     } catch (e) {
       setBookError((e as Error).message.split("\n")[0]);
     }
@@ -147,7 +147,8 @@ type OverviewData = {
 async function loadOverview(chainId: number, registry: Address, rpc?: string): Promise<OverviewData> {
   const ctx = await connect(chainId, rpc);
   const { client } = ctx;
-  const leaves = await getLogLeaves(client, { registry });
+  const fromBlock = await fromBlockOf(chainId, registry);
+  const leaves = await getLogLeaves(client, { registry, fromBlock });
   const facilities = new Map<Hex, FacilitySetPayload>();
   const entrySet = new Map<Hex, EntrySetPayload>();
   for (const l of leaves) {
@@ -162,13 +163,13 @@ async function loadOverview(chainId: number, registry: Address, rpc?: string): P
   if (cvmRegistry) {
     // Identities come from registrations and rotations (a rotated identity hands over to a new one).
     const [registered, rotated] = await Promise.all([
-      client.getContractEvents({ address: cvmRegistry, abi: cvmRegistryAbi, eventName: "CvmRegistered", fromBlock: 0n }),
-      client.getContractEvents({ address: cvmRegistry, abi: cvmRegistryAbi, eventName: "CvmIdentityRotated", fromBlock: 0n }),
+      client.getContractEvents({ address: cvmRegistry, abi: cvmRegistryAbi, eventName: "CvmRegistered", fromBlock: await fromBlockOf(chainId, cvmRegistry) }),
+      client.getContractEvents({ address: cvmRegistry, abi: cvmRegistryAbi, eventName: "CvmIdentityRotated", fromBlock: await fromBlockOf(chainId, cvmRegistry) }),
     ]);
     const ids = [...new Set([...registered.map((l) => (l.args as { identity: Address }).identity), ...rotated.map((l) => (l.args as { newIdentity: Address }).newIdentity)])];
     cvms = await Promise.all(ids.map(async (identity) => ({ identity, c: await readCvm(client, { registry: cvmRegistry, identity }) })));
   }
-  const checkpoints = await readRecordedCheckpoints(client, { registry });
+  const checkpoints = await readRecordedCheckpoints(client, { registry, fromBlock });
   return { ctx, leaves, facilities: [...facilities].map(([id, p]) => ({ id, p })), entries, cvms, cvmRegistry, checkpoints };
 }
 
@@ -334,7 +335,7 @@ function EntryPage({ route }: { route: Extract<Route, { page: "entry" }> }) {
     const ctx = await connect(chainId, rpc);
     const e = await readHardwareEntry(ctx.client, { registry: registry as Address, platformKey: key as Hex });
     const f = e.exists ? await readFacility(ctx.client, { registry: registry as Address, facilityId: e.facilityId }) : undefined;
-    const history = (await getLogLeaves(ctx.client, { registry: registry as Address })).filter((l) => l.decoded.subject.toLowerCase() === key.toLowerCase());
+    const history = (await getLogLeaves(ctx.client, { registry: registry as Address, fromBlock: await fromBlockOf(chainId, registry) })).filter((l) => l.decoded.subject.toLowerCase() === key.toLowerCase());
     const lastSet = [...history].reverse().find((l) => l.decoded.leafType === 2);
     const endorsers = lastSet?.decoded.leafType === 2 ? lastSet.decoded.payload.endorsers : [];
     const method = lastSet?.decoded.leafType === 2 ? `${lastSet.decoded.payload.method} (${lastSet.decoded.payload.evidenceUri})` : undefined;
@@ -425,7 +426,7 @@ function LeafPage({ route }: { route: Extract<Route, { page: "leaf" }> }) {
   const { chainId, registry, index, rpc } = route;
   const { data, error } = useLoad(async () => {
     const ctx = await connect(chainId, rpc);
-    const leaf = (await getLogLeaves(ctx.client, { registry: registry as Address })).find((l) => Number(l.index) === index);
+    const leaf = (await getLogLeaves(ctx.client, { registry: registry as Address, fromBlock: await fromBlockOf(chainId, registry) })).find((l) => Number(l.index) === index);
     if (!leaf) throw new Error(`the log has no leaf ${index}`);
     return leaf;
   }, [chainId, registry, index, rpc]);
