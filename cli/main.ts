@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   cvm: () => import("./commands/cvm.js"),
   log: () => import("./commands/log.js"),
   registry: () => import("./commands/registry.js"),
+  serve: () => import("./commands/serve.js"),
   verify: () => import("./commands/verify.js"),
 };
 
