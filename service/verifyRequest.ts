@@ -146,6 +146,7 @@ const TEE_TYPES: Record<VerificationReport["tee"], string> = {
   "amd-sev-snp": "TEE_AMD_SEV_SNP",
   tpm: "TEE_TPM",
   "aws-nitro": "TEE_AWS_NITRO",
+  "nvidia-gpu": "TEE_NVIDIA_GPU",
 };
 
 /**
@@ -155,7 +156,7 @@ const TEE_TYPES: Record<VerificationReport["tee"], string> = {
  */
 export function verifyResponse(report: VerificationReport): Record<string, unknown> {
   // The quote's own verdict: the registry is answered separately (proof_of_cloud), as the verifiers service does.
-  const verified = report.dimensions.hardware.status === "passed" && !DIMENSION_NAMES.some((n) => n !== "registry" && report.dimensions[n].status === "failed");
+  const verified = report.dimensions.hardware.status === "passed" && !DIMENSION_NAMES.some((n) => n !== "registry" && report.dimensions[n]?.status === "failed");
   const quote = {
     verified,
     header: { tee_type: TEE_TYPES[report.tee] },
@@ -164,7 +165,7 @@ export function verifyResponse(report: VerificationReport): Record<string, unkno
   const proofOfCloud = report.dimensions.registry.status === "passed";
   const common = { quote, proof_of_cloud: proofOfCloud, ...(report.hardwareId?.kind === "amd-chip-id" ? { chip_id: report.hardwareId.value } : {}), report };
   if (verified) return { success: true, ...common };
-  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n].status === "failed" && n !== "registry") ?? "hardware";
-  const d = report.dimensions[failed];
+  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n]?.status === "failed" && n !== "registry") ?? "hardware";
+  const d = report.dimensions[failed] ?? report.dimensions.hardware;
   return { success: false, error: "verification_failed", message: `${failed}: ${d.reason}${d.check ? ` [${d.check}]` : ""}`, ...common };
 }

@@ -173,6 +173,8 @@ function ReportView({ report }: { report: VerificationReport }) {
         <tbody>
           {DIMENSION_NAMES.map((n) => {
             const d = report.dimensions[n];
+            // A report read from a file written before the GPU dimension existed has no `gpu` row.
+            if (d === undefined) return null;
             return (
               <tr key={n} data-dimension={n}>
                 <th scope="row">{DIMENSION_LABELS[n]}</th>
