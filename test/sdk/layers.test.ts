@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../../sdk/src");
-const LOW_LAYERS = ["intel", "amd", "tpm", "nitro", "eventlog", "pki", "zk", "vocabulary"];
+const LOW_LAYERS = ["intel", "amd", "tpm", "nitro", "eventlog", "dstack", "pki", "zk", "vocabulary"];
 const FORBIDDEN_FROM_LOW = ["report", "chain"];
 
 function walk(dir: string): string[] {

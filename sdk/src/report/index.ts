@@ -7,6 +7,7 @@ export { buildSnpReport } from "./snp.js";
 export { buildTpmReport } from "./tpm.js";
 export { buildNitroReport } from "./nitro.js";
 export { buildIntelQuoteReport, buildDstackReport } from "./intel.js";
+export { buildDstackAttestationReport, type BuildDstackAttestationReportParameters } from "./dstackAttestation.js";
 export { verifyEvidence, type VerifyEvidenceParameters } from "./verify.js";
 export { renderReportText } from "./render.js";
 export * from "./input.js";

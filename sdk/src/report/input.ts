@@ -47,6 +47,7 @@ function hexOrBinary(raw: Uint8Array): Uint8Array {
 function intelQuoteOf(detected: DetectedEvidence): Uint8Array | undefined {
   if (detected.type === "intel-quote") return detected.bytes;
   if (detected.type === "dstack" && typeof detected.json.quote === "string") return toBytes(detected.json.quote, "dstack evidence quote");
+  if (detected.type === "dstack-attestation" && (detected.attestation.platform.kind === "tdx" || detected.attestation.platform.kind === "gcp-tdx")) return detected.attestation.platform.quote;
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { type BuildReportOptions, dimension, lower, makeReport, registryDimensio
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
 import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
-async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
+export async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
   const verifier = options.intelVerifier;
   if (!verifier) return { hardware: skipped("no Intel DCAP verifier given", true) };
   let verdict: IntelQuoteVerdict | undefined;
@@ -30,7 +30,7 @@ async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promi
 }
 
 /** Measurements are signed by the quote even when the TCB status was not evaluated (partial). */
-const authenticated = (hardware: DimensionResult) => hardware.status === "passed" || hardware.status === "partial";
+export const authenticated = (hardware: DimensionResult) => hardware.status === "passed" || hardware.status === "partial";
 
 function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | undefined {
   return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
@@ -40,9 +40,9 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
  * The report of Intel evidence from its first three dimensions: no TPM quote to bind, and the registry
  * looked up by the verified PPID once the hardware is authenticated.
  */
-async function intelReport(
+export async function intelReport(
   head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict },
-  dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult },
+  dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult; tpmBinding?: DimensionResult },
   options: BuildReportOptions,
 ): Promise<VerificationReport> {
   const hardwareId = hardwareIdOf(head.verdict);
@@ -54,7 +54,7 @@ async function intelReport(
     intel: head.verdict,
     dimensions: {
       ...dimensions,
-      tpmBinding: skipped("no TPM quote in this evidence", false),
+      tpmBinding: dimensions.tpmBinding ?? skipped("no TPM quote in this evidence", false),
       registry: authenticated(dimensions.hardware)
         ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true)
         : skipped("hardware not verified", true),

@@ -3,6 +3,7 @@ import type { SnpTrustAnchors } from "../amd/verify.js";
 import { parseTpmAttestationJson } from "../tpm/quote.js";
 import type { BuildReportOptions } from "./common.js";
 import { detectEvidence } from "./detect.js";
+import { buildDstackAttestationReport } from "./dstackAttestation.js";
 import { buildDstackReport, buildIntelQuoteReport } from "./intel.js";
 import type { VerificationReport } from "./model.js";
 import { buildNitroReport } from "./nitro.js";
@@ -33,5 +34,7 @@ export async function verifyEvidence(params: VerifyEvidenceParameters): Promise<
       return buildTpmReport(parseTpmAttestationJson(detected.json), params);
     case "dstack":
       return buildDstackReport(detected.json, params);
+    case "dstack-attestation":
+      return buildDstackAttestationReport({ attestation: detected.attestation, ignoredFields: detected.ignoredFields }, params);
   }
 }
