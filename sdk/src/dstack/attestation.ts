@@ -102,7 +102,7 @@ const attestationV0: Decoder<Omit<DstackAttestation, "version">> = createDecoder
   config: field("config", str)(b),
 }));
 
-const versioned: Decoder<DstackAttestation> = enumOf([{ name: "V0", decode: createDecoder((b) => ({ version: 0 as const, ...attestationV0(b) })) }], "VersionedAttestation");
+const versioned: Decoder<DstackAttestation> = enumOf([{ name: "", decode: createDecoder((b) => ({ version: 0 as const, ...attestationV0(b) })) }], "VersionedAttestation");
 
 /** dstack refuses more (MAX_ATTESTATION_BYTES); so do we, before reading anything. */
 export const MAX_DSTACK_ATTESTATION_BYTES = 10 * 1024 * 1024;
@@ -120,7 +120,7 @@ export function parseDstackAttestation(input: Uint8Array): DstackAttestation {
   if ((b0 >= 0x80 && b0 <= 0x8f) || b0 === 0xde || b0 === 0xdf) {
     throw new ParseError({ structure: SCALE_STRUCTURE, field: "version", offset: 0, expected: "the SCALE V0 form (0x00)", got: "a msgpack map (the V1 form, not supported)" });
   }
-  return decodeScale(input, versioned);
+  return decodeScale(input, versioned, SCALE_STRUCTURE, "version");
 }
 
 // ---- encoding (scale-ts codecs; used by the simulator and tests to build every variant) ----

@@ -37,9 +37,10 @@ export function field<T>(name: string, inner: Decoder<T>): Decoder<T> {
     try {
       return inner(bytes);
     } catch (e) {
-      if (e instanceof ScaleFault) throw new ScaleFault([name, ...e.path], e.offset, e.expected, e.got);
+      const path = name === "" ? [] : [name];
+      if (e instanceof ScaleFault) throw new ScaleFault([...path, ...e.path], e.offset, e.expected, e.got);
       // A RangeError from a DataView read past the end in scale-ts's integer decoders.
-      throw new ScaleFault([name], at, "more bytes", `${Math.max(0, bytes.length - at)} left`);
+      throw new ScaleFault(path, at, "more bytes", `${Math.max(0, bytes.length - at)} left`);
     }
   });
 }
@@ -133,7 +134,7 @@ export function enumOf<T>(variants: readonly { name: string; decode: Decoder<T> 
  * Decodes `input` completely with `decoder`: a fault becomes a ParseError with the field path and
  * offset; bytes left over are refused (SCALE has no framing, so trailing bytes mean a wrong layout).
  */
-export function decodeScale<T>(input: Uint8Array, decoder: Decoder<T>, structure = SCALE_STRUCTURE): T {
+export function decodeScale<T>(input: Uint8Array, decoder: Decoder<T>, structure = SCALE_STRUCTURE, rootField = "value"): T {
   // scale-ts reads from `.buffer`: give it an array that owns its whole buffer.
   const own = input.slice();
   const c = own as Cursor;
@@ -148,9 +149,9 @@ export function decodeScale<T>(input: Uint8Array, decoder: Decoder<T>, structure
     value = measured(c);
   } catch (e) {
     if (e instanceof ScaleFault) {
-      throw new ParseError({ structure, field: e.path.join(".").replace(/\.\[/g, "[") || "value", offset: e.offset, expected: e.expected, got: e.got });
+      throw new ParseError({ structure, field: e.path.join(".").replace(/\.\[/g, "[") || rootField, offset: e.offset, expected: e.expected, got: e.got });
     }
-    throw new ParseError({ structure, field: "value", offset: 0, expected: "a SCALE value", got: (e as Error).message, cause: e });
+    throw new ParseError({ structure, field: rootField, offset: 0, expected: "a SCALE value", got: (e as Error).message, cause: e });
   }
   if (end !== input.length) {
     throw new ParseError({ structure, field: "end", offset: end, expected: "no bytes after the value", got: `${input.length - end} trailing bytes` });

@@ -76,3 +76,12 @@ export {
   type CreateSimulatedTpmParameters,
 } from "./tpm.js";
 export { assertNotProductionParameters, isSimulatorCertificate, isLocalChainId, LOCAL_CHAIN_IDS, SimulatorParametersError } from "./guard.js";
+export {
+  simulateDstackTdxAttestation,
+  wrapDstackAttestation,
+  dstackRuntimeLog,
+  replayTdxLog,
+  stripToLiteLog,
+  TDX_ACPI_DATA_EVENT_TYPE,
+  type SimulateDstackTdxAttestationParameters,
+} from "./dstack.js";
