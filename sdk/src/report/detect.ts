@@ -2,13 +2,16 @@
 import { parseDstackAttestation, type DstackAttestation } from "../dstack/attestation.js";
 import { parseDstackAttestationJson } from "../dstack/json.js";
 import { ParseError } from "../errors.js";
+import { looksLikeTpmAttestationProtobuf, parseTpmAttestationProtobuf, type TpmAttestationProtobuf } from "../tpm/protobuf.js";
 import type { EvidenceType } from "./model.js";
 
 const INTEL_QE_VENDOR_ID = [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07];
 
 export type DetectedEvidence =
   | { type: "intel-quote" | "snp-report" | "nitro-document"; bytes: Uint8Array }
-  | { type: "tpm-quote" | "dstack"; json: Record<string, unknown> }
+  | { type: "dstack"; json: Record<string, unknown> }
+  | { type: "tpm-quote"; encoding: "json"; json: Record<string, unknown> }
+  | { type: "tpm-quote"; encoding: "protobuf"; attestation: TpmAttestationProtobuf }
   | { type: "dstack-attestation"; attestation: DstackAttestation; ignoredFields: string[] };
 
 function tryJson(bytes: Uint8Array): Record<string, unknown> | undefined {
@@ -37,7 +40,7 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
       const { attestation, ignoredFields } = parseDstackAttestationJson(json);
       return { type: "dstack-attestation", attestation, ignoredFields };
     }
-    if (typeof json.ak_pub_tpmt_public === "string" && Array.isArray(json.quotes)) return { type: "tpm-quote", json };
+    if (typeof json.ak_pub_tpmt_public === "string" && Array.isArray(json.quotes)) return { type: "tpm-quote", encoding: "json", json };
     if (typeof json.quote === "string" && (typeof json.event_log === "string" || Array.isArray(json.event_log))) return { type: "dstack", json };
     throw new ParseError({ structure: "evidence", field: "JSON", offset: 0, expected: "a TPM attestation (ak_pub_tpmt_public, quotes), a dstack attestation (attestation) or dstack evidence (quote, event_log)" });
   }
@@ -56,6 +59,8 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
   if (b0 === 0x84 || b0 === 0xd2 || b0 === 0xa1) {
     return { type: "nitro-document", bytes };
   }
+  // go-tpm-tools attest.Attestation protobuf: field 1 (ak_pub) or 2 (quotes), length-delimited.
+  if (looksLikeTpmAttestationProtobuf(bytes)) return { type: "tpm-quote", encoding: "protobuf", attestation: parseTpmAttestationProtobuf(bytes) };
   throw new ParseError({
     structure: "evidence",
     field: "format",

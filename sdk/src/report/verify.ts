@@ -31,7 +31,7 @@ export async function verifyEvidence(params: VerifyEvidenceParameters): Promise<
     case "intel-quote":
       return buildIntelQuoteReport(detected.bytes, params);
     case "tpm-quote":
-      return buildTpmReport(parseTpmAttestationJson(detected.json), params);
+      return buildTpmReport(detected.encoding === "json" ? parseTpmAttestationJson(detected.json) : detected.attestation, params);
     case "dstack":
       return buildDstackReport(detected.json, params);
     case "dstack-attestation":
