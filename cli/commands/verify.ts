@@ -174,7 +174,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   let source = file;
 
   try {
-    const { evidence, detected, intelQuote: quote } = decodeEvidenceInput({ bytes: await readInput(io, file, "evidence file") });
+    const { evidence, detected, intelQuote: quote, input } = decodeEvidenceInput({ bytes: await readInput(io, file, "evidence file") });
     // The flags are fine; the file is not what they are for: bad input (one line), not a usage error.
     if (values.onchain && !quote) throw new PocError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
@@ -239,7 +239,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       intelVerifier = createIntelQuoteVerifier();
     }
 
-    const report = await verifyEvidence({
+    const verified = await verifyEvidence({
       evidence,
       now: at,
       certificates,
@@ -255,6 +255,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       nitroNonce: nonce,
       tpmEventLog,
     });
+    const report: VerificationReport = { ...verified, input };
     const code = reportExitCode(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else {

@@ -1,5 +1,5 @@
 /** Intel SGX / TDX DCAP: quote parsing, collateral, offchain verification (docs/intel-quote.md). */
-export { parseQuote, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
+export { parseQuote, intelQuoteExtent, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
 export { parsePckExtensions, parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
 export {
   parseCollateral,

@@ -55,6 +55,16 @@ export type OnchainVerification = {
   blockTimestamp?: number;
 };
 
+/** How the evidence file was read (set by front ends from `decodeEvidenceInput`). */
+export type EvidenceInput = {
+  /** The file itself ("binary") or the text it holds. */
+  encoding: "binary" | "hex" | "base64";
+  /** Bytes after a bare Intel quote's signature data that were cut off before verification. */
+  ignoredTrailingBytes?: number;
+  /** One line per thing ignored: trailing bytes (with a preview), JSON or protobuf fields not used. */
+  ignored?: string[];
+};
+
 export type VerificationReport = {
   /** Bumped when the shape changes. */
   schema: "poc.verification-report/1";
@@ -70,6 +80,8 @@ export type VerificationReport = {
   intel?: IntelQuoteVerdict;
   /** Set when the Intel quote was verified by an onchain verifier. */
   onchain?: OnchainVerification;
+  /** How the input file was decoded and what of it was ignored (front ends set it). */
+  input?: EvidenceInput;
 };
 
 /**

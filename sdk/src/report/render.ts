@@ -5,6 +5,9 @@ const MARK = { passed: "PASS", partial: "PART", failed: "FAIL", skipped: "SKIP" 
 
 export function renderReportText(report: VerificationReport, options: { details?: boolean } = {}): string {
   const lines = [`evidence: ${report.evidenceType} (${report.tee}), verified at ${new Date(report.verifiedAt * 1000).toISOString()}`];
+  if (report.input && (report.input.encoding !== "binary" || report.input.ignored?.length)) {
+    lines.push(`input: ${report.input.encoding}${report.input.ignored?.length ? `; ignored: ${report.input.ignored.join("; ")}` : ""}`);
+  }
   if (report.hardwareId) lines.push(`hardware ID: ${report.hardwareId.kind} ${report.hardwareId.value}`);
   const o = report.onchain;
   if (o) {
