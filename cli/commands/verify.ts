@@ -13,7 +13,7 @@ import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { toBytes } from "../../sdk/src/bytes.js";
 import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { ParseError, PocError } from "../../sdk/src/errors.js";
-import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
+import { createCollateralClient, parseCollateral, parseQuote, TD_ATTRIBUTE_POLICIES, type QuoteCollateralV3, type TdAttributePolicy } from "../../sdk/src/intel/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -58,6 +58,10 @@ policy:
   --nonce HEX              expected TPM qualifying data / Nitro nonce (proves freshness)
   --require-up-to-date     Intel: only TCB status UpToDate passes the hardware dimension
   --signatures-only        Intel: check signatures and PCK chain only, and count that as verified
+  --td-attribute-policy P  TDX: the TD attribute policy, reported as its own result: strict (default:
+                           debug off, SEPT_VE_DISABLE set, reserved bits clear) or allow-sept-ve
+                           (SEPT_VE_DISABLE may be clear). A genuine quote always reports its PPID
+                           and FMSPC; a broken policy makes the overall result FAIL
 registry (the Proof-of-Cloud dimension; skipped when none is given):
   --rpc URL                JSON-RPC endpoint (env POC_RPC_URL)
   --registry ADDR          HardwareRegistry (env POC_REGISTRY, or deployments/<chainId>.json)
@@ -96,6 +100,7 @@ const options = {
   nonce: { type: "string" },
   "require-up-to-date": { type: "boolean" },
   "signatures-only": { type: "boolean" },
+  "td-attribute-policy": { type: "string" },
   rpc: { type: "string" },
   registry: { type: "string" },
   deployments: { type: "string" },
@@ -169,6 +174,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   const allowedApps = hexList(values["allowed-app"], "--allowed-app");
   const allowedCompose = hexList(values["allowed-compose"], "--allowed-compose");
   if (values.nonce !== undefined && !/^(0x)?([0-9a-fA-F]{2})+$/.test(values.nonce)) throw new UsageError(`--nonce must be hex, got '${values.nonce}'`);
+  const tdAttributePolicy = values["td-attribute-policy"] ?? "strict";
+  if (!(TD_ATTRIBUTE_POLICIES as readonly string[]).includes(tdAttributePolicy)) throw new UsageError(`--td-attribute-policy must be one of ${TD_ATTRIBUTE_POLICIES.join(", ")}, got '${tdAttributePolicy}'`);
   const file = positionals[0]!;
   // The input being read, so a ParseError names the file it is about.
   let source = file;
@@ -254,8 +261,10 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       tpmNonce: nonce,
       nitroNonce: nonce,
       tpmEventLog,
+      tdAttributePolicy: tdAttributePolicy as TdAttributePolicy,
     });
-    const report: VerificationReport = { ...verified, input };
+    // Plain binary read whole: nothing to say (and --json stays the SDK's report byte for byte).
+    const report: VerificationReport = input.encoding !== "binary" || input.ignored?.length ? { ...verified, input } : verified;
     const code = reportExitCode(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else {
@@ -277,6 +286,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
 
 /** One line for stderr saying why the exit code is 1. */
 function failureLine(report: VerificationReport): string {
+  const policy = report.policies?.find((p) => p.status === "failed");
+  if (policy) return `FAIL: policy ${policy.name} (${policy.policy}): ${policy.reason}${policy.check ? ` [${policy.check}]` : ""}`;
   const failed = DIMENSION_NAMES.find((n) => report.dimensions[n].status === "failed");
   if (failed) {
     const d = report.dimensions[failed];

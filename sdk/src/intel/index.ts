@@ -33,3 +33,12 @@ export {
   type CollateralClientOptions,
   type GetCollateralParameters,
 } from "./collateralClient.js";
+export {
+  evaluateTdAttributes,
+  checkTdPolicy,
+  DEFAULT_TD_ATTRIBUTE_POLICY,
+  TD_ATTRIBUTE_POLICIES,
+  type TdAttributePolicy,
+  type TdAttributeEvaluation,
+  type TdAttributeViolation,
+} from "./policy.js";

@@ -1,9 +1,10 @@
 /** Options and helpers shared by the report builders. */
 import { VerificationError } from "../errors.js";
+import type { TdAttributePolicy } from "../intel/policy.js";
 import type { Certificate } from "../pki/x509.js";
 import { toDate } from "../pki/x509.js";
 import type { IntelQuoteVerdict, IntelQuoteVerifier, RegistryLookup } from "./inject.js";
-import { type DimensionName, type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
+import { type DimensionName, type DimensionResult, type EvidenceType, type HardwareId, type PolicyResult, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
 
 export type BuildReportOptions = {
   /** Verification time: a Date or unix seconds. Required: collateral and certificates expire. */
@@ -34,6 +35,8 @@ export type BuildReportOptions = {
   tpmEventLog?: Uint8Array;
   /** Expected Nitro nonce. */
   nitroNonce?: Uint8Array;
+  /** TD attribute policy for TDX quotes (reported as `policies`); default "strict". */
+  tdAttributePolicy?: TdAttributePolicy;
 };
 
 export function unixSeconds(now: Date | number): number {
@@ -73,18 +76,21 @@ export function makeReport(args: {
   dimensions: Record<DimensionName, DimensionResult>;
   hardwareId?: HardwareId;
   intel?: IntelQuoteVerdict;
+  policies?: PolicyResult[];
 }): VerificationReport {
   const { onchain, ...intel } = args.intel ?? {};
+  const policyFailed = args.policies?.some((p) => p.status === "failed") ?? false;
   return {
     schema: "poc.verification-report/1",
     evidenceType: args.evidenceType,
     tee: args.tee,
     verifiedAt: unixSeconds(args.now),
-    overall: overallStatus(args.dimensions),
+    overall: policyFailed ? "fail" : overallStatus(args.dimensions),
     dimensions: args.dimensions,
     ...(args.hardwareId ? { hardwareId: args.hardwareId } : {}),
     ...(args.intel ? { intel: intel as IntelQuoteVerdict } : {}),
     ...(onchain ? { onchain } : {}),
+    ...(args.policies?.length ? { policies: args.policies } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { verifyDstackEventLog, parseDstackEventLog, type VerifyDstackEventLogReturnType } from "../eventlog/dstack.js";
 import { type BuildReportOptions, dimension, lower, makeReport, registryDimension, unixSeconds } from "./common.js";
+import { tdAttributePolicyResult } from "./tdAttributes.js";
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
 import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
@@ -46,12 +47,15 @@ export async function intelReport(
   options: BuildReportOptions,
 ): Promise<VerificationReport> {
   const hardwareId = hardwareIdOf(head.verdict);
+  // Judged only for a genuine quote: the attributes of an unauthenticated one prove nothing.
+  const tdAttributes = authenticated(dimensions.hardware) ? tdAttributePolicyResult(head.verdict, options.tdAttributePolicy) : undefined;
   return makeReport({
     evidenceType: head.evidenceType,
     tee: head.tee,
     now: options.now,
     hardwareId,
     intel: head.verdict,
+    ...(tdAttributes ? { policies: [tdAttributes] } : {}),
     dimensions: {
       ...dimensions,
       tpmBinding: dimensions.tpmBinding ?? skipped("no TPM quote in this evidence", false),

@@ -82,6 +82,24 @@ export type VerificationReport = {
   onchain?: OnchainVerification;
   /** How the input file was decoded and what of it was ignored (front ends set it). */
   input?: EvidenceInput;
+  /**
+   * Named policy checks judged apart from the dimensions (today: "tdAttributes", the TD attribute
+   * policy of a TDX quote). A failed policy makes the overall result fail; the dimensions (and the
+   * hardware ID) still say what the evidence proves.
+   */
+  policies?: PolicyResult[];
+};
+
+/** The result of one named policy check (docs/verification-report.md "Policies"). */
+export type PolicyResult = {
+  name: "tdAttributes";
+  /** Which policy was applied (e.g. "strict", "allow-sept-ve"). */
+  policy: string;
+  status: "passed" | "failed";
+  reason: string;
+  /** The first rule broken (VerificationError-style check id), when failed. */
+  check?: string;
+  details: Record<string, string | number | boolean | string[] | null>;
 };
 
 /**

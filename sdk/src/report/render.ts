@@ -23,6 +23,10 @@ export function renderReportText(report: VerificationReport, options: { details?
       for (const [k, v] of Object.entries(d.details)) lines.push(`          ${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
     }
   }
+  for (const p of report.policies ?? []) {
+    lines.push(`  ${p.status === "passed" ? "PASS" : "FAIL"}  policy ${p.name} (${p.policy}): ${p.reason}${p.check ? ` [${p.check}]` : ""}`);
+    if (options.details) for (const [k, v] of Object.entries(p.details)) lines.push(`          ${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
+  }
   lines.push(`overall: ${report.overall.toUpperCase()}`);
   return lines.join("\n");
 }
