@@ -1,6 +1,7 @@
 /**
  * `poc verify <evidence> ...`: detects the evidence type (Intel SGX/TDX quote, SEV-SNP report, TPM
- * attestation JSON, Nitro document, dstack quote + event log JSON), verifies it with the SDK and
+ * attestation JSON or protobuf, Nitro document, dstack attestation or quote + event log JSON),
+ * verifies it with the SDK and
  * prints the verification report (sdk/src/report), one line per dimension, or `--json`. Intel quotes
  * go through the SDK's DCAP verifier, or with `--onchain` through a DcapQuoteVerifier contract; the
  * registry dimension asks a HardwareRegistry over JSON-RPC. Exit codes: see `usage` and
@@ -36,8 +37,10 @@ import { connect, type ChainDeps } from "./_chain.js";
 
 const usage = `usage: poc verify <evidence> [options]
 
-Detects the evidence type (Intel SGX/TDX quote, binary or hex; SEV-SNP report; TPM attestation
-JSON; Nitro attestation document; dstack quote + event log JSON) and prints one line per dimension:
+Detects the evidence type (Intel SGX/TDX quote; SEV-SNP report; TPM attestation, JSON or
+go-tpm-tools protobuf; Nitro attestation document; dstack attestation, SCALE binary or
+{"attestation": hex} JSON; dstack quote + event log JSON) in a binary, hex or base64 file (bytes
+after a bare Intel quote are ignored and reported) and prints one line per dimension:
 hardware, operating system, application, TPM binding, Proof-of-Cloud registry, each PASS / PART /
 FAIL / SKIP with the reason, then the overall result PASS / PARTIAL / FAIL.
 
