@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createIntelQuoteVerifier } from "../sdk/src/report/index.js";
-import { createSimulatedTdxEnvironment, simulateDstackTdxAttestation } from "../sdk/src/simulate/index.js";
+import { parseCertificate } from "../sdk/src/pki/index.js";
+import { createSimulatedTdxEnvironment, simulateDstackGcpTdx, simulateDstackTdxAttestation } from "../sdk/src/simulate/index.js";
 import type { DstackRuntimeEvent } from "../sdk/src/dstack/index.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "test", "fixtures");
@@ -44,7 +45,7 @@ export const SAMPLE_RUNTIME_EVENTS: DstackRuntimeEvent[] = [
 ];
 
 /** A simulated TDX world and a dstack attestation from it (full log unless `lite`), with a verifier pinned to its root. */
-export function simulatedDstackTdx(options: { lite?: boolean; gcp?: boolean; runtimeEvents?: DstackRuntimeEvent[] } = {}) {
+export function simulatedDstackTdx(options: { lite?: boolean; runtimeEvents?: DstackRuntimeEvent[] } = {}) {
   const seed = "dstack-attestation-tests";
   const env = createSimulatedTdxEnvironment({ seed });
   const reportData = Uint8Array.from({ length: 64 }, (_, i) => i);
@@ -55,9 +56,13 @@ export function simulatedDstackTdx(options: { lite?: boolean; gcp?: boolean; run
     reportData,
     lite: options.lite,
     config: JSON.stringify({ vm_config: JSON.stringify({ os_image_hash: "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f", image: "dstack-sim" }) }),
-    ...(options.gcp
-      ? { gcpTpmQuote: { message: new Uint8Array([0xff, 0x54, 0x43, 0x47]), signature: new Uint8Array(4), pcrValues: [{ index: 14, algorithm: "sha256", value: new Uint8Array(32) }], akCert: new Uint8Array(0), platform: "gcp" as const, eventLog: [] } }
-      : {}),
   });
   return { env, ...sim, intelVerifier: createIntelQuoteVerifier({ rootCaDer: env.pki.root.der }) };
+}
+
+/** The simulated TDX attestation as DstackGcpTdx, its vTPM quote from a simulated TPM; `tpmRoots` pins that TPM's AK CA. */
+export async function simulatedDstackGcpTdx(akType: "rsa" | "ecdsa" = "ecdsa") {
+  const tdx = simulatedDstackTdx();
+  const gcp = await simulateDstackGcpTdx({ seed: "dstack-attestation-tests", attestation: tdx.attestation, akType });
+  return { ...tdx, ...gcp, tpmRoots: [parseCertificate(gcp.akCaDer, "simulated AK CA")] };
 }

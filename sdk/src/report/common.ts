@@ -35,6 +35,8 @@ export type BuildReportOptions = {
   tpmEventLog?: Uint8Array;
   /** Expected Nitro nonce. */
   nitroNonce?: Uint8Array;
+  /** vTPM roots for TPM quotes inside other evidence (dstack GCP TDX); the pinned GCE / GCP roots by default. */
+  tpmRoots?: Certificate[];
   /** TD attribute policy for TDX quotes (reported as `policies`); default "strict". */
   tdAttributePolicy?: TdAttributePolicy;
 };

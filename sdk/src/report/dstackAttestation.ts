@@ -9,6 +9,7 @@ import { hex } from "../bytes.js";
 import type { SnpTrustAnchors } from "../amd/verify.js";
 import { isChipIdMasked } from "../amd/report.js";
 import type { DstackAttestation } from "../dstack/attestation.js";
+import { verifyDstackGcpTpm } from "../dstack/gcpTpm.js";
 import { verifyDstackNitro, type VerifyDstackNitroReturnType } from "../dstack/nitro.js";
 import { verifyDstackSnp, type VerifyDstackSnpReturnType } from "../dstack/snp.js";
 import { verifyDstackTdx, type VerifyDstackTdxReturnType } from "../dstack/tdx.js";
@@ -82,7 +83,11 @@ async function tdxReport(a: DstackAttestation, head: DimensionResult["details"],
   });
   const tpmBinding =
     p.kind === "gcp-tdx"
-      ? skipped("GCP TDX: the vTPM quote beside the TDX quote is decoded but not verified (AK-certificate-only TPM quotes are not implemented)", true, { pcrValues: p.tpmQuote.pcrValues.length })
+      ? await dimension(async () => {
+          if (!authenticated(hardware)) return skipped("the TDX quote is not verified", true);
+          const g = await verifyDstackGcpTpm({ attestation: a, now: options.now, roots: options.tpmRoots });
+          return passed(`vTPM quote signed by an AK certified under "${g.root.replace(/^.*CN=/, "")}", over SHA-256 of the TDX quote; runtime events replay to PCR14`, { akSubject: g.akSubject, bank: g.quote.bank, pcr14: hex(g.quote.pcrs.get(14)!) });
+        })
       : undefined;
   return intelReport({ evidenceType: "dstack-attestation", tee: "intel-tdx", verdict }, { hardware, operatingSystem, application, ...(tpmBinding ? { tpmBinding } : {}) }, options);
 }

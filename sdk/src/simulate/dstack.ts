@@ -4,12 +4,13 @@
  * helper issues a quote from a simulated TDX environment whose RTMRs are the replay of the event
  * log it writes, so the whole chain verifies against the simulator's root. docs/dstack-attestation.md.
  */
-import { sha384 } from "@noble/hashes/sha2.js";
+import { sha256, sha384 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "../bytes.js";
 import { encodeDstackAttestation, type DstackAttestation, type DstackPlatformEvidence, type DstackRuntimeEvent, type DstackTdxEvent } from "../dstack/attestation.js";
 import { DSTACK_RUNTIME_EVENT_TYPE, runtimeEventDigest } from "../eventlog/dstack.js";
 import { deriveBytes, type SimulatorSeed } from "./random.js";
 import type { SimulatedTdxEnvironment } from "./tdxEnvironment.js";
+import { createSimulatedTpm, TPM_ALG_SHA256 } from "./tpm.js";
 
 /** The ACPI data event dstack keeps in RTMR0 of a "lite" log (cc-eventlog `is_tdx_acpi_data_event`). */
 export const TDX_ACPI_DATA_EVENT_TYPE = 0x8000000a;
@@ -64,4 +65,33 @@ export function simulateDstackTdxAttestation(p: SimulateDstackTdxAttestationPara
 /** Wraps any platform evidence as a dstack attestation (e.g. a real SNP report or Nitro document). */
 export function wrapDstackAttestation(platform: DstackPlatformEvidence, rest: Partial<Omit<DstackAttestation, "platform" | "version">> = {}): Uint8Array {
   return encodeDstackAttestation({ version: 0, platform, runtimeEvents: rest.runtimeEvents ?? [], reportData: rest.reportData ?? new Uint8Array(64), config: rest.config ?? "" });
+}
+
+export type SimulateDstackGcpTdxParameters = { seed: SimulatorSeed; attestation: DstackAttestation; akType?: "rsa" | "ecdsa" };
+
+/**
+ * Turns a simulated DstackTdx attestation into DstackGcpTdx: a simulated vTPM extends the runtime
+ * events (SHA-256 digests) into PCR14 and quotes it over SHA-256 of the TDX quote, as dstack does on
+ * GCP. Returns the attestation and the simulated AK CA root (pin it as the vTPM root).
+ */
+export async function simulateDstackGcpTdx(p: SimulateDstackGcpTdxParameters): Promise<{ attestation: DstackAttestation; bytes: Uint8Array; akCaDer: Uint8Array }> {
+  const platform = p.attestation.platform;
+  if (platform.kind !== "tdx") throw new RangeError("simulateDstackGcpTdx needs a DstackTdx attestation");
+  const tpm = await createSimulatedTpm({ seed: p.seed, label: "dstack-gcp", akType: p.akType });
+  const t = DSTACK_RUNTIME_EVENT_TYPE;
+  const enc = new TextEncoder();
+  for (const e of p.attestation.runtimeEvents) {
+    tpm.extendPcr(TPM_ALG_SHA256, 14, sha256(concatBytes(new Uint8Array([t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, (t >>> 24) & 0xff, 0x3a]), enc.encode(e.event), new Uint8Array([0x3a]), e.payload)));
+  }
+  const q = await tpm.quote({ qualifyingData: sha256(platform.quote), selection: [{ hashAlg: TPM_ALG_SHA256, pcrs: [14] }] });
+  const attestation: DstackAttestation = {
+    ...p.attestation,
+    platform: {
+      kind: "gcp-tdx",
+      quote: platform.quote,
+      eventLog: platform.eventLog,
+      tpmQuote: { message: q.attest, signature: q.signature, pcrValues: [{ index: 14, algorithm: "sha256", value: q.pcrValues[0]! }], akCert: tpm.akCertificate.der, platform: "gcp", eventLog: [] },
+    },
+  };
+  return { attestation, bytes: encodeDstackAttestation(attestation), akCaDer: tpm.akCa.der };
 }

@@ -78,10 +78,12 @@ export {
 export { assertNotProductionParameters, isSimulatorCertificate, isLocalChainId, LOCAL_CHAIN_IDS, SimulatorParametersError } from "./guard.js";
 export {
   simulateDstackTdxAttestation,
+  simulateDstackGcpTdx,
   wrapDstackAttestation,
   dstackRuntimeLog,
   replayTdxLog,
   stripToLiteLog,
   TDX_ACPI_DATA_EVENT_TYPE,
   type SimulateDstackTdxAttestationParameters,
+  type SimulateDstackGcpTdxParameters,
 } from "./dstack.js";
