@@ -7,8 +7,32 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createIntelQuoteVerifier } from "../sdk/src/report/index.js";
 import { parseCertificate } from "../sdk/src/pki/index.js";
-import { createSimulatedTdxEnvironment, simulateDstackGcpTdx, simulateDstackTdxAttestation } from "../sdk/src/simulate/index.js";
+import { createSimulatedTdxEnvironment, simulateDstackGcpTdx, simulateDstackTdxAttestation, stripToLiteLog } from "../sdk/src/simulate/index.js";
+import { encodeDstackAttestation, type DstackAttestation, type DstackTdxEvent } from "../sdk/src/dstack/index.js";
+import { toBytes } from "../sdk/src/bytes.js";
 import type { DstackRuntimeEvent } from "../sdk/src/dstack/index.js";
+
+/**
+ * A real "lite" TDX attestation in the SCALE format, assembled from dstack's real
+ * `tdx-lite-getquote.json` (quote, event log, report_data, vm_config with tdx_measurement): the
+ * event log stripped as dstack strips it for lite (RTMR3 and the RTMR0 ACPI data events). Every
+ * signed byte is real; only the envelope is ours.
+ */
+export function realLiteTdxAttestation(): { attestation: DstackAttestation; bytes: Uint8Array } {
+  const j = JSON.parse(fixtureText("dstack/tdx-lite-getquote.json")) as { quote: string; event_log: string; report_data: string; vm_config: string };
+  const events = (JSON.parse(j.event_log) as { imr: number; event_type: number; digest: string; event: string; event_payload: string }[]).map(
+    (e): DstackTdxEvent => ({ imr: e.imr, eventType: e.event_type, digest: toBytes(e.digest), event: e.event, payload: toBytes(e.event_payload) }),
+  );
+  const runtimeEvents = events.filter((e) => e.imr === 3).map((e) => ({ event: e.event, payload: e.payload }));
+  const attestation: DstackAttestation = {
+    version: 0,
+    platform: { kind: "tdx", quote: toBytes(j.quote), eventLog: stripToLiteLog(events) },
+    runtimeEvents,
+    reportData: toBytes(j.report_data),
+    config: JSON.stringify({ vm_config: j.vm_config }),
+  };
+  return { attestation, bytes: encodeDstackAttestation(attestation) };
+}
 
 const FIXTURES = join(import.meta.dirname, "..", "test", "fixtures");
 export const fixtureBytes = (p: string) => new Uint8Array(readFileSync(join(FIXTURES, p)));

@@ -11,6 +11,7 @@ import { replayDstackEventLog, type DstackAppInfo, type DstackEvent } from "../e
 import type { DstackAttestation, DstackTdxEvent } from "./attestation.js";
 import { parseDstackVmConfig } from "./config.js";
 import { replayRuntimeEvents, runtimeAppInfo } from "./runtimeEvents.js";
+import { verifyDstackTdxMeasurement, type VerifyDstackTdxMeasurementReturnType } from "./tdxMeasurement.js";
 
 export type VerifyDstackTdxParameters = {
   attestation: DstackAttestation;
@@ -18,6 +19,8 @@ export type VerifyDstackTdxParameters = {
   rtmrs: readonly [Uint8Array | string, Uint8Array | string, Uint8Array | string, Uint8Array | string];
   /** REPORTDATA of the verified quote (64 bytes, or hex). */
   reportData: Uint8Array | string;
+  /** MRTD of the verified quote: with it, a `vm_config.tdx_measurement` is checked against MRTD, RTMR1 and RTMR2. */
+  mrtd?: Uint8Array | string;
 };
 
 export type VerifyDstackTdxReturnType = DstackAppInfo & {
@@ -26,8 +29,16 @@ export type VerifyDstackTdxReturnType = DstackAppInfo & {
   /** Registers the log was replayed against and matched. */
   replayedRtmrs: number[];
   eventCount: number;
-  /** Where osImageHash came from: a replayed runtime event (signed) or the config (unsigned). */
-  osImageHashSource?: "runtime-event" | "config";
+  /**
+   * How osImageHash (the VM config's, as dstack reads it) is bound: by the lite measurement document
+   * checked against MRTD / RTMR1 / RTMR2, by an os-image-hash runtime event with the same value
+   * (both signed), or not at all ("config").
+   */
+  osImageHashSource?: "runtime-event" | "tdx-measurement" | "config";
+  /** The os-image-hash runtime event's payload (replayed into RTMR3: signed), when there is one. */
+  osImageHashEvent?: string;
+  /** Set when vm_config.tdx_measurement was checked: MRTD, RTMR1 and RTMR2 recomputed from it. */
+  tdxMeasurement?: VerifyDstackTdxMeasurementReturnType;
   image?: string;
 };
 
@@ -67,17 +78,24 @@ export function verifyDstackTdx(params: VerifyDstackTdxParameters): VerifyDstack
   const info = runtimeAppInfo(a.runtimeEvents);
   const vm = parseDstackVmConfig(a.config);
   let osImageHashSource: VerifyDstackTdxReturnType["osImageHashSource"];
-  if (info.osImageHash) {
-    osImageHashSource = "runtime-event";
-    if (vm.osImageHash && vm.osImageHash !== info.osImageHash) {
-      throw new VerificationError("dstack.osImageHash", `vm_config says os_image_hash ${vm.osImageHash}, the replayed os-image-hash event says ${info.osImageHash}`);
-    }
-  } else if (vm.osImageHash) osImageHashSource = "config";
+  let tdxMeasurement: VerifyDstackTdxMeasurementReturnType | undefined;
+  if (vm.tdxMeasurement !== undefined && params.mrtd !== undefined) {
+    const mrtd = typeof params.mrtd === "string" ? toBytes(params.mrtd, "MRTD") : params.mrtd;
+    tdxMeasurement = verifyDstackTdxMeasurement({ document: vm.tdxMeasurement, osImageHash: vm.osImageHash, mrtd, rtmr1: want[1]!, rtmr2: want[2]! });
+  }
+  // dstack takes os_image_hash from the VM config; newer images also log an os-image-hash runtime
+  // event, which need not be the same hash (the real lite sample's differs). Both are reported.
+  const osImageHash = vm.osImageHash ?? info.osImageHash;
+  if (tdxMeasurement) osImageHashSource = "tdx-measurement";
+  else if (info.osImageHash && info.osImageHash === osImageHash) osImageHashSource = "runtime-event";
+  else if (osImageHash) osImageHashSource = "config";
   return {
     ...info,
-    osImageHash: info.osImageHash ?? vm.osImageHash,
+    osImageHash,
+    ...(info.osImageHash ? { osImageHashEvent: info.osImageHash } : {}),
     osImageHashSource,
     image: vm.image,
+    ...(tdxMeasurement ? { tdxMeasurement } : {}),
     eventLogKind: lite ? "lite" : "full",
     replayedRtmrs: checked,
     eventCount: events.length,

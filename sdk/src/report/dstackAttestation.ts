@@ -60,20 +60,22 @@ async function tdxReport(a: DstackAttestation, head: DimensionResult["details"],
   let v: VerifyDstackTdxReturnType | undefined;
   const binding = await dimension(() => {
     if (!verdict?.rtmrs || !authenticated(hardware)) return skipped("the TDX quote is not verified, so its RTMRs prove nothing", true);
-    v = verifyDstackTdx({ attestation: a, rtmrs: verdict.rtmrs, reportData: verdict.reportData });
+    v = verifyDstackTdx({ attestation: a, rtmrs: verdict.rtmrs, reportData: verdict.reportData, ...(verdict.mrtd ? { mrtd: verdict.mrtd } : {}) });
     return passed("bound");
   });
   const osAllowed = lower(options.allowedOsMeasurements);
   const operatingSystem = await dimension(() => {
     if (!v || !verdict) return binding.status === "failed" ? binding : skipped(binding.reason, true, head);
-    const details = { ...head, mrtd: verdict.mrtd ?? null, eventLogKind: v.eventLogKind, replayedRtmrs: v.replayedRtmrs.map((i) => `RTMR${i}`), osImageHash: v.osImageHash ?? null, osImageHashSource: v.osImageHashSource ?? null, image: v.image ?? null };
-    // Only a replayed os-image-hash event is signed; the config's copy is not.
-    const signedOs = v.osImageHashSource === "runtime-event" ? v.osImageHash : undefined;
-    if (osAllowed && !osAllowed.includes((verdict.mrtd ?? "").toLowerCase()) && !(signedOs && osAllowed.includes(signedOs))) {
+    const measured = v.tdxMeasurement ? ["MRTD", "RTMR1", "RTMR2"] : [];
+    const details = { ...head, mrtd: verdict.mrtd ?? null, eventLogKind: v.eventLogKind, replayedRtmrs: v.replayedRtmrs.map((i) => `RTMR${i}`), measuredFromTdxMeasurement: measured, mrtdVariant: v.tdxMeasurement?.mrtdVariant ?? null, osImageHash: v.osImageHash ?? null, osImageHashSource: v.osImageHashSource ?? null, osImageHashEvent: v.osImageHashEvent ?? null, image: v.image ?? null };
+    // Only signed values count: the event's payload, and the config's value when something binds it.
+    const signedOs = [v.osImageHashEvent, v.osImageHashSource !== "config" ? v.osImageHash : undefined].filter((x): x is string => !!x);
+    if (osAllowed && !osAllowed.includes((verdict.mrtd ?? "").toLowerCase()) && !signedOs.some((h) => osAllowed.includes(h))) {
       return failed("neither MRTD nor a replayed os-image-hash is on the allowed list", "os.measurement", details);
     }
     if (v.eventLogKind === "lite") {
-      return partial("lite event log: RTMR3 replays, RTMR0–2 are not recomputed (that needs vm_config.tdx_measurement, not implemented)", details);
+      if (v.tdxMeasurement) return partial(`lite event log: RTMR3 replays; MRTD, RTMR1, RTMR2 match the image's tdx_measurement (os_image_hash ${v.tdxMeasurement.osImageHash.slice(0, 16)}…); RTMR0 (TD HOB, ACPI tables) is not recomputed`, details);
+      return partial("lite event log: RTMR3 replays, RTMR0–2 are not checked (no vm_config.tdx_measurement)", details);
     }
     return passed(`event log (${v.eventCount} events) replays RTMR0–3${osAllowed ? "; OS is on the allowed list" : " (no allowed list given)"}`, details);
   });

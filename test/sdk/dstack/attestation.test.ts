@@ -19,6 +19,7 @@ import {
   dstackSnpCertificates,
   fixtureBytes,
   fixtureText,
+  realLiteTdxAttestation,
   simulatedDstackGcpTdx,
   simulatedDstackTdx,
 } from "../../../testkit/dstackFixtures.js";
@@ -79,9 +80,15 @@ describe("the real TDX attestation (dstack guest agent)", () => {
     expect(r2.dimensions.operatingSystem.check).toMatch(/^eventlog\./);
   });
 
-  it("a config whose os_image_hash contradicts the replayed os-image-hash event fails", async () => {
-    const cfg = encodeDstackAttestation({ ...tdx, config: JSON.stringify({ vm_config: JSON.stringify({ os_image_hash: "00".repeat(32) }) }) });
-    expect((await verifyEvidence({ evidence: cfg, now: DSTACK_TDX_AT, intelVerifier })).dimensions.operatingSystem.check).toBe("dstack.osImageHash");
+  it("a config os_image_hash that nothing binds is reported as unsigned and does not satisfy --allowed-os", async () => {
+    const other = "ab".repeat(32);
+    const cfg = encodeDstackAttestation({ ...tdx, config: JSON.stringify({ vm_config: JSON.stringify({ os_image_hash: other }) }) });
+    const r = await verifyEvidence({ evidence: cfg, now: DSTACK_TDX_AT, intelVerifier });
+    expect(r.dimensions.operatingSystem.details).toMatchObject({ osImageHash: other, osImageHashSource: "config", osImageHashEvent: X.osImageHash });
+    const allowed = await verifyEvidence({ evidence: cfg, now: DSTACK_TDX_AT, intelVerifier, allowedOsMeasurements: [other] });
+    expect(allowed.dimensions.operatingSystem.check).toBe("os.measurement");
+    const byEvent = await verifyEvidence({ evidence: cfg, now: DSTACK_TDX_AT, intelVerifier, allowedOsMeasurements: [X.osImageHash] });
+    expect(byEvent.dimensions.operatingSystem.status).toBe("passed");
   });
 });
 
@@ -140,6 +147,32 @@ describe("the real Nitro Enclave attestation, and NitroTPM", () => {
     const tpm = encodeDstackAttestation({ ...att, platform: { kind: "aws-nitro-tpm", attestationDoc: doc } });
     expect(parseDstackAttestation(tpm).platform.kind).toBe("aws-nitro-tpm");
     expect((await verifyEvidence({ evidence: tpm, now: DSTACK_NITRO_AT })).dimensions.hardware.check).toBe("dstack.nitroTpm.pcr14");
+  });
+});
+
+describe("a real lite TDX attestation (dstack's tdx-lite-getquote.json in the SCALE envelope)", () => {
+  const { attestation, bytes } = realLiteTdxAttestation();
+
+  it("RTMR3 replays; MRTD, RTMR1 and RTMR2 match vm_config.tdx_measurement, whose hash chain gives the os_image_hash", async () => {
+    const r = await verifyEvidence({ evidence: bytes, now: DSTACK_TDX_AT, intelVerifier });
+    expect(r.dimensions.operatingSystem).toMatchObject({
+      status: "partial",
+      details: { eventLogKind: "lite", replayedRtmrs: ["RTMR3"], measuredFromTdxMeasurement: ["MRTD", "RTMR1", "RTMR2"], mrtdVariant: "two_pass", osImageHashSource: "tdx-measurement", osImageHash: "e6f5cfec20c02e7b97baa213d0f718020b55e040172d90ccbcb946d56c8b09db" },
+    });
+    expect(r.dimensions.application.status).toBe("passed");
+    const allowed = await verifyEvidence({ evidence: bytes, now: DSTACK_TDX_AT, intelVerifier, allowedOsMeasurements: ["e6f5cfec20c02e7b97baa213d0f718020b55e040172d90ccbcb946d56c8b09db"] });
+    expect(allowed.dimensions.operatingSystem.status).toBe("partial");
+  });
+
+  it("a measurement document of another image, or an os_image_hash it does not hash to, fails", async () => {
+    const vm = JSON.parse((JSON.parse(attestation.config) as { vm_config: string }).vm_config) as { os_image_hash: string; tdx_measurement: { measurement: string; checksum_file: string } };
+    const withVm = (v: unknown) => encodeDstackAttestation({ ...attestation, config: JSON.stringify({ vm_config: JSON.stringify(v) }) });
+    const otherHash = await verifyEvidence({ evidence: withVm({ ...vm, os_image_hash: "00".repeat(32) }), now: DSTACK_TDX_AT, intelVerifier });
+    expect(otherHash.dimensions.operatingSystem.check).toBe("dstack.tdxMeasurement.osImageHash");
+    const m = Uint8Array.from(atob(vm.tdx_measurement.measurement), (c) => c.charCodeAt(0));
+    m[40] ^= 1; // inside cmdline_sha384
+    const otherDoc = await verifyEvidence({ evidence: withVm({ ...vm, tdx_measurement: { ...vm.tdx_measurement, measurement: btoa(String.fromCharCode(...m)) } }), now: DSTACK_TDX_AT, intelVerifier });
+    expect(otherDoc.dimensions.operatingSystem.check).toBe("dstack.tdxMeasurement.checksum");
   });
 });
 
