@@ -87,3 +87,4 @@ export {
   type SimulateDstackTdxAttestationParameters,
   type SimulateDstackGcpTdxParameters,
 } from "./dstack.js";
+export { createSimulatedNitroSigner, type SimulatedNitroSigner } from "./nitro.js";

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { hex } from "../../../sdk/src/bytes.js";
-import { encodeDstackAttestation, mrConfigHostData, parseDstackAttestation, parseDstackVmConfig, type DstackAttestation } from "../../../sdk/src/dstack/index.js";
+import { encodeDstackAttestation, mrConfigHostData, parseDstackAttestation, parseDstackVmConfig, replayRuntimeEvents, verifyDstackNitro, type DstackAttestation } from "../../../sdk/src/dstack/index.js";
+import { parseCertificate } from "../../../sdk/src/pki/index.js";
 import { ParseError } from "../../../sdk/src/errors.js";
 import { createIntelQuoteVerifier, verifyEvidence } from "../../../sdk/src/report/index.js";
-import { wrapDstackAttestation } from "../../../sdk/src/simulate/index.js";
+import { createSimulatedNitroSigner, wrapDstackAttestation } from "../../../sdk/src/simulate/index.js";
 import {
   DSTACK_NITRO,
   DSTACK_NITRO_AT,
@@ -20,6 +21,7 @@ import {
   fixtureBytes,
   fixtureText,
   realLiteTdxAttestation,
+  SAMPLE_RUNTIME_EVENTS,
   simulatedDstackGcpTdx,
   simulatedDstackTdx,
 } from "../../../testkit/dstackFixtures.js";
@@ -173,6 +175,35 @@ describe("a real lite TDX attestation (dstack's tdx-lite-getquote.json in the SC
     m[40] ^= 1; // inside cmdline_sha384
     const otherDoc = await verifyEvidence({ evidence: withVm({ ...vm, tdx_measurement: { ...vm.tdx_measurement, measurement: btoa(String.fromCharCode(...m)) } }), now: DSTACK_TDX_AT, intelVerifier });
     expect(otherDoc.dimensions.operatingSystem.check).toBe("dstack.tdxMeasurement.checksum");
+  });
+});
+
+describe("NitroTPM with a simulated Nitro signer (P-384 test root)", () => {
+  const signer = createSimulatedNitroSigner({ seed: "dstack-nitro-tpm" });
+  const root = parseCertificate(signer.rootDer, "simulated Nitro root");
+  const ts = Date.UTC(2026, 5, 1);
+  const reportData = new Uint8Array(64).fill(7);
+  const build = (events: typeof SAMPLE_RUNTIME_EVENTS, pcr14 = replayRuntimeEvents(SAMPLE_RUNTIME_EVENTS, "sha384")) =>
+    parseDstackAttestation(
+      encodeDstackAttestation({
+        version: 0,
+        platform: { kind: "aws-nitro-tpm", attestationDoc: signer.sign({ timestamp: ts, pcrs: new Map([[0, new Uint8Array(48).fill(1)], [14, pcr14]]), userData: reportData }) },
+        runtimeEvents: events,
+        reportData,
+        config: "",
+      }),
+    );
+
+  it("the document verifies, user_data is the report_data, the runtime events replay to PCR14 and name the app", async () => {
+    const r = await verifyDstackNitro({ attestation: build(SAMPLE_RUNTIME_EVENTS), now: ts / 1000, root });
+    expect(r.app).toMatchObject({ appId: "0102030405060708090a0b0c0d0e0f1011121314" });
+    expect(r.unboundRuntimeEvents).toEqual([]);
+  });
+
+  it("a runtime event the PCR does not hold, or the real AWS root, is refused", async () => {
+    const changed = SAMPLE_RUNTIME_EVENTS.map((e) => (e.event === "compose-hash" ? { ...e, payload: new Uint8Array(32) } : e));
+    await expect(verifyDstackNitro({ attestation: build(changed), now: ts / 1000, root })).rejects.toMatchObject({ check: "dstack.nitroTpm.pcr14" });
+    await expect(verifyDstackNitro({ attestation: build(SAMPLE_RUNTIME_EVENTS), now: ts / 1000 })).rejects.toMatchObject({ check: "nitro.chain.root" });
   });
 });
 
