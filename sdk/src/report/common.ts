@@ -37,6 +37,8 @@ export type BuildReportOptions = {
   nitroNonce?: Uint8Array;
   /** vTPM roots for TPM quotes inside other evidence (dstack GCP TDX); the pinned GCE / GCP roots by default. */
   tpmRoots?: Certificate[];
+  /** Nitro root for documents inside dstack attestations; the pinned AWS Nitro root by default (override only for a test PKI). */
+  nitroRoot?: Certificate;
   /** TD attribute policy for TDX quotes (reported as `policies`); default "strict". */
   tdAttributePolicy?: TdAttributePolicy;
 };

@@ -131,7 +131,7 @@ async function snpReport(a: DstackAttestation, head: DimensionResult["details"],
 async function nitroReport(a: DstackAttestation, head: DimensionResult["details"], options: BuildReportOptions): Promise<VerificationReport> {
   let r: VerifyDstackNitroReturnType | undefined;
   const hardware = await dimension(async () => {
-    r = await verifyDstackNitro({ attestation: a, now: options.now });
+    r = await verifyDstackNitro({ attestation: a, now: options.now, ...(options.nitroRoot ? { root: options.nitroRoot } : {}) });
     const details = { ...head, moduleId: r.nitro.moduleId, timestamp: r.nitro.timestamp, debug: r.nitro.debug, userData: r.nitro.userData ? hex(r.nitro.userData) : null };
     if (r.nitro.debug) return failed("document verifies, but the enclave runs in debug mode (all-zero PCRs)", "nitro.debug", details);
     return passed("COSE_Sign1 ES384 signature and chain verify to the pinned AWS Nitro root; user_data is the attestation's report_data", details);

@@ -198,6 +198,9 @@ describe("NitroTPM with a simulated Nitro signer (P-384 test root)", () => {
     const r = await verifyDstackNitro({ attestation: build(SAMPLE_RUNTIME_EVENTS), now: ts / 1000, root });
     expect(r.app).toMatchObject({ appId: "0102030405060708090a0b0c0d0e0f1011121314" });
     expect(r.unboundRuntimeEvents).toEqual([]);
+    const report = await verifyEvidence({ evidence: encodeDstackAttestation(build(SAMPLE_RUNTIME_EVENTS)), now: ts / 1000, nitroRoot: root });
+    expect(report.dimensions.hardware.status).toBe("passed");
+    expect(report.dimensions.application).toMatchObject({ status: "passed", reason: expect.stringMatching(/PCR14/) });
   });
 
   it("a runtime event the PCR does not hold, or the real AWS root, is refused", async () => {
