@@ -45,6 +45,12 @@ describe("poc verify: dstack attestations", () => {
     expect(report.input.ignored[0]).toMatch(/JSON fields beside "attestation".*event_log, quote/);
   });
 
+  it("dstack's own {\"attestation\": hex} file (lite TDX) verifies with --signatures-only", async () => {
+    const io = capture();
+    expect(await main(["verify", "dstack/tdx-lite-attestation.json", "--at", "1790000000", "--signatures-only"], io)).toBe(0);
+    expect(io.text()).toMatch(/PART {2}operating system +lite event log: RTMR3 replays; MRTD, RTMR1, RTMR2 match/);
+  });
+
   it("SEV-SNP (VCEK and ASK given) and Nitro Enclave (at the document's time) verify", async () => {
     const snp = capture();
     expect(await main(["verify", "amd/milan-dstack/attestation.scale.bin", "--certs", "amd/milan-dstack/vcek.pem", "--certs", "amd/milan-dstack/ask.pem", "--at", "1790000000"], snp)).toBe(0);

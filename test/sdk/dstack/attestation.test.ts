@@ -178,6 +178,24 @@ describe("a real lite TDX attestation (dstack's tdx-lite-getquote.json in the SC
   });
 });
 
+describe("dstack's own lite TDX attestation (verifier fixture, {\"attestation\": hex})", () => {
+  it("verifies: lite log, MRTD / RTMR1 / RTMR2 from tdx_measurement, app identity", async () => {
+    const r = await verifyEvidence({ evidence: fixtureBytes("dstack/tdx-lite-attestation.json"), now: DSTACK_TDX_AT, intelVerifier });
+    expect(r.evidenceType).toBe("dstack-attestation");
+    expect(r.intel?.ppid).toBe("40deaac75f87cf05e92fbf18224aa576");
+    expect(r.dimensions.operatingSystem).toMatchObject({ status: "partial", details: { eventLogKind: "lite", measuredFromTdxMeasurement: ["MRTD", "RTMR1", "RTMR2"], osImageHashSource: "tdx-measurement" } });
+    expect(r.dimensions.application).toMatchObject({ status: "passed", details: { appId: "86b0e55f2fa8e4fb69d890f14f54d5612707646e" } });
+  });
+});
+
+describe("the real debug-mode Nitro Enclave attestation", () => {
+  it("the document verifies but the enclave is in debug mode: hardware fails", async () => {
+    const r = await verifyEvidence({ evidence: fixtureBytes("nitro/dstack-enclave/attestation-debug.scale.bin"), now: 1766650846 });
+    expect(r.dimensions.hardware.check).toBe("nitro.debug");
+    expect(r.overall).toBe("fail");
+  });
+});
+
 describe("NitroTPM with a simulated Nitro signer (P-384 test root)", () => {
   const signer = createSimulatedNitroSigner({ seed: "dstack-nitro-tpm" });
   const root = parseCertificate(signer.rootDer, "simulated Nitro root");
