@@ -123,6 +123,12 @@ describe("the real SEV-SNP attestation", () => {
     expect((await verifyEvidence({ evidence: rd, now: DSTACK_TDX_AT, certificates: dstackSnpCertificates() })).dimensions.hardware.check).toBe("dstack.reportData");
   });
 
+  it("dstack's verifier fixture ({\"attestation\": hex}) carries VCEK and ASK in cert_chain: verifies with no certificates given", async () => {
+    const r = await verifyEvidence({ evidence: fixtureBytes("amd/milan-dstack/attestation-with-certs.json"), now: DSTACK_TDX_AT });
+    expect(r.dimensions.hardware).toMatchObject({ status: "passed", details: { productLine: "Milan", signingKey: "VCEK" } });
+    expect(r.dimensions.application.status).toBe("passed");
+  });
+
   it("certificates carried in cert_chain are used (no --certs needed)", async () => {
     const carried = wrapDstackAttestation({ ...p, certChain: dstackSnpCertificates().map((pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, "")), (c) => c.charCodeAt(0))) }, att);
     const r = await verifyEvidence({ evidence: carried, now: DSTACK_TDX_AT });
