@@ -15,6 +15,8 @@ export type DstackVmConfig = {
   tdxMeasurement?: unknown;
   /** SEV-SNP: the MrConfigV3 document (also carried in the quote variant). */
   mrConfig?: string;
+  /** Guest memory in bytes (lite TDX: the TD HOB in RTMR0 depends on it). */
+  memorySize?: number;
 };
 
 const S = "dstack attestation config";
@@ -50,5 +52,6 @@ export function parseDstackVmConfig(config: string): DstackVmConfig {
     image: optString(vm, "image", "vm_config.image"),
     ...(vm.tdx_measurement !== undefined ? { tdxMeasurement: vm.tdx_measurement } : {}),
     mrConfig: optString(vm, "mr_config", "vm_config.mr_config") ?? optString(outer, "mr_config", "mr_config"),
+    ...(typeof vm.memory_size === "number" && Number.isSafeInteger(vm.memory_size) && vm.memory_size > 0 ? { memorySize: vm.memory_size } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { replayDstackEventLog, type DstackAppInfo, type DstackEvent } from "../e
 import type { DstackAttestation, DstackTdxEvent } from "./attestation.js";
 import { parseDstackVmConfig } from "./config.js";
 import { replayRuntimeEvents, runtimeAppInfo } from "./runtimeEvents.js";
-import { verifyDstackTdxMeasurement, type VerifyDstackTdxMeasurementReturnType } from "./tdxMeasurement.js";
+import { tdxLiteRtmr0, verifyDstackTdxMeasurement, type VerifyDstackTdxMeasurementReturnType } from "./tdxMeasurement.js";
 
 export type VerifyDstackTdxParameters = {
   attestation: DstackAttestation;
@@ -37,8 +37,8 @@ export type VerifyDstackTdxReturnType = DstackAppInfo & {
   osImageHashSource?: "runtime-event" | "tdx-measurement" | "config";
   /** The os-image-hash runtime event's payload (replayed into RTMR3: signed), when there is one. */
   osImageHashEvent?: string;
-  /** Set when vm_config.tdx_measurement was checked: MRTD, RTMR1 and RTMR2 recomputed from it. */
-  tdxMeasurement?: VerifyDstackTdxMeasurementReturnType;
+  /** Set when vm_config.tdx_measurement was checked: MRTD, RTMR1 and RTMR2 recomputed from it (and RTMR0 for a lite log, when `rtmr0`). */
+  tdxMeasurement?: VerifyDstackTdxMeasurementReturnType & { rtmr0: boolean };
   image?: string;
 };
 
@@ -79,9 +79,26 @@ export function verifyDstackTdx(params: VerifyDstackTdxParameters): VerifyDstack
   const vm = parseDstackVmConfig(a.config);
   let osImageHashSource: VerifyDstackTdxReturnType["osImageHashSource"];
   let tdxMeasurement: VerifyDstackTdxMeasurementReturnType | undefined;
+  let rtmr0FromMeasurement = false;
   if (vm.tdxMeasurement !== undefined && params.mrtd !== undefined) {
     const mrtd = typeof params.mrtd === "string" ? toBytes(params.mrtd, "MRTD") : params.mrtd;
     tdxMeasurement = verifyDstackTdxMeasurement({ document: vm.tdxMeasurement, osImageHash: vm.osImageHash, mrtd, rtmr1: want[1]!, rtmr2: want[2]! });
+    // A lite log keeps RTMR0's three ACPI data digests: with the document's TD HOB witness and the
+    // memory size they give the whole RTMR0.
+    const acpi = acpiDigests(a.platform.eventLog);
+    if (lite && acpi && vm.memorySize !== undefined) {
+      let rtmr0: Uint8Array | undefined;
+      try {
+        rtmr0 = tdxLiteRtmr0({ document: vm.tdxMeasurement, memorySize: vm.memorySize, acpi });
+      } catch (e) {
+        // An OVMF whose RTMR0 log is unknown leaves RTMR0 unchecked (reported), not failed.
+        if (!(e instanceof VerificationError && e.check === "dstack.tdxMeasurement.ovmf")) throw e;
+      }
+      if (rtmr0) {
+        if (!equalBytes(rtmr0, want[0]!)) throw new VerificationError("dstack.tdxMeasurement.rtmr0", `RTMR0 ${hex(want[0]!)} is not the one the image's TD HOB, firmware and the ACPI digests give (${hex(rtmr0)})`);
+        rtmr0FromMeasurement = true;
+      }
+    }
   }
   // dstack takes os_image_hash from the VM config; newer images also log an os-image-hash runtime
   // event, which need not be the same hash (the real lite sample's differs). Both are reported.
@@ -95,9 +112,24 @@ export function verifyDstackTdx(params: VerifyDstackTdxParameters): VerifyDstack
     ...(info.osImageHash ? { osImageHashEvent: info.osImageHash } : {}),
     osImageHashSource,
     image: vm.image,
-    ...(tdxMeasurement ? { tdxMeasurement } : {}),
+    ...(tdxMeasurement ? { tdxMeasurement: { ...tdxMeasurement, rtmr0: rtmr0FromMeasurement } } : {}),
     eventLogKind: lite ? "lite" : "full",
     replayedRtmrs: checked,
     eventCount: events.length,
   };
+}
+
+const ACPI_DATA = new TextEncoder().encode("ACPI DATA");
+
+/** The three RTMR0 ACPI data events (type 10, payload "ACPI DATA") by name, when each is there exactly once. */
+function acpiDigests(log: DstackTdxEvent[]): { loader: Uint8Array; rsdp: Uint8Array; tables: Uint8Array } | undefined {
+  const acpi = log.filter((e) => e.imr === 0 && e.eventType === 10 && equalBytes(e.payload, ACPI_DATA) && e.digest.length === 48);
+  const one = (name: string) => {
+    const m = acpi.filter((e) => e.event === name);
+    return m.length === 1 ? m[0]!.digest : undefined;
+  };
+  const loader = one("acpi-loader");
+  const rsdp = one("acpi-rsdp");
+  const tables = one("acpi-tables");
+  return acpi.length === 3 && loader && rsdp && tables ? { loader, rsdp, tables } : undefined;
 }

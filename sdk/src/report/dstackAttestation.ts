@@ -66,7 +66,7 @@ async function tdxReport(a: DstackAttestation, head: DimensionResult["details"],
   const osAllowed = lower(options.allowedOsMeasurements);
   const operatingSystem = await dimension(() => {
     if (!v || !verdict) return binding.status === "failed" ? binding : skipped(binding.reason, true, head);
-    const measured = v.tdxMeasurement ? ["MRTD", "RTMR1", "RTMR2"] : [];
+    const measured = v.tdxMeasurement ? [...(v.tdxMeasurement.rtmr0 ? ["RTMR0"] : []), "MRTD", "RTMR1", "RTMR2"] : [];
     const details = { ...head, mrtd: verdict.mrtd ?? null, eventLogKind: v.eventLogKind, replayedRtmrs: v.replayedRtmrs.map((i) => `RTMR${i}`), measuredFromTdxMeasurement: measured, mrtdVariant: v.tdxMeasurement?.mrtdVariant ?? null, osImageHash: v.osImageHash ?? null, osImageHashSource: v.osImageHashSource ?? null, osImageHashEvent: v.osImageHashEvent ?? null, image: v.image ?? null };
     // Only signed values count: the event's payload, and the config's value when something binds it.
     const signedOs = [v.osImageHashEvent, v.osImageHashSource !== "config" ? v.osImageHash : undefined].filter((x): x is string => !!x);
@@ -74,7 +74,10 @@ async function tdxReport(a: DstackAttestation, head: DimensionResult["details"],
       return failed("neither MRTD nor a replayed os-image-hash is on the allowed list", "os.measurement", details);
     }
     if (v.eventLogKind === "lite") {
-      if (v.tdxMeasurement) return partial(`lite event log: RTMR3 replays; MRTD, RTMR1, RTMR2 match the image's tdx_measurement (os_image_hash ${v.tdxMeasurement.osImageHash.slice(0, 16)}…); RTMR0 (TD HOB, ACPI tables) is not recomputed`, details);
+      if (v.tdxMeasurement?.rtmr0) {
+        return passed(`lite event log: RTMR3 replays; MRTD and RTMR0–2 match the image's tdx_measurement (os_image_hash ${v.tdxMeasurement.osImageHash.slice(0, 16)}…)${osAllowed ? "; OS is on the allowed list" : " (no allowed list given)"}`, details);
+      }
+      if (v.tdxMeasurement) return partial(`lite event log: RTMR3 replays; MRTD, RTMR1, RTMR2 match the image's tdx_measurement (os_image_hash ${v.tdxMeasurement.osImageHash.slice(0, 16)}…); RTMR0 is not recomputed (no ACPI data events, memory size or known OVMF)`, details);
       return partial("lite event log: RTMR3 replays, RTMR0–2 are not checked (no vm_config.tdx_measurement)", details);
     }
     return passed(`event log (${v.eventCount} events) replays RTMR0–3${osAllowed ? "; OS is on the allowed list" : " (no allowed list given)"}`, details);

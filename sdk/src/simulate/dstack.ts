@@ -12,8 +12,10 @@ import { deriveBytes, type SimulatorSeed } from "./random.js";
 import type { SimulatedTdxEnvironment } from "./tdxEnvironment.js";
 import { createSimulatedTpm, TPM_ALG_SHA256 } from "./tpm.js";
 
-/** The ACPI data event dstack keeps in RTMR0 of a "lite" log (cc-eventlog `is_tdx_acpi_data_event`). */
-export const TDX_ACPI_DATA_EVENT_TYPE = 0x8000000a;
+/** The ACPI data events dstack keeps in RTMR0 of a "lite" log (cc-eventlog `is_tdx_acpi_data_event`): type 10, payload "ACPI DATA". */
+export const TDX_ACPI_DATA_EVENT_TYPE = 10;
+const ACPI_DATA = new TextEncoder().encode("ACPI DATA");
+const isAcpiData = (e: DstackTdxEvent) => e.imr === 0 && e.eventType === TDX_ACPI_DATA_EVENT_TYPE && e.payload.length === ACPI_DATA.length && e.payload.every((b, i) => b === ACPI_DATA[i]);
 
 /** Builds the DstackTdxEvent list for runtime events (RTMR3, digest = the dstack runtime digest). */
 export function dstackRuntimeLog(events: DstackRuntimeEvent[]): DstackTdxEvent[] {
@@ -29,7 +31,7 @@ export function replayTdxLog(log: DstackTdxEvent[]): Uint8Array[] {
 
 /** A "lite" log: the RTMR0 ACPI data events and RTMR3, nothing of RTMR1/2 (dstack's `strip_tdx_lite_event_log`). */
 export function stripToLiteLog(log: DstackTdxEvent[]): DstackTdxEvent[] {
-  return log.filter((e) => e.imr === 3 || (e.imr === 0 && e.eventType === TDX_ACPI_DATA_EVENT_TYPE));
+  return log.filter((e) => e.imr === 3 || isAcpiData(e));
 }
 
 export type SimulateDstackTdxAttestationParameters = {
@@ -48,7 +50,7 @@ export type SimulateDstackTdxAttestationParameters = {
 /** A dstack TDX attestation whose quote (from the simulated environment) matches its event log. */
 export function simulateDstackTdxAttestation(p: SimulateDstackTdxAttestationParameters): { attestation: DstackAttestation; bytes: Uint8Array } {
   const boot: DstackTdxEvent[] = [
-    { imr: 0, eventType: TDX_ACPI_DATA_EVENT_TYPE, digest: deriveBytes(p.seed, "dstack/acpi", 48), event: "", payload: new Uint8Array(0) },
+    ...["acpi-loader", "acpi-rsdp", "acpi-tables"].map((event) => ({ imr: 0, eventType: TDX_ACPI_DATA_EVENT_TYPE, digest: deriveBytes(p.seed, `dstack/${event}`, 48), event, payload: ACPI_DATA })),
     { imr: 0, eventType: 0x80000001, digest: deriveBytes(p.seed, "dstack/ovmf", 48), event: "", payload: new Uint8Array(0) },
     { imr: 1, eventType: 0x80000003, digest: deriveBytes(p.seed, "dstack/kernel", 48), event: "", payload: new Uint8Array(0) },
     { imr: 2, eventType: 6, digest: deriveBytes(p.seed, "dstack/cmdline", 48), event: "", payload: new Uint8Array(0) },

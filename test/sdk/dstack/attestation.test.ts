@@ -161,15 +161,27 @@ describe("the real Nitro Enclave attestation, and NitroTPM", () => {
 describe("a real lite TDX attestation (dstack's tdx-lite-getquote.json in the SCALE envelope)", () => {
   const { attestation, bytes } = realLiteTdxAttestation();
 
-  it("RTMR3 replays; MRTD, RTMR1 and RTMR2 match vm_config.tdx_measurement, whose hash chain gives the os_image_hash", async () => {
+  it("RTMR3 replays; MRTD and RTMR0–2 match vm_config.tdx_measurement (RTMR0 with the log's ACPI digests and the memory size), whose hash chain gives the os_image_hash", async () => {
     const r = await verifyEvidence({ evidence: bytes, now: DSTACK_TDX_AT, intelVerifier });
     expect(r.dimensions.operatingSystem).toMatchObject({
-      status: "partial",
-      details: { eventLogKind: "lite", replayedRtmrs: ["RTMR3"], measuredFromTdxMeasurement: ["MRTD", "RTMR1", "RTMR2"], mrtdVariant: "two_pass", osImageHashSource: "tdx-measurement", osImageHash: "e6f5cfec20c02e7b97baa213d0f718020b55e040172d90ccbcb946d56c8b09db" },
+      status: "passed",
+      details: { eventLogKind: "lite", replayedRtmrs: ["RTMR3"], measuredFromTdxMeasurement: ["RTMR0", "MRTD", "RTMR1", "RTMR2"], mrtdVariant: "two_pass", osImageHashSource: "tdx-measurement", osImageHash: "e6f5cfec20c02e7b97baa213d0f718020b55e040172d90ccbcb946d56c8b09db" },
     });
     expect(r.dimensions.application.status).toBe("passed");
     const allowed = await verifyEvidence({ evidence: bytes, now: DSTACK_TDX_AT, intelVerifier, allowedOsMeasurements: ["e6f5cfec20c02e7b97baa213d0f718020b55e040172d90ccbcb946d56c8b09db"] });
-    expect(allowed.dimensions.operatingSystem.status).toBe("partial");
+    expect(allowed.dimensions.operatingSystem.status).toBe("passed");
+    const other = await verifyEvidence({ evidence: bytes, now: DSTACK_TDX_AT, intelVerifier, allowedOsMeasurements: ["00".repeat(32)] });
+    expect(other.dimensions.operatingSystem.check).toBe("os.measurement");
+  });
+
+  it("another ACPI digest in the log, or another memory size in the config, breaks RTMR0", async () => {
+    const p = attestation.platform as Extract<DstackAttestation["platform"], { kind: "tdx" }>;
+    const log = p.eventLog.map((e) => (e.event === "acpi-tables" ? { ...e, digest: e.digest.map((b, i) => (i === 0 ? b ^ 1 : b)) } : e));
+    const acpi = await verifyEvidence({ evidence: encodeDstackAttestation({ ...attestation, platform: { ...p, eventLog: log } }), now: DSTACK_TDX_AT, intelVerifier });
+    expect(acpi.dimensions.operatingSystem.check).toBe("dstack.tdxMeasurement.rtmr0");
+    const vm = JSON.parse((JSON.parse(attestation.config) as { vm_config: string }).vm_config) as Record<string, unknown>;
+    const mem = encodeDstackAttestation({ ...attestation, config: JSON.stringify({ vm_config: JSON.stringify({ ...vm, memory_size: 4294967296 }) }) });
+    expect((await verifyEvidence({ evidence: mem, now: DSTACK_TDX_AT, intelVerifier })).dimensions.operatingSystem.check).toBe("dstack.tdxMeasurement.rtmr0");
   });
 
   it("a measurement document of another image, or an os_image_hash it does not hash to, fails", async () => {
@@ -185,11 +197,11 @@ describe("a real lite TDX attestation (dstack's tdx-lite-getquote.json in the SC
 });
 
 describe("dstack's own lite TDX attestation (verifier fixture, {\"attestation\": hex})", () => {
-  it("verifies: lite log, MRTD / RTMR1 / RTMR2 from tdx_measurement, app identity", async () => {
+  it("verifies: lite log, MRTD and RTMR0–2 from tdx_measurement, app identity", async () => {
     const r = await verifyEvidence({ evidence: fixtureBytes("dstack/tdx-lite-attestation.json"), now: DSTACK_TDX_AT, intelVerifier });
     expect(r.evidenceType).toBe("dstack-attestation");
     expect(r.intel?.ppid).toBe("40deaac75f87cf05e92fbf18224aa576");
-    expect(r.dimensions.operatingSystem).toMatchObject({ status: "partial", details: { eventLogKind: "lite", measuredFromTdxMeasurement: ["MRTD", "RTMR1", "RTMR2"], osImageHashSource: "tdx-measurement" } });
+    expect(r.dimensions.operatingSystem).toMatchObject({ status: "passed", details: { eventLogKind: "lite", measuredFromTdxMeasurement: ["RTMR0", "MRTD", "RTMR1", "RTMR2"], osImageHashSource: "tdx-measurement" } });
     expect(r.dimensions.application).toMatchObject({ status: "passed", details: { appId: "86b0e55f2fa8e4fb69d890f14f54d5612707646e" } });
   });
 });
