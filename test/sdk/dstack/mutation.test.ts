@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeDstackAttestation, parseDstackAttestation, type DstackAttestation, type DstackPlatformEvidence } from "../../../sdk/src/dstack/index.js";
+import { encodeDstackAttestation, parseDstackAttestation, parseDstackAttestationJson, type DstackAttestation, type DstackPlatformEvidence } from "../../../sdk/src/dstack/index.js";
 import { ParseError } from "../../../sdk/src/errors.js";
 import { createIntelQuoteVerifier, verifyEvidence, type VerificationReport } from "../../../sdk/src/report/index.js";
 import { DSTACK_NITRO, DSTACK_NITRO_AT, DSTACK_SNP, DSTACK_TDX, DSTACK_TDX_AT, dstackSnpCertificates, fixtureBytes } from "../../../testkit/dstackFixtures.js";
@@ -78,6 +78,37 @@ describe("the real TDX attestation, mutated", () => {
 
   it("flips anywhere else (config, boot event names and payloads) end in a typed outcome", async () => {
     for (const at of offsets(0, tdxBytes.length, 41)) await outcome(() => verifyEvidence({ evidence: flip(tdxBytes, at, 0x80), now: DSTACK_TDX_AT, intelVerifier }));
+  });
+});
+
+describe("dstack's real lite TDX attestation, mutated", () => {
+  const lite = parseDstackAttestationJson(JSON.parse(new TextDecoder().decode(fixtureBytes("dstack/tdx-lite-attestation.json"))) as Record<string, unknown>).bytes;
+  /** Byte offset of `needle` (ASCII) in the encoded attestation (not a string index: the quote is binary). */
+  const byteIndexOf = (needle: string) => {
+    const n = new TextEncoder().encode(needle);
+    outer: for (let i = 0; i + n.length <= lite.length; i++) {
+      for (let j = 0; j < n.length; j++) if (lite[i + j] !== n[j]) continue outer;
+      return i;
+    }
+    return -1;
+  };
+
+  it("a flip in the tdx_measurement document, the checksum file, os_image_hash or memory_size is refused (they bind MRTD and RTMR0–2)", async () => {
+    // This config is the VM config itself (no nested vm_config string): find each value's bytes in the encoding.
+    const vm = JSON.parse(parseDstackAttestation(lite).config) as { tdx_measurement: { measurement: string; checksum_file: string }; os_image_hash: string; memory_size: number };
+    const ranges = [vm.tdx_measurement.measurement, vm.tdx_measurement.checksum_file, vm.os_image_hash, String(vm.memory_size)].map((v) => {
+      const at = byteIndexOf(v);
+      expect(at, v.slice(0, 20)).toBeGreaterThan(0);
+      return [at, at + v.length] as const;
+    });
+    for (const [from, to] of ranges) {
+      for (const at of offsets(from, to, 7)) {
+        // Flip to another character of the same class (keeps base64 / hex / digits well-formed most of the time).
+        const m = lite.slice();
+        m[at] = m[at] === 0x41 ? 0x42 : m[at] === 0x30 ? 0x31 : m[at]! ^ 0x01;
+        expect(await refused(m, DSTACK_TDX_AT), `byte ${at}`).toBe(true);
+      }
+    }
   });
 });
 
