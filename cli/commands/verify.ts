@@ -179,6 +179,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   if (values.nonce !== undefined && !/^(0x)?([0-9a-fA-F]{2})+$/.test(values.nonce)) throw new UsageError(`--nonce must be hex, got '${values.nonce}'`);
   const tdAttributePolicy = values["td-attribute-policy"] ?? "strict";
   if (!(TD_ATTRIBUTE_POLICIES as readonly string[]).includes(tdAttributePolicy)) throw new UsageError(`--td-attribute-policy must be one of ${TD_ATTRIBUTE_POLICIES.join(", ")}, got '${tdAttributePolicy}'`);
+  // The DcapQuoteVerifier contract refuses such TDs itself (TdAttributesInvalid): a relaxed policy cannot apply there.
+  if (values.onchain && tdAttributePolicy !== "strict") throw new UsageError("--td-attribute-policy other than strict cannot apply with --onchain: the DcapQuoteVerifier contract enforces the strict policy (TdAttributesInvalid)");
   const file = positionals[0]!;
   // The input being read, so a ParseError names the file it is about.
   let source = file;

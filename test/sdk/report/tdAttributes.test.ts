@@ -77,5 +77,8 @@ describe("poc verify --td-attribute-policy", () => {
     expect(io.lines.join("\n")).toMatch(/PASS {2}policy tdAttributes \(allow-sept-ve\): TD attributes satisfy/);
     const bad = capture();
     expect(await main(["verify", "test/fixtures/intel/tdx-v4/quote.bin", "--td-attribute-policy", "lax"], bad)).toBe(2);
+    const onchain = capture();
+    expect(await main(["verify", "test/fixtures/intel/tdx-v4/quote.bin", "--onchain", "--td-attribute-policy", "allow-sept-ve"], onchain)).toBe(2);
+    expect(onchain.lines.join("\n")).toMatch(/enforces the strict policy/);
   });
 });
