@@ -1,6 +1,7 @@
 /**
  * `poc verify <evidence> ...`: detects the evidence type (Intel SGX/TDX quote, SEV-SNP report, TPM
- * attestation JSON, Nitro document, dstack quote + event log JSON), verifies it with the SDK and
+ * attestation JSON or protobuf, Nitro document, dstack attestation or quote + event log JSON),
+ * verifies it with the SDK and
  * prints the verification report (sdk/src/report), one line per dimension, or `--json`. Intel quotes
  * go through the SDK's DCAP verifier, or with `--onchain` through a DcapQuoteVerifier contract; the
  * registry dimension asks a HardwareRegistry over JSON-RPC. Exit codes: see `usage` and
@@ -13,7 +14,7 @@ import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { toBytes } from "../../sdk/src/bytes.js";
 import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { ParseError, PocError } from "../../sdk/src/errors.js";
-import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
+import { createCollateralClient, parseCollateral, parseQuote, TD_ATTRIBUTE_POLICIES, type QuoteCollateralV3, type TdAttributePolicy } from "../../sdk/src/intel/index.js";
 import { parseGpuAttestationReport, parseGpuEvidenceList, parseGpuRim } from "../../sdk/src/nvidia/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
@@ -39,10 +40,12 @@ import { connect, type ChainDeps } from "./_chain.js";
 
 const usage = `usage: poc verify <evidence> [options]
 
-Detects the evidence type (Intel SGX/TDX quote, binary or hex; SEV-SNP report; TPM attestation
-JSON; Nitro attestation document; dstack quote + event log JSON; NVIDIA GPU attestation report) and
-prints one line per dimension: hardware, operating system, application, TPM binding,
-Proof-of-Cloud registry, GPU, each PASS / PART /
+Detects the evidence type (Intel SGX/TDX quote; SEV-SNP report; TPM attestation, JSON or
+go-tpm-tools protobuf; Nitro attestation document; dstack attestation, SCALE binary or
+{"attestation": hex} JSON; dstack quote + event log JSON; NVIDIA GPU attestation report) in a
+binary, hex or base64 file (bytes after a bare Intel quote are ignored and reported) and prints one
+line per dimension: hardware, operating system, application, TPM binding, Proof-of-Cloud registry,
+GPU, each PASS / PART /
 FAIL / SKIP with the reason, then the overall result PASS / PARTIAL / FAIL.
 
 evidence inputs:
@@ -75,6 +78,10 @@ policy:
   --nonce HEX              expected TPM qualifying data / Nitro nonce (proves freshness)
   --require-up-to-date     Intel: only TCB status UpToDate passes the hardware dimension
   --signatures-only        Intel: check signatures and PCK chain only, and count that as verified
+  --td-attribute-policy P  TDX: the TD attribute policy, reported as its own result: strict (default:
+                           debug off, SEPT_VE_DISABLE set, reserved bits clear) or allow-sept-ve
+                           (SEPT_VE_DISABLE may be clear). A genuine quote always reports its PPID
+                           and FMSPC; a broken policy makes the overall result FAIL
 registry (the Proof-of-Cloud dimension; skipped when none is given):
   --rpc URL                JSON-RPC endpoint (env POC_RPC_URL)
   --registry ADDR          HardwareRegistry (env POC_REGISTRY, or deployments/<chainId>.json)
@@ -122,6 +129,7 @@ const options = {
   "gpu-rim-root": { type: "string" },
   "require-up-to-date": { type: "boolean" },
   "signatures-only": { type: "boolean" },
+  "td-attribute-policy": { type: "string" },
   rpc: { type: "string" },
   registry: { type: "string" },
   deployments: { type: "string" },
@@ -202,12 +210,16 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     if (!m) throw new UsageError(`--gpu-binding must be OFFSET or OFFSET:sha256, got '${values["gpu-binding"]}'`);
     gpuBinding = { reportDataOffset: Number(m[1]), hash: (m[2] ?? "none") as GpuNonceBinding["hash"] };
   }
+  const tdAttributePolicy = values["td-attribute-policy"] ?? "strict";
+  if (!(TD_ATTRIBUTE_POLICIES as readonly string[]).includes(tdAttributePolicy)) throw new UsageError(`--td-attribute-policy must be one of ${TD_ATTRIBUTE_POLICIES.join(", ")}, got '${tdAttributePolicy}'`);
+  // The DcapQuoteVerifier contract refuses such TDs itself (TdAttributesInvalid): a relaxed policy cannot apply there.
+  if (values.onchain && tdAttributePolicy !== "strict") throw new UsageError("--td-attribute-policy other than strict cannot apply with --onchain: the DcapQuoteVerifier contract enforces the strict policy (TdAttributesInvalid)");
   const file = positionals[0]!;
   // The input being read, so a ParseError names the file it is about.
   let source = file;
 
   try {
-    const { evidence, detected, intelQuote: quote } = decodeEvidenceInput({ bytes: await readInput(io, file, "evidence file") });
+    const { evidence, detected, intelQuote: quote, input } = decodeEvidenceInput({ bytes: await readInput(io, file, "evidence file") });
     // The flags are fine; the file is not what they are for: bad input (one line), not a usage error.
     if (values.onchain && !quote) throw new PocError(`--onchain verifies Intel quotes; ${file} is ${detected.type} evidence`);
     if (values["signatures-only"] && values.collateral) throw new UsageError("--signatures-only and --collateral exclude each other");
@@ -274,7 +286,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       intelVerifier = createIntelQuoteVerifier();
     }
 
-    const report = await verifyEvidence({
+    const verified = await verifyEvidence({
       evidence,
       now: at,
       certificates,
@@ -290,7 +302,10 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       nitroNonce: nonce,
       tpmEventLog,
       ...(gpu ? { gpu } : {}),
+      tdAttributePolicy: tdAttributePolicy as TdAttributePolicy,
     });
+    // Plain binary read whole: nothing to say (and --json stays the SDK's report byte for byte).
+    const report: VerificationReport = input.encoding !== "binary" || input.ignored?.length ? { ...verified, input } : verified;
     const code = reportExitCode(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else {
@@ -361,6 +376,8 @@ async function loadGpuOptions(
 
 /** One line for stderr saying why the exit code is 1. */
 function failureLine(report: VerificationReport): string {
+  const policy = report.policies?.find((p) => p.status === "failed");
+  if (policy) return `FAIL: policy ${policy.name} (${policy.policy}): ${policy.reason}${policy.check ? ` [${policy.check}]` : ""}`;
   const failed = DIMENSION_NAMES.find((n) => report.dimensions[n]?.status === "failed");
   if (failed) {
     const d = report.dimensions[failed]!;

@@ -33,6 +33,7 @@ export * from "./tpm/index.js";
 export * from "./nitro/index.js";
 export * from "./eventlog/index.js";
 export * from "./nvidia/index.js";
+export * from "./dstack/index.js";
 
 // The verification report (pass / partial / fail per dimension) and its verifier glue.
 export * from "./report/index.js";

@@ -2,7 +2,7 @@
  * The SDK's layers, checked on the source text: every `import` / `export ... from` statement under
  * sdk/src is read (static and dynamic), resolved to a file, and the rules below are asserted.
  *
- *   evidence + foundations  intel/ amd/ tpm/ nitro/ eventlog/ pki/ zk/ vocabulary/
+ *   evidence + foundations  intel/ amd/ tpm/ nitro/ eventlog/ dstack/ pki/ zk/ vocabulary/
  *                           must not import report/ or chain/ (the report sits above every
  *                           verifier, the chain actions above the formats they send);
  *   everything under sdk/src must not import "hardhat" (the SDK runs in a browser and in viem apps)
@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../../sdk/src");
-const LOW_LAYERS = ["intel", "amd", "tpm", "nitro", "eventlog", "pki", "zk", "vocabulary"];
+const LOW_LAYERS = ["intel", "amd", "tpm", "nitro", "eventlog", "dstack", "pki", "zk", "vocabulary"];
 const FORBIDDEN_FROM_LOW = ["report", "chain"];
 
 function walk(dir: string): string[] {

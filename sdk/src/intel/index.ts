@@ -1,5 +1,5 @@
 /** Intel SGX / TDX DCAP: quote parsing, collateral, offchain verification (docs/intel-quote.md). */
-export { parseQuote, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
+export { parseQuote, intelQuoteExtent, type IntelQuote, type QuoteHeader, type SgxReportBody, type TdReportBody } from "./quote.js";
 export { parsePckExtensions, parseSgxExtensionValue, type PckExtensions } from "./pckExtensions.js";
 export {
   parseCollateral,
@@ -33,3 +33,12 @@ export {
   type CollateralClientOptions,
   type GetCollateralParameters,
 } from "./collateralClient.js";
+export {
+  evaluateTdAttributes,
+  checkTdPolicy,
+  DEFAULT_TD_ATTRIBUTE_POLICY,
+  TD_ATTRIBUTE_POLICIES,
+  type TdAttributePolicy,
+  type TdAttributeEvaluation,
+  type TdAttributeViolation,
+} from "./policy.js";

@@ -245,3 +245,26 @@ export function parseQuote(input: BytesLike): IntelQuote {
     pckChain,
   };
 }
+
+/**
+ * How many bytes the quote at the start of `input` occupies: header, body and the signature data its
+ * authData.size announces. For front ends that meet quotes saved with something after them (a
+ * newline, a capture tool's text); `parseQuote` itself stays strict. Throws ParseError when the
+ * header or the announced size does not fit.
+ */
+export function intelQuoteExtent(input: Uint8Array): number {
+  const r = new ByteReader(input, "Intel quote");
+  const version = r.u16le("header.version");
+  if (version !== 3 && version !== 4 && version !== 5) throw bad("header.version", 0, "3, 4 or 5", String(version));
+  let body: number;
+  if (version === 5) {
+    r.take(QUOTE_HEADER_LEN - 2, "header");
+    const bt = r.u16le("body.type");
+    body = BODY_DESCRIPTOR_LEN + (bt === BODY_TYPE_TD15 ? TD_REPORT15_LEN : bt === BODY_TYPE_TD10 ? TD_REPORT10_LEN : SGX_REPORT_LEN);
+  } else body = version === 4 ? TD_REPORT10_LEN : SGX_REPORT_LEN;
+  const authAt = QUOTE_HEADER_LEN + body;
+  if (input.length < authAt + 4) throw bad("authData.size", authAt, "4 bytes", `${Math.max(0, input.length - authAt)} left`);
+  const authSize = (input[authAt]! | (input[authAt + 1]! << 8) | (input[authAt + 2]! << 16) | (input[authAt + 3]! << 24)) >>> 0;
+  if (authAt + 4 + authSize > input.length) throw bad("authData.size", authAt, `at most ${input.length - authAt - 4}`, String(authSize));
+  return authAt + 4 + authSize;
+}

@@ -12,7 +12,7 @@ import { parseCollateral, type PcsCollateralResponses, type QuoteCollateralV3 } 
 import { CollateralRatchet } from "./collateralRatchet.js";
 import { certWindow, checkWindows, importRawP256, loadPinnedRoot, verifyP256, type PinnedRoot } from "../pki/p256Chain.js";
 import { isBytes } from "./input.js";
-import { checkTdPolicy, isDebugEnclave } from "./policy.js";
+import { DEFAULT_TD_ATTRIBUTE_POLICY, evaluateTdAttributes, isDebugEnclave, type TdAttributeEvaluation, type TdAttributePolicy } from "./policy.js";
 import { parseQuote, type IntelQuote, type SgxReportBody, type TdReportBody } from "./quote.js";
 import { INTEL_SGX_ROOT_CA_DER } from "./rootCa.js";
 import { evaluateQeIdentity, evaluateTcb } from "./tcb.js";
@@ -73,6 +73,14 @@ export type VerifyQuoteParameters = {
    * Never pass a root taken from the quote or collateral.
    */
   rootCaDer?: Uint8Array;
+  /** The TD attribute policy (docs/intel-quote.md "TD attribute policy"); default "strict". */
+  tdAttributePolicy?: TdAttributePolicy;
+  /**
+   * true (default): a TD that breaks the policy is refused with its VerificationError (td.debug,
+   * td.septVeDisable, ...). false: the genuine quote is returned with `tdAttributes` saying which
+   * rules it breaks, for callers that report the policy as its own result.
+   */
+  enforceTdAttributePolicy?: boolean;
 };
 
 export type VerifyQuoteReturnType = {
@@ -101,6 +109,8 @@ export type VerifyQuoteReturnType = {
   collateralValidUntil: number;
   /** The `now` the quote was verified at (unix s). */
   verifiedAt: number;
+  /** TDX: the TD attribute policy's evaluation (always satisfied when the policy was enforced). */
+  tdAttributes?: TdAttributeEvaluation;
 };
 
 export type VerifyQuoteErrorType = VerificationError | import("../errors.js").ParseError | import("./collateralRatchet.js").CollateralRollbackError;
@@ -247,12 +257,15 @@ async function checkQuoteSignatures(quote: IntelQuote, chain: VerifiedPckChain, 
   if (!quoteOk) throw new VerificationError("quote.signature", "quote signature does not verify under the attestation key");
 }
 
-function checkBodyPolicy(quote: IntelQuote): void {
+function checkBodyPolicy(quote: IntelQuote, parameters: Pick<VerifyQuoteParameters, "tdAttributePolicy" | "enforceTdAttributePolicy">): { tdAttributes?: TdAttributeEvaluation } {
   if (quote.body.kind === "sgx") {
     if (isDebugEnclave(quote.body)) throw new VerificationError("enclave.debug", "the enclave is a debug enclave");
-  } else {
-    checkTdPolicy(quote.body);
+    return {};
   }
+  const tdAttributes = evaluateTdAttributes(quote.body, parameters.tdAttributePolicy ?? DEFAULT_TD_ATTRIBUTE_POLICY);
+  const v = tdAttributes.violations[0];
+  if (v && parameters.enforceTdAttributePolicy !== false) throw new VerificationError(v.check, v.message);
+  return { tdAttributes };
 }
 
 function quoteFacts(quote: IntelQuote, chain: VerifiedPckChain, now: number) {
@@ -298,8 +311,8 @@ export async function verifyQuoteSignatures(parameters: VerifyQuoteSignaturesPar
   const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
   const pckChainValidUntil = Math.min(checkWindows(chain.windows, now), checkWindows([certWindow("rootCa", root)], now));
   await checkQuoteSignatures(quote, chain, cache);
-  checkBodyPolicy(quote);
-  return { verdict: "signatures-valid", ...quoteFacts(quote, chain, now), pckChainValidUntil };
+  const policy = checkBodyPolicy(quote, parameters);
+  return { verdict: "signatures-valid", ...quoteFacts(quote, chain, now), pckChainValidUntil, ...policy };
 }
 
 /**
@@ -342,7 +355,7 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
     quote.header.version,
     qeLevel,
   );
-  checkBodyPolicy(quote);
+  const policy = checkBodyPolicy(quote, parameters);
 
   return {
     verdict: tcb.status === "UpToDate" ? "pass" : "warn",
@@ -354,5 +367,6 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
     ...(tcb.tdxModuleStatus ? { tdxModuleStatus: tcb.tdxModuleStatus } : {}),
     tcbDate: tcb.tcbDate ?? 0,
     collateralValidUntil,
+    ...policy,
   };
 }

@@ -1,10 +1,11 @@
 /** Options and helpers shared by the report builders. */
 import { VerificationError } from "../errors.js";
+import type { TdAttributePolicy } from "../intel/policy.js";
 import type { GpuTrustAnchors } from "../nvidia/roots.js";
 import type { Certificate } from "../pki/x509.js";
 import { toDate } from "../pki/x509.js";
 import type { IntelQuoteVerdict, IntelQuoteVerifier, RegistryLookup } from "./inject.js";
-import { type DimensionResult, type ReportDimensions, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
+import { type DimensionResult, type ReportDimensions, type EvidenceType, type HardwareId, type PolicyResult, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
 
 export type BuildReportOptions = {
   /** Verification time: a Date or unix seconds. Required: collateral and certificates expire. */
@@ -37,6 +38,12 @@ export type BuildReportOptions = {
   nitroNonce?: Uint8Array;
   /** NVIDIA GPU evidence verified beside the CPU's: the report's GPU dimension (report/gpu.ts). */
   gpu?: GpuEvidenceOptions;
+  /** vTPM roots for TPM quotes inside other evidence (dstack GCP TDX); the pinned GCE / GCP roots by default. */
+  tpmRoots?: Certificate[];
+  /** Nitro root for documents inside dstack attestations; the pinned AWS Nitro root by default (override only for a test PKI). */
+  nitroRoot?: Certificate;
+  /** TD attribute policy for TDX quotes (reported as `policies`); default "strict". */
+  tdAttributePolicy?: TdAttributePolicy;
 };
 
 /**
@@ -99,19 +106,22 @@ export function makeReport(args: {
   dimensions: ReportDimensions;
   hardwareId?: HardwareId;
   intel?: IntelQuoteVerdict;
+  policies?: PolicyResult[];
 }): VerificationReport {
   const dimensions = { ...args.dimensions, gpu: args.dimensions.gpu ?? skipped("no GPU evidence given", false) };
   const { onchain, ...intel } = args.intel ?? {};
+  const policyFailed = args.policies?.some((p) => p.status === "failed") ?? false;
   return {
     schema: "poc.verification-report/1",
     evidenceType: args.evidenceType,
     tee: args.tee,
     verifiedAt: unixSeconds(args.now),
-    overall: overallStatus(dimensions),
+    overall: policyFailed ? "fail" : overallStatus(dimensions),
     dimensions,
     ...(args.hardwareId ? { hardwareId: args.hardwareId } : {}),
     ...(args.intel ? { intel: intel as IntelQuoteVerdict } : {}),
     ...(onchain ? { onchain } : {}),
+    ...(args.policies?.length ? { policies: args.policies } : {}),
   };
 }
 

@@ -1,7 +1,10 @@
 /** Evidence type detection from raw bytes (a file as given to `poc verify`). */
+import { parseDstackAttestation, type DstackAttestation } from "../dstack/attestation.js";
+import { parseDstackAttestationJson } from "../dstack/json.js";
 import { ParseError } from "../errors.js";
 import { looksLikeGpuEvidenceList } from "../nvidia/evidenceList.js";
 import { looksLikeGpuAttestationReport } from "../nvidia/spdm.js";
+import { looksLikeTpmAttestationProtobuf, parseTpmAttestationProtobuf, type TpmAttestationProtobuf } from "../tpm/protobuf.js";
 import type { EvidenceType } from "./model.js";
 
 const INTEL_QE_VENDOR_ID = [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07];
@@ -10,7 +13,10 @@ export type DetectedEvidence =
   | { type: "intel-quote" | "snp-report" | "nitro-document"; bytes: Uint8Array }
   | { type: "nvidia-gpu"; bytes: Uint8Array }
   | { type: "nvidia-gpu-list"; json: Record<string, unknown> }
-  | { type: "tpm-quote" | "dstack"; json: Record<string, unknown> };
+  | { type: "dstack"; json: Record<string, unknown> }
+  | { type: "tpm-quote"; encoding: "json"; json: Record<string, unknown> }
+  | { type: "tpm-quote"; encoding: "protobuf"; attestation: TpmAttestationProtobuf }
+  | { type: "dstack-attestation"; attestation: DstackAttestation; ignoredFields: string[] };
 
 function tryJson(bytes: Uint8Array): Record<string, unknown> | undefined {
   let i = 0;
@@ -27,15 +33,21 @@ function tryJson(bytes: Uint8Array): Record<string, unknown> | undefined {
 /**
  * Intel quote: version 3/4/5 with Intel's QE vendor ID at offset 12. SNP report: 1184 bytes, version
  * 2..5, signature_algo 1 at 0x34. TPM: JSON with ak_pub_tpmt_public and quotes. dstack: JSON with
- * quote and event_log. Nitro: COSE_Sign1 (0x84/0xD2), NSM response (0xA1) or dstack Nitro framing.
+ * quote and event_log. dstack attestation: SCALE bytes starting 0x00 (VersionedAttestation V0) with a
+ * platform variant 0..4, or JSON with an `attestation` hex string (which wins over any quote /
+ * event_log beside it). Nitro: COSE_Sign1 (0x84/0xD2) or NSM response (0xA1).
  */
 export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
   const json = tryJson(bytes);
   if (json) {
-    if (typeof json.ak_pub_tpmt_public === "string" && Array.isArray(json.quotes)) return { type: "tpm-quote", json };
+    if (typeof json.attestation === "string") {
+      const { attestation, ignoredFields } = parseDstackAttestationJson(json);
+      return { type: "dstack-attestation", attestation, ignoredFields };
+    }
+    if (typeof json.ak_pub_tpmt_public === "string" && Array.isArray(json.quotes)) return { type: "tpm-quote", encoding: "json", json };
     if (typeof json.quote === "string" && (typeof json.event_log === "string" || Array.isArray(json.event_log))) return { type: "dstack", json };
     if (looksLikeGpuEvidenceList(json)) return { type: "nvidia-gpu-list", json };
-    throw new ParseError({ structure: "evidence", field: "JSON", offset: 0, expected: "a TPM attestation (ak_pub_tpmt_public, quotes), dstack evidence (quote, event_log) or an NVIDIA GPU evidence list (evidence_list)" });
+    throw new ParseError({ structure: "evidence", field: "JSON", offset: 0, expected: "a TPM attestation (ak_pub_tpmt_public, quotes), a dstack attestation (attestation), dstack evidence (quote, event_log) or an NVIDIA GPU evidence list (evidence_list)" });
   }
   if (bytes.length >= 48) {
     const version = bytes[0]! | (bytes[1]! << 8);
@@ -48,13 +60,17 @@ export function detectEvidence(bytes: Uint8Array): DetectedEvidence {
   }
   if (looksLikeGpuAttestationReport(bytes)) return { type: "nvidia-gpu", bytes };
   const b0 = bytes[0];
-  if (b0 === 0x84 || b0 === 0xd2 || b0 === 0xa1 || (b0 === 0x00 && bytes.length > 8 && bytes.subarray(0, 16).some((b, i) => b === 0x84 && bytes[i + 1] === 0x44))) {
+  // A dstack attestation (any platform, Nitro included): decoded strictly, malformed is a ParseError.
+  if (b0 === 0x00 && bytes.length > 1 && bytes[1]! <= 4) return { type: "dstack-attestation", attestation: parseDstackAttestation(bytes), ignoredFields: [] };
+  if (b0 === 0x84 || b0 === 0xd2 || b0 === 0xa1) {
     return { type: "nitro-document", bytes };
   }
+  // go-tpm-tools attest.Attestation protobuf: field 1 (ak_pub) or 2 (quotes), length-delimited.
+  if (looksLikeTpmAttestationProtobuf(bytes)) return { type: "tpm-quote", encoding: "protobuf", attestation: parseTpmAttestationProtobuf(bytes) };
   throw new ParseError({
     structure: "evidence",
     field: "format",
     offset: 0,
-    expected: "an Intel SGX/TDX quote, a SEV-SNP report, a TPM attestation JSON, a Nitro attestation document, dstack quote + event log JSON or an NVIDIA GPU attestation report",
+    expected: "an Intel SGX/TDX quote, a SEV-SNP report, a TPM attestation (JSON or go-tpm-tools protobuf), a Nitro attestation document, a dstack attestation (SCALE, or hex in JSON), dstack quote + event log JSON or an NVIDIA GPU attestation report",
   });
 }

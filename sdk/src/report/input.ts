@@ -4,49 +4,111 @@
  * report into a pass / fail verdict for scripts (the exit-code policy of docs/verification-report.md).
  * Browser-safe: bytes in, values out.
  */
-import { toBytes } from "../bytes.js";
-import { parseQuote } from "../intel/index.js";
+import { hex, toBytes } from "../bytes.js";
+import { intelQuoteExtent, parseQuote } from "../intel/index.js";
+import { base64Decode } from "../pki/pem.js";
 import { detectEvidence, type DetectedEvidence } from "./detect.js";
-import type { VerificationReport } from "./model.js";
+import type { EvidenceInput, VerificationReport } from "./model.js";
 
 /** Inputs above this size are not hex text worth decoding (real evidence is far smaller). */
 const MAX_HEX_INPUT = 1 << 22;
 
 export type DecodeEvidenceInputParameters = { bytes: Uint8Array };
 export type DecodeEvidenceInputReturnType = {
-  /** The evidence bytes: the input itself, or the bytes its hex text spells. */
+  /** The evidence bytes: the input itself or the bytes its text spells, without ignored trailing bytes. */
   evidence: Uint8Array;
   detected: DetectedEvidence;
-  /** The Intel quote the evidence carries (a bare quote, or a dstack JSON's `quote`), parsed once. */
+  /** The Intel quote the evidence carries (a bare quote, a dstack JSON's `quote`, a dstack attestation's), parsed once. */
   intelQuote?: Uint8Array;
+  /** How the file was read and what of it was ignored: put it in the report (`report.input`). */
+  input: EvidenceInput;
 };
 
 /**
- * Decodes an evidence file: binary, or hex text (optional 0x, whitespace ignored), since quotes are
- * often passed around as hex; then detects its type. A carried Intel quote is parsed here, so a
- * malformed one is a `ParseError` (bad input) before anything slow (a collateral fetch, a chain) starts.
+ * Decodes an evidence file: binary, hex text (optional 0x, whitespace ignored) or base64 text
+ * (standard or URL-safe alphabet, padding optional), since quotes travel in all three; then detects
+ * its type. A bare Intel quote followed by other bytes (a newline, text a capture tool appended) is
+ * cut at the end its own authData.size announces, and the cut is reported in `input`; the quote
+ * parser itself stays strict. A carried Intel quote is parsed here, so a malformed one is a
+ * `ParseError` (bad input) before anything slow (a collateral fetch, a chain) starts.
  */
 export function decodeEvidenceInput({ bytes }: DecodeEvidenceInputParameters): DecodeEvidenceInputReturnType {
-  const evidence = hexOrBinary(bytes);
+  const { bytes: decoded, encoding } = textOrBinary(bytes);
+  let evidence = decoded;
+  const input: EvidenceInput = { encoding };
+  if (looksLikeIntelQuote(decoded)) {
+    // Zero padding after the signature data is part of how quotes are stored (the parser accepts it);
+    // anything from the first non-zero byte on is not the quote's.
+    let end = intelQuoteExtent(decoded);
+    while (end < decoded.length && decoded[end] === 0) end++;
+    if (end < decoded.length) {
+      const rest = decoded.subarray(end);
+      evidence = decoded.subarray(0, end);
+      input.ignoredTrailingBytes = rest.length;
+      input.ignored = [`${rest.length} byte(s) after the Intel quote's signature data (and any zero padding): ${describe(rest)}`];
+    }
+  }
   const detected = detectEvidence(evidence);
+  if (detected.type === "dstack-attestation" && detected.ignoredFields.length) {
+    (input.ignored ??= []).push(`JSON fields beside "attestation" (the attestation is the single source of truth): ${detected.ignoredFields.join(", ")}`);
+  }
+  if (detected.type === "tpm-quote" && detected.encoding === "protobuf" && detected.attestation.ignoredFields.length) {
+    (input.ignored ??= []).push(`protobuf fields not verified: ${detected.attestation.ignoredFields.join(", ")}`);
+  }
   const intelQuote = intelQuoteOf(detected);
   if (intelQuote) parseQuote(intelQuote);
-  return { evidence, detected, ...(intelQuote ? { intelQuote } : {}) };
+  return { evidence, detected, input, ...(intelQuote ? { intelQuote } : {}) };
 }
 
-function hexOrBinary(raw: Uint8Array): Uint8Array {
-  if (raw.length === 0 || raw.length > MAX_HEX_INPUT) return raw;
-  const text = new TextDecoder().decode(raw).trim();
-  if (text.length > 0 && /^(0x)?[0-9a-fA-F\s]+$/.test(text)) {
-    const h = text.replace(/^0x/, "").replace(/\s+/g, "");
-    if (h.length % 2 === 0) return Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
+const INTEL_QE_VENDOR_ID_HEX = "939a7233f79c4ca9940a0db3957f0607";
+function looksLikeIntelQuote(b: Uint8Array): boolean {
+  if (b.length < 48) return false;
+  const version = b[0]! | (b[1]! << 8);
+  return (version === 3 || version === 4 || version === 5) && hex(b.subarray(12, 28)) === INTEL_QE_VENDOR_ID_HEX;
+}
+
+/** A short, printable account of ignored bytes: ASCII text quoted, else hex (both cut at 32 bytes). */
+function describe(rest: Uint8Array): string {
+  const head = rest.subarray(0, 32);
+  const more = rest.length > 32 ? "…" : "";
+  if (head.every((c) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c < 0x7f))) return `text ${JSON.stringify(new TextDecoder().decode(head))}${more}`;
+  return `hex ${hex(head)}${more}`;
+}
+
+const HEX_TEXT = /^(0x)?[0-9a-fA-F\s]+$/;
+const BASE64_TEXT = /^[A-Za-z0-9+/\-_\s]+={0,2}\s*$/;
+
+function textOrBinary(raw: Uint8Array): { bytes: Uint8Array; encoding: EvidenceInput["encoding"] } {
+  if (raw.length === 0 || raw.length > MAX_HEX_INPUT) return { bytes: raw, encoding: "binary" };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw).trim();
+  } catch {
+    return { bytes: raw, encoding: "binary" };
   }
-  return raw;
+  if (text.length === 0 || text.startsWith("{")) return { bytes: raw, encoding: "binary" };
+  if (HEX_TEXT.test(text)) {
+    const h = text.replace(/^0x/, "").replace(/\s+/g, "");
+    if (h.length % 2 === 0) return { bytes: Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16)), encoding: "hex" };
+  }
+  if (BASE64_TEXT.test(text)) {
+    const b64 = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+    // A base64 text's length is never 1 mod 4; such text is not base64 (and stays binary).
+    if (b64.length % 4 !== 1) {
+      try {
+        return { bytes: base64Decode(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), encoding: "base64" };
+      } catch {
+        // not base64 after all
+      }
+    }
+  }
+  return { bytes: raw, encoding: "binary" };
 }
 
 function intelQuoteOf(detected: DetectedEvidence): Uint8Array | undefined {
   if (detected.type === "intel-quote") return detected.bytes;
   if (detected.type === "dstack" && typeof detected.json.quote === "string") return toBytes(detected.json.quote, "dstack evidence quote");
+  if (detected.type === "dstack-attestation" && (detected.attestation.platform.kind === "tdx" || detected.attestation.platform.kind === "gcp-tdx")) return detected.attestation.platform.quote;
   return undefined;
 }
 

@@ -6,10 +6,11 @@ import { toBytes } from "../bytes.js";
 import { ParseError } from "../errors.js";
 import { verifyDstackEventLog, parseDstackEventLog, type VerifyDstackEventLogReturnType } from "../eventlog/dstack.js";
 import { type BuildReportOptions, dimension, lower, makeReport, registryDimension, unixSeconds } from "./common.js";
+import { tdAttributePolicyResult } from "./tdAttributes.js";
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
 import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
-async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
+export async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
   const verifier = options.intelVerifier;
   if (!verifier) return { hardware: skipped("no Intel DCAP verifier given", true) };
   let verdict: IntelQuoteVerdict | undefined;
@@ -30,7 +31,7 @@ async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promi
 }
 
 /** Measurements are signed by the quote even when the TCB status was not evaluated (partial). */
-const authenticated = (hardware: DimensionResult) => hardware.status === "passed" || hardware.status === "partial";
+export const authenticated = (hardware: DimensionResult) => hardware.status === "passed" || hardware.status === "partial";
 
 function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | undefined {
   return verdict?.ppid ? { kind: "intel-ppid", value: verdict.ppid.toLowerCase() } : undefined;
@@ -40,21 +41,24 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
  * The report of Intel evidence from its first three dimensions: no TPM quote to bind, and the registry
  * looked up by the verified PPID once the hardware is authenticated.
  */
-async function intelReport(
+export async function intelReport(
   head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict },
-  dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult },
+  dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult; tpmBinding?: DimensionResult },
   options: BuildReportOptions,
 ): Promise<VerificationReport> {
   const hardwareId = hardwareIdOf(head.verdict);
+  // Judged only for a genuine quote: the attributes of an unauthenticated one prove nothing.
+  const tdAttributes = authenticated(dimensions.hardware) ? tdAttributePolicyResult(head.verdict, options.tdAttributePolicy) : undefined;
   return makeReport({
     evidenceType: head.evidenceType,
     tee: head.tee,
     now: options.now,
     hardwareId,
     intel: head.verdict,
+    ...(tdAttributes ? { policies: [tdAttributes] } : {}),
     dimensions: {
       ...dimensions,
-      tpmBinding: skipped("no TPM quote in this evidence", false),
+      tpmBinding: dimensions.tpmBinding ?? skipped("no TPM quote in this evidence", false),
       registry: authenticated(dimensions.hardware)
         ? await registryDimension(hardwareId, hardwareId ? undefined : "the Intel verifier reported no PPID", options, true)
         : skipped("hardware not verified", true),

@@ -62,6 +62,16 @@ export type OnchainVerification = {
   blockTimestamp?: number;
 };
 
+/** How the evidence file was read (set by front ends from `decodeEvidenceInput`). */
+export type EvidenceInput = {
+  /** The file itself ("binary") or the text it holds. */
+  encoding: "binary" | "hex" | "base64";
+  /** Bytes after a bare Intel quote's signature data that were cut off before verification. */
+  ignoredTrailingBytes?: number;
+  /** One line per thing ignored: trailing bytes (with a preview), JSON or protobuf fields not used. */
+  ignored?: string[];
+};
+
 export type VerificationReport = {
   /** Bumped when the shape changes. */
   schema: "poc.verification-report/1";
@@ -77,6 +87,26 @@ export type VerificationReport = {
   intel?: IntelQuoteVerdict;
   /** Set when the Intel quote was verified by an onchain verifier. */
   onchain?: OnchainVerification;
+  /** How the input file was decoded and what of it was ignored (front ends set it). */
+  input?: EvidenceInput;
+  /**
+   * Named policy checks judged apart from the dimensions (today: "tdAttributes", the TD attribute
+   * policy of a TDX quote). A failed policy makes the overall result fail; the dimensions (and the
+   * hardware ID) still say what the evidence proves.
+   */
+  policies?: PolicyResult[];
+};
+
+/** The result of one named policy check (docs/verification-report.md "Policies"). */
+export type PolicyResult = {
+  name: "tdAttributes";
+  /** Which policy was applied (e.g. "strict", "allow-sept-ve"). */
+  policy: string;
+  status: "passed" | "failed";
+  reason: string;
+  /** The first rule broken (VerificationError-style check id), when failed. */
+  check?: string;
+  details: Record<string, string | number | boolean | string[] | null>;
 };
 
 /**

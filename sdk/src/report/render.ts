@@ -5,6 +5,9 @@ const MARK = { passed: "PASS", partial: "PART", failed: "FAIL", skipped: "SKIP" 
 
 export function renderReportText(report: VerificationReport, options: { details?: boolean } = {}): string {
   const lines = [`evidence: ${report.evidenceType} (${report.tee}), verified at ${new Date(report.verifiedAt * 1000).toISOString()}`];
+  if (report.input && (report.input.encoding !== "binary" || report.input.ignored?.length)) {
+    lines.push(`input: ${report.input.encoding}${report.input.ignored?.length ? `; ignored: ${report.input.ignored.join("; ")}` : ""}`);
+  }
   if (report.hardwareId) lines.push(`hardware ID: ${report.hardwareId.kind} ${report.hardwareId.value}`);
   const o = report.onchain;
   if (o) {
@@ -20,6 +23,10 @@ export function renderReportText(report: VerificationReport, options: { details?
     if (options.details) {
       for (const [k, v] of Object.entries(d.details)) lines.push(`          ${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
     }
+  }
+  for (const p of report.policies ?? []) {
+    lines.push(`  ${p.status === "passed" ? "PASS" : "FAIL"}  policy ${p.name} (${p.policy}): ${p.reason}${p.check ? ` [${p.check}]` : ""}`);
+    if (options.details) for (const [k, v] of Object.entries(p.details)) lines.push(`          ${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
   }
   lines.push(`overall: ${report.overall.toUpperCase()}`);
   return lines.join("\n");

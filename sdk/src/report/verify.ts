@@ -3,6 +3,7 @@ import type { SnpTrustAnchors } from "../amd/verify.js";
 import { parseTpmAttestationJson } from "../tpm/quote.js";
 import type { BuildReportOptions } from "./common.js";
 import { type DetectedEvidence, detectEvidence } from "./detect.js";
+import { buildDstackAttestationReport } from "./dstackAttestation.js";
 import { buildGpuReport, withGpuDimension } from "./gpu.js";
 import { buildDstackReport, buildIntelQuoteReport } from "./intel.js";
 import type { VerificationReport } from "./model.js";
@@ -38,8 +39,10 @@ async function verifyCpuEvidence(detected: Exclude<DetectedEvidence, { type: "nv
     case "intel-quote":
       return buildIntelQuoteReport(detected.bytes, params);
     case "tpm-quote":
-      return buildTpmReport(parseTpmAttestationJson(detected.json), params);
+      return buildTpmReport(detected.encoding === "json" ? parseTpmAttestationJson(detected.json) : detected.attestation, params);
     case "dstack":
       return buildDstackReport(detected.json, params);
+    case "dstack-attestation":
+      return buildDstackAttestationReport({ attestation: detected.attestation, ignoredFields: detected.ignoredFields }, params);
   }
 }

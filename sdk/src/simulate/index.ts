@@ -90,3 +90,15 @@ export {
 } from "./gpuPki.js";
 export { encodeGpuOpaqueData, encodeGpuReport, encodeVbiosVersion, type GpuOpaqueFields, type EncodeGpuReportParameters } from "./gpuReport.js";
 export { writeSignedRim, type SimulatedGoldenMeasurement, type WriteSignedRimParameters } from "./gpuRim.js";
+export {
+  simulateDstackTdxAttestation,
+  simulateDstackGcpTdx,
+  wrapDstackAttestation,
+  dstackRuntimeLog,
+  replayTdxLog,
+  stripToLiteLog,
+  TDX_ACPI_DATA_EVENT_TYPE,
+  type SimulateDstackTdxAttestationParameters,
+  type SimulateDstackGcpTdxParameters,
+} from "./dstack.js";
+export { createSimulatedNitroSigner, type SimulatedNitroSigner } from "./nitro.js";

@@ -99,6 +99,35 @@ export async function verifyTpmQuote(params: VerifyTpmQuoteParameters): Promise<
   if ((ak.objectAttributes & TPMA_AK_REQUIRED) !== TPMA_AK_REQUIRED || ak.objectAttributes & TPMA_OBJECT_DECRYPT) {
     throw new VerificationError("tpm.ak.attributes", `AK attributes 0x${ak.objectAttributes.toString(16)} are not those of an attestation key (fixedTPM, fixedParent, sensitiveDataOrigin, restricted, sign; no decrypt)`);
   }
+  return checkQuote(ak, params);
+}
+
+export type VerifyTpmQuoteWithAkCertificateParameters = Omit<VerifyTpmQuoteParameters, "akPublic"> & { akCertificate: Certificate };
+
+/**
+ * Verifies a quote under an AK known only by its certificate (dstack's `TpmQuote` carries no
+ * TPMT_PUBLIC): signature, nonce and PCR digest as `verifyTpmQuote`. The AK's TPM attributes cannot
+ * be read here; the certificate's issuer (checked by the caller up to a pinned vTPM root) is what
+ * vouches that the key is a TPM-resident attestation key.
+ */
+export async function verifyTpmQuoteWithAkCertificate(params: VerifyTpmQuoteWithAkCertificateParameters): Promise<VerifyTpmQuoteReturnType> {
+  const k = params.akCertificate.publicKey;
+  const base = { raw: new Uint8Array(0), nameAlg: TPM_ALG.SHA256, objectAttributes: TPMA_AK_REQUIRED, authPolicy: new Uint8Array(0), scheme: { alg: TPM_ALG.NULL } };
+  let ak: TpmtPublic;
+  if (k.kind === "rsa") {
+    let e = 0;
+    for (const b of k.exponent) e = e * 256 + b;
+    ak = { ...base, type: TPM_ALG.RSA, rsa: { keyBits: k.modulus.length * 8, exponent: e, modulus: k.modulus } };
+  } else if (k.curve === "P-256" || k.curve === "P-384") {
+    const n = k.curve === "P-256" ? 32 : 48;
+    ak = { ...base, type: TPM_ALG.ECC, ecc: { curve: k.curve, x: k.point.subarray(1, 1 + n), y: k.point.subarray(1 + n) } };
+  } else {
+    throw new VerificationError("tpm.ak.certificate", `AK certificate key ${k.curve} is not a TPM signing curve`);
+  }
+  return checkQuote(ak, params);
+}
+
+async function checkQuote(ak: TpmtPublic, params: Omit<VerifyTpmQuoteParameters, "akPublic">): Promise<VerifyTpmQuoteReturnType> {
   const attest = parseTpmsAttest(params.quote.attest);
   const signature = parseTpmtSignature(params.quote.signature);
   if (!(await verifySignature(ak, signature, attest.raw))) {
@@ -223,6 +252,30 @@ export type VerifiedTcgEventLog = Omit<TcgEventLog, "events"> & {
   events: CheckedTcgEvent[];
 };
 
+/**
+ * Chains an AK certificate (directly or through one intermediate: the given ones, then the known
+ * GCE/GCP intermediates) to a pinned vTPM root at `now`; returns the root's subject.
+ */
+export async function verifyAkCertificateChain(params: { akCertificate: Certificate; intermediates?: Certificate[]; now: Date | number; roots?: Certificate[] }): Promise<string> {
+  const akCert = params.akCertificate;
+  const roots = params.roots ?? pinnedTpmRoots();
+  const pool = [...(params.intermediates ?? []), ...knownTpmIntermediates()];
+  let lastError: unknown;
+  for (const root of roots) {
+    const inter = pool.find((c) => equalBytes(c.subjectDer, akCert.issuerDer) && equalBytes(c.issuerDer, root.subjectDer));
+    const chain = equalBytes(akCert.issuerDer, root.subjectDer) ? [akCert] : inter ? [akCert, inter] : undefined;
+    if (!chain) continue;
+    try {
+      await verifyCertificateChain({ chain, root, now: params.now, check: "tpm.ak.chain" });
+      return root.subject;
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  if (lastError) throw lastError;
+  throw new VerificationError("tpm.ak.chain.root", `AK certificate issuer "${akCert.issuer}" does not lead to a pinned vTPM root`);
+}
+
 /** Verifies every quote, the AK certificate (key = AK, chain to a pinned root) and the event log. */
 export async function verifyTpmAttestation(params: VerifyTpmAttestationParameters): Promise<VerifyTpmAttestationReturnType> {
   const att = params.attestation;
@@ -242,26 +295,7 @@ export async function verifyTpmAttestation(params: VerifyTpmAttestationParameter
     (ak.rsa && akCert.publicKey.kind === "rsa" && equalBytes(akCert.publicKey.modulus, ak.rsa.modulus) && equalBytes(akCert.publicKey.exponent, exponentBytes(ak.rsa.exponent))) ||
     (ak.ecc && akCert.publicKey.kind === "ec" && equalBytes(akCert.publicKey.point, concatBytes(new Uint8Array([4]), ak.ecc.x, ak.ecc.y)));
   if (!sameKey) throw new VerificationError("tpm.ak.certificate", "the AK certificate certifies a different key than the quoting AK");
-  const roots = params.roots ?? pinnedTpmRoots();
-  const pool = [...att.intermediates, ...extra.filter((c) => c !== akCert), ...knownTpmIntermediates()];
-  let lastError: unknown;
-  let rootName: string | undefined;
-  for (const root of roots) {
-    const inter = pool.find((c) => equalBytes(c.subjectDer, akCert.issuerDer) && equalBytes(c.issuerDer, root.subjectDer));
-    const chain = equalBytes(akCert.issuerDer, root.subjectDer) ? [akCert] : inter ? [akCert, inter] : undefined;
-    if (!chain) continue;
-    try {
-      await verifyCertificateChain({ chain, root, now: params.now, check: "tpm.ak.chain" });
-      rootName = root.subject;
-      break;
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  if (!rootName) {
-    if (lastError) throw lastError;
-    throw new VerificationError("tpm.ak.chain.root", `AK certificate issuer "${akCert.issuer}" does not lead to a pinned vTPM root`);
-  }
+  const rootName = await verifyAkCertificateChain({ akCertificate: akCert, intermediates: [...att.intermediates, ...extra.filter((c) => c !== akCert)], now: params.now, roots: params.roots });
   const logBytes = params.eventLog ?? att.eventLog;
   let eventLog: VerifyTpmAttestationReturnType["eventLog"];
   if (logBytes) {

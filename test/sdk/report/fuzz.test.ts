@@ -53,7 +53,7 @@ describe("parsers on arbitrary input (fast-check)", () => {
     await fc.assert(fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 400 }), near(seed), fc.string().map((s) => `-----BEGIN CERTIFICATE-----${s}-----END CERTIFICATE-----`)), (b) => typed(() => parseCertificates(b))), runs);
   });
   it("evidence detection and the whole report pipeline", async () => {
-    const seeds = ["amd/milan-dstack/report.bin", "nitro/dstack-nsm/attestation.bin", "tpm/gce-cos-85-nonce9009.json"].map(fixture);
+    const seeds = ["amd/milan-dstack/report.bin", "nitro/dstack-nsm/attestation.bin", "tpm/gce-cos-85-nonce9009.json", "tpm/gce-cos-85-nonce9009.pb", "dstack/guest-agent-attestation.bin", "amd/milan-dstack/attestation.scale.bin"].map(fixture);
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }), ...seeds.map(near)), async (b) => {
         await typed(() => detectEvidence(b));

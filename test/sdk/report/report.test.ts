@@ -52,7 +52,9 @@ describe("evidence type detection", () => {
     ["amd/milan-go-sev-guest/report.bin", "snp-report"],
     ["amd/milan-dstack/report.bin", "snp-report"],
     ["tpm/gce-cos-85-nonce9009.json", "tpm-quote"],
-    ["nitro/dstack-nsm/attestation.bin", "nitro-document"],
+    ["nitro/dstack-nsm/attestation.bin", "dstack-attestation"],
+    ["dstack/guest-agent-attestation.bin", "dstack-attestation"],
+    ["amd/milan-dstack/attestation.scale.bin", "dstack-attestation"],
     ["dstack/quote-report.json", "dstack"],
     ["dstack/tdx-lite-getquote.json", "dstack"],
   ])("%s is %s", (p, type) => {
