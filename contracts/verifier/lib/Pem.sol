@@ -110,6 +110,90 @@ library Pem {
         }
     }
 
+    /// @dev keccak256 of the canonical PEM block of `der` ({encode} without allocating it): the block is
+    /// written past the free memory pointer and hashed there. Base64 as OpenZeppelin's {Base64} does it
+    /// (table lookups by `mload`), one line of 16 quanta per inner loop so line ends cost no test per quantum.
+    function encodedHash(bytes memory der) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let n := mload(der)
+            // scratch from 64 bytes past the free pointer: clear of the word after `der` zeroed below
+            let fmp := add(mload(0x40), 64)
+            mstore(fmp, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+            mstore(add(fmp, 32), "ghijklmnopqrstuvwxyz0123456789+/")
+            let tbl := sub(fmp, 31) // the low byte of mload(tbl + i) is character i
+            let out := add(fmp, 64)
+            mstore(out, BEGIN)
+            let o := add(out, BEGIN_LEN)
+            // the last quantum may read past `der`: zero that word while encoding
+            let after := add(add(der, 32), n)
+            let saved := mload(after)
+            mstore(after, 0)
+            let groups := div(add(n, 2), 3)
+            let p := add(der, 3) // the low 3 bytes of mload(p) are quantum g
+            let g := 0
+            for {} lt(g, groups) {} {
+                let lineEnd := add(g, 16)
+                if gt(lineEnd, groups) { lineEnd := groups }
+                for {} lt(g, lineEnd) { g := add(g, 1) } {
+                    let x := mload(p)
+                    p := add(p, 3)
+                    mstore8(o, mload(add(tbl, and(shr(18, x), 0x3f))))
+                    mstore8(add(o, 1), mload(add(tbl, and(shr(12, x), 0x3f))))
+                    mstore8(add(o, 2), mload(add(tbl, and(shr(6, x), 0x3f))))
+                    mstore8(add(o, 3), mload(add(tbl, and(x, 0x3f))))
+                    o := add(o, 4)
+                }
+                mstore8(o, 0x0a)
+                o := add(o, 1)
+            }
+            mstore(after, saved)
+            switch mod(n, 3)
+            case 1 {
+                mstore8(sub(o, 3), 0x3d)
+                mstore8(sub(o, 2), 0x3d)
+            }
+            case 2 { mstore8(sub(o, 2), 0x3d) }
+            mstore(o, END)
+            h := keccak256(out, sub(add(o, END_LEN), out))
+        }
+    }
+
+    /// @dev The length of the canonical PEM block at `text[offset]` as its DER's outer length (read from
+    /// the first base64 quantum pair) makes it, or 0 when that cannot be read or the block would pass
+    /// `limit`. Only a hint: a block of this length is trusted when its hash is one already verified.
+    function blockLengthHint(bytes memory text, uint256 offset, uint256 limit) internal pure returns (uint256 len) {
+        if (limit > text.length || offset + BEGIN_LEN + 8 > limit || BytesRead.bN(text, offset, BEGIN_LEN) != BEGIN) {
+            return 0;
+        }
+        uint256 v; // the first 6 DER bytes
+        bool bad;
+        assembly ("memory-safe") {
+            let w := mload(add(add(text, 32), add(offset, BEGIN_LEN)))
+            for { let i := 0 } lt(i, 8) { i := add(i, 1) } {
+                let c := byte(i, w)
+                let d := 0xff
+                if and(gt(c, 0x40), lt(c, 0x5b)) { d := sub(c, 0x41) }
+                if and(gt(c, 0x60), lt(c, 0x7b)) { d := sub(c, 0x47) }
+                if and(gt(c, 0x2f), lt(c, 0x3a)) { d := add(c, 4) }
+                if eq(c, 0x2b) { d := 62 }
+                if eq(c, 0x2f) { d := 63 }
+                bad := or(bad, eq(d, 0xff))
+                v := or(shl(6, v), d)
+            }
+        }
+        if (bad || v >> 40 != 0x30) return 0;
+        uint256 l = (v >> 32) & 0xff;
+        uint256 derLen;
+        if (l < 0x80) derLen = 2 + l;
+        else if (l == 0x81) derLen = 3 + ((v >> 24) & 0xff);
+        else if (l == 0x82) derLen = 4 + ((v >> 16) & 0xffff);
+        else if (l == 0x83) derLen = 5 + ((v >> 8) & 0xffffff);
+        else return 0;
+        uint256 chars = 4 * ((derLen + 2) / 3);
+        len = BEGIN_LEN + chars + (chars + 63) / 64 + END_LEN;
+        if (offset + len > limit) return 0;
+    }
+
     /// @dev The bits a final base64 quantum leaves unused must be zero (else the text is not the
     /// canonical encoding of its bytes).
     function _checkCanonicalTail(bytes memory b64, uint256 at) private pure {
