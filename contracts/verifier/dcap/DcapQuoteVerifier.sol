@@ -35,6 +35,10 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         bytes32 serialHash;
         bytes32 pubX;
         bytes32 pubY;
+        /// keccak256 of the QE report and its signature (448 bytes) that verified under this key on
+        /// first sight: a later quote carrying the same bytes skips that P-256 check, as the SDK's
+        /// cache does (keyed by signature and report, so a changed signature is checked again).
+        bytes32 qeReportHash;
     }
 
     /// @dev What the certification data left to check once the collateral is known: the chain
@@ -59,7 +63,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
     bytes private constant PLATFORM_INIT = hex"633a6cfc645f525f5f6004601c335afa503d5f5f3e3d5ff3";
     bytes32 private constant PLATFORM_INIT_HASH = keccak256(PLATFORM_INIT);
     /// @dev Record code length: a STOP byte, then the packed record (docs/onchain-dcap.md).
-    uint256 private constant RECORD_LEN = 187;
+    uint256 private constant RECORD_LEN = 219;
 
     constructor(ICollateralStore store) {
         collateralStore = store;
@@ -74,51 +78,63 @@ contract DcapQuoteVerifier is IQuoteVerifier {
     /// during {verifyQuote}; empty at any other time). Raw bytes, not ABI-encoded.
     function pendingPlatformCode() external view {
         assembly ("memory-safe") {
-            let n := tload(6)
-            for { let i := 0 } lt(i, 6) { i := add(i, 1) } { mstore(mul(i, 32), tload(i)) }
+            let n := tload(7)
+            for { let i := 0 } lt(i, 7) { i := add(i, 1) } { mstore(mul(i, 32), tload(i)) }
             return(0, n)
         }
     }
 
     /// @notice Where the record of `pckCertHash` lives (no code there: not cached).
     function platformRecordAddress(bytes32 pckCertHash) public view returns (address a) {
-        a = address(uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), address(this), pckCertHash, PLATFORM_INIT_HASH)))));
+        bytes32 initHash = PLATFORM_INIT_HASH;
+        assembly ("memory-safe") {
+            // keccak256(0xff ++ this ++ salt ++ keccak256(init))[12:], built in scratch and free memory
+            let m := mload(0x40)
+            mstore(m, or(shl(160, 0xff), address()))
+            mstore(add(m, 32), pckCertHash)
+            mstore(add(m, 64), initHash)
+            a := and(keccak256(add(m, 11), 85), 0xffffffffffffffffffffffffffffffffffffffff)
+        }
     }
 
     function _loadPlatform(bytes32 certHash) private view returns (Platform memory plat) {
         address a = platformRecordAddress(certHash);
-        bytes memory rec = new bytes(RECORD_LEN);
-        assembly ("memory-safe") {
-            extcodecopy(a, add(rec, 32), 0, RECORD_LEN)
-        }
         // STOP | ppid 16 | cpuSvn 16 | fmspc 6 | pceId 2 | pceSvn 2 | notBefore 8 | notAfter 8 | issuerHash 32
-        // | serialHash 32 | pubX 32 | pubY 32
-        plat.ppid = bytes16(BytesRead.b32(rec, 1));
-        plat.cpuSvn = bytes16(BytesRead.b32(rec, 17));
-        uint256 w = uint256(BytesRead.b32(rec, 33));
-        plat.fmspc = bytes6(bytes32(w));
-        plat.pceId = bytes2(bytes32(w << 48));
-        plat.pceSvn = uint16(w >> 176);
-        plat.notBefore = uint64(w >> 112);
-        plat.notAfter = uint64(w >> 48);
-        plat.issuerHash = BytesRead.b32(rec, 59);
-        plat.serialHash = BytesRead.b32(rec, 91);
-        plat.pubX = BytesRead.b32(rec, 123);
-        plat.pubY = BytesRead.b32(rec, 155);
+        // | serialHash 32 | pubX 32 | pubY 32 | qeReportHash 32; no code there reads as zeros (not cached)
+        uint256 w0;
+        uint256 w1;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            extcodecopy(a, m, 1, 218)
+            w0 := mload(m)
+            w1 := mload(add(m, 32))
+            mstore(add(plat, 224), mload(add(m, 58))) // issuerHash
+            mstore(add(plat, 256), mload(add(m, 90))) // serialHash
+            mstore(add(plat, 288), mload(add(m, 122))) // pubX
+            mstore(add(plat, 320), mload(add(m, 154))) // pubY
+            mstore(add(plat, 352), mload(add(m, 186))) // qeReportHash
+        }
+        plat.ppid = bytes16(bytes32(w0));
+        plat.cpuSvn = bytes16(bytes32(w0 << 128));
+        plat.fmspc = bytes6(bytes32(w1));
+        plat.pceId = bytes2(bytes32(w1 << 48));
+        plat.pceSvn = uint16(w1 >> 176);
+        plat.notBefore = uint64(w1 >> 112);
+        plat.notAfter = uint64(w1 >> 48);
     }
 
     function _storePlatform(bytes32 certHash, Platform memory p) private {
         bytes memory rec = abi.encodePacked(
             bytes1(0), p.ppid, p.cpuSvn, p.fmspc, p.pceId, p.pceSvn, p.notBefore, p.notAfter, p.issuerHash,
-            p.serialHash, p.pubX, p.pubY
+            p.serialHash, p.pubX, p.pubY, p.qeReportHash
         );
         bytes memory init = PLATFORM_INIT;
         address a;
         assembly ("memory-safe") {
-            for { let i := 0 } lt(i, 6) { i := add(i, 1) } { tstore(i, mload(add(add(rec, 32), mul(i, 32)))) }
-            tstore(6, RECORD_LEN)
+            for { let i := 0 } lt(i, 7) { i := add(i, 1) } { tstore(i, mload(add(add(rec, 32), mul(i, 32)))) }
+            tstore(7, RECORD_LEN)
             a := create2(0, add(init, 32), mload(init), certHash)
-            for { let i := 0 } lt(i, 7) { i := add(i, 1) } { tstore(i, 0) }
+            for { let i := 0 } lt(i, 8) { i := add(i, 1) } { tstore(i, 0) }
         }
         if (a == address(0) || a.code.length != RECORD_LEN) revert PlatformCacheFailed(certHash);
     }
@@ -180,10 +196,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         Platform memory plat,
         ICollateralStore.QuoteCollateral memory c
     ) private view returns (TcbEvaluation.Verdict memory v) {
-        // The QE report is signed by the PCK key and binds the attestation key and QE auth data.
-        if (!EcdsaP256.verify(BytesRead.sha256Range(q, r.qeReportOffset, 384), r.qeSigR, r.qeSigS, plat.pubX, plat.pubY)) {
-            revert QeReportSignatureInvalid();
-        }
+        _checkQeReportSignature(q, r, plat);
         bytes32 binding = sha256(abi.encodePacked(r.keyX, r.keyY, BytesRead.slice(q, r.qeAuthOffset, r.qeAuthLength)));
         if (binding != BytesRead.b32(q, r.qeReportOffset + 320)) revert QeReportBindingMismatch();
 
@@ -203,6 +216,19 @@ contract DcapQuoteVerifier is IQuoteVerifier {
     /// @dev The quote's PCK certificate: its cache key, its platform (cached, or parsed and pending its
     /// signature check) and what of the certification data is left to check. Three forms (QuoteParser):
     /// the PEM chain (Intel's), the cached key (0x0100), the leaf DER (0x0101).
+    /// @dev The QE report is signed by the PCK key (skipped for the exact report and signature that
+    /// verified under this key before); records their hash for the cache.
+    function _checkQeReportSignature(bytes memory q, QuoteParser.Quote memory r, Platform memory plat) private view {
+        bytes32 qeHash = BytesRead.keccak(q, r.qeReportOffset, 448); // report || signature
+        if (
+            qeHash != plat.qeReportHash
+                && !EcdsaP256.verify(BytesRead.sha256Range(q, r.qeReportOffset, 384), r.qeSigR, r.qeSigS, plat.pubX, plat.pubY)
+        ) {
+            revert QeReportSignatureInvalid();
+        }
+        plat.qeReportHash = qeHash;
+    }
+
     function _platform(bytes memory q, QuoteParser.Quote memory r)
         private
         view
@@ -244,7 +270,7 @@ contract DcapQuoteVerifier is IQuoteVerifier {
         PckCertificate.PckIdentity memory id = PckCertificate.identity(der, cert);
         plat = Platform(
             id.ppid, id.cpuSvn, id.fmspc, id.pceId, id.pceSvn, cert.notBefore, cert.notAfter, cert.issuerHash,
-            cert.serialHash, cert.pubX, cert.pubY
+            cert.serialHash, cert.pubX, cert.pubY, 0
         );
         pending.tbsHash = BytesRead.sha256Range(der, cert.tbsOffset, cert.tbsLength);
         (pending.r, pending.s) = (cert.sigR, cert.sigS);

@@ -563,6 +563,11 @@ export const dcapQuoteVerifierAbi = [
             "internalType": "bytes32",
             "name": "pubY",
             "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "qeReportHash",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct DcapQuoteVerifier.Platform",
