@@ -80,8 +80,13 @@ function u32le(n: number): Uint8Array {
   return new Uint8Array([n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff]);
 }
 
-/** The quote with its certification data (PCK chain) replaced by `certType` and `data`. */
-function withCertificationData(q: IntelQuote, certType: number, data: Uint8Array): Uint8Array {
+/**
+ * Low level: the quote with its certification data (the PCK chain) replaced by `certType` and `data`,
+ * every length field recomputed (layouts in docs/onchain-dcap.md). {@link compressQuote} and
+ * {@link leafQuote} are built on it; tests use it to send a leaf that is not the quote's own.
+ */
+export function withCertificationData(quote: BytesLike | IntelQuote, certType: number, data: Uint8Array): Uint8Array {
+  const q = asQuote(quote);
   const inner = concatBytes(
     q.qeReportBytes,
     q.qeReportSignature,
