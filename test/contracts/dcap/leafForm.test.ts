@@ -22,7 +22,7 @@ import {
   writeVerifyQuote,
 } from "../../../sdk/src/chain/quoteVerifier.js";
 import { dcapQuoteVerifierAbi } from "../../../sdk/src/chain/abi/DcapQuoteVerifier.js";
-import { loadFixture, deployAll, revertName, type IntelFixture } from "../../../testkit/intelFixtures.js";
+import { loadFixture, deployAll, revertName, TEE_FAIL_QUOTE, type IntelFixture } from "../../../testkit/intelFixtures.js";
 
 const DECLARED = new Set<string>(dcapQuoteVerifierAbi.filter((x) => x.type === "error").map((x) => x.name));
 const PCK_CHAIN = 5;
@@ -100,6 +100,19 @@ for (const name of ["sgx-v3", "tdx-v4"] as const) {
   });
 }
 
+describe("leaf form: a leaf of the same PCK CA but another platform", () => {
+  it("passes the CA's signature check, then refused: that platform's FMSPC has no TCB info here (and its key did not sign this QE report)", async () => {
+    // tdx-v4-tee-fail's PCK certificate is issued by the same Platform CA as tdx-v4's
+    const tdx = loadFixture("tdx-v4");
+    const env = await deployAll(tdx);
+    const otherChain = parseQuote(TEE_FAIL_QUOTE).pckChain;
+    expect(toHex(readCertificate(otherChain[0]!, "other").issuerDer)).toBe(toHex(readCertificate(parseQuote(tdx.quote).pckChain[0]!, "own").issuerDer));
+    const sent = withCertificationData(tdx.quote, CERT_TYPE_PCK_LEAF_DER, otherChain[0]!);
+    expect(await revertName(simulateVerifyQuote(env.pub, { address: env.verifier.address, quote: sent, form: "full" }))).toBe("CollateralMissing");
+    expect(await sdkRefuses(tdx, fullQuoteWith(tdx, otherChain[0]!, otherChain[1]!))).toBe(true);
+  });
+});
+
 describe("leaf form: a leaf that is not the quote's is refused onchain as offchain", () => {
   let tdx: IntelFixture;
   let sgx: IntelFixture;
@@ -114,14 +127,14 @@ describe("leaf form: a leaf that is not the quote's is refused onchain as offcha
 
   it("another platform's PCK leaf: its key did not sign this quote's QE report", async () => {
     const other = parseQuote(sgx.quote).pckChain;
-    const err = await onchain(leafForm(other[0]!));
-    expect(["QeReportSignatureInvalid", "UnknownPckIssuer", "CertificateNotValidAt"]).toContain(err);
+    // sgx-v3's leaf is issued by the Processor CA, which this store (fed tdx-v4's collateral) lacks
+    expect(await onchain(leafForm(other[0]!))).toBe("UnknownPckIssuer");
     expect(await sdkRefuses(tdx, fullQuoteWith(tdx, other[0]!, other[1]!))).toBe(true);
   });
 
-  it("a CA certificate in the leaf's place: not issued by a PCK CA", async () => {
+  it("a CA certificate in the leaf's place: no SGX extension, not a PCK certificate", async () => {
     const chain = parseQuote(tdx.quote).pckChain;
-    expect(await onchain(leafForm(chain[1]!))).toBe("UnknownPckIssuer");
+    expect(await onchain(leafForm(chain[1]!))).toBe("MissingSgxExtension");
     expect(await sdkRefuses(tdx, fullQuoteWith(tdx, chain[1]!, chain[1]!))).toBe(true);
   });
 
