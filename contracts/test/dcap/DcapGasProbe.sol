@@ -60,6 +60,13 @@ contract DcapGasProbe {
         g -= gasleft();
     }
 
+    function pemEncodedHash(bytes calldata der) external view returns (uint256 g, bytes32 h) {
+        bytes memory d = der;
+        g = gasleft();
+        h = Pem.encodedHash(d);
+        g -= gasleft();
+    }
+
     function p256(bytes32 h, bytes32 r, bytes32 s, bytes32 x, bytes32 y) external view returns (uint256 g, bool ok) {
         g = gasleft();
         ok = EcdsaP256.verify(h, r, s, x, y);
