@@ -220,30 +220,30 @@ function contentKey(bytes: Uint8Array): string {
 export class CertificateMemo {
   /** Entries kept per map; past that the map starts over (a long-lived cache sees new chains forever). */
   static readonly MAX = 4096;
-  private readonly parsed = new Map<string, Promise<VerifiedCert>>();
-  private readonly signed = new Map<string, Promise<boolean>>();
+  // Keyed by the DER's last 64 bytes (inside the signature: cheap to make, nearly unique); a hit
+  // counts only when the whole DER is equal.
+  private readonly parsed = new Map<string, { der: Uint8Array; cert: Promise<VerifiedCert> }>();
+  private readonly signed = new Map<string, { der: Uint8Array; issuer: Uint8Array; ok: Promise<boolean> }>();
 
   parse(der: Uint8Array, what: string): Promise<VerifiedCert> {
-    const k = contentKey(der);
-    let p = this.parsed.get(k);
-    if (!p) {
-      if (this.parsed.size >= CertificateMemo.MAX) this.parsed.clear();
-      p = parseCertificate(der, what);
-      this.parsed.set(k, p);
-      p.catch(() => this.parsed.delete(k));
-    }
-    return p;
+    const k = contentKey(der.subarray(Math.max(0, der.length - 64)));
+    const hit = this.parsed.get(k);
+    if (hit && equalBytes(hit.der, der)) return hit.cert;
+    if (this.parsed.size >= CertificateMemo.MAX) this.parsed.clear();
+    const cert = parseCertificate(der, what);
+    this.parsed.set(k, { der, cert });
+    cert.catch(() => this.parsed.delete(k));
+    return cert;
   }
 
   signedBy(c: VerifiedCert, issuer: VerifiedCert): Promise<boolean> {
-    const k = contentKey(c.der) + contentKey(issuer.key.point);
-    let p = this.signed.get(k);
-    if (!p) {
-      if (this.signed.size >= CertificateMemo.MAX) this.signed.clear();
-      p = checkCertSignature(c, issuer.key);
-      this.signed.set(k, p);
-    }
-    return p;
+    const k = contentKey(c.signature) + contentKey(issuer.key.point);
+    const hit = this.signed.get(k);
+    if (hit && equalBytes(hit.der, c.der) && equalBytes(hit.issuer, issuer.key.point)) return hit.ok;
+    if (this.signed.size >= CertificateMemo.MAX) this.signed.clear();
+    const ok = checkCertSignature(c, issuer.key);
+    this.signed.set(k, { der: c.der, issuer: issuer.key.point, ok });
+    return ok;
   }
 }
 
