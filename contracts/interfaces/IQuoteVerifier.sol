@@ -47,6 +47,8 @@ interface IQuoteVerifier {
     error CertificateNotValidAt(bytes32 subjectHash, uint64 notBefore, uint64 notAfter, uint256 time);
     error CertificateRevoked(bytes32 serialHash);
     error PlatformNotCached(bytes32 pckCertHash);
+    /// @dev The platform record's data contract could not be created (docs/onchain-dcap.md, "Platform cache").
+    error PlatformCacheFailed(bytes32 pckCertHash);
     /// @dev The quote's PCK chain after the leaf is not the stored CA and root certificates (canonical
     /// PEM), followed only by NUL padding.
     error PckChainMismatch(uint256 offset);

@@ -7,7 +7,7 @@
 import { toHex, type Hex, type PublicClient } from "viem";
 import type { BenchSuite } from "../bench.js";
 import { loadFixture, deployAll, type IntelFixture } from "../../testkit/intelFixtures.js";
-import { compressQuote, encodeVerifyQuote, writeVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
+import { chooseVerifyQuoteForm, compressQuote, encodeVerifyQuote, leafQuote, writeVerifyQuote } from "../../sdk/src/chain/quoteVerifier.js";
 import { parseQuote } from "../../sdk/src/intel/index.js";
 
 /** Intrinsic calldata cost (EIP-2028 standard) and the EIP-7623 floor, for `data`. */
@@ -25,13 +25,25 @@ async function gasOf(pub: PublicClient, hash: Hex): Promise<number> {
   return Number(r.gasUsed);
 }
 
+/**
+ * First sight in the form the SDK picks by itself (the leaf form), then the full quote again (the
+ * repeat a caller sending Intel's bytes pays) and the compressed form (what the SDK picks once
+ * cached). `firstSeenFull`: first sight of the full quote (PEM chain), on a second fresh chain.
+ */
 async function run(fx: IntelFixture, hardfork?: string) {
-  const env = await deployAll(fx, hardfork ? { hardfork } : {});
+  const opts = hardfork ? { hardfork } : {};
+  const env = await deployAll(fx, opts);
   const v = env.verifier.address;
+  const firstForm = await chooseVerifyQuoteForm(env.pub, { address: v, quote: fx.quote });
+  if (firstForm !== "leaf") throw new Error(`the SDK picked ${firstForm} for a first sight`);
   const firstSeen = await gasOf(env.pub, await writeVerifyQuote(env.wallet, { address: v, quote: fx.quote }));
-  const repeat = await gasOf(env.pub, await writeVerifyQuote(env.wallet, { address: v, quote: fx.quote }));
-  const compressed = await gasOf(env.pub, await writeVerifyQuote(env.wallet, { address: v, quote: fx.quote, compressed: true }));
-  return { env, firstSeen, repeat, compressed, tcbInfoUpload: Number(env.uploadGas["TCB info"]) };
+  const repeat = await gasOf(env.pub, await writeVerifyQuote(env.wallet, { address: v, quote: fx.quote, form: "full" }));
+  const repeatForm = await chooseVerifyQuoteForm(env.pub, { address: v, quote: fx.quote });
+  if (repeatForm !== "compressed") throw new Error(`the SDK picked ${repeatForm} for a cached platform`);
+  const compressed = await gasOf(env.pub, await writeVerifyQuote(env.wallet, { address: v, quote: fx.quote }));
+  const fresh = await deployAll(fx, opts);
+  const firstSeenFull = await gasOf(fresh.pub, await writeVerifyQuote(fresh.wallet, { address: fresh.verifier.address, quote: fx.quote, form: "full" }));
+  return { env, firstSeen, firstSeenFull, repeat, compressed, tcbInfoUpload: Number(env.uploadGas["TCB info"]) };
 }
 
 async function probe(env: Awaited<ReturnType<typeof deployAll>>, fx: IntelFixture) {
@@ -73,12 +85,16 @@ export const suite: BenchSuite = {
 
     const full = calldataCost(encodeVerifyQuote(tdx.quote));
     const small = calldataCost(encodeVerifyQuote(compressQuote(tdx.quote)));
+    const leaf = calldataCost(encodeVerifyQuote(leafQuote(tdx.quote)));
     return {
       "onchain.dcap.tdxV4.firstSeenGas": t.firstSeen,
       "onchain.dcap.tdxV4.repeatGas": t.repeat,
       "onchain.dcap.tdxV4.repeatCompressedGas": t.compressed,
+      "onchain.dcap.tdxV4.firstSeenFullGas": t.firstSeenFull,
       "onchain.dcap.sgxV3.firstSeenGas": s.firstSeen,
+      "onchain.dcap.sgxV3.firstSeenFullGas": s.firstSeenFull,
       "onchain.dcap.sgxV3.repeatGas": s.repeat,
+      "onchain.dcap.sgxV3.repeatCompressedGas": s.compressed,
       "onchain.dcap.tdxV4.fallbackP256Gas": f.firstSeen,
       "onchain.dcap.tdxV4.fallbackP256RepeatGas": f.repeat,
       "onchain.collateral.tcbInfoUploadGas": t.tcbInfoUpload,
@@ -87,6 +103,7 @@ export const suite: BenchSuite = {
       "onchain.dcap.tdxV4.calldataFloorGas": full.floor,
       "onchain.dcap.tdxV4.compressedCalldataStandardGas": small.standard,
       "onchain.dcap.tdxV4.compressedCalldataFloorGas": small.floor,
+      "onchain.dcap.tdxV4.leafCalldataStandardGas": leaf.standard,
       "onchain.dcap.p256VerifyGas": tp.p256,
       "onchain.dcap.p256VerifyFallbackGas": fp.p256,
       "onchain.dcap.tdxV4.quoteParseGas": tp.quoteParse,

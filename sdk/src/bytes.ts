@@ -15,14 +15,29 @@ export function isBytes(value: unknown): value is Uint8Array {
 }
 
 /** Accepts a Uint8Array, or hex with or without 0x (whitespace ignored). */
+// Hex digit values by char code (-1: not a hex digit): one table read per digit, no substring.
+const HEX_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) t[65 + i] = t[97 + i] = 10 + i;
+  return t;
+})();
+
 export function toBytes(input: BytesLike, what = "input"): Uint8Array {
   if (isBytes(input)) return input;
-  const hex = input.trim().replace(/^0x/i, "").replace(/\s+/g, "");
-  if (hex.length % 2 !== 0 || /[^0-9a-f]/i.test(hex)) {
-    throw new ParseError({ structure: what, field: "hex", offset: 0, expected: "an even-length hex string" });
-  }
+  let hex = input.trim().replace(/^0x/i, "");
+  if (/\s/.test(hex)) hex = hex.replace(/\s+/g, "");
+  const bad = () => new ParseError({ structure: what, field: "hex", offset: 0, expected: "an even-length hex string" });
+  if (hex.length % 2 !== 0) throw bad();
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if ((hi | lo) < 0) throw bad();
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 

@@ -40,6 +40,33 @@ contract DcapGasProbe {
         g -= gasleft();
     }
 
+    function parseCertSplit(bytes calldata quote) external view returns (uint256 x509, uint256 ident) {
+        bytes memory q = quote;
+        QuoteParser.Quote memory r = QuoteParser.parse(q);
+        (bytes memory pemBody,) = Pem.readBlock(q, r.certOffset, r.certOffset + r.certLength);
+        bytes memory der = Pem.decode(pemBody);
+        x509 = gasleft();
+        X509.Certificate memory c = X509.parseP256(der);
+        x509 -= gasleft();
+        ident = gasleft();
+        PckCertificate.identity(der, c);
+        ident -= gasleft();
+    }
+
+    function pemEncode(bytes calldata der) external view returns (uint256 g) {
+        bytes memory d = der;
+        g = gasleft();
+        Pem.encode(d);
+        g -= gasleft();
+    }
+
+    function pemEncodedHash(bytes calldata der) external view returns (uint256 g, bytes32 h) {
+        bytes memory d = der;
+        g = gasleft();
+        h = Pem.encodedHash(d);
+        g -= gasleft();
+    }
+
     function p256(bytes32 h, bytes32 r, bytes32 s, bytes32 x, bytes32 y) external view returns (uint256 g, bool ok) {
         g = gasleft();
         ok = EcdsaP256.verify(h, r, s, x, y);

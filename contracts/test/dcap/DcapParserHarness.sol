@@ -24,6 +24,14 @@ contract DcapParserHarness {
         id = PckCertificate.identity(d, c);
     }
 
+    function pemEncodedHash(bytes calldata der) external pure returns (bytes32) {
+        return Pem.encodedHash(der);
+    }
+
+    function pemBlockLengthHint(bytes calldata text, uint256 offset, uint256 limit) external pure returns (uint256) {
+        return Pem.blockLengthHint(text, offset, limit);
+    }
+
     function parseX509(bytes calldata der) external pure returns (X509.Certificate memory) {
         return X509.parse(der);
     }

@@ -39,6 +39,20 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
     mapping(uint8 id => CollateralRecord) private _qeIdentities; // by the identity's id: _qeIdentityKey
     mapping(bytes32 kind => mapping(bytes6 fmspc => bytes32)) private _collateralHashes;
 
+    /// @dev What a quote needs of the certificates and CRLs above its PCK certificate, folded into one
+    /// slot per PCK CA role when any of them is uploaded: every one present and unrevoked (`ok`), the
+    /// latest start and earliest end of their windows, the PCK CRL generation. A quote reads this slot
+    /// instead of five; when it does not vouch (missing, revoked, outside the window) the quote takes
+    /// the item-by-item checks, which revert with the precise error. docs/onchain-dcap.md.
+    struct ChainSummary {
+        uint64 notBefore;
+        uint64 notAfter;
+        uint64 generation;
+        bool ok;
+    }
+
+    mapping(CaRole pckCa => ChainSummary) private _chainSummaries;
+
     /// @notice The stateless JSON reader uploads go through.
     CollateralParser public immutable parser;
 
@@ -109,6 +123,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
         }
         _crls[issuer] = CrlRecord(c.thisUpdate, c.nextUpdate, generation);
         if (issuer == CaRole.Root) _resolveIntermediateRevocation(generation);
+        else _refreshChainSummaries();
         emit CrlStored(issuer, c.thisUpdate, c.nextUpdate, count);
         bytes32 kind = issuer == CaRole.Root
             ? CollateralKinds.ROOT_CA_CRL
@@ -187,13 +202,14 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
         if (role != CaRole.PckPlatform && role != CaRole.PckProcessor) {
             revert IQuoteVerifier.UnknownPckIssuer(pckIssuerHash);
         }
-        uint64 expiry = type(uint64).max;
-        (, expiry) = _currentCrl(CaRole.Root, "root ca crl", expiry);
-        expiry = _checkStoredCert(CaRole.Root, expiry);
-        expiry = _checkStoredCert(role, expiry);
-        expiry = _checkStoredCert(CaRole.TcbSigning, expiry);
+        ChainSummary memory sum = _chainSummaries[role];
+        uint64 expiry;
         uint64 pckGeneration;
-        (pckGeneration, expiry) = _currentCrl(role, "pck crl", expiry);
+        if (sum.ok && block.timestamp >= sum.notBefore && block.timestamp <= sum.notAfter) {
+            (expiry, pckGeneration) = (sum.notAfter, sum.generation);
+        } else {
+            (expiry, pckGeneration) = _checkChainItems(role);
+        }
         if (_isRevoked(role, pckGeneration, pckSerialHash)) revert IQuoteVerifier.CertificateRevoked(pckSerialHash);
 
         CollateralRecord memory t = _tcbInfos[_tcbInfoKey(tee, fmspc)];
@@ -216,6 +232,38 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
         }
     }
 
+    /// @dev The item-by-item form of the chain summary's check: reverts naming the first item missing,
+    /// outside its window or revoked; returns the earliest end and the PCK CRL generation.
+    function _checkChainItems(CaRole role) private view returns (uint64 expiry, uint64 pckGeneration) {
+        expiry = type(uint64).max;
+        (, expiry) = _currentCrl(CaRole.Root, "root ca crl", expiry);
+        expiry = _checkStoredCert(CaRole.Root, expiry);
+        expiry = _checkStoredCert(role, expiry);
+        expiry = _checkStoredCert(CaRole.TcbSigning, expiry);
+        (pckGeneration, expiry) = _currentCrl(role, "pck crl", expiry);
+    }
+
+    /// @dev Recomputes both chain summaries from the records (after any certificate or CRL upload).
+    function _refreshChainSummaries() internal {
+        CrlRecord memory rootCrl = _crls[CaRole.Root];
+        CaRecord storage root = _certificates[CaRole.Root];
+        CaRecord storage tcb = _certificates[CaRole.TcbSigning];
+        for (uint256 r = uint256(CaRole.PckPlatform); r <= uint256(CaRole.PckProcessor); ++r) {
+            CaRecord storage ca = _certificates[CaRole(r)];
+            CrlRecord memory pckCrl = _crls[CaRole(r)];
+            ChainSummary memory sum = ChainSummary(0, type(uint64).max, pckCrl.generation, true);
+            sum.ok = rootCrl.generation != 0 && pckCrl.generation != 0 && root.notAfter != 0 && ca.notAfter != 0
+                && tcb.notAfter != 0 && !root.revoked && !ca.revoked && !tcb.revoked;
+            uint64[5] memory starts = [rootCrl.thisUpdate, root.notBefore, ca.notBefore, tcb.notBefore, pckCrl.thisUpdate];
+            uint64[5] memory ends = [rootCrl.nextUpdate, root.notAfter, ca.notAfter, tcb.notAfter, pckCrl.nextUpdate];
+            for (uint256 i; i < 5; ++i) {
+                if (starts[i] > sum.notBefore) sum.notBefore = starts[i];
+                if (ends[i] < sum.notAfter) sum.notAfter = ends[i];
+            }
+            _chainSummaries[CaRole(r)] = sum;
+        }
+    }
+
     /// @dev Resolves the intermediates' revocation against root CRL `generation` once, at upload,
     /// instead of on every quote.
     function _resolveIntermediateRevocation(uint64 generation) internal {
@@ -223,6 +271,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
             CaRecord storage ca = _certificates[CaRole(r)];
             if (ca.notAfter != 0) ca.revoked = _isRevoked(CaRole.Root, generation, ca.serialHash);
         }
+        _refreshChainSummaries();
     }
 
     function _storeCertificate(CaRole role, X509.Certificate memory c, bytes memory der) private {
@@ -231,6 +280,7 @@ contract CollateralStore is ICollateralStore, ICollateralHashes {
         bytes memory pem = Pem.encode(der);
         _certificates[role] = CaRecord(c.notBefore, c.notAfter, uint64(pem.length), false, keccak256(pem), c.serialHash, c.pubX, c.pubY);
         _roles[c.subjectHash] = role;
+        _refreshChainSummaries();
         emit CertificateStored(role, c.subjectHash, c.notBefore, c.notAfter);
     }
 

@@ -16,14 +16,18 @@ library PckCertificate {
         bytes6 fmspc;
     }
 
-    // 1.2.840.113741.1.13.1 and its children, OID content bytes left-aligned
-    bytes32 private constant OID_SGX = hex"2a864886f84d010d01";
-    bytes32 private constant OID_PPID = hex"2a864886f84d010d0101";
-    bytes32 private constant OID_TCB = hex"2a864886f84d010d0102";
-    bytes32 private constant OID_PCEID = hex"2a864886f84d010d0103";
-    bytes32 private constant OID_FMSPC = hex"2a864886f84d010d0104";
-    bytes32 private constant OID_PCESVN = hex"2a864886f84d010d010211";
-    bytes32 private constant OID_CPUSVN = hex"2a864886f84d010d010212";
+    bytes32 private constant OID_SGX = hex"2a864886f84d010d01"; // 1.2.840.113741.1.13.1, content left-aligned
+    // The entries' OID TLVs (tag 06, short length, content), left-aligned: one masked word compare
+    // per entry instead of tag, length and content reads. Equal to Der.isOid since Der.at refuses a
+    // non-shortest length.
+    bytes32 private constant TLV_PPID = hex"060a2a864886f84d010d0101"; // .1
+    bytes32 private constant TLV_TCB = hex"060a2a864886f84d010d0102"; // .2
+    bytes32 private constant TLV_PCEID = hex"060a2a864886f84d010d0103"; // .3
+    bytes32 private constant TLV_FMSPC = hex"060a2a864886f84d010d0104"; // .4
+    bytes32 private constant TLV_PCESVN = hex"060b2a864886f84d010d010211"; // .2.17
+    bytes32 private constant TLV_CPUSVN = hex"060b2a864886f84d010d010212"; // .2.18
+    bytes32 private constant MASK_12 = hex"ffffffffffffffffffffffff";
+    bytes32 private constant MASK_13 = hex"ffffffffffffffffffffffffff";
 
     function identity(bytes memory der, X509.Certificate memory c) internal pure returns (PckIdentity memory id) {
         uint256 ext = X509.findExtension(der, c.extensions, OID_SGX, 9);
@@ -32,17 +36,18 @@ library PckCertificate {
         uint256 seen;
         uint256 item = _firstEntry(der, seq);
         while (true) {
-            (uint256 oid, uint256 value) = _entry(der, item);
-            if (Der.isOid(der, oid, OID_PPID, 10)) {
+            (bytes32 key, uint256 value) = _entry(der, item);
+            bytes32 k12 = key & MASK_12;
+            if (k12 == TLV_PPID) {
                 id.ppid = bytes16(_octets(der, value, 16));
                 seen |= 1;
-            } else if (Der.isOid(der, oid, OID_TCB, 10)) {
+            } else if (k12 == TLV_TCB) {
                 (id.cpuSvn, id.pceSvn) = _tcb(der, value);
                 seen |= 2;
-            } else if (Der.isOid(der, oid, OID_PCEID, 10)) {
+            } else if (k12 == TLV_PCEID) {
                 id.pceId = bytes2(_octets(der, value, 2));
                 seen |= 4;
-            } else if (Der.isOid(der, oid, OID_FMSPC, 10)) {
+            } else if (k12 == TLV_FMSPC) {
                 id.fmspc = bytes6(_octets(der, value, 6));
                 seen |= 8;
             }
@@ -59,13 +64,14 @@ library PckCertificate {
         uint256 seen;
         uint256 item = _firstEntry(der, seq);
         while (true) {
-            (uint256 oid, uint256 value) = _entry(der, item);
-            if (Der.isOid(der, oid, OID_PCESVN, 11)) {
+            (bytes32 key, uint256 value) = _entry(der, item);
+            bytes32 k13 = key & MASK_13;
+            if (k13 == TLV_PCESVN) {
                 uint256 v = Der.uintValue(der, value);
                 if (v > type(uint16).max) revert IQuoteVerifier.MissingSgxExtension("pcesvn");
                 pceSvn = uint16(v);
                 seen |= 1;
-            } else if (Der.isOid(der, oid, OID_CPUSVN, 11)) {
+            } else if (k13 == TLV_CPUSVN) {
                 cpuSvn = bytes16(_octets(der, value, 16));
                 seen |= 2;
             }
@@ -81,10 +87,15 @@ library PckCertificate {
         return Der.child(der, seq, Der.SEQUENCE);
     }
 
-    /// @dev An entry's OID and the value after it.
-    function _entry(bytes memory der, uint256 item) private pure returns (uint256 oid, uint256 value) {
-        oid = Der.child(der, item, Der.OID);
+    /// @dev An entry's OID TLV word (its first 32 bytes from the tag on) and the value after it.
+    function _entry(bytes memory der, uint256 item) private pure returns (bytes32 key, uint256 value) {
+        uint256 oid = Der.child(der, item, Der.OID);
         value = Der.next(der, oid, item);
+        // the OID node lies inside `der`; bytes past its end are masked off by the caller's compare
+        // only when the TLV is at least that long, which the tag and length bytes of the compare ensure
+        assembly ("memory-safe") {
+            key := mload(add(add(der, 32), and(oid, 0xffffffffffffffff)))
+        }
     }
 
     function _octets(bytes memory der, uint256 node, uint256 n) private pure returns (bytes32) {

@@ -18,6 +18,9 @@ library QuoteParser {
     uint16 internal constant CERT_QE_REPORT = 6;
     /// @dev Not an Intel type: the PCK chain replaced by the 32-byte hash of a cached PCK certificate.
     uint16 internal constant CERT_CACHED_PCK = 0x0100;
+    /// @dev Not an Intel type: the PCK chain replaced by the PCK leaf certificate's DER (the chain above
+    /// it is the stored one). docs/onchain-dcap.md, "Leaf form".
+    uint16 internal constant CERT_PCK_LEAF_DER = 0x0101;
 
     struct Quote {
         uint16 version;
@@ -113,6 +116,8 @@ library QuoteParser {
         if (r.certOffset + r.certLength != end) revert IQuoteVerifier.QuoteMalformed("certification data length", p + 2);
         if (r.certType == CERT_CACHED_PCK) {
             if (r.certLength != 32) revert IQuoteVerifier.QuoteMalformed("cached pck hash", r.certOffset);
+        } else if (r.certType == CERT_PCK_LEAF_DER) {
+            if (r.certLength < 4) revert IQuoteVerifier.QuoteMalformed("pck leaf der", r.certOffset);
         } else if (r.certType != CERT_PCK_CHAIN) {
             revert IQuoteVerifier.UnsupportedCertificationDataType(r.certType);
         }

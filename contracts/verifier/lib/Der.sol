@@ -35,28 +35,38 @@ library Der {
         return end(node) - start(node);
     }
 
-    function tag(bytes memory der, uint256 node) internal pure returns (uint8) {
-        return uint8(der[tagOffset(node)]);
+    /// @dev A node's tag byte (nodes come from {at}, so the offset is inside `der`).
+    function tag(bytes memory der, uint256 node) internal pure returns (uint8 t) {
+        assembly ("memory-safe") {
+            t := byte(0, mload(add(add(der, 32), and(node, 0xffffffffffffffff))))
+        }
     }
 
-    /// @dev Reads the TLV at `offset`, which must end at or before `limit` (<= der.length).
+    /// @dev Reads the TLV at `offset`, which must end at or before `limit` (<= der.length). One word
+    /// read and no bounds-checked byte accesses: X.509 parsing is mostly this function.
     function at(bytes memory der, uint256 offset, uint256 limit) internal pure returns (uint256 node) {
-        if (limit > der.length || offset + 2 > limit) revert DerMalformed(offset);
-        uint256 t = uint8(der[offset]);
-        if (t & 0x1f == 0x1f) revert DerMalformed(offset); // multi-byte tags: never used by X.509 here
-        uint256 l = uint8(der[offset + 1]);
-        uint256 s = offset + 2;
-        if (l & 0x80 != 0) {
-            uint256 n = l & 0x7f;
-            if (n == 0 || n > 4 || s + n > limit) revert DerMalformed(offset);
-            l = 0;
-            for (uint256 i; i < n; ++i) l = (l << 8) | uint8(der[s + i]);
-            s += n;
-            // DER: the shortest length form
-            if (l < 0x80 || (n > 1 && uint8(der[offset + 2]) == 0)) revert DerMalformed(offset);
+        bool bad;
+        assembly ("memory-safe") {
+            bad := or(gt(limit, mload(der)), gt(add(offset, 2), limit))
+            if iszero(bad) {
+                let w := mload(add(add(der, 32), offset))
+                let l := byte(1, w)
+                let s := add(offset, 2)
+                // multi-byte tags: never used by X.509 here
+                bad := eq(and(byte(0, w), 0x1f), 0x1f)
+                if and(l, 0x80) {
+                    let n := and(l, 0x7f)
+                    bad := or(bad, or(or(iszero(n), gt(n, 4)), gt(add(s, n), limit)))
+                    l := shr(sub(256, mul(n, 8)), shl(16, w))
+                    // DER: the shortest length form
+                    bad := or(bad, or(lt(l, 0x80), and(gt(n, 1), iszero(byte(2, w)))))
+                    s := add(s, n)
+                }
+                bad := or(bad, gt(add(s, l), limit))
+                node := or(or(offset, shl(64, s)), shl(128, add(s, l)))
+            }
         }
-        if (s + l > limit) revert DerMalformed(offset);
-        node = offset | (s << 64) | ((s + l) << 128);
+        if (bad) revert DerMalformed(offset);
     }
 
     function root(bytes memory der) internal pure returns (uint256 node) {
@@ -153,7 +163,15 @@ library Der {
     }
 
     /// @dev Whether the node is an OID whose content equals `oid` (content bytes, left-aligned, `n` long).
-    function isOid(bytes memory der, uint256 node, bytes32 oid, uint256 n) internal pure returns (bool) {
-        return tag(der, node) == OID && length(node) == n && contentWord(der, node) == oid;
+    function isOid(bytes memory der, uint256 node, bytes32 oid, uint256 n) internal pure returns (bool r) {
+        // n <= 32: a node of n content bytes lies inside `der`, so the word read is in bounds
+        assembly ("memory-safe") {
+            let s := and(shr(64, node), 0xffffffffffffffff)
+            let e := and(shr(128, node), 0xffffffffffffffff)
+            let p := add(der, 32)
+            if and(eq(byte(0, mload(add(p, and(node, 0xffffffffffffffff)))), 0x06), eq(sub(e, s), n)) {
+                r := eq(and(mload(add(p, s)), not(sub(shl(sub(256, mul(n, 8)), 1), 1))), oid)
+            }
+        }
     }
 }

@@ -16,15 +16,29 @@ import {
   keccak256,
   toHex,
 } from "viem";
+import { readContract } from "viem/actions";
 import { dcapQuoteVerifierAbi } from "./abi/DcapQuoteVerifier.js";
 import { parseQuote, type IntelQuote } from "../intel/index.js";
-import { type BytesLike, concatBytes, toBytes } from "../bytes.js";
+import { type BytesLike, concatBytes, equalBytes, toBytes } from "../bytes.js";
+import { INTEL_SGX_ROOT_CA_DER } from "../intel/rootCa.js";
+import { verifyPckChain } from "../intel/verifyCollateral.js";
+import { loadPinnedRoot, type PinnedRoot } from "../pki/p256Chain.js";
 import { ParseError } from "../errors.js";
 import { withRevertDecoding } from "./revert.js";
 import { TCB_STATUS_NAMES, type TcbStatusName } from "../vocabulary/tcbStatus.js";
 
 /** Certification data type of a compressed quote: the PCK chain replaced by its 32-byte cache key. */
 export const CERT_TYPE_CACHED_PCK = 0x0100;
+/** Certification data type of a leaf-form quote: the PCK chain replaced by the PCK leaf's DER. */
+export const CERT_TYPE_PCK_LEAF_DER = 0x0101;
+
+/**
+ * What `verifyQuote` is sent (docs/onchain-dcap.md, "Calldata forms"): the quote as Intel made it
+ * ("full"), its PCK chain replaced by the leaf certificate's DER ("leaf", cheapest on a platform's
+ * first sight) or by the cached platform's key ("compressed", cheapest once cached). "auto" lets
+ * {@link chooseVerifyQuoteForm} pick.
+ */
+export type VerifyQuoteForm = "full" | "leaf" | "compressed";
 
 
 /** `INTEL-SA-nnnnn` for an advisory number as the verifier returns it. */
@@ -36,9 +50,10 @@ function asQuote(quote: BytesLike | IntelQuote): IntelQuote {
   return quote instanceof Uint8Array || typeof quote === "string" ? parseQuote(quote) : quote;
 }
 
-/** The bytes to send: compressed on request, else the quote exactly as given (even one the SDK would refuse). */
-function quoteBytes(quote: BytesLike | IntelQuote, compressed: boolean): Uint8Array {
-  if (compressed) return compressQuote(quote);
+/** The bytes to send in `form`; "full" is the quote exactly as given (even one the SDK would refuse). */
+function quoteBytes(quote: BytesLike | IntelQuote, form: VerifyQuoteForm): Uint8Array {
+  if (form === "compressed") return compressQuote(quote);
+  if (form === "leaf") return leafQuote(quote);
   return quote instanceof Uint8Array || typeof quote === "string" ? toBytes(quote, "quote") : quote.raw;
 }
 
@@ -66,21 +81,20 @@ function u32le(n: number): Uint8Array {
 }
 
 /**
- * The compressed form of a quote from a platform the verifier has cached: identical signed bytes,
- * signatures, QE report and QE auth data, with the PCK certificate chain replaced by
- * {@link pckCertHash} (certification data type 0x0100). About 1.1 KB instead of ~5 KB of calldata.
+ * Low level: the quote with its certification data (the PCK chain) replaced by `certType` and `data`,
+ * every length field recomputed (layouts in docs/onchain-dcap.md). {@link compressQuote} and
+ * {@link leafQuote} are built on it; tests use it to send a leaf that is not the quote's own.
  */
-export function compressQuote(quote: BytesLike | IntelQuote): Uint8Array {
+export function withCertificationData(quote: BytesLike | IntelQuote, certType: number, data: Uint8Array): Uint8Array {
   const q = asQuote(quote);
-  const hash = toBytes(pckCertHash(q));
   const inner = concatBytes(
     q.qeReportBytes,
     q.qeReportSignature,
     u16le(q.qeAuthData.length),
     q.qeAuthData,
-    u16le(CERT_TYPE_CACHED_PCK),
-    u32le(32),
-    hash,
+    u16le(certType),
+    u32le(data.length),
+    data,
   );
   const auth =
     q.header.version === 3
@@ -89,10 +103,88 @@ export function compressQuote(quote: BytesLike | IntelQuote): Uint8Array {
   return concatBytes(q.signedBytes, u32le(auth.length), auth);
 }
 
-/** Calldata of `verifyQuote(quote)`; with `compressed` the quote is sent in compressed form. */
-export function encodeVerifyQuote(quote: BytesLike | IntelQuote, { compressed = false } = {}): Hex {
-  const bytes = quoteBytes(quote, compressed);
+/**
+ * The compressed form of a quote from a platform the verifier has cached: identical signed bytes,
+ * signatures, QE report and QE auth data, with the PCK certificate chain replaced by
+ * {@link pckCertHash} (certification data type 0x0100). About 1.1 KB instead of ~5 KB of calldata.
+ */
+export function compressQuote(quote: BytesLike | IntelQuote): Uint8Array {
+  const q = asQuote(quote);
+  return withCertificationData(q, CERT_TYPE_CACHED_PCK, toBytes(pckCertHash(q)));
+}
+
+/**
+ * The leaf form of a quote: the PCK certificate chain replaced by the leaf certificate's DER
+ * (certification data type 0x0101); the verifier takes the chain above it from its collateral store.
+ * About 2.5 KB instead of ~5 KB, and no base64 to decode onchain.
+ */
+export function leafQuote(quote: BytesLike | IntelQuote): Uint8Array {
+  const q = asQuote(quote);
+  const leaf = q.pckChain[0];
+  if (!leaf) throw new ParseError({ structure: "Intel quote", field: "pckChain", offset: 0, expected: "a PCK leaf certificate" });
+  return withCertificationData(q, CERT_TYPE_PCK_LEAF_DER, leaf);
+}
+
+let pinnedRoot: Promise<PinnedRoot> | undefined;
+
+/**
+ * Whether dropping the quote's chain above the leaf changes nothing the verifier would decide: the
+ * chain is leaf, PCK CA, the pinned Intel root, the CA signed by the root and the leaf by the CA
+ * (signatures only; times and revocation are the verifier's). Otherwise the full quote must go, so
+ * the verifier refuses what the SDK refuses.
+ */
+async function chainIsIntels(q: IntelQuote): Promise<boolean> {
+  if (q.pckChain.length !== 3 || !equalBytes(q.pckChain[2]!, INTEL_SGX_ROOT_CA_DER)) return false;
+  pinnedRoot ??= loadPinnedRoot(INTEL_SGX_ROOT_CA_DER);
+  try {
+    await verifyPckChain(q.pckChain, await pinnedRoot);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cheapest form of `quote` for the verifier at `address` that reaches the verdict the full
+ * quote would: "compressed" when its platform is cached, else "leaf"; "full" when the SDK cannot
+ * parse the quote or its PCK chain is not leaf, CA and Intel root signing each other (the verifier
+ * must then see the chain to refuse it). Reads the cache with one `eth_call`.
+ */
+export async function chooseVerifyQuoteForm(
+  client: Client,
+  { address, quote }: { address: Address; quote: BytesLike | IntelQuote },
+): Promise<VerifyQuoteForm> {
+  let q: IntelQuote;
+  try {
+    q = asQuote(quote);
+  } catch {
+    return "full";
+  }
+  if (!(await chainIsIntels(q))) return "full";
+  return (await readCachedPlatform(client, { address, pckCertHash: pckCertHash(q) })).cached ? "compressed" : "leaf";
+}
+
+/**
+ * Calldata of `verifyQuote(quote)` in `form` (default "full"; `compressed: true` is form
+ * "compressed"). {@link chooseVerifyQuoteForm} picks the cheapest form for a deployment.
+ */
+export function encodeVerifyQuote(
+  quote: BytesLike | IntelQuote,
+  { compressed = false, form }: { compressed?: boolean; form?: VerifyQuoteForm } = {},
+): Hex {
+  const bytes = quoteBytes(quote, form ?? (compressed ? "compressed" : "full"));
   return encodeFunctionData({ abi: dcapQuoteVerifierAbi, functionName: "verifyQuote", args: [toHex(bytes)] });
+}
+
+/** The form to send: an explicit one, `compressed`, or (default) the cheapest for the deployment. */
+async function resolveForm(
+  client: Client,
+  address: Address,
+  quote: BytesLike | IntelQuote,
+  { form = "auto", compressed = false }: { form?: VerifyQuoteForm | "auto"; compressed?: boolean },
+): Promise<VerifyQuoteForm> {
+  if (compressed) return "compressed";
+  return form === "auto" ? chooseVerifyQuoteForm(client, { address, quote }) : form;
 }
 
 /** `VerifiedQuote` as the contract returns it, with the TCB status named. */
@@ -127,6 +219,9 @@ export function toOnchainVerifiedQuote(raw: RawVerifiedQuote): OnchainVerifiedQu
 export type SimulateVerifyQuoteParameters = {
   address: Address;
   quote: BytesLike | IntelQuote;
+  /** Default "auto": the cheapest form that reaches the full quote's verdict ({@link chooseVerifyQuoteForm}). */
+  form?: VerifyQuoteForm | "auto";
+  /** Same as `form: "compressed"`. */
   compressed?: boolean;
   account?: Account | Address;
 };
@@ -139,9 +234,9 @@ export type SimulateVerifyQuoteReturnType = OnchainVerifiedQuote;
  */
 export async function simulateVerifyQuote(
   client: PublicClient,
-  { address, quote, compressed = false, account }: SimulateVerifyQuoteParameters,
+  { address, quote, compressed = false, form, account }: SimulateVerifyQuoteParameters,
 ): Promise<SimulateVerifyQuoteReturnType> {
-  const bytes = quoteBytes(quote, compressed);
+  const bytes = quoteBytes(quote, await resolveForm(client, address, quote, { compressed, ...(form ? { form } : {}) }));
   const { result } = await withRevertDecoding(
     client.simulateContract({
       address,
@@ -155,16 +250,24 @@ export async function simulateVerifyQuote(
   return toOnchainVerifiedQuote(result as RawVerifiedQuote);
 }
 
-export type WriteVerifyQuoteParameters = { address: Address; quote: BytesLike | IntelQuote; compressed?: boolean };
+export type WriteVerifyQuoteParameters = {
+  address: Address;
+  quote: BytesLike | IntelQuote;
+  /** Default "auto": the cheapest form that reaches the full quote's verdict ({@link chooseVerifyQuoteForm}). */
+  form?: VerifyQuoteForm | "auto";
+  /** Same as `form: "compressed"`. */
+  compressed?: boolean;
+};
 
 /** Sends `verifyQuote` as a transaction (caching the platform on first sight); returns its hash. */
 export async function writeVerifyQuote<chain extends Chain | undefined, account extends Account | undefined>(
   client: WalletClient<Transport, chain, account>,
-  { address, quote, compressed = false }: WriteVerifyQuoteParameters,
+  { address, quote, compressed = false, form }: WriteVerifyQuoteParameters,
 ): Promise<Hex> {
+  const chosen = await resolveForm(client, address, quote, { compressed, ...(form ? { form } : {}) });
   const sent = client.sendTransaction({
     to: address,
-    data: encodeVerifyQuote(quote, { compressed }),
+    data: encodeVerifyQuote(quote, { form: chosen }),
     account: client.account!,
     chain: client.chain,
   } as never) as Promise<Hex>;
@@ -188,7 +291,8 @@ export async function readCachedPlatform(
   client: Client,
   { address, pckCertHash }: ReadCachedPlatformParameters,
 ): Promise<ReadCachedPlatformReturnType> {
-  const p = await (client as PublicClient).readContract({
+  // viem/actions' readContract: any client with a transport (a wallet client too) can read the cache
+  const p = await readContract(client, {
     address,
     abi: dcapQuoteVerifierAbi,
     functionName: "platform",

@@ -4,7 +4,7 @@
  * quote), and imported attestation keys. Entries are keyed by content and bounded (LRU).
  */
 import type { VerifiedCollateral, VerifiedPckChain } from "./verifyCollateral.js";
-import type { PinnedRoot } from "../pki/p256Chain.js";
+import { CertificateMemo, type P256Key, type PinnedRoot } from "../pki/p256Chain.js";
 import { CollateralRatchet } from "./collateralRatchet.js";
 
 class Lru<K, V> {
@@ -36,8 +36,13 @@ export type IntelVerifierCacheOptions = { maxCollateral?: number; maxChains?: nu
 export class IntelVerifierCache {
   readonly collateral: Lru<string, Promise<VerifiedCollateral>>;
   readonly chains: Lru<string, Promise<VerifiedPckChain>>;
-  readonly attestationKeys: Lru<string, Promise<CryptoKey>>;
+  readonly attestationKeys: Lru<string, Promise<P256Key>>;
   root?: Promise<PinnedRoot>;
+  /**
+   * Intermediate certificates parsed and checked by this cache's verifications (the PCK CA comes in
+   * both the collateral and the quote). Bounded: each map starts over past CertificateMemo.MAX.
+   */
+  readonly certificates = new CertificateMemo();
   /**
    * The TCB evaluations verified per TCB info (TEE, FMSPC) and per QE identity: collateral of an
    * older one is refused (from the newer one's issueDate on) even when its own verification is still

@@ -167,13 +167,13 @@ const seenObjects = new WeakMap<object, { cache: Cache; values: unknown[]; verif
 function getCollateral(cache: Cache, input: IntelCollateralInput, root: PinnedRoot): Promise<VerifiedCollateral> {
   if (typeof input === "string") {
     // JSON text is its own content key; it is parsed only on a miss.
-    return IntelVerifierCache.remember(cache.collateral, `json:${input}`, () => verifyCollateralItems(parseCollateral(input), root));
+    return IntelVerifierCache.remember(cache.collateral, `json:${input}`, () => verifyCollateralItems(parseCollateral(input), root, cache.certificates));
   }
   const seen = seenObjects.get(input);
   const fields = input as Record<string, unknown>;
   if (seen && seen.cache === cache && COLLATERAL_FIELDS.every((k, i) => fields[k] === seen.values[i])) return seen.verified;
   const c = parseCollateral(input);
-  const verified = IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root));
+  const verified = IntelVerifierCache.remember(cache.collateral, collateralKey(c), () => verifyCollateralItems(c, root, cache.certificates));
   // Only strings are immutable; byte arrays can change in place, so such objects are not remembered.
   const values = COLLATERAL_FIELDS.map((k) => fields[k]);
   if (values.every((v) => typeof v === "string")) seenObjects.set(input, { cache, values, verified });
@@ -308,7 +308,7 @@ export async function verifyQuoteSignatures(parameters: VerifyQuoteSignaturesPar
   const q = parameters.quote;
   const quote: IntelQuote = isBytes(q) || typeof q === "string" ? parseQuote(q) : q;
   const root = await getRoot(cache, parameters.rootCaDer ?? INTEL_SGX_ROOT_CA_DER);
-  const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
+  const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root, cache.certificates));
   const pckChainValidUntil = Math.min(checkWindows(chain.windows, now), checkWindows([certWindow("rootCa", root)], now));
   await checkQuoteSignatures(quote, chain, cache);
   const policy = checkBodyPolicy(quote, parameters);
@@ -331,7 +331,7 @@ export async function verifyQuote(parameters: VerifyQuoteParameters): Promise<Ve
   // On every call, cache hit or not: collateral verified before a newer evaluation was seen is
   // still in the LRU, and must not pass once that evaluation has.
   cache.evaluations.admit(CollateralRatchet.offers(collateral.tcbInfo, collateral.qeIdentity), now);
-  const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root));
+  const chain = await IntelVerifierCache.remember(cache.chains, quote.pckChainPem, () => verifyPckChain(quote.pckChain, root, cache.certificates));
   const collateralValidUntil = Math.min(checkWindows(collateral.windows, now), checkWindows(chain.windows, now));
 
   if (collateral.rootCrlRevoked.has(chain.ca.serial)) throw new VerificationError("pckChain.ca.revoked", "the PCK CA certificate is revoked by the root CA CRL");

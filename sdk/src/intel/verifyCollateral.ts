@@ -9,6 +9,7 @@ import { parseJsonText } from "./json.js";
 import { readSgxExtension, type PckExtensions } from "./pckExtensions.js";
 import { parsePemChain } from "../pki/pem.js";
 import {
+  CertificateMemo,
   certWindow,
   verifyChainToRoot,
   verifyCrl,
@@ -32,19 +33,23 @@ export type VerifiedCollateral = {
   intermediateSerials: { what: string; serial: string }[];
 };
 
-export async function verifyCollateralItems(c: QuoteCollateralV3, root: PinnedRoot): Promise<VerifiedCollateral> {
+export async function verifyCollateralItems(
+  c: QuoteCollateralV3,
+  root: PinnedRoot,
+  memo: CertificateMemo = new CertificateMemo(),
+): Promise<VerifiedCollateral> {
   const d = decodeCollateral(c);
   const chain = (pem: string, what: string) => parsePemChain(pem, { structure: what, lenient: true });
   const rootCrl = await verifyCrl(d.rootCaCrl, root, "rootCaCrl");
 
   // Intel serves the same TCB signing chain for TCB info and QE identity: verify it once.
-  const tcbChainPromise = verifyChainToRoot(chain(d.tcbInfoIssuerChain, "tcbInfoIssuerChain"), root, "tcbInfoIssuerChain");
+  const tcbChainPromise = verifyChainToRoot(chain(d.tcbInfoIssuerChain, "tcbInfoIssuerChain"), root, "tcbInfoIssuerChain", memo);
   const [tcbChain, qeChain, pckCrlChain] = await Promise.all([
     tcbChainPromise,
     d.qeIdentityIssuerChain === d.tcbInfoIssuerChain
       ? tcbChainPromise
-      : verifyChainToRoot(chain(d.qeIdentityIssuerChain, "qeIdentityIssuerChain"), root, "qeIdentityIssuerChain"),
-    verifyChainToRoot(chain(d.pckCrlIssuerChain, "pckCrlIssuerChain"), root, "pckCrlIssuerChain"),
+      : verifyChainToRoot(chain(d.qeIdentityIssuerChain, "qeIdentityIssuerChain"), root, "qeIdentityIssuerChain", memo),
+    verifyChainToRoot(chain(d.pckCrlIssuerChain, "pckCrlIssuerChain"), root, "pckCrlIssuerChain", memo),
   ]);
   const pckCrl = await verifyCrl(d.pckCrl, pckCrlChain[0]!, "pckCrl");
 
@@ -105,8 +110,12 @@ export type VerifiedPckChain = {
 };
 
 /** Verifies the quote's PCK chain (leaf, PCK CA[, root]) to the pinned root and reads the SGX extension. */
-export async function verifyPckChain(ders: Uint8Array[], root: PinnedRoot): Promise<VerifiedPckChain> {
-  const certs = await verifyChainToRoot(ders, root, "pckChain");
+export async function verifyPckChain(
+  ders: Uint8Array[],
+  root: PinnedRoot,
+  memo: CertificateMemo = new CertificateMemo(),
+): Promise<VerifiedPckChain> {
+  const certs = await verifyChainToRoot(ders, root, "pckChain", memo);
   if (certs.length !== 2) throw new VerificationError("pckChain.length", "PCK chain must be leaf, PCK CA and root");
   const [leaf, ca] = certs as [VerifiedCert, VerifiedCert];
   if (!/(^|, )CN=Intel SGX PCK Certificate(,|$)/.test(leaf.subject)) {

@@ -298,6 +298,17 @@ export const automataDcapAdapterAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "PlatformCacheFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "pckCertHash",
+        "type": "bytes32"
+      }
+    ],
     "name": "PlatformNotCached",
     "type": "error"
   },

@@ -265,6 +265,17 @@ export const dcapQuoteVerifierAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "PlatformCacheFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "pckCertHash",
+        "type": "bytes32"
+      }
+    ],
     "name": "PlatformNotCached",
     "type": "error"
   },
@@ -480,6 +491,13 @@ export const dcapQuoteVerifierAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "pendingPlatformCode",
+    "outputs": [],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -545,11 +563,35 @@ export const dcapQuoteVerifierAbi = [
             "internalType": "bytes32",
             "name": "pubY",
             "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "qeReportHash",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct DcapQuoteVerifier.Platform",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "pckCertHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "platformRecordAddress",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "a",
+        "type": "address"
       }
     ],
     "stateMutability": "view",

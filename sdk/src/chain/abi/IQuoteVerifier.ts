@@ -157,6 +157,17 @@ export const iQuoteVerifierAbi = [
         "type": "bytes32"
       }
     ],
+    "name": "PlatformCacheFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "pckCertHash",
+        "type": "bytes32"
+      }
+    ],
     "name": "PlatformNotCached",
     "type": "error"
   },
