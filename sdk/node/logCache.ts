@@ -112,7 +112,7 @@ export class LogCache {
   }
 
   /** Appends checked entries (indices must continue the cache) and commits `throughBlock` atomically. */
-  append(entries: readonly Pick<LogEntry, "index" | "leaf" | "blockNumber" | "transactionHash" | "logIndex">[], throughBlock: bigint, throughBlockHash?: Hex): void {
+  append(entries: readonly (Pick<LogEntry, "index" | "blockNumber" | "transactionHash" | "logIndex"> & { leaf: Hex | Uint8Array })[], throughBlock: bigint, throughBlockHash?: Hex): void {
     let bytes = this.meta.bytes;
     let leaves = this.meta.leaves;
     const idx = new DataView(new ArrayBuffer(entries.length * 8));
