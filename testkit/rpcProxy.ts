@@ -37,7 +37,7 @@ export type RpcProxyOptions = {
 
 export type RpcProxy = {
   url: string;
-  stats: { getLogs: number; refused: number; failed: number; maxRangeAsked: number; maxInFlight: number; ranges: number[] };
+  stats: { getLogs: number; refused: number; failed: number; maxRangeAsked: number; maxInFlight: number; ranges: number[]; minFrom: number; blocksServed: number };
   options: RpcProxyOptions;
   close: () => Promise<void>;
 };
@@ -69,7 +69,7 @@ function limitError(shape: LimitShape, what: "range" | "results", limit: number)
 
 export async function startRpcProxy(upstream: Eip1193, options: RpcProxyOptions = {}): Promise<RpcProxy> {
   const random = rng(options.seed ?? 7);
-  const stats: RpcProxy["stats"] = { getLogs: 0, refused: 0, failed: 0, maxRangeAsked: 0, maxInFlight: 0, ranges: [] };
+  const stats: RpcProxy["stats"] = { getLogs: 0, refused: 0, failed: 0, maxRangeAsked: 0, maxInFlight: 0, ranges: [], minFrom: Number.MAX_SAFE_INTEGER, blocksServed: 0 };
   let inFlight = 0;
 
   const toNumber = async (tag: unknown): Promise<number> => {
@@ -100,6 +100,7 @@ export async function startRpcProxy(upstream: Eip1193, options: RpcProxyOptions 
       const to = await toNumber(filter.toBlock ?? "latest");
       const span = to - from + 1;
       stats.ranges.push(span);
+      stats.minFrom = Math.min(stats.minFrom, from);
       stats.maxRangeAsked = Math.max(stats.maxRangeAsked, span);
       const limited = options.limitUntil === undefined || stats.getLogs <= options.limitUntil;
       if (options.maxRange !== undefined && limited && span > options.maxRange) {
@@ -125,6 +126,7 @@ export async function startRpcProxy(upstream: Eip1193, options: RpcProxyOptions 
           }
           return { error: e.body };
         }
+        stats.blocksServed += span;
         return { result };
       } finally {
         inFlight--;
