@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Eip1193 = { request: (args: { method: string; params?: unknown }) => Promise<unknown> };
+export type Eip1193 = { request: (args: { method: string; params?: readonly unknown[] | object }) => Promise<unknown> };
 
 /** How a limit is refused, after real providers. */
 export type LimitShape =
@@ -116,7 +116,7 @@ export async function startRpcProxy(upstream: Eip1193, options: RpcProxyOptions 
       stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
       try {
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-        const result = (await upstream.request({ method: call.method, params: call.params })) as unknown[];
+        const result = (await upstream.request({ method: call.method, ...(call.params ? { params: call.params } : {}) })) as unknown[];
         if (options.maxResults !== undefined && result.length > options.maxResults) {
           stats.refused++;
           const e = limitError(options.shape ?? "limit-exceeded", "results", options.maxResults);
@@ -133,7 +133,7 @@ export async function startRpcProxy(upstream: Eip1193, options: RpcProxyOptions 
       }
     }
     try {
-      return { result: await upstream.request({ method: call.method, params: call.params }) };
+      return { result: await upstream.request({ method: call.method, ...(call.params ? { params: call.params } : {}) }) };
     } catch (e) {
       const err = e as { code?: number; message?: string; data?: unknown };
       return { error: { code: typeof err.code === "number" ? err.code : -32603, message: err.message ?? String(e), ...(err.data === undefined ? {} : { data: err.data }) } };

@@ -20,6 +20,9 @@ import { decodeLogLeaf, logLeafToJson } from "../../sdk/src/log/leaf.js";
 import { LogCache, LogCacheError, rebuildFromCache, syncLogCache } from "../../sdk/node/logCache.js";
 import { EventReadError, type EventReadProgress } from "../../sdk/src/events/reader.js";
 import { LogRebuildError } from "../../sdk/src/log/errors.js";
+import { formatTlogProof, signedCheckpointNote } from "../../sdk/src/log/c2sp.js";
+import { bytesOf } from "../../sdk/src/log/hash.js";
+import { writeTiles } from "../../sdk/node/tiles.js";
 import { readTreeHead, rebuildLog, verifyCosignaturesOnline, type LogEntry } from "../../sdk/src/log/onchain.js";
 import type { MerkleTree } from "../../sdk/src/log/tree.js";
 import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../sdk/src/log/online.js";
@@ -33,10 +36,14 @@ const usage = `usage:
       The log's size and root. Rebuilds the tree from LeafAppended events and checks it against the
       contract's logSize()/logRoot(); --quick only reads the contract.
   poc log prove <index> [chain options] [--size N] [--from-block N] [--page-size N]
-                [--checkpoint FILE | --recorded] [--out FILE] [--json]
+                [--checkpoint FILE | --recorded] [--out FILE] [--c2sp FILE] [--json]
       The leaf at <index> with its inclusion proof to the tree of --size (default: current). With
       --checkpoint (a cosigned checkpoint file) or --recorded (the latest checkpoint the registry
-      recorded that covers the leaf) it writes an offline receipt (to --out, or stdout).
+      recorded that covers the leaf) it writes an offline receipt (to --out, or stdout); --c2sp FILE
+      also writes it as a c2sp.org/tlog-proof file (the leaf as its extra data).
+  poc log tiles --out DIR [chain options] [--checkpoint FILE] [--json]
+      Writes the log as static c2sp.org/tlog-tiles (checkpoint, tile/<L>/<N>, tile/entries/<N>) for
+      the latest recorded checkpoint (or --checkpoint; none: the current head, unsigned).
   poc log cosign [chain options] [--size N] [--as WALLET] [--out FILE] [--json]
       Signs the registry's tree head (rebuilt from events; --size: an earlier one) as an EIP-712
       Checkpoint with POC_PRIVATE_KEY and writes a cosigned-checkpoint file with that one signature
@@ -192,13 +199,14 @@ async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<nu
 async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...logChainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" } },
+    options: { ...logChainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" }, c2sp: { type: "string" } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("prove takes exactly one <index>");
   const index = uintFlag(positionals[0], "<index>")!;
   if (values.out && !values.checkpoint && !values.recorded) throw new UsageError("--out needs --checkpoint or --recorded");
   if (values.checkpoint && values.recorded) throw new UsageError("--checkpoint and --recorded exclude each other");
+  if (values.c2sp && !values.checkpoint && !values.recorded) throw new UsageError("--c2sp needs --checkpoint or --recorded");
   if ((values.recorded || values.checkpoint) && values.size) throw new UsageError("--size comes from the checkpoint");
   let cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
   const { client, registry, rebuilt, chainId, fromBlock, reader } = await rebuild(values, io, deps);
@@ -231,6 +239,12 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
       ...(cosigned.members.asOfBlock === undefined ? {} : { asOfBlock: cosigned.members.asOfBlock }),
     });
     const text = JSON.stringify(receipt, null, 2);
+    if (values.c2sp) {
+      // The same receipt as a c2sp.org/tlog-proof file: the leaf rides as `extra`.
+      const note = signedCheckpointNote({ origin: receipt.checkpoint.origin, size, rootHash: receipt.checkpoint.rootHash }, cosigned.cosignatures);
+      const proofText = formatTlogProof({ index, proof: rebuilt.tree.inclusionProof(index, size), extra: bytesOf(entry.leaf, "leaf"), note });
+      await writeFile(resolve(io.cwd, values.c2sp), proofText);
+    }
     if (values.out) {
       await writeFile(resolve(io.cwd, values.out), text + "\n");
       if (values.json) io.out(JSON.stringify({ receipt: values.out, index, treeSize: size, rootHash: receipt.checkpoint.rootHash }));
@@ -260,6 +274,41 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
     io.out(`inclusion proof (${result.inclusionProof.length} hashes, leaf to root):`);
     for (const h of result.inclusionProof) io.out(`  ${h}`);
   }
+  return 0;
+}
+
+async function tiles(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...logChainOptions, out: { type: "string" }, checkpoint: { type: "string" } }, allowPositionals: true });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.out) throw new UsageError("tiles needs --out DIR");
+  const file = values.checkpoint ? await readCheckpointFile(io, values.checkpoint) : undefined;
+  const { client, registry, rebuilt, chainId, fromBlock, reader } = await rebuild(values, io, deps);
+  let cosigned = file;
+  if (cosigned && (cosigned.chainId !== chainId || !isAddressEqual(cosigned.registry, registry))) {
+    throw new UsageError(`the checkpoint file is for chain ${cosigned.chainId} registry ${cosigned.registry}, not chain ${chainId} registry ${registry}`);
+  }
+  if (!cosigned) {
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader });
+    cosigned = recorded[recorded.length - 1]?.cosigned;
+  }
+  // Without a cosigned checkpoint the tiles describe the current tree under an unsigned note.
+  const size = cosigned ? cosigned.checkpoint.size : rebuilt.size;
+  if (size > rebuilt.size) throw new UsageError(`the checkpoint's size ${size} is beyond the log's ${rebuilt.size} leaves`);
+  const rootHash = hexOf(rebuilt.tree.root(size));
+  if (cosigned && rootHash !== cosigned.checkpoint.rootHash.toLowerCase()) {
+    io.err(`poc log: the checkpoint's root ${cosigned.checkpoint.rootHash} is not the log's root at size ${size} (${rootHash})`);
+    return 1;
+  }
+  if (!cosigned) io.progress("log: no recorded checkpoint: writing the current tree head as an unsigned note");
+  const note = signedCheckpointNote({ origin: rebuilt.origin, size, rootHash }, cosigned?.cosignatures ?? []);
+  const leaves = (function* () {
+    for (let i = 0; i < size; i++) yield bytesOf(rebuilt.entry(i).leaf, "leaf");
+  })();
+  const out = resolve(io.cwd, values.out);
+  const written = writeTiles(out, { tree: rebuilt.tree, size, leaves, checkpointNote: note });
+  const result = { out: values.out, size, rootHash, origin: rebuilt.origin, signed: cosigned ? cosigned.cosignatures.length : 0, ...written };
+  if (values.json) io.out(JSON.stringify(result));
+  else io.out(`tlog-tiles of the tree of ${size} (root ${rootHash}, ${result.signed} cosignatures) written to ${values.out}: ${written.hashTiles} hash tiles, ${written.entryBundles} entry bundles`);
   return 0;
 }
 
@@ -444,6 +493,8 @@ export function createLogCommand(deps: LogCommandDeps): Command {
             return await prove(rest, io, deps);
           case "cosign":
             return await cosign(rest, io, deps);
+          case "tiles":
+            return await tiles(rest, io, deps);
           case "combine":
             return await combine(rest, io);
           case "record":
