@@ -81,8 +81,12 @@ export function noteKeyName(signer: Address): string {
   return getAddress(signer);
 }
 
-/** The signed note: the body, an empty line, one `— <address> <base64(keyID || signature)>` line per cosignature. */
+/**
+ * The signed note: the body, an empty line, one `— <address> <base64(keyID || signature)>` line per
+ * cosignature. With no cosignature it is the bare body (a signed note needs at least one line).
+ */
 export function signedCheckpointNote(c: CheckpointNoteFields, cosignatures: readonly Cosignature[]): string {
+  if (cosignatures.length === 0) return checkpointNoteBody(c);
   const lines = cosignatures.map((s) => {
     const sig = bytesOf(s.signature, "signature");
     const blob = new Uint8Array(4 + sig.length);
