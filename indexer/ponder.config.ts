@@ -37,8 +37,13 @@ export default createConfig({
       ...(range ? { ethGetLogsBlockRange: range } : {}),
     },
   },
+  // CvmRegistry only when configured (src/index.ts registers its handlers under the same condition);
+  // typed as always present so the handlers type-check.
   contracts: {
     HardwareRegistry: { chain: "chain", abi: hardwareRegistryAbi, address: required("POC_REGISTRY") as `0x${string}`, startBlock },
     ...(cvmRegistry ? { CvmRegistry: { chain: "chain" as const, abi: cvmRegistryAbi, address: cvmRegistry, startBlock } } : {}),
+  } as {
+    HardwareRegistry: { chain: "chain"; abi: typeof hardwareRegistryAbi; address: `0x${string}`; startBlock: number };
+    CvmRegistry: { chain: "chain"; abi: typeof cvmRegistryAbi; address: `0x${string}`; startBlock: number };
   },
 });

@@ -30,7 +30,7 @@ export async function startIndexer(args: {
     POC_START_BLOCK: String(args.startBlock ?? 0n),
     PONDER_POLLING_MS: "200",
     PONDER_TELEMETRY_DISABLED: "true",
-    PONDER_LOG_LEVEL: "warn",
+    PONDER_LOG_LEVEL: process.env.PONDER_LOG_LEVEL ?? "warn",
     NO_COLOR: "1",
     CI: "true",
   };

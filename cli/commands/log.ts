@@ -21,6 +21,7 @@ import { LogCache, LogCacheError, rebuildFromCache, syncLogCache } from "../../s
 import { EventReadError, type EventReadProgress } from "../../sdk/src/events/reader.js";
 import { LogRebuildError } from "../../sdk/src/log/errors.js";
 import { formatTlogProof, signedCheckpointNote } from "../../sdk/src/log/c2sp.js";
+import { rebuildLogPreferIndexer } from "../../sdk/src/log/indexer.js";
 import { bytesOf } from "../../sdk/src/log/hash.js";
 import { writeTiles } from "../../sdk/node/tiles.js";
 import { readTreeHead, rebuildLog, verifyCosignaturesOnline, type LogEntry } from "../../sdk/src/log/onchain.js";
@@ -68,6 +69,8 @@ log reading options (root, prove, cosign, record):
   --cache DIR           keep the log's events in DIR (env POC_LOG_CACHE): a second run reads only
                         new blocks; the tree is rebuilt from it with files, not memory
   --confirmations N     blocks below the head that are never cached (default 12): reorgs
+  --indexer URL         read the leaves from the indexer (indexer/, env POC_INDEXER_URL), checked
+                        leaf by leaf and against logSize()/logRoot(); falls back to the chain
   progress: a bar on stderr with blocks/s and leaves/s
 
 ${chainUsage}`;
@@ -134,8 +137,22 @@ async function rebuild(values: Record<string, string | boolean | undefined>, io:
   };
   const toBlock = await client.getBlockNumber();
   const cacheDir = (values.cache as string | undefined) ?? io.env.POC_LOG_CACHE;
+  const indexerUrl = (values.indexer as string | undefined) ?? io.env.POC_INDEXER_URL;
   let rebuilt: Rebuilt;
-  if (cacheDir) {
+  if (indexerUrl) {
+    // The indexer's leaves, checked leaf by leaf and against logSize()/logRoot(); the chain otherwise.
+    const r = await rebuildLogPreferIndexer(client, {
+      registry,
+      fromBlock,
+      toBlock,
+      ...reader,
+      onProgress,
+      indexerUrl,
+      onFallback: (e) => io.progress(`log: indexer not used (${e.shortMessage}); reading the chain`),
+    });
+    if (r.fromIndexer) io.progress(`log: ${r.fromIndexer} leaves from the indexer at ${indexerUrl}, ${r.size - r.fromIndexer} from the chain`);
+    rebuilt = { tree: r.tree, size: r.size, rootHash: r.rootHash, origin: r.origin, blockNumber: r.blockNumber, entry: (i) => r.entries[i]! };
+  } else if (cacheDir) {
     const confirmations = BigInt(uintFlag(values.confirmations as string | undefined, "--confirmations") ?? 12);
     const dir = resolve(io.cwd, cacheDir, `${chainId}-${registry.toLowerCase()}`);
     const sync = async () => {

@@ -5,6 +5,8 @@
  *   GET /poc/leaves?from=N&limit=M   leaves [N, N+M) in index order (limit <= 5000)
  *   GET /poc/checkpoints             recorded checkpoints, oldest first
  *   GET /poc/entries/:platformKey    one entry
+ *   GET /poc/table/:name             up to 1000 rows of entries, facilities, challenges, cvms,
+ *                                    leaves or checkpoints (inspection and tests)
  * Hex as lower-case 0x strings, bigints as decimal strings.
  */
 import { db } from "ponder:api";
@@ -42,6 +44,13 @@ app.get("/poc/checkpoints", async (c) => {
 app.get("/poc/entries/:platformKey", async (c) => {
   const rows = await db.select().from(schema.entries).where(eq(schema.entries.platformKey, c.req.param("platformKey").toLowerCase() as `0x${string}`));
   return rows[0] ? c.json(json(rows[0])) : c.json({ error: "no such entry" }, 404);
+});
+
+const tables = { entries: schema.entries, facilities: schema.facilities, challenges: schema.challenges, cvms: schema.cvms, leaves: schema.leaves, checkpoints: schema.checkpoints } as const;
+app.get("/poc/table/:name", async (c) => {
+  const table = tables[c.req.param("name") as keyof typeof tables];
+  if (!table) return c.json({ error: `no table ${c.req.param("name")}` }, 404);
+  return c.json(json(await db.select().from(table).limit(1000)));
 });
 
 export default app;
