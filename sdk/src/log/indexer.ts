@@ -11,7 +11,8 @@ import { getBlockNumber } from "viem/actions";
 import { hex } from "../bytes.js";
 import { PocError } from "../errors.js";
 import { leafHash } from "./hash.js";
-import { readLeafEvents, readTreeHead, rebuildLog, type LogEntry, type RebuildLogParameters, type RebuildLogReturnType } from "./onchain.js";
+import { readEvents } from "../events/reader.js";
+import { checkLeafAppended, LEAF_APPENDED_TOPIC, readOptions, readTreeHead, rebuildLog, type LogEntry, type RebuildLogParameters, type RebuildLogReturnType } from "./onchain.js";
 import { MerkleTree } from "./tree.js";
 
 type AnyClient = Client<Transport, Chain | undefined>;
@@ -79,11 +80,14 @@ export async function rebuildLogFromIndexer(client: AnyClient, args: RebuildLogP
   const state = await readTreeHead(client, { registry: args.registry, blockNumber: toBlock });
   if (fromIndexer > state.size) throw new IndexerError(`the indexer has ${fromIndexer} leaves, the registry ${state.size} at block ${toBlock} (a reorg the indexer has not rolled back yet?)`);
   if (fromIndexer < state.size) {
-    // The indexer lags: the rest from the chain, after the last indexed leaf's block.
-    const from = fromIndexer === 0 ? (args.fromBlock ?? 0n) : entries[fromIndexer - 1]!.blockNumber + 1n;
+    // The indexer lags: the rest from the chain, from the last indexed leaf's block (which may hold
+    // more leaves than the indexer took), skipping the leaves it already gave.
+    const from = fromIndexer === 0 ? (args.fromBlock ?? 0n) : entries[fromIndexer - 1]!.blockNumber;
     try {
-      for await (const chunk of readLeafEvents(client, { ...args, fromBlock: from, toBlock, firstIndex: fromIndexer })) {
-        for (const { leafHashBytes, ...e } of chunk.entries) {
+      for await (const chunk of readEvents(client, { address: args.registry, topics: [LEAF_APPENDED_TOPIC], fromBlock: from, toBlock, ...readOptions(args) })) {
+        for (const log of chunk.logs) {
+          if (log.topics[1] !== undefined && BigInt(log.topics[1]) < BigInt(fromIndexer)) continue;
+          const { leafHashBytes, ...e } = checkLeafAppended(log, entries.length);
           tree.appendLeafHash(leafHashBytes);
           entries.push(e);
         }
