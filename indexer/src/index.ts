@@ -5,6 +5,7 @@
  * tables back to the common ancestor when the chain reorganises, then replays (see
  * docs/transparency-log.md "Indexer").
  */
+import { and, eq } from "ponder";
 import { ponder } from "ponder:registry";
 import { challenges, checkpoints, cvms, entries, facilities, leaves } from "ponder:schema";
 import { hex } from "../../sdk/src/bytes.js";
@@ -60,6 +61,14 @@ ponder.on("HardwareRegistry:LeafAppended", async ({ event, context }) => {
     }
     case 3:
       await context.db.update(entries, { platformKey: subject }).set({ status: decoded.payload.status, frozenUntil: decoded.payload.until });
+      // A revocation upholds every challenge of the entry still open (docs/transparency-log.md
+      // "Challenge outcomes"): no ChallengeClosed is emitted for those.
+      if (decoded.payload.status === 2) {
+        await context.db.sql
+          .update(challenges)
+          .set({ outcome: 2 })
+          .where(and(eq(challenges.platformKey, subject), eq(challenges.outcome, 0)));
+      }
       break;
     case 4:
       await context.db.update(entries, { platformKey: subject }).set({ lastHeartbeat: decoded.payload.observedAt });
@@ -80,7 +89,7 @@ ponder.on("HardwareRegistry:LeafAppended", async ({ event, context }) => {
   }
 });
 
-// The outcome of every close, upheld ones included (an upheld challenge has no leaf of its own).
+// A dismissal (upheld challenges are closed by the revocation leaf above).
 ponder.on("HardwareRegistry:ChallengeClosed", async ({ event, context }) => {
   await context.db.update(challenges, { challengeId: event.args.challengeId }).set({ outcome: event.args.outcome });
 });

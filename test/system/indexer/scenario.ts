@@ -6,7 +6,8 @@
  * - every table holds what the chain says;
  * - `poc log root --indexer` takes the leaves from the indexer and matches the contract, and falls
  *   back to the chain when the indexer is unreachable;
- * - a reorg (evm_revert to before a leaf, a longer chain without it) is rolled back by the indexer.
+ * - a reorg (evm_revert to before a leaf, a longer chain without it) is rolled back by the indexer;
+ * - a revocation upholds the entry's open challenge (no ChallengeClosed event for that).
  */
 import { keccak256, stringToBytes, type Hex } from "viem";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -14,6 +15,8 @@ import { createLogCommand } from "../../../cli/commands/log.js";
 import type { CliIO } from "../../../cli/io.js";
 import { hex } from "../../../sdk/src/bytes.js";
 import { writeRegisterCvm } from "../../../sdk/src/chain/cvmRegistry.js";
+import { registryCalls } from "../../../sdk/src/chain/hardwareRegistry.js";
+import { ProposalClass } from "../../../testkit/proposals.js";
 import { signCheckpoint } from "../../../sdk/src/log/checkpoint.js";
 import { readIndexedLeaves } from "../../../sdk/src/log/indexer.js";
 import { rebuildLog } from "../../../sdk/src/log/onchain.js";
@@ -146,5 +149,12 @@ export function indexerScenario(options: { port: number; databaseUrl?: () => str
     }, "the reorged leaf replaced");
     const entry = (await get("/poc/table/entries"))[0];
     expect(entry.lastHeartbeat).toBe((await entryOf()).lastHeartbeat.toString());
+  });
+
+  it("a revocation (security-critical proposal) upholds the open challenge and revokes the entry", async () => {
+    await w.govern([registryCalls.revoke(w.hardware.address, [w.hwKey], keccak256(stringToBytes("revoked")))], ProposalClass.SecurityCritical);
+    await waitFor(async () => (await get("/poc/table/challenges"))[0]?.outcome === 2, "the challenge upheld");
+    expect((await get("/poc/table/entries"))[0]).toMatchObject({ status: 2 });
+    expect((await get("/poc/status")).leaves).toBe(await logSize());
   });
 }
