@@ -6,11 +6,11 @@
  * levels, partial tiles); every tampered tile, entry or proof must make Go refuse.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { custom, type Hex } from "viem";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogCommand } from "../../../cli/commands/log.js";
 import type { CliIO } from "../../../cli/io.js";
 import { hex } from "../../../sdk/src/bytes.js";
@@ -32,6 +32,9 @@ beforeAll(() => {
     stdio: "pipe",
   });
 });
+
+// The Go build cache and the tiles are ~70 MB: not left behind on a shared machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function go(...args: string[]) {
   const r = spawnSync(bin, args, { encoding: "utf8" });
