@@ -21,7 +21,7 @@ import { LogCache, LogCacheError, rebuildFromCache, syncLogCache } from "../../s
 import { EventReadError, type EventReadProgress } from "../../sdk/src/events/reader.js";
 import { LogRebuildError } from "../../sdk/src/log/errors.js";
 import { formatTlogProof, signedCheckpointNote } from "../../sdk/src/log/c2sp.js";
-import { rebuildLogPreferIndexer } from "../../sdk/src/log/indexer.js";
+import { IndexerError, readIndexedCheckpointTransactions, rebuildLogPreferIndexer } from "../../sdk/src/log/indexer.js";
 import { bytesOf } from "../../sdk/src/log/hash.js";
 import { writeTiles } from "../../sdk/node/tiles.js";
 import { readTreeHead, rebuildLog, verifyCosignaturesOnline, type LogEntry } from "../../sdk/src/log/onchain.js";
@@ -228,7 +228,7 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
   let cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
   const { client, registry, rebuilt, chainId, fromBlock, reader } = await rebuild(values, io, deps);
   if (values.recorded) {
-    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader });
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader, ...(await indexedCheckpoints(values, io)) });
     cosigned = recorded.reverse().find((r) => r.cosigned.checkpoint.size > index)?.cosigned;
     if (!cosigned) {
       io.err(`poc log: no checkpoint recorded by ${registry} covers leaf ${index} yet`);
@@ -294,6 +294,21 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
   return 0;
 }
 
+/** With an indexer, the checkpoint transactions it lists (checked on chain by readRecordedCheckpoints); otherwise a scan. */
+async function indexedCheckpoints(values: Record<string, string | boolean | undefined>, io: CliIO): Promise<{ transactions?: Hex[] }> {
+  const indexerUrl = (values.indexer as string | undefined) ?? io.env.POC_INDEXER_URL;
+  if (!indexerUrl) return {};
+  try {
+    const transactions = await readIndexedCheckpointTransactions({ indexerUrl });
+    io.progress(`log: ${transactions.length} recorded checkpoints from the indexer`);
+    return { transactions };
+  } catch (e) {
+    if (!(e instanceof IndexerError)) throw e;
+    io.progress(`log: indexer not used for checkpoints (${e.shortMessage}); scanning the chain`);
+    return {};
+  }
+}
+
 async function tiles(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...logChainOptions, out: { type: "string" }, checkpoint: { type: "string" } }, allowPositionals: true });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -305,7 +320,7 @@ async function tiles(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
     throw new UsageError(`the checkpoint file is for chain ${cosigned.chainId} registry ${cosigned.registry}, not chain ${chainId} registry ${registry}`);
   }
   if (!cosigned) {
-    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader });
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader, ...(await indexedCheckpoints(values, io)) });
     cosigned = recorded[recorded.length - 1]?.cosigned;
   }
   // Without a cosigned checkpoint the tiles describe the current tree under an unsigned note.

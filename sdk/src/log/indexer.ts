@@ -68,6 +68,19 @@ export async function readIndexedLeaves(args: IndexerParameters & { registry: Ad
 }
 
 /**
+ * The transactions that recorded checkpoints, as the indexer lists them (for readRecordedCheckpoints'
+ * `transactions`, which checks each on chain). IndexerError when the answer is malformed.
+ */
+export async function readIndexedCheckpointTransactions(args: IndexerParameters): Promise<Hex[]> {
+  const rows = (await getJson(args, "/poc/checkpoints")) as { transactionHash?: unknown }[];
+  if (!Array.isArray(rows)) throw new IndexerError("indexer /poc/checkpoints did not answer a list");
+  return rows.map((r, i) => {
+    if (!isHex(r?.transactionHash) || r.transactionHash.length !== 66) throw new IndexerError(`indexer checkpoint ${i}: malformed transaction hash`);
+    return r.transactionHash;
+  });
+}
+
+/**
  * rebuildLog's result from the indexer's leaves plus, from the chain, the leaves it has not indexed
  * yet; checked against the contract at `toBlock` (default latest). IndexerError on any disagreement.
  */

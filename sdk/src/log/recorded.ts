@@ -4,8 +4,8 @@
  * transaction's `recordCheckpoint` calldata carries the signatures, and the Alliance's `members()`
  * at that block gives the member set they were counted against.
  */
-import { decodeFunctionData, formatLog, getAddress, isAddressEqual, parseEventLogs, toEventSelector, toFunctionSelector, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
-import { getBlockNumber, getBytecode, getChainId, getTransaction, readContract } from "viem/actions";
+import { decodeFunctionData, formatLog, type Log, type RpcLog, getAddress, isAddressEqual, parseEventLogs, toEventSelector, toFunctionSelector, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
+import { getBlockNumber, getBytecode, getChainId, getTransaction, getTransactionReceipt, readContract } from "viem/actions";
 import { readAllEvents } from "../events/reader.js";
 import { PocError } from "../errors.js";
 import type { Member } from "./checkpoint.js";
@@ -82,6 +82,12 @@ export type ReadRecordedCheckpointsParameters = LogReadOptions & {
   /** First block to scan: the address book's deploymentBlock (default 0). */
   fromBlock?: bigint;
   toBlock?: bigint;
+  /**
+   * The transactions that recorded checkpoints, when an indexer already knows them
+   * (readIndexedCheckpointTransactions): no event scan. Not trusted: each must have succeeded and its
+   * receipt must hold the registry's CheckpointRecorded event, which is what is read.
+   */
+  transactions?: readonly Hex[];
 };
 
 /**
@@ -93,15 +99,25 @@ export type ReadRecordedCheckpointsParameters = LogReadOptions & {
 export async function readRecordedCheckpoints(client: AnyClient, args: ReadRecordedCheckpointsParameters): Promise<RecordedCheckpoint[]> {
   const chainId = await getChainId(client);
   const toBlock = args.toBlock ?? (await getBlockNumber(client));
-  // Through the SDK's event reader: paged to the provider's limits, retried, in block order.
-  const raw = await readAllEvents(client, {
-    address: args.registry,
-    topics: [toEventSelector(checkpointRecordedEvent)],
-    fromBlock: args.fromBlock ?? 0n,
-    toBlock,
-    ...readOptions(args),
-  });
-  const logs = parseEventLogs({ abi: [checkpointRecordedEvent], logs: raw.map((l) => formatLog(l)), strict: true });
+  const topic = toEventSelector(checkpointRecordedEvent);
+  let raw: RpcLog[];
+  if (args.transactions) {
+    raw = [];
+    for (const hash of args.transactions) {
+      const receipt = await getTransactionReceipt(client, { hash }).catch((cause) => {
+        throw new RecordedCheckpointError(`transaction ${hash} has no receipt on this chain`, { cause });
+      });
+      const found = receipt.logs.filter((l) => isAddressEqual(l.address, args.registry) && l.topics[0] === topic && receipt.status === "success");
+      if (found.length === 0) throw new RecordedCheckpointError(`transaction ${hash} did not record a checkpoint in ${getAddress(args.registry)}`);
+      if (receipt.blockNumber <= toBlock) raw.push(...(found as unknown as RpcLog[]));
+    }
+  } else {
+    // Through the SDK's event reader: paged to the provider's limits, retried, in block order.
+    raw = await readAllEvents(client, { address: args.registry, topics: [topic], fromBlock: args.fromBlock ?? 0n, toBlock, ...readOptions(args) });
+  }
+  const logs = parseEventLogs({ abi: [checkpointRecordedEvent], logs: raw.map((l) => (typeof l.blockNumber === "bigint" ? (l as unknown as Log) : formatLog(l))), strict: true }).sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1,
+  );
   const selector = toFunctionSelector(recordCheckpointAbi[0]);
   const out: RecordedCheckpoint[] = [];
   for (const log of logs) {

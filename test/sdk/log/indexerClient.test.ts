@@ -7,17 +7,26 @@
  */
 import { getAddress, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
-import { IndexerError, readIndexedLeaves, rebuildLogFromIndexer, rebuildLogPreferIndexer } from "../../../sdk/src/log/indexer.js";
+import { signCheckpoint } from "../../../sdk/src/log/checkpoint.js";
+import { IndexerError, readIndexedCheckpointTransactions, readIndexedLeaves, rebuildLogFromIndexer, rebuildLogPreferIndexer } from "../../../sdk/src/log/indexer.js";
+import { readRecordedCheckpoints, RecordedCheckpointError } from "../../../sdk/src/log/recorded.js";
 import { rebuildLog, type LogEntry } from "../../../sdk/src/log/onchain.js";
 import { setupRegistry } from "./chain.js";
 
-const { publicClient, registryAddress } = await setupRegistry();
+const { publicClient, registryAddress, registry, chainId, w0, w1, w2, platformKeys } = await setupRegistry();
+// A recorded checkpoint and a transaction that records none, for the checkpoint-transactions path.
+const before = await rebuildLog(publicClient, { registry: registryAddress });
+const checkpoint = { origin: before.origin, size: BigInt(before.size), rootHash: before.rootHash };
+const cosignatures = await Promise.all([w1, w2].map((walletClient) => signCheckpoint({ chainId, registry: registryAddress, checkpoint, walletClient })));
+const recordTx = await registry.write.recordCheckpoint([checkpoint.size, checkpoint.rootHash, [], cosignatures], { account: w0.account });
+const heartbeatTx = await registry.write.heartbeat([platformKeys.slice(0, 1)], { account: w1.account });
 const chain = await rebuildLog(publicClient, { registry: registryAddress });
 
-function fakeIndexer(rows: LogEntry[], registry: string = registryAddress): typeof fetch {
+function fakeIndexer(rows: LogEntry[], registry: string = registryAddress, checkpointRows: unknown = []): typeof fetch {
   return (async (input: string | URL | Request) => {
     const url = new URL(String(input));
     if (url.pathname === "/poc/status") return Response.json({ chainId: 31337, registry: registry.toLowerCase(), leaves: rows.length });
+    if (url.pathname === "/poc/checkpoints") return Response.json(checkpointRows);
     if (url.pathname === "/poc/leaves") {
       const from = Number(url.searchParams.get("from"));
       const limit = Number(url.searchParams.get("limit"));
@@ -71,5 +80,23 @@ describe("rebuildLogFromIndexer", () => {
     const r = await rebuildLogPreferIndexer(publicClient, { ...args(fakeIndexer(bad)), onFallback: (e) => reasons.push(e.shortMessage) });
     expect(r).toMatchObject({ size: chain.size, rootHash: chain.rootHash, fromIndexer: 0 });
     expect(reasons).toHaveLength(1);
+  });
+});
+
+describe("recorded checkpoints through the indexer", () => {
+  it("the indexer's transactions give what the event scan gives, each checked on chain", async () => {
+    const scanned = await readRecordedCheckpoints(publicClient, { registry: registryAddress });
+    const txs = await readIndexedCheckpointTransactions(args(fakeIndexer(chain.entries, registryAddress, [{ transactionHash: recordTx }])));
+    expect(txs).toEqual([recordTx]);
+    const viaIndexer = await readRecordedCheckpoints(publicClient, { registry: registryAddress, transactions: txs });
+    expect(viaIndexer).toEqual(scanned);
+    expect(viaIndexer).toHaveLength(1);
+  });
+
+  it("a transaction that recorded nothing, or does not exist, is refused; malformed rows are IndexerError", async () => {
+    await expect(readRecordedCheckpoints(publicClient, { registry: registryAddress, transactions: [heartbeatTx] })).rejects.toThrow(/did not record a checkpoint/);
+    await expect(readRecordedCheckpoints(publicClient, { registry: registryAddress, transactions: [`0x${"77".repeat(32)}`] })).rejects.toBeInstanceOf(RecordedCheckpointError);
+    await expect(readIndexedCheckpointTransactions(args(fakeIndexer([], registryAddress, [{ transactionHash: "0x12" }])))).rejects.toBeInstanceOf(IndexerError);
+    await expect(readIndexedCheckpointTransactions(args(fakeIndexer([], registryAddress, { not: "a list" })))).rejects.toBeInstanceOf(IndexerError);
   });
 });

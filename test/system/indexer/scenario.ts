@@ -9,6 +9,8 @@
  * - a reorg (evm_revert to before a leaf, a longer chain without it) is rolled back by the indexer;
  * - a revocation upholds the entry's open challenge (no ChallengeClosed event for that).
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak256, stringToBytes, type Hex } from "viem";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLogCommand } from "../../../cli/commands/log.js";
@@ -121,6 +123,10 @@ export function indexerScenario(options: { port: number; databaseUrl?: () => str
     expect(via.code).toBe(0);
     expect(JSON.parse(via.stdout[0]!)).toMatchObject({ size, rebuilt: true });
     expect(via.stderr.join("\n")).toMatch(new RegExp(`${size} leaves from the indexer`));
+    // prove --recorded takes the checkpoint transactions from the indexer (checked on chain) instead of a scan.
+    const proved = await run("prove", "0", "--recorded", "--rpc", proxy.url, "--registry", w.hardware.address, "--indexer", ix.url, "--out", join(tmpdir(), `poc-ix-receipt-${process.pid}.json`), "--json");
+    expect(proved.code).toBe(0);
+    expect(proved.stderr.join("\n")).toMatch(/1 recorded checkpoints from the indexer/);
     const down = await run("root", "--rpc", proxy.url, "--registry", w.hardware.address, "--indexer", "http://127.0.0.1:1", "--json");
     expect(down.code).toBe(0);
     expect(JSON.parse(down.stdout[0]!)).toMatchObject({ size });
