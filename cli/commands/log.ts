@@ -5,7 +5,7 @@
  * files (sdk/src/log combineCosignedCheckpoints); verify-receipt needs no network unless --online.
  * Arguments, files and exit codes only: the log logic is the SDK's. Formats: docs/transparency-log.md.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
@@ -17,7 +17,15 @@ import { VerificationError } from "../../sdk/src/errors.js";
 import { signCheckpoint, type Cosignature } from "../../sdk/src/log/checkpoint.js";
 import { combineCosignedCheckpoints, createCosignedCheckpoint, parseCosignedCheckpoint, type CosignedCheckpoint } from "../../sdk/src/log/cosigned.js";
 import { decodeLogLeaf, logLeafToJson } from "../../sdk/src/log/leaf.js";
-import { readTreeHead, rebuildLog, verifyCosignaturesOnline } from "../../sdk/src/log/onchain.js";
+import { LogCache, LogCacheError, rebuildFromCache, syncLogCache } from "../../sdk/node/logCache.js";
+import { EventReadError, type EventReadProgress } from "../../sdk/src/events/reader.js";
+import { LogRebuildError } from "../../sdk/src/log/errors.js";
+import { formatTlogProof, signedCheckpointNote } from "../../sdk/src/log/c2sp.js";
+import { IndexerError, readIndexedCheckpointTransactions, rebuildLogPreferIndexer } from "../../sdk/src/log/indexer.js";
+import { bytesOf } from "../../sdk/src/log/hash.js";
+import { writeTiles } from "../../sdk/node/tiles.js";
+import { readTreeHead, rebuildLog, verifyCosignaturesOnline, type LogEntry } from "../../sdk/src/log/onchain.js";
+import type { MerkleTree } from "../../sdk/src/log/tree.js";
 import { verifyReceiptOnline, type VerifyReceiptOnlineReturnType } from "../../sdk/src/log/online.js";
 import { readAllianceMembers, readRecordedCheckpoints } from "../../sdk/src/log/recorded.js";
 import { buildReceipt, verifyReceipt, type VerifyReceiptReturnType } from "../../sdk/src/log/receipt.js";
@@ -29,10 +37,14 @@ const usage = `usage:
       The log's size and root. Rebuilds the tree from LeafAppended events and checks it against the
       contract's logSize()/logRoot(); --quick only reads the contract.
   poc log prove <index> [chain options] [--size N] [--from-block N] [--page-size N]
-                [--checkpoint FILE | --recorded] [--out FILE] [--json]
+                [--checkpoint FILE | --recorded] [--out FILE] [--c2sp FILE] [--json]
       The leaf at <index> with its inclusion proof to the tree of --size (default: current). With
       --checkpoint (a cosigned checkpoint file) or --recorded (the latest checkpoint the registry
-      recorded that covers the leaf) it writes an offline receipt (to --out, or stdout).
+      recorded that covers the leaf) it writes an offline receipt (to --out, or stdout); --c2sp FILE
+      also writes it as a c2sp.org/tlog-proof file (the leaf as its extra data).
+  poc log tiles --out DIR [chain options] [--checkpoint FILE] [--json]
+      Writes the log as static c2sp.org/tlog-tiles (checkpoint, tile/<L>/<N>, tile/entries/<N>) for
+      the latest recorded checkpoint (or --checkpoint; none: the current head, unsigned).
   poc log cosign [chain options] [--size N] [--as WALLET] [--out FILE] [--json]
       Signs the registry's tree head (rebuilt from events; --size: an earlier one) as an EIP-712
       Checkpoint with POC_PRIVATE_KEY and writes a cosigned-checkpoint file with that one signature
@@ -48,6 +60,18 @@ const usage = `usage:
       Checks an offline receipt with no network. Exit 0 only when it verifies. --online also checks
       contract-wallet cosignatures through the chain (ERC-1271) and the member set against the
       Alliance's current members().
+
+log reading options (root, prove, cosign, record):
+  --from-block N        first block to scan (default: the address book's deploymentBlock, else 0)
+  --page-size N         first eth_getLogs block range (default 10000); the reader halves it on a
+                        provider limit and doubles it back (up to 100000) after successes
+  --concurrency N       eth_getLogs requests in flight (default 4)
+  --cache DIR           keep the log's events in DIR (env POC_LOG_CACHE): a second run reads only
+                        new blocks; the tree is rebuilt from it with files, not memory
+  --confirmations N     blocks below the head that are never cached (default 12): reorgs
+  --indexer URL         read the leaves from the indexer (indexer/, env POC_INDEXER_URL), checked
+                        leaf by leaf and against logSize()/logRoot(); falls back to the chain
+  progress: a bar on stderr with blocks/s and leaves/s
 
 ${chainUsage}`;
 
@@ -71,26 +95,99 @@ const logChainOptions = {
   ...chainOptions,
   "from-block": { type: "string" },
   "page-size": { type: "string" },
+  concurrency: { type: "string" },
+  cache: { type: "string" },
+  confirmations: { type: "string" },
+  indexer: { type: "string" },
 } as const;
 
-async function rebuild(values: Record<string, string | boolean | undefined>, io: CliIO, deps: LogCommandDeps) {
-  const { client, transport, hardwareRegistry: registry, chainId } = await connect(values, io, deps, { registry: true });
-  const fromBlock = uintFlag(values["from-block"] as string | undefined, "--from-block");
+/** The log as the CLI rebuilt it: checked against logSize()/logRoot() at `blockNumber`. */
+type Rebuilt = { tree: MerkleTree; size: number; rootHash: Hex; origin: string; blockNumber: bigint; entry: (index: number) => LogEntry };
+
+/** `[#####-----] 48%  1,234,567/2,500,000 blocks  12,345 blocks/s  4,321 leaves/s`: one stderr line per second. */
+export function progressBar(p: { blocksDone: bigint; blocksTotal: bigint; leaves: number; blocksPerSecond: number; logsPerSecond: number; range: bigint }): string {
+  const frac = p.blocksTotal === 0n ? 1 : Number(p.blocksDone) / Number(p.blocksTotal);
+  const width = 24;
+  const filled = Math.round(frac * width);
+  const n = (x: number | bigint) => Math.round(Number(x)).toLocaleString("en-US");
+  return `log [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${n(p.blocksDone)}/${n(p.blocksTotal)} blocks  ${n(p.blocksPerSecond)} blocks/s  ${n(p.logsPerSecond)} leaves/s  ${n(p.leaves)} leaves  range ${n(p.range)}`;
+}
+
+function readerFlags(values: Record<string, string | boolean | undefined>) {
   const pageSize = uintFlag(values["page-size"] as string | undefined, "--page-size");
   if (pageSize === 0) throw new UsageError("--page-size must be at least 1");
-  let last = 0;
-  const rebuilt = await rebuildLog(client, {
-    registry,
-    ...(fromBlock === undefined ? {} : { fromBlock: BigInt(fromBlock) }),
-    ...(pageSize === undefined ? {} : { pageSize: BigInt(pageSize) }),
-    onProgress: (p) => {
-      if (p.leaves - last >= 10_000) {
-        last = p.leaves;
-        io.progress(`log: ${p.leaves} leaves through block ${p.toBlock}`);
+  const concurrency = uintFlag(values.concurrency as string | undefined, "--concurrency");
+  if (concurrency === 0) throw new UsageError("--concurrency must be at least 1");
+  return { ...(pageSize === undefined ? {} : { initialRange: BigInt(pageSize) }), ...(concurrency === undefined ? {} : { concurrency }) };
+}
+
+async function rebuild(values: Record<string, string | boolean | undefined>, io: CliIO, deps: LogCommandDeps) {
+  const { client, transport, hardwareRegistry: registry, chainId, book } = await connect(values, io, deps, { registry: true });
+  const flag = uintFlag(values["from-block"] as string | undefined, "--from-block");
+  // Events start at the deployment: the address book's block, never 0 when a book is at hand.
+  const fromBlock = flag !== undefined ? BigInt(flag) : (book?.deploymentBlock ?? book?.contracts.HardwareRegistry?.block ?? 0n);
+  const reader = readerFlags(values);
+  let lastShown = 0;
+  const onProgress = (p: EventReadProgress & { leaves: number }) => {
+    const now = Date.now();
+    if (now - lastShown >= 1000 || p.doneThrough === p.toBlock) {
+      lastShown = now;
+      io.progress(progressBar(p));
+    }
+  };
+  const toBlock = await client.getBlockNumber();
+  const cacheDir = (values.cache as string | undefined) ?? io.env.POC_LOG_CACHE;
+  const indexerUrl = (values.indexer as string | undefined) ?? io.env.POC_INDEXER_URL;
+  let rebuilt: Rebuilt;
+  if (indexerUrl) {
+    // The indexer's leaves, checked leaf by leaf and against logSize()/logRoot(); the chain otherwise.
+    const r = await rebuildLogPreferIndexer(client, {
+      registry,
+      fromBlock,
+      toBlock,
+      ...reader,
+      onProgress,
+      indexerUrl,
+      onFallback: (e) => io.progress(`log: indexer not used (${e.shortMessage}); reading the chain`),
+    });
+    if (r.fromIndexer) io.progress(`log: ${r.fromIndexer} leaves from the indexer at ${indexerUrl}, ${r.size - r.fromIndexer} from the chain`);
+    rebuilt = { tree: r.tree, size: r.size, rootHash: r.rootHash, origin: r.origin, blockNumber: r.blockNumber, entry: (i) => r.entries[i]! };
+  } else if (cacheDir) {
+    const confirmations = BigInt(uintFlag(values.confirmations as string | undefined, "--confirmations") ?? 12);
+    const dir = resolve(io.cwd, cacheDir, `${chainId}-${registry.toLowerCase()}`);
+    const sync = async () => {
+      const cache = LogCache.open(dir, { chainId, registry, startBlock: fromBlock });
+      try {
+        const { tail, blocksRead } = await syncLogCache(client, cache, { registry, toBlock, confirmations, ...reader, onProgress });
+        io.progress(`log: ${cache.leaves} leaves cached in ${dir}; read ${blocksRead} blocks this run`);
+        return { cache, log: rebuildFromCache(cache, tail) };
+      } catch (e) {
+        cache.close();
+        throw e;
       }
-    },
-  });
-  return { client, transport, registry, rebuilt, chainId };
+    };
+    let opened: Awaited<ReturnType<typeof sync>>;
+    try {
+      opened = await sync();
+    } catch (e) {
+      if (!(e instanceof LogCacheError && e.reason === "reorg")) throw e;
+      // The cached branch was reorged out: start again from the deployment block.
+      io.progress(`log: ${e.shortMessage}; rescanning`);
+      await rm(dir, { recursive: true, force: true });
+      opened = await sync();
+    }
+    const { cache, log } = opened;
+    const state = await readTreeHead(client, { registry, blockNumber: toBlock });
+    const rootHash = hexOf(log.tree.root());
+    if (state.size !== log.size) throw new LogRebuildError("rebuild.size", `the registry says logSize() = ${state.size} at block ${toBlock}, the events give ${log.size} leaves`);
+    if (rootHash !== state.rootHash.toLowerCase()) throw new LogRebuildError("rebuild.root", `the registry says logRoot() = ${state.rootHash} at block ${toBlock}, the events give ${rootHash}`);
+    rebuilt = { tree: log.tree, size: log.size, rootHash, origin: state.origin, blockNumber: toBlock, entry: (i) => log.entry(i) };
+    void cache; // files are closed at process exit; the tree reads its levels lazily for proofs
+  } else {
+    const r = await rebuildLog(client, { registry, fromBlock, toBlock, ...reader, onProgress });
+    rebuilt = { tree: r.tree, size: r.size, rootHash: r.rootHash, origin: r.origin, blockNumber: r.blockNumber, entry: (i) => r.entries[i]! };
+  }
+  return { client, transport, registry, rebuilt, chainId, fromBlock, reader };
 }
 
 async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
@@ -119,19 +216,19 @@ async function root(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<nu
 async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...logChainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" } },
+    options: { ...logChainOptions, size: { type: "string" }, checkpoint: { type: "string" }, recorded: { type: "boolean" }, out: { type: "string" }, c2sp: { type: "string" } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("prove takes exactly one <index>");
   const index = uintFlag(positionals[0], "<index>")!;
   if (values.out && !values.checkpoint && !values.recorded) throw new UsageError("--out needs --checkpoint or --recorded");
   if (values.checkpoint && values.recorded) throw new UsageError("--checkpoint and --recorded exclude each other");
+  if (values.c2sp && !values.checkpoint && !values.recorded) throw new UsageError("--c2sp needs --checkpoint or --recorded");
   if ((values.recorded || values.checkpoint) && values.size) throw new UsageError("--size comes from the checkpoint");
   let cosigned = values.checkpoint ? parseCosignedCheckpoint(await readFile(resolve(io.cwd, values.checkpoint), "utf8")) : undefined;
-  const { client, registry, rebuilt, chainId } = await rebuild(values, io, deps);
+  const { client, registry, rebuilt, chainId, fromBlock, reader } = await rebuild(values, io, deps);
   if (values.recorded) {
-    const fromBlock = uintFlag(values["from-block"], "--from-block");
-    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, ...(fromBlock === undefined ? {} : { fromBlock: BigInt(fromBlock) }) });
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader, ...(await indexedCheckpoints(values, io)) });
     cosigned = recorded.reverse().find((r) => r.cosigned.checkpoint.size > index)?.cosigned;
     if (!cosigned) {
       io.err(`poc log: no checkpoint recorded by ${registry} covers leaf ${index} yet`);
@@ -141,7 +238,7 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
   const size = cosigned ? cosigned.checkpoint.size : (uintFlag(values.size, "--size") ?? rebuilt.size);
   if (size > rebuilt.size) throw new UsageError(`--size ${size} is beyond the log's ${rebuilt.size} leaves`);
   if (index >= size) throw new UsageError(`leaf ${index} is not in the tree of ${size}`);
-  const entry = rebuilt.entries[index]!;
+  const entry = rebuilt.entry(index);
 
   if (cosigned) {
     if (cosigned.chainId !== chainId || cosigned.registry.toLowerCase() !== registry.toLowerCase()) {
@@ -159,6 +256,12 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
       ...(cosigned.members.asOfBlock === undefined ? {} : { asOfBlock: cosigned.members.asOfBlock }),
     });
     const text = JSON.stringify(receipt, null, 2);
+    if (values.c2sp) {
+      // The same receipt as a c2sp.org/tlog-proof file: the leaf rides as `extra`.
+      const note = signedCheckpointNote({ origin: receipt.checkpoint.origin, size, rootHash: receipt.checkpoint.rootHash }, cosigned.cosignatures);
+      const proofText = formatTlogProof({ index, proof: rebuilt.tree.inclusionProof(index, size), extra: bytesOf(entry.leaf, "leaf"), note });
+      await writeFile(resolve(io.cwd, values.c2sp), proofText);
+    }
     if (values.out) {
       await writeFile(resolve(io.cwd, values.out), text + "\n");
       if (values.json) io.out(JSON.stringify({ receipt: values.out, index, treeSize: size, rootHash: receipt.checkpoint.rootHash }));
@@ -188,6 +291,56 @@ async function prove(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<n
     io.out(`inclusion proof (${result.inclusionProof.length} hashes, leaf to root):`);
     for (const h of result.inclusionProof) io.out(`  ${h}`);
   }
+  return 0;
+}
+
+/** With an indexer, the checkpoint transactions it lists (checked on chain by readRecordedCheckpoints); otherwise a scan. */
+async function indexedCheckpoints(values: Record<string, string | boolean | undefined>, io: CliIO): Promise<{ transactions?: Hex[] }> {
+  const indexerUrl = (values.indexer as string | undefined) ?? io.env.POC_INDEXER_URL;
+  if (!indexerUrl) return {};
+  try {
+    const transactions = await readIndexedCheckpointTransactions({ indexerUrl });
+    io.progress(`log: ${transactions.length} recorded checkpoints from the indexer`);
+    return { transactions };
+  } catch (e) {
+    if (!(e instanceof IndexerError)) throw e;
+    io.progress(`log: indexer not used for checkpoints (${e.shortMessage}); scanning the chain`);
+    return {};
+  }
+}
+
+async function tiles(argv: string[], io: CliIO, deps: LogCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...logChainOptions, out: { type: "string" }, checkpoint: { type: "string" } }, allowPositionals: true });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.out) throw new UsageError("tiles needs --out DIR");
+  const file = values.checkpoint ? await readCheckpointFile(io, values.checkpoint) : undefined;
+  const { client, registry, rebuilt, chainId, fromBlock, reader } = await rebuild(values, io, deps);
+  let cosigned = file;
+  if (cosigned && (cosigned.chainId !== chainId || !isAddressEqual(cosigned.registry, registry))) {
+    throw new UsageError(`the checkpoint file is for chain ${cosigned.chainId} registry ${cosigned.registry}, not chain ${chainId} registry ${registry}`);
+  }
+  if (!cosigned) {
+    const recorded = await readRecordedCheckpoints(client, { registry, toBlock: rebuilt.blockNumber, fromBlock, ...reader, ...(await indexedCheckpoints(values, io)) });
+    cosigned = recorded[recorded.length - 1]?.cosigned;
+  }
+  // Without a cosigned checkpoint the tiles describe the current tree under an unsigned note.
+  const size = cosigned ? cosigned.checkpoint.size : rebuilt.size;
+  if (size > rebuilt.size) throw new UsageError(`the checkpoint's size ${size} is beyond the log's ${rebuilt.size} leaves`);
+  const rootHash = hexOf(rebuilt.tree.root(size));
+  if (cosigned && rootHash !== cosigned.checkpoint.rootHash.toLowerCase()) {
+    io.err(`poc log: the checkpoint's root ${cosigned.checkpoint.rootHash} is not the log's root at size ${size} (${rootHash})`);
+    return 1;
+  }
+  if (!cosigned) io.progress("log: no recorded checkpoint: writing the current tree head as an unsigned note");
+  const note = signedCheckpointNote({ origin: rebuilt.origin, size, rootHash }, cosigned?.cosignatures ?? []);
+  const leaves = (function* () {
+    for (let i = 0; i < size; i++) yield bytesOf(rebuilt.entry(i).leaf, "leaf");
+  })();
+  const out = resolve(io.cwd, values.out);
+  const written = writeTiles(out, { tree: rebuilt.tree, size, leaves, checkpointNote: note });
+  const result = { out: values.out, size, rootHash, origin: rebuilt.origin, signed: cosigned ? cosigned.cosignatures.length : 0, ...written };
+  if (values.json) io.out(JSON.stringify(result));
+  else io.out(`tlog-tiles of the tree of ${size} (root ${rootHash}, ${result.signed} cosignatures) written to ${values.out}: ${written.hashTiles} hash tiles, ${written.entryBundles} entry bundles`);
   return 0;
 }
 
@@ -372,6 +525,8 @@ export function createLogCommand(deps: LogCommandDeps): Command {
             return await prove(rest, io, deps);
           case "cosign":
             return await cosign(rest, io, deps);
+          case "tiles":
+            return await tiles(rest, io, deps);
           case "combine":
             return await combine(rest, io);
           case "record":
@@ -384,6 +539,12 @@ export function createLogCommand(deps: LogCommandDeps): Command {
       } catch (e) {
         // A log that disagrees with its contract is a failed verification (exit 1), not bad input.
         if (e instanceof VerificationError) {
+          io.err(`poc log: ${e.shortMessage}`);
+          if (e.details) io.err(`  ${e.details}`);
+          return 1;
+        }
+        // The RPC gave up (after retries, or refuses even one block) or the cache is unusable.
+        if (e instanceof EventReadError || e instanceof LogCacheError) {
           io.err(`poc log: ${e.shortMessage}`);
           if (e.details) io.err(`  ${e.details}`);
           return 1;

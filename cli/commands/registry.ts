@@ -68,10 +68,12 @@ async function show(argv: string[], io: CliIO, deps: ChainDeps): Promise<number>
   const ctx = await connect(values, io, deps, { registry: true });
   const registry = ctx.hardwareRegistry;
   const { key } = await resolveKey(positionals[0], values.kind, () => readRegistrySalt(ctx.client, { registry }));
-  const e = await readEntryRecord(ctx.client, { registry, platformKey: key });
+  // Events start at the deployment (the address book's block), never 0 when a book is at hand.
+  const fromBlock = ctx.book?.deploymentBlock ?? ctx.book?.contracts.HardwareRegistry?.block ?? 0n;
+  const e = await readEntryRecord(ctx.client, { registry, platformKey: key, fromBlock });
   const facility = e.exists ? await readFacility(ctx.client, { registry, facilityId: e.facilityId }) : null;
   const challengeIds = e.exists
-    ? (await getLogLeaves(ctx.client, { registry }))
+    ? (await getLogLeaves(ctx.client, { registry, fromBlock }))
         .filter((l) => l.decoded.leafType === 5 && l.decoded.subject.toLowerCase() === key)
         .map((l) => (l.decoded.leafType === 5 ? l.decoded.payload.challengeId : 0n))
     : [];
@@ -106,7 +108,7 @@ async function list(argv: string[], io: CliIO, deps: ChainDeps): Promise<number>
   const ctx = await connect(values, io, deps, { registry: true });
   const registry = ctx.hardwareRegistry;
   io.progress("reading the log...");
-  const leaves = await getLogLeaves(ctx.client, { registry });
+  const leaves = await getLogLeaves(ctx.client, { registry, fromBlock: ctx.book?.deploymentBlock ?? ctx.book?.contracts.HardwareRegistry?.block ?? 0n });
   const keys = [...new Set(leaves.filter((l) => l.decoded.leafType === 2).map((l) => l.decoded.subject))];
   const entries = await Promise.all(keys.map(async (k) => ({ platformKey: k, ...(await readHardwareEntry(ctx.client, { registry, platformKey: k })) })));
   if (values.json) {

@@ -8,8 +8,19 @@
  *   100 000-leaf tree, proof to the full tree.
  * - sdk.log.consistencyProof.usPerProof / sdk.log.verifyConsistency.usPerProof: random size pairs.
  * - sdk.log.verifyReceipt.msPerReceipt: an offline receipt with 5 cosignatures (5 ecrecovers).
+ * - sdk.log.rebuild1M.seconds / sdk.log.rebuild1M.maxRssMb: the streaming rebuild of 1,000,000
+ *   EntrySet leaves (~770 bytes each, 816 MB) from the on-disk log cache (sdk/node/logCache.ts):
+ *   every leaf hashed, the tree built with file-backed levels, one inclusion and one consistency
+ *   proof checked; in a child process (testkit/logRebuildChild.ts) so its peak RSS is its own.
+ *   Goal: <= 30 s and <= 300 MB. With POC_BENCH_LOG_LEGACY=1 also sdk.log.rebuild1M.legacySeconds /
+ *   legacyMaxRssMb: the same cache into readLogEntries' data model (every entry kept), the "before".
  */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { network } from "hardhat";
+import { writeSyntheticCache } from "../../testkit/logCacheFixture.js";
 import { getAddress, keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { BenchSuite } from "../bench.js";
@@ -120,7 +131,30 @@ export const suite: BenchSuite = {
     for (let i = 0; i < R; i++) if (!(await verifyReceipt(receipt)).ok) throw new Error("bench: receipt does not verify");
     const receiptMs = (performance.now() - t) / R;
 
+    // The streaming rebuild of 1M leaves, in a child process.
+    const M = 1_000_000;
+    const dir = join(tmpdir(), "poc-bench-log-1m");
+    const metaPath = join(dir, "meta.json");
+    if (!existsSync(metaPath) || JSON.parse(readFileSync(metaPath, "utf8")).leaves !== M) {
+      rmSync(dir, { recursive: true, force: true });
+      ctx.log(`log: writing a ${M}-leaf cache to ${dir}`);
+      writeSyntheticCache(dir, M);
+    }
+    const child = (mode: string) => {
+      const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../../testkit/logRebuildChild.ts"), dir, mode], { encoding: "utf8", maxBuffer: 1 << 20 });
+      const r = JSON.parse(out.trim().split("\n").pop()!) as { seconds: number; maxRssMb: number; size: number; root: string };
+      if (r.size !== M) throw new Error(`bench: the ${mode} rebuild gave ${r.size} leaves, expected ${M}`);
+      return r;
+    };
+    const stream = child("stream");
+    ctx.log(`log: streaming rebuild of ${M} leaves in ${stream.seconds.toFixed(1)} s, peak RSS ${stream.maxRssMb.toFixed(0)} MB, root ${stream.root}`);
+    const legacy = process.env.POC_BENCH_LOG_LEGACY === "1" ? child("legacy") : undefined;
+    if (legacy && legacy.root !== stream.root) throw new Error("bench: the legacy and streaming rebuilds disagree");
+
     return {
+      "sdk.log.rebuild1M.seconds": +stream.seconds.toFixed(2),
+      "sdk.log.rebuild1M.maxRssMb": +stream.maxRssMb.toFixed(0),
+      ...(legacy ? { "sdk.log.rebuild1M.legacySeconds": +legacy.seconds.toFixed(2), "sdk.log.rebuild1M.legacyMaxRssMb": +legacy.maxRssMb.toFixed(0) } : {}),
       "sdk.log.tree.msPer10kLeaves": +((treeMs * 10_000) / N).toFixed(2),
       "sdk.log.rebuild.msPer10kLeaves": +((rebuildMs * 10_000) / E).toFixed(2),
       "sdk.log.inclusionProof.usPerProof": +proveUs.toFixed(2),

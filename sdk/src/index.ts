@@ -38,7 +38,10 @@ export * from "./dstack/index.js";
 // The verification report (pass / partial / fail per dimension) and its verifier glue.
 export * from "./report/index.js";
 
-// RFC 9162 transparency log: tree, proofs, leaves, checkpoints, receipts.
+// The one event reader (eth_getLogs paged to provider limits, concurrent, retried).
+export * from "./events/reader.js";
+
+// RFC 9162 transparency log: tree, proofs, leaves, checkpoints, receipts, C2SP formats, the indexer client.
 export * from "./log/index.js";
 
 // ZK route formats: journals, collateral hashes, zkVM program inputs.

@@ -3,11 +3,12 @@
  * challenge and log reads; heartbeats, challenges and checkpoints; calldata for its governed
  * functions (to put in Alliance proposals); and the log's leaves rebuilt from `LeafAppended` events.
  */
-import { encodeFunctionData, getAddress, type Account, type Address, type Hash, type Hex } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
+import { encodeFunctionData, getAddress, pad, toHex, type Account, type Address, type Hash, type Hex } from "viem";
+import { readContract } from "viem/actions";
+import { readAllEvents } from "../events/reader.js";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { decodeLogLeaf, type EntrySetPayload, type LogLeaf } from "../log/leaf.js";
-import { readLogEntries } from "../log/onchain.js";
+import { checkLeafAppended, LEAF_APPENDED_TOPIC, readLogEntries, readOptions, type LogEntry, type LogReadOptions } from "../log/onchain.js";
 import type { Call } from "./proposal.js";
 import { ChainInputError } from "./errors.js";
 import { contractWriter, type AnyClient } from "./write.js";
@@ -62,7 +63,12 @@ export async function readHardwareEntry(client: AnyClient, args: ReadHardwareEnt
   return { ...e };
 }
 
-export type ReadEntryRecordParameters = { registry: Address; platformKey: Hex };
+export type ReadEntryRecordParameters = LogReadOptions & {
+  registry: Address;
+  platformKey: Hex;
+  /** First block to scan for the entry's LeafAppended event: the address book's deploymentBlock (default 0). */
+  fromBlock?: bigint;
+};
 export type ReadEntryRecordReturnType = ReadHardwareEntryReturnType & {
   /** The EntrySet payload the entry's latest leaf carries, or null when the entry does not exist. */
   record: (EntrySetPayload & { leafIndex: bigint; leafHash: Hex; timestamp: bigint }) | null;
@@ -74,22 +80,26 @@ export type ReadEntryRecordReturnType = ReadHardwareEntryReturnType & {
 export async function readEntryRecord(client: AnyClient, args: ReadEntryRecordParameters): Promise<ReadEntryRecordReturnType> {
   const entry = await readHardwareEntry(client, args);
   if (!entry.exists) return { ...entry, record: null };
-  const events = await getContractEvents(client, {
+  // Through the SDK's event reader (paged, retried), filtered on the indexed leaf index.
+  const logs = await readAllEvents(client, {
     address: args.registry,
-    abi: hardwareRegistryAbi,
-    eventName: "LeafAppended",
-    args: { index: entry.entryLeaf },
-    fromBlock: 0n,
-    toBlock: "latest",
-    strict: true,
+    topics: [LEAF_APPENDED_TOPIC, pad(toHex(entry.entryLeaf))],
+    fromBlock: args.fromBlock ?? 0n,
+    ...readOptions(args),
   });
-  const ev = events[0];
-  if (!ev) throw new ChainInputError("entryLeaf", `no LeafAppended event for leaf ${entry.entryLeaf}`);
-  const leaf = decodeLogLeaf(ev.args.leaf);
+  const log = logs[0];
+  if (!log) throw new ChainInputError("entryLeaf", `no LeafAppended event for leaf ${entry.entryLeaf}`);
+  let ev: LogEntry;
+  try {
+    ev = checkLeafAppended(log, Number(entry.entryLeaf));
+  } catch (cause) {
+    throw new ChainInputError("entryLeaf", `the LeafAppended event for leaf ${entry.entryLeaf} does not check`, { cause });
+  }
+  const leaf = decodeLogLeaf(ev.leaf);
   if (leaf.leafType !== 2 || leaf.subject.toLowerCase() !== args.platformKey.toLowerCase()) {
     throw new ChainInputError("entryLeaf", `leaf ${entry.entryLeaf} is not this entry's EntrySet leaf`);
   }
-  return { ...entry, record: { ...leaf.payload, leafIndex: ev.args.index, leafHash: ev.args.leafHash, timestamp: leaf.timestamp } };
+  return { ...entry, record: { ...leaf.payload, leafIndex: BigInt(ev.index), leafHash: ev.leafHash, timestamp: leaf.timestamp } };
 }
 
 export type ReadLevelParameters = { registry: Address; platformKey: Hex };

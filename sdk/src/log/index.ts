@@ -11,3 +11,5 @@ export * from "./onchain.js";
 export * from "./recorded.js";
 export * from "./actions.js";
 export * from "./online.js";
+export * from "./c2sp.js";
+export * from "./indexer.js";

@@ -4,9 +4,10 @@
  * Only the handful of ABI items the log needs are declared here, so this file does not depend on
  * the generated registry ABI.
  */
-import { decodeAbiParameters, numberToHex, toEventSelector, type Address, type Chain, type Client, type Hex, type RpcLog, type Transport } from "viem";
+import { decodeAbiParameters, toEventSelector, type Address, type Chain, type Client, type Hex, type RpcLog, type Transport } from "viem";
 import { getBlockNumber, readContract, verifyTypedData } from "viem/actions";
 import { hex } from "../bytes.js";
+import { readEvents, type EventReadProgress, type ReadEventsParameters } from "../events/reader.js";
 import { checkpointDomain, checkpointTypes, type Checkpoint, type Cosignature } from "./checkpoint.js";
 import { LogRebuildError } from "./errors.js";
 import { leafHash } from "./hash.js";
@@ -49,78 +50,105 @@ export async function readTreeHead(client: AnyClient, args: ReadTreeHeadParamete
   return { size: Number(size), rootHash, origin };
 }
 
-export type LogEntry = { index: number; leaf: Hex; leafHash: Hex; blockNumber: bigint; transactionHash: Hex };
+export type LogEntry = { index: number; leaf: Hex; leafHash: Hex; blockNumber: bigint; transactionHash: Hex; logIndex?: number };
 
-export type ReadLogEntriesParameters = {
+/** How the event reader pages eth_getLogs (sdk/src/events/reader.ts); every field optional. */
+export type LogReadOptions = Pick<ReadEventsParameters, "initialRange" | "maxRange" | "concurrency" | "retries" | "backoffMs" | "growAfter" | "signal">;
+
+export type ReadLogEntriesParameters = LogReadOptions & {
   registry: Address;
-  /** First block to scan (default 0; pass the deployment block on long chains). */
+  /** First block to scan: the address book's deploymentBlock (default 0, which a long chain makes slow). */
   fromBlock?: bigint;
   /** Last block to scan and the block at which size and root are compared (default: latest). */
   toBlock?: bigint;
-  /** Blocks per eth_getLogs call (default 10 000); halved on an RPC error down to 1. */
+  /** First range the reader asks for (older name of `initialRange`; default 10 000). */
   pageSize?: bigint;
-  onProgress?: (p: { toBlock: bigint; leaves: number }) => void;
+  /** Per chunk read: blocks and leaves so far, with rates. */
+  onProgress?: (p: EventReadProgress & { leaves: number }) => void;
 };
 
 export type ReadLogEntriesReturnType = { tree: MerkleTree; entries: LogEntry[]; blockNumber: bigint };
 
 /**
- * Reads every `LeafAppended` event of `registry` (any contract using the TransparencyLog library) in
- * pages and builds the tree. Throws LogRebuildError when an index is missing or repeated, or when an
- * event's leafHash is not SHA-256(0x00 || leaf). Does not compare with the contract: see rebuildLog.
+ * Checks one LeafAppended log against the index the log expects next and returns the entry:
+ * LogRebuildError "rebuild.event" (wrong shape), "rebuild.index" (gap or repeat),
+ * "rebuild.leafHash" (topic is not SHA-256(0x00 || leaf)). `leafHashBytes` is the checked hash.
+ */
+export function checkLeafAppended(log: RpcLog, expectedIndex: number): LogEntry & { leafHashBytes: Uint8Array } {
+  const block = BigInt(log.blockNumber!);
+  if (log.topics.length !== 3) throw new LogRebuildError("rebuild.event", `a LeafAppended event in block ${block} has ${log.topics.length} topics, expected 3`);
+  let leaf: Hex;
+  try {
+    [leaf] = decodeAbiParameters(leafDataParameters, log.data);
+  } catch (cause) {
+    throw new LogRebuildError("rebuild.event", `the LeafAppended event in block ${block} does not decode`, { cause });
+  }
+  const index = BigInt(log.topics[1]!);
+  const eventHash = log.topics[2]!.toLowerCase();
+  if (index !== BigInt(expectedIndex)) {
+    throw new LogRebuildError("rebuild.index", `expected leaf index ${expectedIndex}, the event in block ${block} says ${index}`, {
+      details: index > BigInt(expectedIndex) ? "events are missing (a gap)" : "an index is repeated",
+    });
+  }
+  const lh = leafHash(leaf);
+  const computed = `0x${hex(lh)}` as Hex;
+  if (computed !== eventHash) {
+    throw new LogRebuildError("rebuild.leafHash", `leaf ${index}: event leafHash ${eventHash} is not SHA-256(0x00 || leaf) = ${computed}`);
+  }
+  return { index: expectedIndex, leaf, leafHash: computed, leafHashBytes: lh, blockNumber: block, transactionHash: log.transactionHash!, logIndex: Number(log.logIndex!) };
+}
+
+export type ReadLeafEventsParameters = ReadLogEntriesParameters & {
+  /** Index the first event read must carry (a resumed read starts after the cached leaves). */
+  firstIndex?: number;
+};
+
+/**
+ * The log's LeafAppended events as checked entries, one contiguous block range at a time, through
+ * the SDK's one event reader (adaptive range, concurrency, retries). A consumer may persist each
+ * chunk and resume from `toBlock + 1` with `firstIndex` = leaves so far.
+ */
+export async function* readLeafEvents(client: AnyClient, args: ReadLeafEventsParameters): AsyncGenerator<{ fromBlock: bigint; toBlock: bigint; entries: (LogEntry & { leafHashBytes: Uint8Array })[] }> {
+  let next = args.firstIndex ?? 0;
+  const chunks = readEvents(client, {
+    address: args.registry,
+    topics: [LEAF_APPENDED_TOPIC],
+    fromBlock: args.fromBlock ?? 0n,
+    ...(args.toBlock === undefined ? {} : { toBlock: args.toBlock }),
+    ...readOptions(args),
+    onProgress: (p) => args.onProgress?.({ ...p, leaves: (args.firstIndex ?? 0) + p.logs }),
+  });
+  for await (const chunk of chunks) {
+    const entries = chunk.logs.map((log) => checkLeafAppended(log, next++));
+    yield { fromBlock: chunk.fromBlock, toBlock: chunk.toBlock, entries };
+  }
+}
+
+/** The reader options of `args` (pageSize is the older name of initialRange). */
+export function readOptions(args: LogReadOptions & { pageSize?: bigint }): LogReadOptions {
+  const o: LogReadOptions = {};
+  const initialRange = args.initialRange ?? args.pageSize;
+  if (initialRange !== undefined) o.initialRange = initialRange;
+  for (const k of ["maxRange", "concurrency", "retries", "backoffMs", "growAfter", "signal"] as const) if (args[k] !== undefined) (o as Record<string, unknown>)[k] = args[k];
+  return o;
+}
+
+/**
+ * Reads every `LeafAppended` event of `registry` (any contract using the TransparencyLog library)
+ * and builds the tree in memory, keeping every entry (fine up to ~100k leaves; for more, the CLI's
+ * on-disk cache, sdk/node/logCache.ts, streams). Throws LogRebuildError when an index is missing or
+ * repeated, or when an event's leafHash is not SHA-256(0x00 || leaf). Does not compare with the
+ * contract: see rebuildLog.
  */
 export async function readLogEntries(client: AnyClient, args: ReadLogEntriesParameters): Promise<ReadLogEntriesReturnType> {
   const toBlock = args.toBlock ?? (await getBlockNumber(client));
-  let page = args.pageSize ?? 10_000n;
   const tree = new MerkleTree();
   const entries: LogEntry[] = [];
-  for (let from = args.fromBlock ?? 0n; from <= toBlock; ) {
-    const to = from + page - 1n < toBlock ? from + page - 1n : toBlock;
-    let logs: RpcLog[];
-    try {
-      // Raw eth_getLogs: viem's per-log event decoding costs ~7x the request itself on large logs;
-      // the event has one fixed layout, decoded below with decodeAbiParameters.
-      logs = await client.request({
-        method: "eth_getLogs",
-        params: [{ address: args.registry, topics: [LEAF_APPENDED_TOPIC], fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
-      });
-    } catch (e) {
-      // Providers cap results per call; a smaller range is the standard way around it.
-      if (page > 1n) {
-        page /= 2n;
-        continue;
-      }
-      throw e;
+  for await (const chunk of readLeafEvents(client, { ...args, toBlock })) {
+    for (const { leafHashBytes, ...entry } of chunk.entries) {
+      tree.appendLeafHash(leafHashBytes);
+      entries.push(entry);
     }
-    const ordered = logs
-      .filter((l) => !l.removed)
-      .map((l) => ({ log: l, block: BigInt(l.blockNumber!), logIndex: Number(l.logIndex!) }))
-      .sort((a, b) => (a.block === b.block ? a.logIndex - b.logIndex : a.block < b.block ? -1 : 1));
-    for (const { log, block } of ordered) {
-      if (log.topics.length !== 3) throw new LogRebuildError("rebuild.event", `a LeafAppended event in block ${block} has ${log.topics.length} topics, expected 3`);
-      let leaf: Hex;
-      try {
-        [leaf] = decodeAbiParameters(leafDataParameters, log.data);
-      } catch (cause) {
-        throw new LogRebuildError("rebuild.event", `the LeafAppended event in block ${block} does not decode`, { cause });
-      }
-      const index = BigInt(log.topics[1]!);
-      const eventHash = log.topics[2]!.toLowerCase();
-      if (index !== BigInt(tree.size)) {
-        throw new LogRebuildError("rebuild.index", `expected leaf index ${tree.size}, the event in block ${block} says ${index}`, {
-          details: index > BigInt(tree.size) ? "events are missing (a gap)" : "an index is repeated",
-        });
-      }
-      const lh = leafHash(leaf);
-      const computed = `0x${hex(lh)}` as Hex;
-      if (computed !== eventHash) {
-        throw new LogRebuildError("rebuild.leafHash", `leaf ${index}: event leafHash ${eventHash} is not SHA-256(0x00 || leaf) = ${computed}`);
-      }
-      tree.appendLeafHash(lh);
-      entries.push({ index: Number(index), leaf, leafHash: computed, blockNumber: block, transactionHash: log.transactionHash! });
-    }
-    args.onProgress?.({ toBlock: to, leaves: tree.size });
-    from = to + 1n;
   }
   return { tree, entries, blockNumber: toBlock };
 }

@@ -4,12 +4,13 @@
  * transaction's `recordCheckpoint` calldata carries the signatures, and the Alliance's `members()`
  * at that block gives the member set they were counted against.
  */
-import { decodeFunctionData, getAddress, isAddressEqual, toFunctionSelector, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
-import { getBlockNumber, getBytecode, getChainId, getLogs, getTransaction, readContract } from "viem/actions";
+import { decodeFunctionData, formatLog, type Log, type RpcLog, getAddress, isAddressEqual, parseEventLogs, toEventSelector, toFunctionSelector, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
+import { getBlockNumber, getBytecode, getChainId, getTransaction, getTransactionReceipt, readContract } from "viem/actions";
+import { readAllEvents } from "../events/reader.js";
 import { PocError } from "../errors.js";
 import type { Member } from "./checkpoint.js";
 import { createCosignedCheckpoint, type CosignedCheckpoint } from "./cosigned.js";
-import { rebuildLog } from "./onchain.js";
+import { readOptions, rebuildLog, type LogReadOptions } from "./onchain.js";
 import { buildReceipt, type LogReceipt } from "./receipt.js";
 
 export const checkpointRecordedEvent = {
@@ -76,7 +77,18 @@ export async function readAllianceMembers(client: AnyClient, args: ReadAllianceM
 
 export type RecordedCheckpoint = { blockNumber: bigint; transactionHash: Hex; cosigned: CosignedCheckpoint };
 
-export type ReadRecordedCheckpointsParameters = { registry: Address; fromBlock?: bigint; toBlock?: bigint };
+export type ReadRecordedCheckpointsParameters = LogReadOptions & {
+  registry: Address;
+  /** First block to scan: the address book's deploymentBlock (default 0). */
+  fromBlock?: bigint;
+  toBlock?: bigint;
+  /**
+   * The transactions that recorded checkpoints, when an indexer already knows them
+   * (readIndexedCheckpointTransactions): no event scan. Not trusted: each must have succeeded and its
+   * receipt must hold the registry's CheckpointRecorded event, which is what is read.
+   */
+  transactions?: readonly Hex[];
+};
 
 /**
  * Every checkpoint the registry recorded in the block range, oldest first, as cosigned-checkpoint
@@ -87,7 +99,25 @@ export type ReadRecordedCheckpointsParameters = { registry: Address; fromBlock?:
 export async function readRecordedCheckpoints(client: AnyClient, args: ReadRecordedCheckpointsParameters): Promise<RecordedCheckpoint[]> {
   const chainId = await getChainId(client);
   const toBlock = args.toBlock ?? (await getBlockNumber(client));
-  const logs = await getLogs(client, { address: args.registry, event: checkpointRecordedEvent, fromBlock: args.fromBlock ?? 0n, toBlock, strict: true });
+  const topic = toEventSelector(checkpointRecordedEvent);
+  let raw: RpcLog[];
+  if (args.transactions) {
+    raw = [];
+    for (const hash of args.transactions) {
+      const receipt = await getTransactionReceipt(client, { hash }).catch((cause) => {
+        throw new RecordedCheckpointError(`transaction ${hash} has no receipt on this chain`, { cause });
+      });
+      const found = receipt.logs.filter((l) => isAddressEqual(l.address, args.registry) && l.topics[0] === topic && receipt.status === "success");
+      if (found.length === 0) throw new RecordedCheckpointError(`transaction ${hash} did not record a checkpoint in ${getAddress(args.registry)}`);
+      if (receipt.blockNumber <= toBlock) raw.push(...(found as unknown as RpcLog[]));
+    }
+  } else {
+    // Through the SDK's event reader: paged to the provider's limits, retried, in block order.
+    raw = await readAllEvents(client, { address: args.registry, topics: [topic], fromBlock: args.fromBlock ?? 0n, toBlock, ...readOptions(args) });
+  }
+  const logs = parseEventLogs({ abi: [checkpointRecordedEvent], logs: raw.map((l) => (typeof l.blockNumber === "bigint" ? (l as unknown as Log) : formatLog(l))), strict: true }).sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1,
+  );
   const selector = toFunctionSelector(recordCheckpointAbi[0]);
   const out: RecordedCheckpoint[] = [];
   for (const log of logs) {
@@ -119,7 +149,7 @@ export async function readRecordedCheckpoints(client: AnyClient, args: ReadRecor
   return out;
 }
 
-export type ExportReceiptParameters = {
+export type ExportReceiptParameters = LogReadOptions & {
   registry: Address;
   index: number;
   fromBlock?: bigint;
@@ -133,10 +163,10 @@ export type ExportReceiptParameters = {
  * checkpoint whose size covers the leaf (or `cosigned`), proves inclusion to it.
  */
 export async function exportReceipt(client: AnyClient, args: ExportReceiptParameters): Promise<LogReceipt> {
-  const { tree, entries } = await rebuildLog(client, { registry: args.registry, ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
+  const { tree, entries, blockNumber } = await rebuildLog(client, { ...readOptions(args), registry: args.registry, ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
   let cosigned = args.cosigned;
   if (!cosigned) {
-    const recorded = await readRecordedCheckpoints(client, { registry: args.registry, ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
+    const recorded = await readRecordedCheckpoints(client, { ...readOptions(args), registry: args.registry, toBlock: blockNumber, ...(args.fromBlock === undefined ? {} : { fromBlock: args.fromBlock }) });
     cosigned = recorded.reverse().find((r) => r.cosigned.checkpoint.size > args.index)?.cosigned;
     if (!cosigned) throw new RecordedCheckpointError(`no recorded checkpoint covers leaf ${args.index} yet`);
   }

@@ -59,8 +59,24 @@ export class MerklePeaks {
   }
 }
 
+/**
+ * Where a MerkleTree keeps one level of complete subtree hashes. The default lives in memory; a
+ * Node program can keep levels in files (sdk/node/hashFiles.ts) so proofs over millions of leaves
+ * need O(log n) memory. Callers copy what `get` returns before keeping it.
+ */
+export interface HashLevel {
+  readonly count: number;
+  push(h: Uint8Array): void;
+  get(i: number): Uint8Array;
+  /** Persists buffered hashes (file-backed levels). */
+  flush?(): void;
+}
+
+/** Opens (or creates) the store of level `height`; a reopened store keeps its hashes. */
+export type HashLevelFactory = (height: number) => HashLevel;
+
 /** One level of complete subtree hashes, packed into one growable buffer (fewer objects for 100k+ leaves). */
-class Level {
+export class MemoryHashLevel implements HashLevel {
   buf = new Uint8Array(HASH_SIZE * 64);
   count = 0;
   push(h: Uint8Array): void {
@@ -82,7 +98,15 @@ class Level {
  * subtrees are stored, so appending costs amortised O(1) hashes and memory is ~2 hashes per leaf.
  */
 export class MerkleTree {
-  private readonly levels: Level[] = [new Level()];
+  private readonly levels: HashLevel[];
+  private readonly newLevel: HashLevelFactory;
+
+  /** `newLevel`: where levels live (default: memory). Reopening file-backed levels restores the tree. */
+  constructor(newLevel: HashLevelFactory = () => new MemoryHashLevel()) {
+    this.newLevel = newLevel;
+    this.levels = [newLevel(0)];
+    while (this.levels[this.levels.length - 1]!.count >= 2) this.levels.push(newLevel(this.levels.length));
+  }
 
   /** Builds a tree from raw leaves. */
   static fromLeaves(leaves: Iterable<BytesLike>): MerkleTree {
@@ -118,10 +142,27 @@ export class MerkleTree {
     for (let level = 0; this.levels[level]!.count % 2 === 0; level++) {
       const lv = this.levels[level]!;
       h = nodeHash(lv.get(lv.count - 2), lv.get(lv.count - 1));
-      if (!this.levels[level + 1]) this.levels.push(new Level());
+      if (!this.levels[level + 1]) this.levels.push(this.newLevel(level + 1));
       this.levels[level + 1]!.push(h);
     }
     return index;
+  }
+
+  /** Persists file-backed levels (no-op in memory). */
+  flush(): void {
+    for (const l of this.levels) l.flush?.();
+  }
+
+  /** The hash of the complete subtree `index` at `height` (leaves [index·2^height, (index+1)·2^height)); for tiles. */
+  levelHash(height: number, index: number): Uint8Array {
+    const lv = this.levels[height];
+    if (!lv || !Number.isSafeInteger(index) || index < 0 || index >= lv.count) throw new TreeRangeError(`level ${height} index`, index, lv?.count ?? 0);
+    return lv.get(index).slice();
+  }
+
+  /** Number of complete subtrees at `height`. */
+  levelCount(height: number): number {
+    return this.levels[height]?.count ?? 0;
   }
 
   /** The leaf hash at `index`. */
