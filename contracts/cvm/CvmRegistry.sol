@@ -153,10 +153,22 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _requireHardwareFeed();
         Validity memory v = _validity(r);
         uint32 nonce = v.nonce;
-        _checkTpm(identity, r, v, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
+        bytes32 digest = hashReAttestation(identity, nonce, address(0));
+        _checkTpm(identity, r, v, tpm, digest, teeRegistersHash);
         v.nonce = nonce + 1;
         _attested(r, v, _params);
         emit CvmReattested(identity, nonce);
+        _heartbeatByReattest(r, v.platformRef, digest);
+    }
+
+    /// A re-attestation is fresh evidence from its hardware: on a level-3 platform, once the Alliance has
+    /// registered this registry as a verification method (maxLevel 3), it is the platform's heartbeat, at
+    /// most one per half cadence. Best effort: without that registration the re-attestation stands alone.
+    /// docs/hardware-registry.md#level-3-by-re-attestation
+    function _heartbeatByReattest(Record storage r, uint64 ref, bytes32 digest) private {
+        HardwareMirror memory m = _hardware[ref];
+        if (m.level != 3 || block.timestamp < uint256(m.lastHeartbeat) + m.cadence / 2) return;
+        try hardwareRegistry.methodRegistry().refresh(r.platformKey, digest) {} catch {}
     }
 
     /// @inheritdoc ICvmRegistry
