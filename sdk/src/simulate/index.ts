@@ -76,3 +76,4 @@ export {
   type CreateSimulatedTpmParameters,
 } from "./tpm.js";
 export { assertNotProductionParameters, isSimulatorCertificate, isLocalChainId, LOCAL_CHAIN_IDS, SimulatorParametersError } from "./guard.js";
+export { createSimulatedGceCa, encodeGceInstanceInfo, SIMULATED_GCE_ROOT_CN, type SimulatedGceCa, type SimulatedGceInstance } from "./gce.js";

@@ -3,3 +3,4 @@ export * from "./structures.js";
 export * from "./eventlog.js";
 export * from "./quote.js";
 export { GCE_TPM_EK_ROOT_1, GCP_EK_AK_CA_ROOT } from "./roots.js";
+export * from "./gceInstanceInfo.js";
