@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IAlliance} from "../interfaces/IAlliance.sol";
 import {ICvmRegistry} from "../interfaces/ICvmRegistry.sol";
+import {IMethodRegistry} from "../interfaces/IMethodRegistry.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "../registry/HardwareLevel.sol";
@@ -161,14 +162,17 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _heartbeatByReattest(r, v.platformRef, digest);
     }
 
-    /// A re-attestation is fresh evidence from its hardware: on a level-3 platform, once the Alliance has
-    /// registered this registry as a verification method (maxLevel 3), it is the platform's heartbeat, at
-    /// most one per half cadence. Best effort: without that registration the re-attestation stands alone.
+    /// A re-attestation is fresh evidence from its hardware: on an active level-3 platform, once the Alliance
+    /// has registered this registry as a verification method (maxLevel 3), it is the platform's heartbeat, at
+    /// most one per half cadence. Without that registration the re-attestation stands alone. No try/catch:
+    /// a swallowed failure would let gas estimation pick a limit that starves the heartbeat.
     /// docs/hardware-registry.md#level-3-by-re-attestation
     function _heartbeatByReattest(Record storage r, uint64 ref, bytes32 digest) private {
         HardwareMirror memory m = _hardware[ref];
-        if (m.level != 3 || block.timestamp < uint256(m.lastHeartbeat) + m.cadence / 2) return;
-        try hardwareRegistry.methodRegistry().refresh(r.platformKey, digest) {} catch {}
+        if (m.level != 3 || m.status != IHardwareRegistry.Status.Active) return;
+        if (block.timestamp < uint256(m.lastHeartbeat) + m.cadence / 2) return;
+        IMethodRegistry methods = hardwareRegistry.methodRegistry();
+        if (methods.canRefresh(address(this))) methods.refresh(r.platformKey, digest);
     }
 
     /// @inheritdoc ICvmRegistry

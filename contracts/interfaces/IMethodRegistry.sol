@@ -72,6 +72,8 @@ interface IMethodRegistry is IAllianceGoverned {
     /// @notice Called by a method (maxLevel 3) once fresh evidence from the hardware verified: a heartbeat.
     function refresh(bytes32 platformKey, bytes32 evidenceHash) external;
 
+    /// @notice Whether `method` may post heartbeats now (registered, not suspended, maxLevel 3).
+    function canRefresh(address method) external view returns (bool);
     function hardwareRegistry() external view returns (address);
     function getMethod(address method) external view returns (Method memory);
     function facilities(address method) external view returns (bytes32[] memory);

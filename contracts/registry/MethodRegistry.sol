@@ -95,6 +95,12 @@ contract MethodRegistry is IMethodRegistry, AllianceGoverned {
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IMethodRegistry
+    function canRefresh(address method) external view returns (bool) {
+        Method memory m = _methods[method];
+        return m.status == MethodStatus.Active && m.maxLevel == 3;
+    }
+
+    /// @inheritdoc IMethodRegistry
     function hardwareRegistry() external view returns (address) {
         return address(_hardware);
     }

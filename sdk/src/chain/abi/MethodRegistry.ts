@@ -192,6 +192,25 @@ export const methodRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "method",
+        "type": "address"
+      }
+    ],
+    "name": "canRefresh",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "platformKey",
         "type": "bytes32"
