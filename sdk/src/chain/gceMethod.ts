@@ -13,7 +13,8 @@ import { contractWriter, type AnyClient } from "./write.js";
 import { ChainInputError } from "./errors.js";
 import { parseGceInstanceInfo, type GceInstanceInfo } from "../tpm/gceInstanceInfo.js";
 import { hex, toBytes, type BytesLike } from "../bytes.js";
-import type { TeeEvidence, TpmEvidence } from "./workload.js";
+import { EvidenceRoute, type TeeEvidence, type TpmEvidence } from "./workload.js";
+import { parseCertificates } from "../pki/x509.js";
 
 export const GCE_BINDING_TAG = keccak256(stringToBytes("ProofOfCloud.GceMethod.binding.v1"));
 /** GceMethod.MAX_ANCHOR_AGE: blocks an anchor stays usable. */
@@ -115,3 +116,31 @@ export const gceMethodCalls = {
   revokeAkCertificate: (gceMethod: Address, serialHash: Hex): Call =>
     call(gceMethod, encodeFunctionData({ abi: gceMethodAbi, functionName: "revokeAkCertificate", args: [serialHash] })),
 };
+
+/**
+ * The GCE evidence from what a machine writes to files: the TDX quote (raw bytes, or 0x-hex text), the
+ * TPM quote as JSON `{ akPublic, attest, signature, pcrValues }` (0x-hex, as `poc cvm --tpm` takes), and
+ * the AK chain as PEM (AK certificate first, root last). A `ChainInputError` / `ParseError` names the
+ * file field that is wrong.
+ */
+export function gceEvidenceFromFiles(p: { quote: Uint8Array; tpmJson: string; akChainPem: Uint8Array | string }): { tee: TeeEvidence; tpm: TpmEvidence; akChain: Uint8Array[] } {
+  const text = new TextDecoder().decode(p.quote.subarray(0, 2));
+  const quote = text === "0x" ? toBytes(new TextDecoder().decode(p.quote).trim() as Hex, "quote") : p.quote;
+  if (quote.length < 48) throw new ChainInputError("quote", `expected a TDX quote, got ${quote.length} bytes`);
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(p.tpmJson) as Record<string, unknown>;
+  } catch (e) {
+    throw new ChainInputError("tpm", `not JSON (${(e as Error).message})`);
+  }
+  if (typeof j !== "object" || j === null) throw new ChainInputError("tpm", "expected a JSON object");
+  for (const k of ["akPublic", "attest", "signature", "pcrValues"]) {
+    if (typeof j[k] !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(j[k] as string)) throw new ChainInputError(`tpm.${k}`, "expected 0x-hex bytes");
+  }
+  const akChain = parseCertificates(p.akChainPem, "AK certificate chain").map((c) => c.der);
+  return {
+    tee: { route: EvidenceRoute.DcapQuote, payload: `0x${hex(quote)}` },
+    tpm: { akPublic: j.akPublic as Hex, attest: j.attest as Hex, signature: j.signature as Hex, pcrValues: j.pcrValues as Hex },
+    akChain,
+  };
+}
