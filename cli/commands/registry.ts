@@ -125,7 +125,9 @@ async function list(argv: string[], io: CliIO, deps: ChainDeps): Promise<number>
   const registry = ctx.hardwareRegistry;
   io.progress("reading the log...");
   const leaves = await getLogLeaves(ctx.client, { registry });
-  const keys = [...new Set(leaves.filter((l) => l.decoded.leafType === 2).map((l) => l.decoded.subject))];
+  // Entries come from votes (EntrySet) and from verification methods (MethodAction, action 1: enrolled).
+  const entryLeaf = (d: (typeof leaves)[number]["decoded"]) => d.leafType === 2 || (d.leafType === 9 && d.payload.action === 1);
+  const keys = [...new Set(leaves.filter((l) => entryLeaf(l.decoded)).map((l) => l.decoded.subject))];
   const entries = await Promise.all(keys.map(async (k) => ({ platformKey: k, ...(await readHardwareEntry(ctx.client, { registry, platformKey: k })) })));
   if (values.json) {
     io.out(toJson({ logSize: leaves.length, entries }));

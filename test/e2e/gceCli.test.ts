@@ -60,6 +60,12 @@ describe("poc registry enroll", () => {
     expect(sent.code, sent.out).toBe(0);
     expect(JSON.parse(sent.out).status).toBe("success");
     expect((await readHardwareEntry(w.pub, { registry: w.hardware.address, platformKey: w.hwKey })).level).toBe(3);
+    // `poc registry list` finds the method-made entry; `show` names the method.
+    const listed = JSON.parse((await poc(["list", "--json", "--registry", w.hardware.address])).out);
+    expect(listed.entries.map((e: { platformKey: string }) => e.platformKey)).toContain(w.hwKey);
+    const shown = await poc(["show", w.hwKey, "--json", "--registry", w.hardware.address]);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`method:${w.gce.address}`);
     // The same files again: the method refuses (exit 1, the error named).
     const again = await poc(args);
     expect(again.code).toBe(1);

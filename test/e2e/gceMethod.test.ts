@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseEventLogs, type Hex } from "viem";
-import { writeGceEnrol, writeGceReattest, gceMethodCalls } from "../../sdk/src/chain/gceMethod.js";
+import { writeGceEnrol, writeGceReattest, gceMethodCalls, gceEnrolSubject as gceEnrolSubjectOf } from "../../sdk/src/chain/gceMethod.js";
 import { methodRegistryCalls, MethodActionKind, readMethod } from "../../sdk/src/chain/methodRegistry.js";
 import { readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, getLogLeaves } from "../../sdk/src/chain/hardwareRegistry.js";
 import { writeReattestCvm, writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
@@ -19,6 +19,14 @@ import { expectMethodRevert } from "../../testkit/gceRevert.js";
 import { Cvm, FACILITY } from "../../testkit/cvmWorld.js";
 import { facility } from "../../testkit/registryEntries.js";
 import { ProposalClass } from "../../testkit/proposals.js";
+import { gceQuoteArgs, loadGceAttestation, TPM_FIXTURES } from "../../testkit/tpmFixtures.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encodeFunctionData, toHex } from "viem";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
+import { buildGceEnrolment } from "../../sdk/src/chain/gceMethod.js";
+import { dcapEvidence, tpmEvidence, workloadReportData } from "../../sdk/src/chain/workload.js";
 
 const HOUR = 3600;
 
@@ -196,6 +204,32 @@ describe("the GCE verification method", () => {
     expect(leaves.map((l) => l.leafType === 9 && l.payload.action)).toContain(MethodActionKind.Suspended);
     await w.registerGce(3);
   });
+});
+
+describe("the GCE method on the real Google AK certificate", () => {
+  // No bound TDX + GCE vTPM pair from one VM is public: the real chain and extension pass every check
+  // up to the binding, which the real TPM quote (nonce 9009) cannot carry.
+  it("passes the real chain (AK -> Google intermediate -> pinned root), reads zone us-central1-a, then stops at the binding", async () => {
+    const w = await deployGceWorld({ seed: "gce real cert" });
+    const gce = loadGceAttestation();
+    const root = readFileSync(join(TPM_FIXTURES, "gce-tpm-ek-root-1.cer"));
+    const chain = [Buffer.from(gce.ak_cert_der, "hex"), readFileSync(join(TPM_FIXTURES, "gce-tpm-ek-intermediate-2.crt")), root];
+    const pin = { target: w.akVerifier, value: 0n, data: encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "setRootPinned", args: [toHex(sha256(root)), true] }) };
+    await w.govern([pin, gceMethodCalls.setZoneFacility(w.gce.address, "us-central1-a", FACILITY.facilityId)], ProposalClass.SecurityCritical);
+    const [akPublic, attest, signature, pcrValues] = gceQuoteArgs(gce);
+    const realTpm = tpmEvidence({ akPublic, attest, signature, pcrValues });
+    const a = await w.anchor();
+    const binding = w.binding(a.anchorBlock, a.anchorBlockHash, gceEnrolSubjectOf(2, 0));
+    const quote = w.tdx.issueQuote({ reportData: workloadReportData(binding, Buffer.from(gce.ak_pub_tpmt_public, "hex")) });
+    const enrolWith = (zone?: string) => {
+      const e = buildGceEnrolment({ tee: dcapEvidence(quote), tpm: realTpm, akChain: chain, level: 2, cadence: 0, anchorBlock: a.anchorBlock, zone });
+      return writeGceEnrol(w.wallets[6]!, { gceMethod: w.gce.address, evidence: e.evidence, claim: e.claim });
+    };
+    const [claimed, certified] = await expectMethodRevert(enrolWith("us-east1-b"), "WrongZone");
+    expect([claimed, certified]).toEqual(["us-east1-b", "us-central1-a"]);
+    // The certified zone and instance pass; the real quote's qualifying data is nonce 9009, not the binding.
+    await expectMethodRevert(enrolWith(), "TpmQualifyingDataMismatch");
+  }, 180_000);
 });
 
 describe("level 3 by re-attestation through the CvmRegistry", () => {
