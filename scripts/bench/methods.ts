@@ -6,6 +6,10 @@
  *   chain [AK, intermediate, root] (TpmAkCertificateVerifier), the extension, the entry and its leaf.
  * - registry.enroll.gceRepeatGas: the same platform enrolling again (DCAP's platform cache warm).
  * - registry.heartbeatByGceReattest.gas: `GceMethod.reattest` (a TPM quote by the enrolled AK).
+ * - registry.enroll.akChainSimulatedGas / akChainRealGas: `verifyAkCertificate` (estimateGas) on the
+ *   simulated chain of the enrolment above and on Google's real chain (the fixture's AK certificate,
+ *   Google's AK intermediate pinned); registry.enroll.gceGasRealChainEstimate = gceGas minus the first
+ *   plus the second: what a real GCE enrolment costs, since no bound real TDX + vTPM pair is public.
  * - registry.heartbeatByReattest.gas: `CvmRegistry.reattest` of a CVM on a level-3 platform that
  *   posts the platform's heartbeat (the CvmRegistry registered as a level-3 method), and
  *   registry.heartbeatByReattest.overheadGas: that minus the same re-attestation without a heartbeat
@@ -19,6 +23,12 @@ import { writeReattestCvm, writeRegisterCvm } from "../../sdk/src/chain/cvmRegis
 import { deployGceWorld, GceMachine } from "../../testkit/gceWorld.js";
 import { Cvm } from "../../testkit/cvmWorld.js";
 import { ProposalClass } from "../../testkit/proposals.js";
+import { loadGceAttestation, TPM_FIXTURES } from "../../testkit/tpmFixtures.js";
+import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { encodeFunctionData, toHex, type Address, type Hex } from "viem";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const HOUR = 3600;
 
@@ -58,9 +68,21 @@ export const suite: BenchSuite = {
     const withBeat = await reattest();
     if ((await heartbeat()) === before) throw new Error("the re-attestation posted no heartbeat");
     const without = await reattest();
+
+    ctx.log("methods: AK chains, simulated and Google's real one");
+    const chainGas = (at: Address, akPublic: Hex, chain: Hex[]) =>
+      w.pub.estimateGas({ to: at, data: encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "verifyAkCertificate", args: [akPublic, chain] }) });
+    const simChain = Number(await chainGas(w.akVerifier, toHex(machine.tpm.akPublic), machine.akChain.map((c) => toHex(c))));
+    const gce = loadGceAttestation();
+    const intermediate = toHex(readFileSync(join(TPM_FIXTURES, "gce-tpm-ek-intermediate-2.crt")));
+    const pinned = await w.viem.deployContract("TpmAkCertificateVerifier", [w.alliance.address, [toHex(sha256(readFileSync(join(TPM_FIXTURES, "gce-tpm-ek-intermediate-2.crt"))))]]);
+    const realChain = Number(await chainGas(pinned.address, `0x${gce.ak_pub_tpmt_public}`, [`0x${gce.ak_cert_der}`, intermediate]));
     return {
       "registry.enroll.gceGas": first,
       "registry.enroll.gceRepeatGas": repeat,
+      "registry.enroll.akChainSimulatedGas": simChain,
+      "registry.enroll.akChainRealGas": realChain,
+      "registry.enroll.gceGasRealChainEstimate": first - simChain + realChain,
       "registry.heartbeatByGceReattest.gas": gceBeat,
       "registry.heartbeatByReattest.gas": withBeat,
       "registry.heartbeatByReattest.overheadGas": withBeat - without,
