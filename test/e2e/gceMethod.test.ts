@@ -6,10 +6,12 @@
  * CA); the contracts are the deployed ones, the same code real evidence would go through.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
 import { parseEventLogs, type Hex } from "viem";
 import { writeGceEnrol, writeGceReattest, gceMethodCalls, gceEnrolSubject as gceEnrolSubjectOf } from "../../sdk/src/chain/gceMethod.js";
 import { methodRegistryCalls, MethodActionKind, readMethod } from "../../sdk/src/chain/methodRegistry.js";
-import { readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, getLogLeaves } from "../../sdk/src/chain/hardwareRegistry.js";
+import { readChallenge, readEntryRecord, readHardwareEntry, registryCalls, writeChallenge, getLogLeaves } from "../../sdk/src/chain/hardwareRegistry.js";
 import { writeReattestCvm, writeRegisterCvm } from "../../sdk/src/chain/cvmRegistry.js";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import { parseGceInstanceInfo } from "../../sdk/src/tpm/gceInstanceInfo.js";
@@ -122,6 +124,33 @@ describe("the GCE verification method", () => {
     expect(await w.hardware.read.levelOf([key])).toBe(3);
   });
 
+  it("corrupted evidence (one byte of the quote, the TPM quote or the AK certificate) is refused with a named error, or changes nothing (fast-check)", async () => {
+    const base = await machine.enrolment({ level: 3, cadence: HOUR });
+    const flip = (h: Hex, at: number, x: number): Hex => {
+      const b = Buffer.from(h.slice(2), "hex");
+      b[at % b.length] = b[at % b.length]! ^ x;
+      return `0x${b.toString("hex")}`;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("quote", "attest", "signature", "akCertificate"), fc.nat(), fc.integer({ min: 1, max: 255 }), async (part, at, x) => {
+        const ev = structuredClone(base.evidence) as typeof base.evidence & { akChain: Hex[] };
+        if (part === "quote") ev.tee = { ...ev.tee, payload: flip(ev.tee.payload, at, x) };
+        if (part === "attest") ev.tpm = { ...ev.tpm, attest: flip(ev.tpm.attest, at, x) };
+        if (part === "signature") ev.tpm = { ...ev.tpm, signature: flip(ev.tpm.signature, at, x) };
+        if (part === "akCertificate") ev.akChain = [flip(ev.akChain[0]!, at, x), ...ev.akChain.slice(1)];
+        try {
+          await ok(writeGceEnrol(relayer, { gceMethod: w.gce.address, evidence: ev, claim: base.claim }));
+          // A byte no check covers (e.g. an unused field): the entry is still this platform's.
+          expect((await readHardwareEntry(w.pub, { registry: w.hardware.address, platformKey: w.hwKey })).exists).toBe(true);
+        } catch (e) {
+          const r = decodeContractRevert(e);
+          expect(r?.errorName, String(e).slice(0, 200)).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+        }
+      }),
+      { numRuns: 16 },
+    );
+  });
+
   it("refuses a claimed zone other than the certified one (WrongZone)", async () => {
     await expectMethodRevert(enrol(await machine.enrolment({ level: 2, cadence: 0, zone: "us-central1-a" })), "WrongZone");
   });
@@ -203,6 +232,13 @@ describe("the GCE verification method", () => {
     expect(leaves.map((l) => l.leafType === 9 && l.payload.action)).toContain(MethodActionKind.Removed);
     expect(leaves.map((l) => l.leafType === 9 && l.payload.action)).toContain(MethodActionKind.Suspended);
     await w.registerGce(3);
+  });
+
+  it("a revocation of a method-made entry is final for the method too (EntryRevoked), and upholds its challenge", async () => {
+    await w.govern([registryCalls.revoke(w.hardware.address, [key], reasonHash("wrong site confirmed"))], ProposalClass.SecurityCritical);
+    await expectMethodRevert(enrol(await machine.enrolment({ level: 3, cadence: HOUR })), "EntryRevoked");
+    await expectMethodRevert(writeGceReattest(relayer, { gceMethod: w.gce.address, platformKey: key, ...(await machine.reattestation(key)) }), "EntryRevoked");
+    expect((await readChallenge(w.pub, { registry: w.hardware.address, challengeId: 0n })).outcome).toBe(2);
   });
 });
 
