@@ -12,6 +12,7 @@ import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 type CommandModule = { command: Command };
 
 const commands: Record<string, () => Promise<CommandModule>> = {
+  agent: () => import("./commands/agent.js"),
   alliance: () => import("./commands/alliance.js"),
   collateral: () => import("./commands/collateral.js"),
   cvm: () => import("./commands/cvm.js"),

@@ -7,7 +7,9 @@
  *     is product code, like sdk/, not another consumer of the kit);
  *   - scripts/ importing test/;
  *   - scripts/bench* importing scripts/demo* and the other way round;
- *   - testkit/ importing test/, scripts/demo* or scripts/bench* (the kit is below all three).
+ *   - testkit/ importing test/, scripts/demo* or scripts/bench* (the kit is below all three);
+ *   - agent/ (the CVM agent, product code over the SDK) importing anything but sdk/src/ and itself,
+ *     or Hardhat: it runs inside a CVM with the SDK and viem only; cli/ may import it.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -43,6 +45,8 @@ export function relativeImports(file: string, source: string): string[] {
 const area = (p: string): string => {
   if (p.startsWith("test/")) return "test";
   if (p.startsWith("testkit/")) return "testkit";
+  if (p.startsWith("agent/")) return "agent";
+  if (p.startsWith("sdk/src/")) return "sdk";
   if (p === "scripts/demo.ts" || p.startsWith("scripts/demo/")) return "demo";
   if (p === "scripts/bench.ts" || p.startsWith("scripts/bench/")) return "bench";
   if (p.startsWith("scripts/deploy/") || p === "scripts/deploy.ts") return "deploy";
@@ -60,6 +64,7 @@ export function violation(from: string, to: string): string | undefined {
   if (a === "bench" && b === "demo") return "the bench does not import the demo (share through testkit/)";
   if (a === "demo" && b === "bench") return "the demo does not import the bench (share through testkit/)";
   if (a === "testkit" && (b === "test" || b === "demo" || b === "bench")) return "the kit is below tests, demo and bench and imports none of them";
+  if (a === "agent" && b !== "agent" && b !== "sdk") return "the agent sits over sdk/src only (not cli/, testkit/, scripts/ or test/)";
   return undefined;
 }
 
@@ -74,6 +79,10 @@ describe("import structure: tests, demo and bench share testkit/ and never impor
     expect(violation("test/e2e/x.test.ts", "testkit/cvmWorld.ts")).toBeUndefined();
     expect(violation("scripts/bench/cvm.ts", "testkit/cvmWorld.ts")).toBeUndefined();
     expect(violation("test/e2e/deployRoute.test.ts", "scripts/deploy/deployProofOfCloud.ts")).toBeUndefined();
+    expect(violation("agent/agent.ts", "testkit/cvmWorld.ts")).toBeDefined();
+    expect(violation("agent/agent.ts", "cli/io.ts")).toBeDefined();
+    expect(violation("agent/agent.ts", "sdk/src/chain/cvmRegistry.ts")).toBeUndefined();
+    expect(violation("testkit/agentWorld.ts", "agent/config.ts")).toBeUndefined();
     expect(relativeImports("test/e2e/a.ts", `import { x } from "../../scripts/demo/world.js";\nexport * from "./b.js";\nconst m = await import("../../testkit/story.js");\nimport "./side.js";`)).toEqual([
       "scripts/demo/world.js",
       "test/e2e/b.js",
@@ -82,8 +91,13 @@ describe("import structure: tests, demo and bench share testkit/ and never impor
     ]);
   });
 
-  it("no file in test/, scripts/ or testkit/ breaks them", () => {
-    const files = [...tsFiles("test"), ...tsFiles("scripts"), ...tsFiles("testkit")];
+  it('agent/ imports no "hardhat" (it runs in a CVM with the SDK and viem)', () => {
+    const bad = tsFiles("agent").filter((f) => /from\s+["']hardhat(\/[^"']*)?["']|import\(\s*["']hardhat/.test(readFileSync(join(repo, f), "utf8")));
+    expect(bad).toEqual([]);
+  });
+
+  it("no file in test/, scripts/, testkit/ or agent/ breaks them", () => {
+    const files = [...tsFiles("test"), ...tsFiles("scripts"), ...tsFiles("testkit"), ...tsFiles("agent")];
     expect(files.length).toBeGreaterThan(50);
     const broken: string[] = [];
     for (const f of files) {

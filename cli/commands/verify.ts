@@ -14,6 +14,7 @@ import { toBytes } from "../../sdk/src/bytes.js";
 import { quoteVerifierOf, type AddressBook } from "../../sdk/src/chain/addressBook.js";
 import { ParseError, PocError } from "../../sdk/src/errors.js";
 import { createCollateralClient, parseCollateral, parseQuote, type QuoteCollateralV3 } from "../../sdk/src/intel/index.js";
+import { parseGpuAttestationReport, parseGpuEvidenceList, parseGpuRim } from "../../sdk/src/nvidia/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -27,6 +28,8 @@ import {
   renderReportText,
   verifyEvidence,
   type Certificate,
+  type GpuEvidenceOptions,
+  type GpuNonceBinding,
   type IntelQuoteVerifier,
   type RegistryLookup,
   type VerificationReport,
@@ -37,8 +40,9 @@ import { connect, type ChainDeps } from "./_chain.js";
 const usage = `usage: poc verify <evidence> [options]
 
 Detects the evidence type (Intel SGX/TDX quote, binary or hex; SEV-SNP report; TPM attestation
-JSON; Nitro attestation document; dstack quote + event log JSON) and prints one line per dimension:
-hardware, operating system, application, TPM binding, Proof-of-Cloud registry, each PASS / PART /
+JSON; Nitro attestation document; dstack quote + event log JSON; NVIDIA GPU attestation report) and
+prints one line per dimension: hardware, operating system, application, TPM binding,
+Proof-of-Cloud registry, GPU, each PASS / PART /
 FAIL / SKIP with the reason, then the overall result PASS / PARTIAL / FAIL.
 
 evidence inputs:
@@ -49,6 +53,19 @@ evidence inputs:
                            but not its TCB status: the hardware dimension is then partial
   --event-log FILE         TCG event log for a TPM attestation
   --at UNIX                verification time in unix seconds (default: now); collateral expires
+NVIDIA GPU (the GPU dimension; docs/nvidia-gpu.md):
+  --gpu FILE               an NVIDIA GPU attestation report (hex text as NVIDIA's tools save it, or
+                           binary) or NVIDIA's GPU evidence list JSON (evidence_list, one entry per
+                           GPU), verified beside the CPU evidence; or pass either as <evidence>
+  --gpu-certs FILE         the GPU's certificate chain (PEM, leaf first); with a GPU report as
+                           <evidence>, --certs does the same
+  --rim FILE               an NVIDIA RIM (driver or VBIOS SWID XML); repeatable. With both, the
+                           GPU's measurements are compared with them
+  --gpu-nonce HEX          the nonce given to the GPU (with a GPU report as <evidence>, --nonce works too)
+  --gpu-binding OFF[:sha256]
+                           the GPU nonce (or its SHA-256) is the CPU report data's 32 bytes at OFF
+  --gpu-device-root FILE   pin this device identity root instead of NVIDIA's (tests, the simulator)
+  --gpu-rim-root FILE      pin this RIM root instead of NVIDIA's (tests, the simulator)
 policy:
   --allowed-os HEX,...     allowed OS measurements (TDX MRTD or dstack os-image-hash, SGX MRENCLAVE,
                            SNP measurement, Nitro PCR0)
@@ -76,7 +93,9 @@ output:
 
 exit codes:
   0  no dimension failed and the evidence itself verified: the hardware dimension passed (for an
-     Intel quote: the quote verifies against collateral, or its signatures with --signatures-only).
+     Intel quote: the quote verifies against collateral, or its signatures with --signatures-only;
+     for a GPU report alone: the GPU dimension passed, or is partial because no RIMs or no nonce
+     were given).
      Dimensions skipped for want of an input you did not give (allowed lists, nonce, registry) do
      not change this; with --strict they do (0 only for overall PASS)
   1  verification failed: a dimension failed, or the hardware dimension did not pass (e.g. an
@@ -94,6 +113,13 @@ const options = {
   "allowed-compose": { type: "string" },
   compose: { type: "string" },
   nonce: { type: "string" },
+  gpu: { type: "string" },
+  "gpu-certs": { type: "string", multiple: true },
+  rim: { type: "string", multiple: true },
+  "gpu-nonce": { type: "string" },
+  "gpu-binding": { type: "string" },
+  "gpu-device-root": { type: "string" },
+  "gpu-rim-root": { type: "string" },
   "require-up-to-date": { type: "boolean" },
   "signatures-only": { type: "boolean" },
   rpc: { type: "string" },
@@ -145,7 +171,7 @@ function dcapVerifierAddress(io: CliIO, flag: string | undefined, book: AddressB
 }
 
 export function makeVerifyCommand(deps: ChainDeps = {}): Command {
-  return { summary: "verify attestation evidence (Intel, SEV-SNP, TPM, Nitro, dstack) and print the verification report", usage, run: (argv, io) => run(argv, io, deps) };
+  return { summary: "verify attestation evidence (Intel, SEV-SNP, TPM, Nitro, dstack, NVIDIA GPU) and print the verification report", usage, run: (argv, io) => run(argv, io, deps) };
 }
 
 export const command: Command = makeVerifyCommand();
@@ -169,6 +195,13 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   const allowedApps = hexList(values["allowed-app"], "--allowed-app");
   const allowedCompose = hexList(values["allowed-compose"], "--allowed-compose");
   if (values.nonce !== undefined && !/^(0x)?([0-9a-fA-F]{2})+$/.test(values.nonce)) throw new UsageError(`--nonce must be hex, got '${values.nonce}'`);
+  if (values["gpu-nonce"] !== undefined && !/^(0x)?([0-9a-fA-F]{2})+$/.test(values["gpu-nonce"])) throw new UsageError(`--gpu-nonce must be hex, got '${values["gpu-nonce"]}'`);
+  let gpuBinding: GpuNonceBinding | undefined;
+  if (values["gpu-binding"] !== undefined) {
+    const m = /^(\d+)(?::(sha256|none))?$/.exec(values["gpu-binding"]);
+    if (!m) throw new UsageError(`--gpu-binding must be OFFSET or OFFSET:sha256, got '${values["gpu-binding"]}'`);
+    gpuBinding = { reportDataOffset: Number(m[1]), hash: (m[2] ?? "none") as GpuNonceBinding["hash"] };
+  }
   const file = positionals[0]!;
   // The input being read, so a ParseError names the file it is about.
   let source = file;
@@ -192,6 +225,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
     const composeFile = values.compose === undefined ? undefined : await readInput(io, values.compose, "compose file");
     const tpmEventLog = values["event-log"] === undefined ? undefined : await readInput(io, values["event-log"], "event log");
     const nonce = values.nonce === undefined ? undefined : toBytes(values.nonce, "--nonce");
+    const gpu = await loadGpuOptions(io, values, detected.type === "nvidia-gpu" || detected.type === "nvidia-gpu-list", nonce, gpuBinding, (s) => (source = s));
+    source = file;
 
     // The registry: asked when the caller names an RPC endpoint or a registry (flags or env).
     const wantsChain = values.rpc !== undefined || values.registry !== undefined || io.env.POC_RPC_URL !== undefined || io.env.POC_REGISTRY !== undefined;
@@ -254,6 +289,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       tpmNonce: nonce,
       nitroNonce: nonce,
       tpmEventLog,
+      ...(gpu ? { gpu } : {}),
     });
     const code = reportExitCode(report, { strict: values.strict, signaturesOnly: values["signatures-only"] });
     if (values.json) io.out(JSON.stringify(report, null, 2));
@@ -274,14 +310,63 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   }
 }
 
+/** The GPU dimension's inputs from --gpu, --gpu-certs, --rim, --gpu-nonce, --gpu-binding (none: undefined). */
+async function loadGpuOptions(
+  io: CliIO,
+  values: { gpu?: string; "gpu-certs"?: string[]; rim?: string[]; "gpu-nonce"?: string; "gpu-device-root"?: string; "gpu-rim-root"?: string },
+  evidenceIsGpu: boolean,
+  nonce: Uint8Array | undefined,
+  binding: GpuNonceBinding | undefined,
+  setSource: (file: string) => void,
+): Promise<GpuEvidenceOptions | undefined> {
+  const given = values.gpu !== undefined || values["gpu-certs"] || values.rim || values["gpu-nonce"] !== undefined || binding || values["gpu-device-root"] || values["gpu-rim-root"];
+  if (!given && !evidenceIsGpu) return undefined;
+  if (!evidenceIsGpu && values.gpu === undefined) throw new UsageError("--gpu-certs, --rim, --gpu-nonce and --gpu-binding need a GPU report: --gpu FILE");
+  if (evidenceIsGpu && values.gpu !== undefined) throw new UsageError("the evidence is already a GPU report; --gpu is for a GPU report beside CPU evidence");
+  let report: Uint8Array | undefined;
+  let evidenceList: unknown;
+  if (values.gpu !== undefined) {
+    setSource(values.gpu);
+    const { detected, evidence } = decodeEvidenceInput({ bytes: await readInput(io, values.gpu, "GPU report") });
+    // A malformed GPU report or list is bad input, named by its file.
+    if (detected.type === "nvidia-gpu") parseGpuAttestationReport((report = evidence));
+    else if (detected.type === "nvidia-gpu-list") parseGpuEvidenceList((evidenceList = detected.json)).gpus.forEach((g) => parseGpuAttestationReport(g.report));
+    else throw new PocError(`--gpu: ${values.gpu} is ${detected.type} evidence, not an NVIDIA GPU attestation report or evidence list`);
+  }
+  const certificates: Certificate[] = [];
+  for (const path of values["gpu-certs"] ?? []) {
+    setSource(path);
+    certificates.push(...parseCertificates(await readInput(io, path, "GPU certificate file"), "GPU certificate file"));
+  }
+  const rims: Uint8Array[] = [];
+  for (const path of values.rim ?? []) {
+    setSource(path);
+    const rim = await readInput(io, path, "RIM file");
+    parseGpuRim(rim); // structure first, so a malformed RIM is bad input named by its file
+    rims.push(rim);
+  }
+  const gpuNonce = values["gpu-nonce"] !== undefined ? toBytes(values["gpu-nonce"], "--gpu-nonce") : evidenceIsGpu ? nonce : undefined;
+  const root = async (path: string | undefined, what: string): Promise<Certificate | undefined> => {
+    if (path === undefined) return undefined;
+    setSource(path);
+    const certs = parseCertificates(await readInput(io, path, what), what);
+    if (certs.length !== 1) throw new PocError(`${path}: expected one root certificate, found ${certs.length}`);
+    return certs[0];
+  };
+  const deviceRoot = await root(values["gpu-device-root"], "GPU device root");
+  const rimRoot = await root(values["gpu-rim-root"], "RIM root");
+  const roots = { ...(deviceRoot ? { deviceRoot } : {}), ...(rimRoot ? { rimRoot } : {}) };
+  return { ...(report ? { report } : {}), ...(evidenceList !== undefined ? { evidenceList } : {}), certificates, rims, ...(gpuNonce ? { nonce: gpuNonce } : {}), ...(binding ? { binding } : {}), ...(deviceRoot || rimRoot ? { roots } : {}) };
+}
+
 /** One line for stderr saying why the exit code is 1. */
 function failureLine(report: VerificationReport): string {
-  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n].status === "failed");
+  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n]?.status === "failed");
   if (failed) {
-    const d = report.dimensions[failed];
+    const d = report.dimensions[failed]!;
     return `FAIL: ${DIMENSION_LABELS[failed]}: ${d.reason}${d.check ? ` [${d.check}]` : ""}`;
   }
-  const hw = report.dimensions.hardware;
+  const hw = report.evidenceType === "nvidia-gpu" ? report.dimensions.gpu! : report.dimensions.hardware;
   if (hw.status !== "passed") return `NOT VERIFIED: hardware: ${hw.reason}`;
   return `NOT VERIFIED: overall ${report.overall} (--strict)`;
 }

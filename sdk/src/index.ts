@@ -32,6 +32,7 @@ export * from "./amd/index.js";
 export * from "./tpm/index.js";
 export * from "./nitro/index.js";
 export * from "./eventlog/index.js";
+export * from "./nvidia/index.js";
 
 // The verification report (pass / partial / fail per dimension) and its verifier glue.
 export * from "./report/index.js";

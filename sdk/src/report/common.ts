@@ -1,9 +1,10 @@
 /** Options and helpers shared by the report builders. */
 import { VerificationError } from "../errors.js";
+import type { GpuTrustAnchors } from "../nvidia/roots.js";
 import type { Certificate } from "../pki/x509.js";
 import { toDate } from "../pki/x509.js";
 import type { IntelQuoteVerdict, IntelQuoteVerifier, RegistryLookup } from "./inject.js";
-import { type DimensionName, type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
+import { type DimensionResult, type ReportDimensions, type EvidenceType, type HardwareId, type VerificationReport, failed, overallStatus, passed, skipped } from "./model.js";
 
 export type BuildReportOptions = {
   /** Verification time: a Date or unix seconds. Required: collateral and certificates expire. */
@@ -34,6 +35,30 @@ export type BuildReportOptions = {
   tpmEventLog?: Uint8Array;
   /** Expected Nitro nonce. */
   nitroNonce?: Uint8Array;
+  /** NVIDIA GPU evidence verified beside the CPU's: the report's GPU dimension (report/gpu.ts). */
+  gpu?: GpuEvidenceOptions;
+};
+
+/**
+ * How the GPU's SPDM nonce is bound to the CPU evidence, as the caller built it: the CPU report
+ * data's 32 bytes at `reportDataOffset` are the GPU nonce ("none") or its SHA-256 ("sha256").
+ */
+export type GpuNonceBinding = { reportDataOffset: number; hash: "none" | "sha256" };
+
+export type GpuEvidenceOptions = {
+  /** The GPU attestation report (bytes or NVIDIA's hex text); absent when the evidence file is the GPU report. */
+  report?: Uint8Array | string;
+  /** Instead of `report`: NVIDIA's GPU evidence list JSON (one entry per GPU, each with its chain; nvidia/evidenceList.ts). */
+  evidenceList?: unknown;
+  /** The GPU's certificate chain, leaf first. */
+  certificates?: (Uint8Array | string | Certificate)[];
+  /** The driver and VBIOS RIMs (XML). */
+  rims?: (string | Uint8Array)[];
+  /** The nonce the verifier gave the GPU. */
+  nonce?: Uint8Array | string;
+  binding?: GpuNonceBinding;
+  /** Replace NVIDIA's pinned roots (tests pin the simulator's). */
+  roots?: Partial<GpuTrustAnchors>;
 };
 
 export function unixSeconds(now: Date | number): number {
@@ -70,18 +95,20 @@ export function makeReport(args: {
   evidenceType: EvidenceType;
   tee: VerificationReport["tee"];
   now: Date | number;
-  dimensions: Record<DimensionName, DimensionResult>;
+  /** `gpu` defaults to "no GPU evidence given" (not applicable); withGpuDimension fills it in. */
+  dimensions: ReportDimensions;
   hardwareId?: HardwareId;
   intel?: IntelQuoteVerdict;
 }): VerificationReport {
+  const dimensions = { ...args.dimensions, gpu: args.dimensions.gpu ?? skipped("no GPU evidence given", false) };
   const { onchain, ...intel } = args.intel ?? {};
   return {
     schema: "poc.verification-report/1",
     evidenceType: args.evidenceType,
     tee: args.tee,
     verifiedAt: unixSeconds(args.now),
-    overall: overallStatus(args.dimensions),
-    dimensions: args.dimensions,
+    overall: overallStatus(dimensions),
+    dimensions,
     ...(args.hardwareId ? { hardwareId: args.hardwareId } : {}),
     ...(args.intel ? { intel: intel as IntelQuoteVerdict } : {}),
     ...(onchain ? { onchain } : {}),

@@ -7,6 +7,8 @@ export { buildSnpReport } from "./snp.js";
 export { buildTpmReport } from "./tpm.js";
 export { buildNitroReport } from "./nitro.js";
 export { buildIntelQuoteReport, buildDstackReport } from "./intel.js";
+export { buildGpuReport, withGpuDimension, gpuDimension, gpusDimension, checkGpuNonceBinding, cpuReportData } from "./gpu.js";
+export type { GpuEvidenceOptions, GpuNonceBinding } from "./common.js";
 export { verifyEvidence, type VerifyEvidenceParameters } from "./verify.js";
 export { renderReportText } from "./render.js";
 export * from "./input.js";

@@ -67,6 +67,8 @@ export type ReportExitCodeReturnType = 0 | 1;
 export function reportExitCode(report: VerificationReport, rule: ReportExitCodeParameters = {}): ReportExitCodeReturnType {
   if (report.overall === "fail") return 1;
   if (rule.strict) return report.overall === "pass" ? 0 : 1;
+  // GPU evidence alone: the GPU dimension is the evidence; partial = verified, RIMs or nonce not given.
+  if (report.evidenceType === "nvidia-gpu") return report.dimensions.gpu?.status === "passed" || report.dimensions.gpu?.status === "partial" ? 0 : 1;
   const hw = report.dimensions.hardware.status;
   if (hw === "passed") return 0;
   if (hw === "partial" && rule.signaturesOnly && report.intel?.scope === "signatures") return 0;

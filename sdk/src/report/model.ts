@@ -9,14 +9,15 @@ import type { EvidenceType } from "../vocabulary/evidence.js";
 import type { HardwareIdKind } from "../vocabulary/platformKey.js";
 export type { EvidenceType };
 
-export type DimensionName = "hardware" | "operatingSystem" | "application" | "tpmBinding" | "registry";
-export const DIMENSION_NAMES: readonly DimensionName[] = ["hardware", "operatingSystem", "application", "tpmBinding", "registry"];
+export type DimensionName = "hardware" | "operatingSystem" | "application" | "tpmBinding" | "registry" | "gpu";
+export const DIMENSION_NAMES: readonly DimensionName[] = ["hardware", "operatingSystem", "application", "tpmBinding", "registry", "gpu"];
 export const DIMENSION_LABELS: Record<DimensionName, string> = {
   hardware: "hardware",
   operatingSystem: "operating system",
   application: "application",
   tpmBinding: "TPM binding",
   registry: "Proof-of-Cloud registry",
+  gpu: "GPU",
 };
 
 /**
@@ -37,6 +38,12 @@ export type DimensionResult = {
   /** Values the dimension established (measurements, IDs, statuses), all JSON-safe. */
   details: Record<string, string | number | boolean | string[] | null>;
 };
+
+/**
+ * The dimensions of a report. `gpu` is optional in the type so that reports written before the GPU
+ * dimension existed still read; every report the SDK builds has it (not applicable without GPU evidence).
+ */
+export type ReportDimensions = Record<Exclude<DimensionName, "gpu">, DimensionResult> & { gpu?: DimensionResult };
 
 /** A hardware ID the Proof-of-Cloud registry keys on (`kind` as in HardwareRegistry). */
 export type HardwareId = { kind: HardwareIdKind; value: string };
@@ -60,11 +67,11 @@ export type VerificationReport = {
   schema: "poc.verification-report/1";
   evidenceType: EvidenceType;
   /** TEE family the evidence comes from. */
-  tee: "intel-sgx" | "intel-tdx" | "amd-sev-snp" | "tpm" | "aws-nitro";
+  tee: "intel-sgx" | "intel-tdx" | "amd-sev-snp" | "tpm" | "aws-nitro" | "nvidia-gpu";
   /** Unix seconds the evidence was judged at (the caller's `now`). */
   verifiedAt: number;
   overall: OverallStatus;
-  dimensions: Record<DimensionName, DimensionResult>;
+  dimensions: ReportDimensions;
   hardwareId?: HardwareId;
   /** Intel quotes (bare or dstack): what the DCAP verification established (status, PPID, registers). */
   intel?: IntelQuoteVerdict;
@@ -76,8 +83,8 @@ export type VerificationReport = {
  * Overall: fail if any dimension failed; pass if every applicable dimension passed; partial
  * otherwise (something applicable was skipped or only partly checked, e.g. no registry was consulted).
  */
-export function overallStatus(dimensions: Record<DimensionName, DimensionResult>): OverallStatus {
-  const all = DIMENSION_NAMES.map((n) => dimensions[n]);
+export function overallStatus(dimensions: ReportDimensions): OverallStatus {
+  const all = DIMENSION_NAMES.flatMap((n) => dimensions[n] ?? []);
   if (all.some((d) => d.status === "failed")) return "fail";
   if (all.every((d) => !d.applicable || d.status === "passed")) return "pass";
   return "partial";

@@ -14,6 +14,7 @@ export function renderReportText(report: VerificationReport, options: { details?
   const width = Math.max(...DIMENSION_NAMES.map((n) => DIMENSION_LABELS[n].length));
   for (const name of DIMENSION_NAMES) {
     const d = report.dimensions[name];
+    if (!d) continue;
     const na = d.applicable ? "" : " (n/a)";
     lines.push(`  ${MARK[d.status]}  ${DIMENSION_LABELS[name].padEnd(width)}  ${d.reason}${na}`);
     if (options.details) {

@@ -2,7 +2,8 @@
 import type { SnpTrustAnchors } from "../amd/verify.js";
 import { parseTpmAttestationJson } from "../tpm/quote.js";
 import type { BuildReportOptions } from "./common.js";
-import { detectEvidence } from "./detect.js";
+import { type DetectedEvidence, detectEvidence } from "./detect.js";
+import { buildGpuReport, withGpuDimension } from "./gpu.js";
 import { buildDstackReport, buildIntelQuoteReport } from "./intel.js";
 import type { VerificationReport } from "./model.js";
 import { buildNitroReport } from "./nitro.js";
@@ -22,6 +23,13 @@ export type VerifyEvidenceParameters = BuildReportOptions & {
  */
 export async function verifyEvidence(params: VerifyEvidenceParameters): Promise<VerificationReport> {
   const detected = detectEvidence(params.evidence);
+  if (detected.type === "nvidia-gpu") return buildGpuReport(detected.bytes, params);
+  if (detected.type === "nvidia-gpu-list") return buildGpuReport(detected.json, params);
+  // CPU evidence, with the GPU's beside it when given (the GPU dimension).
+  return withGpuDimension(await verifyCpuEvidence(detected, params), params);
+}
+
+async function verifyCpuEvidence(detected: Exclude<DetectedEvidence, { type: "nvidia-gpu" | "nvidia-gpu-list" }>, params: VerifyEvidenceParameters): Promise<VerificationReport> {
   switch (detected.type) {
     case "snp-report":
       return buildSnpReport(detected.bytes, params);

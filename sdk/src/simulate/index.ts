@@ -1,6 +1,7 @@
 /**
- * The simulator: a test PKI that issues TDX quotes with their DCAP collateral and a software TPM
- * that issues TPM2 quotes, all deterministic from a seed. For tests and local chains only: every
+ * The simulator: a test PKI that issues TDX quotes with their DCAP collateral, a software TPM
+ * that issues TPM2 quotes and a simulated NVIDIA H100 (SPDM reports, signed RIMs), all deterministic
+ * from a seed. For tests and local chains only: every
  * certificate names itself a simulator, and assertNotProductionParameters refuses its roots on
  * any chain but 31337 / 1337. See docs/simulator.md.
  */
@@ -77,3 +78,16 @@ export {
 } from "./tpm.js";
 export { assertNotProductionParameters, isSimulatorCertificate, isLocalChainId, LOCAL_CHAIN_IDS, SimulatorParametersError } from "./guard.js";
 export { createSimulatedGceCa, encodeGceInstanceInfo, SIMULATED_GCE_ROOT_CN, type SimulatedGceCa, type SimulatedGceInstance } from "./gce.js";
+export { createSimulatedGpu, SIMULATED_DRIVER_RIM_INDICES, SIMULATED_VBIOS_RIM_INDICES, type SimulatedGpu, type CreateSimulatedGpuParameters, type RimOptions } from "./gpu.js";
+export {
+  createSimulatedGpuPki,
+  deriveP384Key,
+  encodeHopperFwidExtension,
+  SIMULATED_GPU_DEVICE_ROOT_CN,
+  SIMULATED_GPU_RIM_ROOT_CN,
+  type SimulatedGpuPki,
+  type SimulatedP384Certificate,
+  type SimulatedP384Key,
+} from "./gpuPki.js";
+export { encodeGpuOpaqueData, encodeGpuReport, encodeVbiosVersion, type GpuOpaqueFields, type EncodeGpuReportParameters } from "./gpuReport.js";
+export { writeSignedRim, type SimulatedGoldenMeasurement, type WriteSignedRimParameters } from "./gpuRim.js";

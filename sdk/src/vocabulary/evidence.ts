@@ -4,5 +4,5 @@
  */
 
 /** Every evidence type `detectEvidence` recognises and the report can be built from. */
-export const EVIDENCE_TYPES = ["intel-quote", "snp-report", "tpm-quote", "nitro-document", "dstack"] as const;
+export const EVIDENCE_TYPES = ["intel-quote", "snp-report", "tpm-quote", "nitro-document", "dstack", "nvidia-gpu"] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
