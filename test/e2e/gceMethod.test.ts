@@ -24,11 +24,16 @@ import { ProposalClass } from "../../testkit/proposals.js";
 import { gceQuoteArgs, loadGceAttestation, TPM_FIXTURES } from "../../testkit/tpmFixtures.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeFunctionData, toHex } from "viem";
+import { encodeFunctionData, keccak256, stringToBytes, toHex } from "viem";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { tpmAkCertificateVerifierAbi } from "../../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
 import { buildGceEnrolment } from "../../sdk/src/chain/gceMethod.js";
-import { dcapEvidence, tpmEvidence, workloadReportData } from "../../sdk/src/chain/workload.js";
+import { dcapEvidence, EvidenceRoute, tpmEvidence, workloadReportData, zkEvidence, ZkVm } from "../../sdk/src/chain/workload.js";
+import { devRiscZeroSeal, encodeSnpJournal } from "../../sdk/src/zk/journal.js";
+import { zkAttestationVerifierAbi } from "../../sdk/src/chain/abi/ZkAttestationVerifier.js";
+import { addressOf } from "../../sdk/src/chain/addressBook.js";
+import { platformKey } from "../../sdk/src/vocabulary/platformKey.js";
+import { SALT } from "../../testkit/proposals.js";
 
 const HOUR = 3600;
 
@@ -325,4 +330,43 @@ describe("level 3 by re-attestation through the CvmRegistry", () => {
     await w.time.increase(3 * HOUR);
     expect(await w.hardware.read.levelOf([w.hwKey])).toBe(2);
   });
+});
+
+describe("the GCE method on an SEV-SNP machine (ZK route; the dev RiscZero verifier stands in for a prover)", () => {
+  it("enrols the AMD chip (kind 2) from an SNP journal binding the AK, with the same checks", async () => {
+    const w = await deployGceWorld({ seed: "gce snp" });
+    const IMAGE = keccak256(stringToBytes("gce snp program image (test)"));
+    const ARK = sha256(stringToBytes("pinned ARK (gce test)"));
+    const CHIP_ID = new Uint8Array(64).map((_, i) => (i * 11 + 5) & 0xff);
+    const zk = addressOf(w.book, "ZkAttestationVerifier");
+    const zkCall = (functionName: "setProgram" | "setArkPinned", args: readonly unknown[]) => ({ target: zk, value: 0n, data: encodeFunctionData({ abi: zkAttestationVerifierAbi, functionName, args } as never) });
+    await w.govern([zkCall("setProgram", [ZkVm.RiscZero, IMAGE, 2]), zkCall("setArkPinned", [toHex(ARK), true])], ProposalClass.SecurityCritical);
+    const machine = await GceMachine.create(w, { label: "gce-snp" });
+    const a = await w.anchor();
+    const binding = w.binding(a.anchorBlock, a.anchorBlockHash, gceEnrolSubjectOf(3, HOUR));
+    const journal = encodeSnpJournal({
+      timestamp: (await w.now()) - 5n,
+      reportVersion: 3,
+      guestSvn: 1,
+      policy: 0x30000n,
+      vmpl: 0,
+      reportedTcb: new Uint8Array(8),
+      measurement: new Uint8Array(48).fill(0x5a),
+      reportData: workloadReportData(binding, machine.tpm.akPublic),
+      hostData: new Uint8Array(32),
+      chipId: CHIP_ID,
+      reportHash: sha256(stringToBytes("report")),
+      vcekHash: sha256(stringToBytes("vcek")),
+      askHash: sha256(stringToBytes("ask")),
+      arkHash: ARK,
+    });
+    const tee = zkEvidence(EvidenceRoute.ZkSnpJournal, { zkvm: ZkVm.RiscZero, programId: IMAGE, journal, seal: devRiscZeroSeal(IMAGE, journal) });
+    const e = buildGceEnrolment({ tee, tpm: await machine.tpmQuote(binding), akChain: machine.akChain, level: 3, cadence: HOUR, anchorBlock: a.anchorBlock });
+    const r = await w.pub.waitForTransactionReceipt({ hash: await writeGceEnrol(w.wallets[6]!, { gceMethod: w.gce.address, evidence: e.evidence, claim: e.claim }) });
+    expect(r.status).toBe("success");
+    const chipKey = platformKey(2, CHIP_ID, SALT);
+    expect(await readHardwareEntry(w.pub, { registry: w.hardware.address, platformKey: chipKey })).toMatchObject({ exists: true, kind: 2, level: 3 });
+    // The same refusals apply: another zone claimed.
+    await expectMethodRevert(writeGceEnrol(w.wallets[6]!, { gceMethod: w.gce.address, evidence: e.evidence, claim: { ...e.claim, zone: "us-central1-a" } }), "WrongZone");
+  }, 180_000);
 });
