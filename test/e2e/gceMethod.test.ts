@@ -370,3 +370,28 @@ describe("the GCE method on an SEV-SNP machine (ZK route; the dev RiscZero verif
     await expectMethodRevert(writeGceEnrol(w.wallets[6]!, { gceMethod: w.gce.address, evidence: e.evidence, claim: { ...e.claim, zone: "us-central1-a" } }), "WrongZone");
   }, 180_000);
 });
+
+describe("a method's rights are exactly its registration (fast-check)", () => {
+  it("enrol succeeds iff level <= maxLevel and the facility is registered for the method; otherwise the typed error", async () => {
+    const w = await deployGceWorld({ seed: "method rights", register: false });
+    const method = w.wallets[7]!;
+    const other = facility({ name: "rights-2", provider: "P", country: "NL", site: "AMS", evidence: "e", evidenceUri: "ipfs://e" });
+    await w.govern([registryCalls.setFacilities(w.hardware.address, [other])], ProposalClass.Ordinary);
+    const facilities = [FACILITY.facilityId, other.facilityId];
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.subarray(facilities), fc.integer({ min: 1, max: 3 }), fc.constantFrom(...facilities), async (maxLevel, allowed, level, at) => {
+        await w.govern([methodRegistryCalls.registerMethod(w.methods.address, method.account.address, maxLevel, allowed)], ProposalClass.SecurityCritical);
+        const key = keccak256(stringToBytes(`rights ${n++}`));
+        const p = w.methods.write.enrol([key, 1, at, level, level === 3 ? 60 : 0, key], { account: method.account });
+        if (level > maxLevel) await expectMethodRevert(p, "LevelAboveMethod");
+        else if (!allowed.includes(at)) await expectMethodRevert(p, "FacilityNotAllowed");
+        else {
+          await w.pub.waitForTransactionReceipt({ hash: await p });
+          expect(await readHardwareEntry(w.pub, { registry: w.hardware.address, platformKey: key })).toMatchObject({ exists: true, level, facilityId: at });
+        }
+      }),
+      { numRuns: 12 },
+    );
+  }, 180_000);
+});
