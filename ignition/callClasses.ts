@@ -19,6 +19,8 @@ import { cvmRegistryAbi } from "../sdk/src/chain/abi/CvmRegistry.js";
 import { workloadVerifierAbi } from "../sdk/src/chain/abi/WorkloadVerifier.js";
 import { zkAttestationVerifierAbi } from "../sdk/src/chain/abi/ZkAttestationVerifier.js";
 import { tpmAkCertificateVerifierAbi } from "../sdk/src/chain/abi/TpmAkCertificateVerifier.js";
+import { methodRegistryAbi } from "../sdk/src/chain/abi/MethodRegistry.js";
+import { gceMethodAbi } from "../sdk/src/chain/abi/GceMethod.js";
 
 type ClassName = keyof typeof ProposalClass;
 
@@ -63,6 +65,16 @@ export const callClasses = {
   TpmAkCertificateVerifier: {
     setRootPinned: "SecurityCritical",
   },
+  // A method writes entries with no vote: what it may do is decided as strongly as a revocation.
+  MethodRegistry: {
+    registerMethod: "SecurityCritical",
+    suspendMethod: "EmergencyFreeze",
+    removeMethod: "SecurityCritical",
+  },
+  GceMethod: {
+    setZoneFacility: "Ordinary",
+    revokeAkCertificate: "EmergencyFreeze",
+  },
 } as const satisfies Record<string, Record<string, ClassName>>;
 
 export type GovernedContract = keyof typeof callClasses;
@@ -74,6 +86,8 @@ const abis: Record<GovernedContract, Abi> = {
   WorkloadVerifier: workloadVerifierAbi,
   ZkAttestationVerifier: zkAttestationVerifierAbi,
   TpmAkCertificateVerifier: tpmAkCertificateVerifierAbi,
+  MethodRegistry: methodRegistryAbi,
+  GceMethod: gceMethodAbi,
 };
 
 /** One `setCallClass(target, selectors, class)` call's worth of entries. */

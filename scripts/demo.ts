@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --json]`: the whole Proof of Cloud story on the embedded chain, in eleven acts
+ * `npm run demo [-- --json]`: the whole Proof of Cloud story on the embedded chain, in twelve acts
  * (scripts/demo/*.ts, one file per group of acts):
  *   1. an Alliance forms (and elects a chair);  2. members register a facility and the real TDX
  *   fixture's PPID at level 1 by an EIP-712 signature batch;  3. Intel's real collateral goes
@@ -7,7 +7,8 @@
  *   5. the real TEE.fail quote passes DCAP (SDK) yet its hardware is in no facility;  6. a
  *   simulated CVM registers and a gated dApp call succeeds;  7. the TTL lapses;  8. re-attestation
  *   restores it;  9. its key rotates;  10. an emergency freeze refuses it again;  11. members cosign
- *   a checkpoint and an offline receipt verifies without the chain.
+ *   a checkpoint and an offline receipt verifies without the chain;  12. a simulated GCE machine enrols
+ *   itself through the GCE verification method (no vote), stays at level 3 by re-attestation, decays.
  * Every step asserts its outcome; the process exits 1 when one differs (CI runs it). Progress goes
  * to stderr; with --json stdout carries one transcript: every step's expected and actual outcome and gas.
  */
@@ -17,6 +18,7 @@ import { actAllianceForms, actRegisterHardware } from "./demo/governance.js";
 import { actIntelCollateral, actRealQuoteOnchain, actTeeFail } from "./demo/intel.js";
 import { actCvmRegisters } from "./demo/cvm.js";
 import { actCheckpointAndReceipt } from "./demo/transparency.js";
+import { actMethodsEnrol } from "./demo/methods.js";
 import { DemoStepFailed, Story, toJson } from "../testkit/story.js";
 import { startWorld } from "./demo/world.js";
 
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
     const teeFail = await actTeeFail(w, story, dcap);
     await actCvmRegisters(w, story, teeFail.teeFailPpid);
     await actCheckpointAndReceipt(w, story, tdx.platformKey);
+    await actMethodsEnrol(story);
   } catch (e) {
     if (!(e instanceof DemoStepFailed)) throw e;
     failure = e;

@@ -1,12 +1,13 @@
 /**
- * `poc registry show|list|challenge|claim-bond`: read an entry by PPID, chip ID or platformKey; list
- * every entry from the log; open a challenge (with its bond); pay an upheld challenge's bond back.
- * `show` exits 1 when the hardware is not verified now.
+ * `poc registry show|list|challenge|claim-bond|enroll`: read an entry by PPID, chip ID or platformKey; list
+ * every entry from the log; open a challenge (with its bond); pay an upheld challenge's bond back;
+ * enrol hardware through the GCE verification method from evidence files (no vote).
+ * `show` exits 1 when the hardware is not verified now; `enroll` exits 1 when the method refuses.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { decodeEventLog, formatEther, isHex, keccak256, type Hex } from "viem";
+import { decodeEventLog, formatEther, getAddress, isAddress, isHex, keccak256, type Address, type Hex } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
 import { hardwareRegistryAbi } from "../../sdk/src/chain/abi/HardwareRegistry.js";
 import {
@@ -23,6 +24,11 @@ import {
 } from "../../sdk/src/chain/hardwareRegistry.js";
 import { parsePlatformKind, platformKey } from "../../sdk/src/vocabulary/platformKey.js";
 import { UsageError, type CliIO, type Command } from "../io.js";
+import { buildGceEnrolment, gceBindingHash, gceEnrolSubject, gceEvidenceFromFiles, GCE_MAX_ANCHOR_AGE } from "../../sdk/src/chain/gceMethod.js";
+import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
+import { findAddress } from "../../sdk/src/chain/addressBook.js";
+import { ChainInputError } from "../../sdk/src/chain/errors.js";
+import { ParseError } from "../../sdk/src/errors.js";
 import { chainOptions, chainUsage, connect, isoTime, signingAccount, toJson, walletFor, type ChainDeps } from "./_chain.js";
 
 const usage = `usage:
@@ -36,12 +42,23 @@ const usage = `usage:
       open, kept by the Alliance if the challenge is dismissed
   poc registry claim-bond <challengeId> [--json]
       pays an upheld challenge's bond back to its challenger (once; any account may send it)
+  poc registry enroll --prepare --level 2|3 [--cadence SECONDS] [--method ADDR] [--json]
+      the newest block and the binding hash the machine's quotes must carry (TDX report data =
+      binding || sha256(akPublic); TPM qualifying data = binding); valid for ${GCE_MAX_ANCHOR_AGE} blocks
+  poc registry enroll --quote FILE --tpm FILE.json --ak-chain FILE.pem --anchor-block N
+                      --level 2|3 [--cadence SECONDS] [--zone Z] [--instance ID] [--method ADDR]
+                      [--calldata] [--json]
+      builds GceMethod.enrol's calldata from the evidence files (quote: raw TDX quote or 0x-hex;
+      tpm: { akPublic, attest, signature, pcrValues } 0x-hex; ak-chain: PEM, AK certificate first,
+      root last; zone and instance default to the AK certificate's); --calldata prints it, otherwise
+      it is sent (POC_PRIVATE_KEY; anyone may relay). Method: --method, POC_GCE_METHOD or the book's
+      GceMethod. docs/hardware-registry.md#the-gce-method
 ${chainUsage}`;
 
 const levelNames = ["none", "human-assisted", "automated", "continuous"];
 
 export function makeRegistryCommand(deps: ChainDeps = {}): Command {
-  return { summary: "Proof of Cloud hardware registry: show, list, challenge, claim-bond", usage, run: (argv, io) => run(argv, io, deps) };
+  return { summary: "Proof of Cloud hardware registry: show, list, challenge, claim-bond, enroll", usage, run: (argv, io) => run(argv, io, deps) };
 }
 
 async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
@@ -50,7 +67,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   if (sub === "list") return list(rest, io, deps);
   if (sub === "challenge") return challenge(rest, io, deps);
   if (sub === "claim-bond") return claimBond(rest, io, deps);
-  throw new UsageError(`expected show, list, challenge or claim-bond, got ${sub ?? "nothing"}`);
+  if (sub === "enroll") return enroll(rest, io, deps);
+  throw new UsageError(`expected show, list, challenge, claim-bond or enroll, got ${sub ?? "nothing"}`);
 }
 
 /** A PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes) to a platformKey. */
@@ -109,7 +127,9 @@ async function list(argv: string[], io: CliIO, deps: ChainDeps): Promise<number>
   const registry = ctx.hardwareRegistry;
   io.progress("reading the log...");
   const leaves = await getLogLeaves(ctx.client, { registry, fromBlock: ctx.book?.deploymentBlock ?? ctx.book?.contracts.HardwareRegistry?.block ?? 0n });
-  const keys = [...new Set(leaves.filter((l) => l.decoded.leafType === 2).map((l) => l.decoded.subject))];
+  // Entries come from votes (EntrySet) and from verification methods (MethodAction, action 1: enrolled).
+  const entryLeaf = (d: (typeof leaves)[number]["decoded"]) => d.leafType === 2 || (d.leafType === 9 && d.payload.action === 1);
+  const keys = [...new Set(leaves.filter((l) => entryLeaf(l.decoded)).map((l) => l.decoded.subject))];
   const entries = await Promise.all(keys.map(async (k) => ({ platformKey: k, ...(await readHardwareEntry(ctx.client, { registry, platformKey: k })) })));
   if (values.json) {
     io.out(toJson({ logSize: leaves.length, entries }));
@@ -173,4 +193,91 @@ async function claimBond(argv: string[], io: CliIO, deps: ChainDeps): Promise<nu
   if (values.json) io.out(toJson(result));
   else io.out(`challenge #${id}: bond paid back to ${c.challenger} in ${hash}`);
   return receipt.status === "success" ? 0 : 1;
+}
+
+function fileBytes(io: CliIO, path: string | undefined, what: string): Uint8Array {
+  if (!path) throw new UsageError(`enroll needs ${what}`);
+  try {
+    return new Uint8Array(readFileSync(resolve(io.cwd, path)));
+  } catch {
+    throw new UsageError(`${what}: cannot read ${path}`);
+  }
+}
+
+function intFlag(v: string | undefined, what: string, fallback?: number): number {
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${what}: expected a non-negative integer, got ${v ?? "nothing"}`);
+  return Number(v);
+}
+
+async function enroll(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...chainOptions,
+      prepare: { type: "boolean" },
+      calldata: { type: "boolean" },
+      method: { type: "string" },
+      quote: { type: "string" },
+      tpm: { type: "string" },
+      "ak-chain": { type: "string" },
+      "anchor-block": { type: "string" },
+      level: { type: "string" },
+      cadence: { type: "string" },
+      zone: { type: "string" },
+      instance: { type: "string" },
+    },
+  });
+  const level = intFlag(values.level, "--level");
+  const cadence = intFlag(values.cadence, "--cadence", 0);
+  const ctx = await connect(values, io, deps, {});
+  const m = values.method ?? io.env.POC_GCE_METHOD;
+  if (m !== undefined && !isAddress(m)) throw new UsageError(`--method: not an address: ${m}`);
+  const gceMethod: Address | undefined = m !== undefined ? getAddress(m) : ctx.book && findAddress(ctx.book, "GceMethod");
+  if (!gceMethod) throw new UsageError(`no GceMethod address: pass --method, set POC_GCE_METHOD or add it to deployments/${ctx.chainId}.json`);
+  if (values.prepare) {
+    const block = await ctx.client.getBlock();
+    const bindingHash = gceBindingHash({ chainId: ctx.chainId, gceMethod, anchorBlock: block.number, anchorBlockHash: block.hash, subject: gceEnrolSubject(level, cadence) });
+    const result = { gceMethod, anchorBlock: block.number, anchorBlockHash: block.hash, level, cadence, bindingHash, validUntilBlock: block.number + GCE_MAX_ANCHOR_AGE };
+    if (values.json) io.out(toJson(result));
+    else io.out(`bind ${bindingHash} (anchor block ${block.number}, usable until block ${result.validUntilBlock})`);
+    return 0;
+  }
+  const anchorBlock = BigInt(intFlag(values["anchor-block"], "--anchor-block"));
+  if (values.instance !== undefined && !/^\d+$/.test(values.instance)) throw new UsageError(`--instance: expected a decimal instance ID, got ${values.instance}`);
+  let built;
+  try {
+    const ev = gceEvidenceFromFiles({
+      quote: fileBytes(io, values.quote, "--quote"),
+      tpmJson: new TextDecoder().decode(fileBytes(io, values.tpm, "--tpm")),
+      akChainPem: fileBytes(io, values["ak-chain"], "--ak-chain"),
+    });
+    built = buildGceEnrolment({ ...ev, level, cadence, anchorBlock, zone: values.zone, instanceId: values.instance === undefined ? undefined : BigInt(values.instance) });
+  } catch (e) {
+    if (e instanceof ChainInputError || e instanceof ParseError) throw new UsageError(e.message);
+    throw e;
+  }
+  const summary = { gceMethod, zone: built.claim.zone, instanceId: built.claim.instanceId, projectId: built.instance.projectId, level, cadence, anchorBlock, evidenceHash: built.evidenceHash };
+  if (values.calldata) {
+    if (values.json) io.out(toJson({ ...summary, to: gceMethod, data: built.data }));
+    else io.out(`to ${gceMethod}\ndata ${built.data}`);
+    return 0;
+  }
+  const wallet = walletFor(ctx.transport, signingAccount(io), ctx.chainId);
+  io.progress(`enrolling ${built.claim.zone} / ${built.claim.instanceId} through ${gceMethod}...`);
+  try {
+    const hash = await wallet.sendTransaction({ to: gceMethod, data: built.data, chain: wallet.chain, account: wallet.account });
+    const receipt = await waitForTransactionReceipt(ctx.client, { hash });
+    const result = { ...summary, transactionHash: hash, status: receipt.status, gasUsed: receipt.gasUsed };
+    if (values.json) io.out(toJson(result));
+    else io.out(`enrolled (${receipt.status}) in ${hash}, ${receipt.gasUsed} gas`);
+    return receipt.status === "success" ? 0 : 1;
+  } catch (e) {
+    // A refusal by the method (or any contract it calls) is exit 1, not an input error.
+    const revert = decodeContractRevert(e);
+    if (!revert) throw e;
+    if (values.json) io.out(toJson({ ...summary, refused: revert.errorName, args: revert.args }));
+    else io.err(`refused: ${revert.reason}`);
+    return 1;
+  }
 }

@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IAlliance} from "../interfaces/IAlliance.sol";
 import {ICvmRegistry} from "../interfaces/ICvmRegistry.sol";
+import {IMethodRegistry} from "../interfaces/IMethodRegistry.sol";
 import {IHardwareRegistry} from "../interfaces/IHardwareRegistry.sol";
 import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "../registry/HardwareLevel.sol";
@@ -153,10 +154,25 @@ contract CvmRegistry is ICvmRegistry, IHardwareListener, EIP712, AllianceGoverne
         _requireHardwareFeed();
         Validity memory v = _validity(r);
         uint32 nonce = v.nonce;
-        _checkTpm(identity, r, v, tpm, hashReAttestation(identity, nonce, address(0)), teeRegistersHash);
+        bytes32 digest = hashReAttestation(identity, nonce, address(0));
+        _checkTpm(identity, r, v, tpm, digest, teeRegistersHash);
         v.nonce = nonce + 1;
         _attested(r, v, _params);
         emit CvmReattested(identity, nonce);
+        _heartbeatByReattest(r, v.platformRef, digest);
+    }
+
+    /// A re-attestation is fresh evidence from its hardware: on an active level-3 platform, once the Alliance
+    /// has registered this registry as a verification method (maxLevel 3), it is the platform's heartbeat, at
+    /// most one per half cadence. Without that registration the re-attestation stands alone. No try/catch:
+    /// a swallowed failure would let gas estimation pick a limit that starves the heartbeat.
+    /// docs/hardware-registry.md#level-3-by-re-attestation
+    function _heartbeatByReattest(Record storage r, uint64 ref, bytes32 digest) private {
+        HardwareMirror memory m = _hardware[ref];
+        if (m.level != 3 || m.status != IHardwareRegistry.Status.Active) return;
+        if (block.timestamp < uint256(m.lastHeartbeat) + m.cadence / 2) return;
+        IMethodRegistry methods = hardwareRegistry.methodRegistry();
+        if (methods.canRefresh(address(this))) methods.refresh(r.platformKey, digest);
     }
 
     /// @inheritdoc ICvmRegistry

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAllianceGoverned} from "./IAllianceGoverned.sol";
 import {IHardwareListener} from "./IHardwareListener.sol";
+import {IMethodRegistry} from "./IMethodRegistry.sol";
 
 // A challenge's `outcome` (Challenge, ChallengeClosed, the ChallengeClosed log leaf). Plain uint8
 // values rather than an enum so the ABI and the log leaves stay uint8 for the SDK and log checkers.
@@ -125,6 +126,8 @@ interface IHardwareRegistry is IAllianceGoverned {
     event ListenerFailed(address indexed listener, bytes32 indexed platformKey);
     event ChallengeBondSet(uint256 bond);
     event ChallengeBondClaimed(uint256 indexed challengeId, address indexed challenger, uint256 amount);
+    /// @notice A verification method's action, logged as a MethodAction leaf (type 9).
+    event MethodActionLogged(bytes32 indexed platformKey, address indexed method, uint8 action, bytes32 evidenceHash);
 
     /// @notice The caller (or a signer) is not a current Alliance member.
     error NotMember(address account);
@@ -186,6 +189,8 @@ interface IHardwareRegistry is IAllianceGoverned {
     error BondAlreadyClaimed(uint256 challengeId);
     /// @notice Sending a bond to its recipient failed.
     error BondTransferFailed(address to, uint256 amount);
+    /// @notice Only the MethodRegistry this registry created writes method actions.
+    error NotMethodRegistry(address caller);
 
     // ---- governed: Alliance proposals only ----
 
@@ -235,6 +240,14 @@ interface IHardwareRegistry is IAllianceGoverned {
         bytes32[] calldata consistencyProof,
         Cosignature[] calldata cosignatures
     ) external;
+
+    // ---- verification methods (docs/hardware-registry.md#verification-methods) ----
+
+    /// @notice Writes what a verification method verified (an entry, a heartbeat) or what the Alliance decided
+    /// about a method, as one MethodAction leaf. Only `methodRegistry()` calls it, after checking the method's rights.
+    function methodAction(IMethodRegistry.MethodAction calldata a) external;
+    /// @notice The MethodRegistry this registry created: the methods that may write entries with no vote.
+    function methodRegistry() external view returns (IMethodRegistry);
 
     // ---- views ----
 

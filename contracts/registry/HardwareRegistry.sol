@@ -13,6 +13,8 @@ import {IHardwareListener} from "../interfaces/IHardwareListener.sol";
 import {HardwareLevel} from "./HardwareLevel.sol";
 import {TransparencyLog} from "./TransparencyLog.sol";
 import {LogCheckpoints} from "./LogCheckpoints.sol";
+import {MethodRegistry} from "./MethodRegistry.sol";
+import {IMethodRegistry, METHOD_ENROLLED, METHOD_HEARTBEAT} from "../interfaces/IMethodRegistry.sol";
 
 /// @title HardwareRegistry: Proof of Cloud. TEE hardware IDs bound to physically verified facilities.
 /// @notice Only Alliance proposals change facilities and entries (the Alliance's class table says which class may call what);
@@ -29,6 +31,7 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     uint8 internal constant LEAF_CHALLENGE_CLOSED = 6;
     uint8 internal constant LEAF_LISTENER_ADDED = 7;
     uint8 internal constant LEAF_LISTENER_REMOVED = 8;
+    uint8 internal constant LEAF_METHOD_ACTION = 9;
 
     /// Each listener costs every later status change one call; a handful is plenty (one per CVM registry).
     uint256 internal constant MAX_LISTENERS = 4;
@@ -68,6 +71,8 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     }
 
     bytes32 public immutable salt;
+    /// The verification methods' table. Created here, so neither needs a wiring vote to know the other.
+    IMethodRegistry public immutable methodRegistry;
     /// May add listeners while the log holds nothing but listener additions (wiring at deployment).
     address private immutable _deployer;
     uint64 public freezeWindow = 7 days;
@@ -87,6 +92,7 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     constructor(IAlliance alliance_, bytes32 salt_) AllianceGoverned(alliance_) {
         salt = salt_;
         _deployer = msg.sender;
+        methodRegistry = new MethodRegistry(alliance_, this);
     }
 
     // ---------------------------------------------------------------- governed
@@ -310,6 +316,28 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
         _pay(c.challenger, c.bond);
     }
 
+    /// @inheritdoc IHardwareRegistry
+    function methodAction(IMethodRegistry.MethodAction calldata a) external {
+        if (msg.sender != address(methodRegistry)) revert NotMethodRegistry(msg.sender);
+        bytes32 key = a.platformKey;
+        EntryRecord storage r = _entries[key];
+        bool notify;
+        if (a.action == METHOD_ENROLLED) {
+            uint32 facility = _facilities[a.facilityId].index;
+            if (facility == 0) revert UnknownFacility(a.facilityId);
+            (r, notify) = _writeEntry(key, facility, a.kind, a.level, a.cadence, uint64(block.timestamp));
+        } else if (a.action == METHOD_HEARTBEAT) {
+            r = _activeEntry(key);
+            if (r.level != 3) revert NotContinuouslyMonitored(key);
+            r.lastHeartbeat = uint40(block.timestamp);
+            notify = true;
+        }
+        // Registrations, suspensions and removals of methods are leaves too (key: the method's address).
+        _appendLeaf(LEAF_METHOD_ACTION, key, abi.encode(a, uint64(block.timestamp)));
+        emit MethodActionLogged(key, a.method, a.action, a.evidenceHash);
+        if (notify) _notify(key, r);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IHardwareRegistry
@@ -396,19 +424,29 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
     // ---------------------------------------------------------------- internals
 
     function _setEntry(EntryInput calldata e, uint32 facility) private {
-        bytes32 key = e.platformKey;
-        if (key == bytes32(0)) revert InvalidField("platformKey");
-        if (e.kind != KIND_INTEL_PPID && e.kind != KIND_AMD_CHIP_ID) revert UnknownKind(e.kind);
-        if (e.level == 0 || e.level > 3 || (e.level == 3 && e.cadence == 0)) revert InvalidLevel(e.level, e.cadence);
-        if (e.verifiedAt == 0 || e.verifiedAt > block.timestamp) revert InvalidField("verifiedAt");
         for (uint256 j = 0; j < e.endorsers.length; j++) {
             if (!alliance.isMember(e.endorsers[j])) revert EndorserNotMember(e.endorsers[j]);
         }
-        EntryRecord storage r = _entries[key];
-        uint40 lastHeartbeat = uint40(e.verifiedAt);
-        bool existed = r.kind != 0;
+        (EntryRecord storage r, bool existed) = _writeEntry(e.platformKey, facility, e.kind, e.level, e.cadence, e.verifiedAt);
+        _logEntry(e);
+        // A new entry has nothing mirroring it yet: listeners take a snapshot when they start tracking one.
+        if (existed) _notify(e.platformKey, r);
+    }
+
+    /// Adds or updates an entry (a vote's or a method's); its leaf is the next one appended.
+    function _writeEntry(bytes32 key, uint32 facility, uint8 kind, uint8 level, uint32 cadence, uint64 verifiedAt)
+        private
+        returns (EntryRecord storage r, bool existed)
+    {
+        if (key == bytes32(0)) revert InvalidField("platformKey");
+        if (kind != KIND_INTEL_PPID && kind != KIND_AMD_CHIP_ID) revert UnknownKind(kind);
+        if (level == 0 || level > 3 || (level == 3 && cadence == 0)) revert InvalidLevel(level, cadence);
+        if (verifiedAt == 0 || verifiedAt > block.timestamp) revert InvalidField("verifiedAt");
+        r = _entries[key];
+        uint40 lastHeartbeat = uint40(verifiedAt);
+        existed = r.kind != 0;
         if (existed) {
-            if (r.kind != e.kind) revert KindMismatch(key, r.kind, e.kind);
+            if (r.kind != kind) revert KindMismatch(key, r.kind, kind);
             if (r.status == Status.Revoked) revert EntryRevoked(key);
             if (_frozenNow(r)) revert EntryFrozen(key);
             if (r.lastHeartbeat > lastHeartbeat) lastHeartbeat = r.lastHeartbeat;
@@ -416,19 +454,16 @@ contract HardwareRegistry is IHardwareRegistry, AllianceGoverned, LogCheckpoints
         // One packed write; a lapsed freeze reads as active, so status Active loses nothing.
         _entries[key] = EntryRecord({
             facility: facility,
-            verifiedAt: uint40(e.verifiedAt),
+            verifiedAt: uint40(verifiedAt),
             lastHeartbeat: lastHeartbeat,
             frozenUntil: 0,
-            cadence: e.cadence,
-            kind: e.kind,
-            level: e.level,
+            cadence: cadence,
+            kind: kind,
+            level: level,
             status: Status.Active,
             openChallenges: r.openChallenges,
             entryLeaf: uint32(_log.size)
         });
-        _logEntry(e);
-        // A new entry has nothing mirroring it yet: listeners take a snapshot when they start tracking one.
-        if (existed) _notify(key, r);
     }
 
     function _logEntry(EntryInput calldata e) private {

@@ -18,6 +18,7 @@ import TpmQuoteVerifierModule from "./TpmQuoteVerifier.js";
 import ZkAttestationVerifierModule from "./ZkAttestationVerifier.js";
 import TpmAkCertificateVerifierModule from "./TpmAkCertificateVerifier.js";
 import CvmRegistryModule, { CvmRegistryAutomataModule } from "./CvmRegistry.js";
+import GceMethodModule, { GceMethodAutomataModule } from "./GceMethod.js";
 
 import type { QuoteVerifierRoute } from "../quoteVerifierRoute.js";
 export type { QuoteVerifierRoute };
@@ -33,6 +34,7 @@ export const ProofOfCloudAutomataModule = buildModule("ProofOfCloudAutomata", (m
     ZkAttestationVerifierModule,
     TpmAkCertificateVerifierModule,
     CvmRegistryAutomataModule,
+    GceMethodAutomataModule,
   ]),
 );
 
@@ -46,6 +48,7 @@ const ProofOfCloudModule = buildModule("ProofOfCloud", (m) =>
     ZkAttestationVerifierModule,
     TpmAkCertificateVerifierModule,
     CvmRegistryModule,
+    GceMethodModule,
   ]),
 );
 

@@ -43,6 +43,9 @@ export type DeployProofOfCloudReturnType = {
   persistent: boolean;
 };
 
+/** Contracts created by another contract's constructor (no creation transaction of their own): their creator. */
+const CREATED_BY: Record<string, string> = { MethodRegistry: "HardwareRegistry" };
+
 /** Ignition's viem results, by module result key (only the address is used). */
 type Deployed = Record<string, { address: Address } | undefined>;
 
@@ -125,7 +128,9 @@ export async function deployProofOfCloud(o: DeployProofOfCloudOptions): Promise<
   const created = persistent ? await creationsFromJournal(publicClient, deploymentDir) : await creationsFromBlocks(publicClient, firstBlock);
   const contracts: Record<string, AddressBookContract> = {};
   for (const [name, f] of Object.entries(futures)) {
-    const c = created.get(f.address.toLowerCase());
+    // A contract another one created in its constructor has that one's creation transaction.
+    const creator = CREATED_BY[name];
+    const c = created.get((creator ? futures[creator]!.address : f.address).toLowerCase());
     if (!c) throw new DeployError(`no creation transaction found for ${name} at ${f.address}`);
     contracts[name] = { address: f.address, block: c.block, transactionHash: c.hash, futureId: f.futureId };
   }

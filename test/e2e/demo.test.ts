@@ -44,10 +44,15 @@ const EXPECTED: [string, string][] = [
   ["receipt-exported", "written"],
   ["receipt-verified-offline", "valid"],
   ["tampered-receipt-refused", "invalid"],
+  ["gce-method-registered", "active, level ≤ 3"],
+  ["gce-wrong-zone-refused", "refused: WrongZone"],
+  ["gce-enrolled-no-vote", "level 3, no vote"],
+  ["gce-stays-level-3", "level 3"],
+  ["gce-decays-to-level-2", "level 2"],
 ];
 
 /** Steps that send a transaction and must report its gas. */
-const WITH_GAS = ["chair-elected", "hardware-registered", "collateral-uploaded", "tdx-quote-verified-onchain", "simulated-platform-registered", "cvm-registered", "vault-release", "reattested", "rotated", "frozen", "checkpoint-recorded"];
+const WITH_GAS = ["chair-elected", "hardware-registered", "collateral-uploaded", "tdx-quote-verified-onchain", "simulated-platform-registered", "cvm-registered", "vault-release", "reattested", "rotated", "frozen", "checkpoint-recorded", "gce-enrolled-no-vote", "gce-stays-level-3"];
 
 describe("npm run demo -- --json", () => {
   let t: Transcript;
@@ -58,9 +63,9 @@ describe("npm run demo -- --json", () => {
     t = JSON.parse(r.stdout) as Transcript;
   }, 180_000);
 
-  it("exits 0 with ok true on the embedded chain, all eleven acts told", () => {
+  it("exits 0 with ok true on the embedded chain, all twelve acts told", () => {
     expect(t).toMatchObject({ demo: "proof-of-cloud", ok: true, chainId: 31337 });
-    expect(t.acts.map((a) => a.act)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(t.acts.map((a) => a.act)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it("runs every step in story order with the expected outcome", () => {

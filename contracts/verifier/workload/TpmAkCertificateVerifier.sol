@@ -8,9 +8,9 @@ import {RsaCertificate} from "./RsaCertificate.sol";
 
 /// @title TpmAkCertificateVerifier
 /// @notice Checks a vTPM attestation key's certificate chain onchain: AK certificate → intermediates
-/// → a root pinned by sha256 of its DER (pins change by security-critical Alliance proposal), every
-/// link sha256WithRSAEncryption, every certificate valid now, and the AK certificate's RSA key equal
-/// to the AK's TPMT_PUBLIC. docs/workload.md, "AK certificate chain".
+/// → a CA certificate pinned by sha256 of its DER (a root, or an issuing CA; pins change by
+/// security-critical Alliance proposal), every link sha256WithRSAEncryption, every certificate valid
+/// now, and the AK certificate's RSA key equal to the AK's TPMT_PUBLIC. docs/workload.md, "AK certificate chain".
 contract TpmAkCertificateVerifier is AllianceGoverned {
     error ChainTooShort(uint256 length);
     error RootNotPinned(bytes32 rootHash);
@@ -37,7 +37,7 @@ contract TpmAkCertificateVerifier is AllianceGoverned {
         emit RootPinned(rootHash, pinned);
     }
 
-    /// @notice Verifies `chain` (AK certificate first, pinned root last) for the AK `akPublic`
+    /// @notice Verifies `chain` (AK certificate first, a pinned CA certificate last) for the AK `akPublic`
     /// (an RSA TPMT_PUBLIC); returns sha256(akPublic), the akKeyHash TPM quotes report. Reverts otherwise.
     function verifyAkCertificate(bytes calldata akPublic, bytes[] calldata chain) external view returns (bytes32) {
         if (chain.length < 2) revert ChainTooShort(chain.length);
@@ -51,9 +51,12 @@ contract TpmAkCertificateVerifier is AllianceGoverned {
         }
         for (uint256 i = 0; i < chain.length; i++) {
             _checkTime(i, c);
-            bool last = i + 1 == chain.length;
-            bytes memory issuerDer = last ? der : chain[i + 1];
-            RsaCertificate.Certificate memory issuer = last ? c : RsaCertificate.parse(issuerDer);
+            // The last certificate is trusted because its hash is pinned; its self-signature would add
+            // nothing (and costs an RSA-4096 verification for Google's root). So an issuing CA (e.g.
+            // Google's AK intermediate) may be pinned directly.
+            if (i + 1 == chain.length) break;
+            bytes memory issuerDer = chain[i + 1];
+            RsaCertificate.Certificate memory issuer = RsaCertificate.parse(issuerDer);
             if (c.issuerHash != issuer.subjectHash) revert IssuerMismatch(i);
             if (!RsaCertificate.signedBy(der, c, issuer.exponent, issuer.modulus)) revert CertificateSignatureInvalid(i);
             (der, c) = (issuerDer, issuer);

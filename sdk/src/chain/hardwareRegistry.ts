@@ -96,10 +96,17 @@ export async function readEntryRecord(client: AnyClient, args: ReadEntryRecordPa
     throw new ChainInputError("entryLeaf", `the LeafAppended event for leaf ${entry.entryLeaf} does not check`, { cause });
   }
   const leaf = decodeLogLeaf(ev.leaf);
-  if (leaf.leafType !== 2 || leaf.subject.toLowerCase() !== args.platformKey.toLowerCase()) {
-    throw new ChainInputError("entryLeaf", `leaf ${entry.entryLeaf} is not this entry's EntrySet leaf`);
+  const at = { leafIndex: BigInt(ev.index), leafHash: ev.leafHash, timestamp: leaf.timestamp };
+  if (leaf.subject.toLowerCase() === args.platformKey.toLowerCase()) {
+    if (leaf.leafType === 2) return { ...entry, record: { ...leaf.payload, ...at } };
+    // An entry a verification method wrote (docs/hardware-registry.md#verification-methods): no vote, no endorsers.
+    if (leaf.leafType === 9 && leaf.payload.action === 1) {
+      const p = leaf.payload;
+      const record = { facilityId: p.facilityId, kind: p.hardwareKind, level: p.methodLevel, method: `method:${p.method}`, evidenceHash: p.evidenceHash, evidenceUri: "", cadence: p.cadence, endorsers: [], verifiedAt: p.at };
+      return { ...entry, record: { ...record, ...at } };
+    }
   }
-  return { ...entry, record: { ...leaf.payload, leafIndex: BigInt(ev.index), leafHash: ev.leafHash, timestamp: leaf.timestamp } };
+  throw new ChainInputError("entryLeaf", `leaf ${entry.entryLeaf} is not this entry's EntrySet or method enrolment leaf`);
 }
 
 export type ReadLevelParameters = { registry: Address; platformKey: Hex };

@@ -21,3 +21,5 @@ export { tpmQuoteVerifierAbi } from "./abi/TpmQuoteVerifier.js";
 export { zkAttestationVerifierAbi } from "./abi/ZkAttestationVerifier.js";
 export { cvmRegistryAbi } from "./abi/CvmRegistry.js";
 export { workloadVerifierAbi } from "./abi/WorkloadVerifier.js";
+export * from "./methodRegistry.js";
+export * from "./gceMethod.js";

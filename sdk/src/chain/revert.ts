@@ -21,10 +21,12 @@ import { cvmRegistryAbi } from "./abi/CvmRegistry.js";
 import { cvmVaultAbi } from "./abi/CvmVault.js";
 import { dcapQuoteVerifierAbi } from "./abi/DcapQuoteVerifier.js";
 import { derAbi } from "./abi/Der.js";
+import { gceMethodAbi } from "./abi/GceMethod.js";
 import { hardwareRegistryAbi } from "./abi/HardwareRegistry.js";
 import { iQuoteVerifierAbi } from "./abi/IQuoteVerifier.js";
 import { iTpmQuoteVerifierAbi } from "./abi/ITpmQuoteVerifier.js";
 import { iZkAttestationVerifierAbi } from "./abi/IZkAttestationVerifier.js";
+import { methodRegistryAbi } from "./abi/MethodRegistry.js";
 import { pemAbi } from "./abi/Pem.js";
 import { tpmAkCertificateVerifierAbi } from "./abi/TpmAkCertificateVerifier.js";
 import { tpmQuoteVerifierAbi } from "./abi/TpmQuoteVerifier.js";
@@ -61,10 +63,12 @@ export const pocErrorsAbi: Abi = errorItems([
   cvmVaultAbi,
   dcapQuoteVerifierAbi,
   derAbi,
+  gceMethodAbi,
   hardwareRegistryAbi,
   iQuoteVerifierAbi,
   iTpmQuoteVerifierAbi,
   iZkAttestationVerifierAbi,
+  methodRegistryAbi,
   pemAbi,
   tpmAkCertificateVerifierAbi,
   tpmQuoteVerifierAbi,

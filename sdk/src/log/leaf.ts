@@ -22,6 +22,7 @@ export const LeafType = {
   ChallengeClosed: 6,
   ListenerAdded: 7,
   ListenerRemoved: 8,
+  MethodAction: 9,
 } as const;
 export type LeafTypeName = keyof typeof LeafType;
 export type LeafTypeId = (typeof LeafType)[LeafTypeName];
@@ -35,6 +36,7 @@ export const leafTypeName: Record<LeafTypeId, LeafTypeName> = {
   6: "ChallengeClosed",
   7: "ListenerAdded",
   8: "ListenerRemoved",
+  9: "MethodAction",
 };
 
 export const logLeafParameters = [
@@ -86,6 +88,18 @@ export const leafPayloadParameters = {
   ],
   7: [{ name: "listener", type: "address" }],
   8: [{ name: "listener", type: "address" }],
+  // IMethodRegistry.MethodAction (kind and level renamed: they are 0 for governance actions) and the time.
+  9: [
+    { name: "action", type: "uint8" },
+    { name: "method", type: "address" },
+    { name: "platformKey", type: "bytes32" },
+    { name: "evidenceHash", type: "bytes32" },
+    { name: "facilityId", type: "bytes32" },
+    { name: "hardwareKind", type: "uint8" },
+    { name: "methodLevel", type: "uint8" },
+    { name: "cadence", type: "uint32" },
+    { name: "at", type: "uint64" },
+  ],
 } as const satisfies Record<LeafTypeId, readonly LeafAbiParameter[]>;
 
 export type FacilitySetPayload = { provider: string; country: string; site: string; evidenceHash: Hex; evidenceUri: string };
@@ -121,6 +135,23 @@ export type ListenerAddedPayload = { listener: Address };
 /** A listener the registry no longer pushes to. */
 export type ListenerRemovedPayload = { listener: Address };
 
+/**
+ * What a verification method did, or what the Alliance decided about one (docs/transparency-log.md):
+ * action 1 enrolled (an entry written), 2 heartbeat, 3 registered (evidenceHash = keccak256 of the
+ * facility list, methodLevel = its cap), 4 suspended, 5 removed (evidenceHash = the reason hash).
+ */
+export type MethodActionPayload = {
+  action: number;
+  method: Address;
+  platformKey: Hex;
+  evidenceHash: Hex;
+  facilityId: Hex;
+  hardwareKind: number;
+  methodLevel: number;
+  cadence: number;
+  at: bigint;
+};
+
 export type LeafPayloads = {
   1: FacilitySetPayload;
   2: EntrySetPayload;
@@ -130,6 +161,7 @@ export type LeafPayloads = {
   6: ChallengeClosedPayload;
   7: ListenerAddedPayload;
   8: ListenerRemovedPayload;
+  9: MethodActionPayload;
 };
 
 /** A decoded leaf; narrow on `leafType` to get the payload's type. */
@@ -153,6 +185,7 @@ const allowed: Record<string, readonly number[]> = {
   level: [1, 2, 3],
   status: [0, 1, 2],
   outcome: [1],
+  action: [1, 2, 3, 4, 5],
 };
 
 /** Decodes a leaf, or throws ParseError naming the field (`payload.<name>` inside the payload). */

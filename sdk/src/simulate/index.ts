@@ -77,6 +77,7 @@ export {
   type CreateSimulatedTpmParameters,
 } from "./tpm.js";
 export { assertNotProductionParameters, isSimulatorCertificate, isLocalChainId, LOCAL_CHAIN_IDS, SimulatorParametersError } from "./guard.js";
+export { createSimulatedGceCa, encodeGceInstanceInfo, SIMULATED_GCE_ROOT_CN, type SimulatedGceCa, type SimulatedGceInstance } from "./gce.js";
 export { createSimulatedGpu, SIMULATED_DRIVER_RIM_INDICES, SIMULATED_VBIOS_RIM_INDICES, type SimulatedGpu, type CreateSimulatedGpuParameters, type RimOptions } from "./gpu.js";
 export {
   createSimulatedGpuPki,

@@ -9,7 +9,7 @@ import { ECDSASigValue, ECParameters, id_ecPublicKey, id_ecdsaWithSHA256, id_sec
 import { RSAPublicKey, id_rsaEncryption } from "@peculiar/asn1-rsa";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { concatBytes, toBytes } from "../bytes.js";
-import type { SimulatedP256Key } from "./keys.js";
+import type { SimulatedP256Key, SimulatedRsaKey } from "./keys.js";
 
 export type SubjectKey = { kind: "p256"; publicKeyRaw: Uint8Array } | { kind: "rsa"; modulus: Uint8Array; exponent: number };
 
@@ -108,6 +108,26 @@ export function issueCertificate(p: IssueCertificateParameters): Uint8Array {
     extensions: new ax.Extensions(p.extensions),
   });
   const cert = new ax.Certificate({ tbsCertificate: tbs, signatureAlgorithm: ecdsaSha256(), signatureValue: signEcdsa(p.signer, AsnConvert.serialize(tbs)) });
+  return new Uint8Array(AsnConvert.serialize(cert));
+}
+
+/** sha256WithRSAEncryption, parameters NULL (as RFC 4055 and Google's vTPM CAs encode it). */
+const rsaSha256 = () => new ax.AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null });
+
+/** DER of a v3 certificate signed with RSASSA-PKCS1-v1_5 SHA-256 by `signer` (e.g. a simulated Google vTPM CA). */
+export async function issueRsaSignedCertificate(p: Omit<IssueCertificateParameters, "signer"> & { signer: SimulatedRsaKey }): Promise<Uint8Array> {
+  const tbs = new ax.TBSCertificate({
+    version: ax.Version.v3,
+    serialNumber: ab(derUnsigned(toBytes(p.serialNumber))),
+    signature: rsaSha256(),
+    issuer: p.issuer,
+    validity: new ax.Validity({ notBefore: p.notBefore, notAfter: p.notAfter }),
+    subject: p.subject,
+    subjectPublicKeyInfo: subjectPublicKeyInfo(p.subjectKey),
+    extensions: new ax.Extensions(p.extensions),
+  });
+  const signature = await p.signer.sign(new Uint8Array(AsnConvert.serialize(tbs)));
+  const cert = new ax.Certificate({ tbsCertificate: tbs, signatureAlgorithm: rsaSha256(), signatureValue: ab(signature) });
   return new Uint8Array(AsnConvert.serialize(cert));
 }
 

@@ -4,3 +4,4 @@ export * from "./eventlog.js";
 export * from "./quote.js";
 export * from "./protobuf.js";
 export { GCE_TPM_EK_ROOT_1, GCP_EK_AK_CA_ROOT } from "./roots.js";
+export * from "./gceInstanceInfo.js";

@@ -46,6 +46,18 @@ describe("TpmAkCertificateVerifier on the real GCE AK certificate", () => {
     expect(gas).toBeLessThan(1_000_000n);
   });
 
+  it("a pinned issuing CA (Google's AK intermediate) ends the chain: its own signature is not checked, the RSA-4096 root is skipped", async () => {
+    const w = await c.viem.deployContract("TpmAkCertificateVerifier", [stack.alliance.address, [hash(intermediate)]]);
+    expect(await w.read.verifyAkCertificate([akPublic, [akCert, intermediate]])).toBe(hash(akPublic));
+    const gas = (chain: Hex[], at = w.address) =>
+      c.publicClient.estimateGas({ to: at, data: encodeFunctionData({ abi: tpmAkCertificateVerifierAbi, functionName: "verifyAkCertificate", args: [akPublic, chain] }) });
+    console.log(`AK chain gas: [AK, intermediate] pinned intermediate ${await gas([akCert, intermediate])}, [AK, intermediate, root] pinned root ${await gas([akCert, intermediate, root], v.address)}`);
+    // Only the pinned certificate is exempt: a tampered AK certificate is still refused, and the root is not pinned here.
+    const len = (akCert.length - 2) / 2;
+    await expectCvmRevert(w.read.verifyAkCertificate([akPublic, [flip(akCert, len - 5), intermediate]]), "CertificateSignatureInvalid");
+    await expectCvmRevert(w.read.verifyAkCertificate([akPublic, [akCert, intermediate, root]]), "RootNotPinned");
+  });
+
   it("the real GCE quote verifies onchain under that AK: quote + AK chain give the same key hash", async () => {
     const tpmVerifier = await c.viem.deployContract("TpmQuoteVerifier", []);
     const r = (await tpmVerifier.read.verifyQuote([...gceQuoteArgs(gce)])) as { akKeyHash: Hex };

@@ -175,7 +175,7 @@ describe("poc registry: show, list, challenge", () => {
 
   it("bad input is a usage error", async () => {
     await expect(registry.run(["show", "0x1234"], io())).rejects.toThrow(/16 \(Intel PPID\) or 64/);
-    await expect(registry.run(["frob"], io())).rejects.toThrow(/expected show, list, challenge or claim-bond/);
+    await expect(registry.run(["frob"], io())).rejects.toThrow(/expected show, list, challenge, claim-bond or enroll/);
     await expect(registry.run(["claim-bond", "x"], io())).rejects.toThrow(/challenge ID/);
     await expect(registry.run(["challenge", TDX_PPID, "--uri", "u", "--evidence-hash", "0x12"], io())).rejects.toThrow(/--evidence/);
   });

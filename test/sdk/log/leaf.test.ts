@@ -81,7 +81,7 @@ describe("a bad leaf is a ParseError naming the field", () => {
   });
 
   it("unknown leaf type", () => {
-    expect(parseErrorOf(() => decodeLogLeaf(poke(entry, 63, 9))).field).toBe("leafType");
+    expect(parseErrorOf(() => decodeLogLeaf(poke(entry, 63, 10))).field).toBe("leafType");
     expect(parseErrorOf(() => decodeLogLeaf(poke(entry, 63, 0))).field).toBe("leafType");
   });
 

@@ -36,4 +36,11 @@ export const sampleLeaves: LogLeaf[] = [
   { version: 1, leafType: 6, timestamp: 8n, subject: h32(0x33), payload: { challengeId: 1n, outcome: 1 } },
   { version: 1, leafType: 7, timestamp: 9n, subject: `0x${"00".repeat(12)}${"ee".repeat(20)}`, payload: { listener: addr(0xee) } },
   { version: 1, leafType: 8, timestamp: 10n, subject: `0x${"00".repeat(12)}${"ee".repeat(20)}`, payload: { listener: addr(0xee) } },
+  {
+    version: 1,
+    leafType: 9,
+    timestamp: 11n,
+    subject: h32(0x33),
+    payload: { action: 1, method: addr(0xab), platformKey: h32(0x33), evidenceHash: h32(0x77), facilityId: h32(0x11), hardwareKind: 1, methodLevel: 3, cadence: 3600, at: 11n },
+  },
 ];

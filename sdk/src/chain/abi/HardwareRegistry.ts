@@ -306,6 +306,17 @@ export const hardwareRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotMethodRegistry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "size",
         "type": "uint64"
@@ -677,6 +688,37 @@ export const hardwareRegistryAbi = [
       }
     ],
     "name": "ListenerRemoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "platformKey",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "method",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "action",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "evidenceHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "MethodActionLogged",
     "type": "event"
   },
   {
@@ -1361,6 +1403,74 @@ export const hardwareRegistryAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "action",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "method",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "platformKey",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "evidenceHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "facilityId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "level",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "cadence",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IMethodRegistry.MethodAction",
+        "name": "a",
+        "type": "tuple"
+      }
+    ],
+    "name": "methodAction",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "methodRegistry",
+    "outputs": [
+      {
+        "internalType": "contract IMethodRegistry",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
