@@ -83,7 +83,7 @@ export async function createEmbeddedEvm({ genesisTimestamp }: { genesisTimestamp
     parentHash: hexToBytes(parentHash),
     gasLimit: BLOCK_GAS_LIMIT,
     baseFeePerGas: BASE_FEE,
-    coinbase: createAddressFromString("0x" + "00".repeat(20)),
+    coinbase: createAddressFromString(`0x${"00".repeat(20)}`),
   });
   const record = (block: Block, gasUsed: bigint, transactions: Hex[]): MinedBlock => {
     const b: MinedBlock = { hash: bytesToHex(block.hash()) as Hex, number: block.header.number, timestamp: block.header.timestamp, parentHash: bytesToHex(block.header.parentHash) as Hex, gasUsed, transactions };
@@ -91,7 +91,7 @@ export async function createEmbeddedEvm({ genesisTimestamp }: { genesisTimestamp
     byHash.set(b.hash, b);
     return b;
   };
-  record(createBlock({ header: header(0n, genesisTimestamp, "0x" + "00".repeat(32)) }, { common }), 0n, []);
+  record(createBlock({ header: header(0n, genesisTimestamp, `0x${"00".repeat(32)}`) }, { common }), 0n, []);
 
   const latest = () => blocks[blocks.length - 1]!;
   /** The block a new transaction goes into: the pinned timestamp, else one second after the latest. */
