@@ -17,7 +17,7 @@ const dist = join(root, "dist");
 
 rmSync(dist, { recursive: true, force: true });
 for (const project of ["tsconfig.build.json", "tsconfig.build.cli.json"]) {
-  execFileSync(process.execPath, [tsc, "-p", join(root, project)], { stdio: "inherit", cwd: root });
+  execFileSync(process.execPath, [tsc, "-p", join(root, project)], { stdio: ["ignore", 2, 2], cwd: root });
 }
 
 const bytecode: Record<string, string> = {};
@@ -29,4 +29,5 @@ for (const [name, source] of Object.entries(EMBEDDED_CONTRACTS)) {
 const out = join(dist, "cli", "commands", EMBEDDED_BYTECODE_FILE);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(bytecode) + "\n");
-console.log(`dist/: SDK and CLI compiled; ${Object.keys(bytecode).join(", ")} bytecode in ${out.slice(root.length + 1)}`);
+// stderr: `npm pack --json` runs this (prepack) and its stdout must stay JSON.
+console.error(`dist/: SDK and CLI compiled; ${Object.keys(bytecode).join(", ")} bytecode in ${out.slice(root.length + 1)}`);

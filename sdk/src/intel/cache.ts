@@ -37,7 +37,7 @@ export class IntelVerifierCache {
   readonly collateral: Lru<string, Promise<VerifiedCollateral>>;
   readonly chains: Lru<string, Promise<VerifiedPckChain>>;
   readonly attestationKeys: Lru<string, Promise<CryptoKey>>;
-  root?: Promise<PinnedRoot>;
+  root?: Promise<PinnedRoot> | undefined;
   /**
    * The TCB evaluations verified per TCB info (TEE, FMSPC) and per QE identity: collateral of an
    * older one is refused (from the newer one's issueDate on) even when its own verification is still

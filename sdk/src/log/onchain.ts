@@ -54,7 +54,7 @@ export type LogEntry = { index: number; leaf: Hex; leafHash: Hex; blockNumber: b
 export type ReadLogEntriesParameters = {
   registry: Address;
   /** First block to scan (default 0; pass the deployment block on long chains). */
-  fromBlock?: bigint;
+  fromBlock?: bigint | undefined;
   /** Last block to scan and the block at which size and root are compared (default: latest). */
   toBlock?: bigint;
   /** Blocks per eth_getLogs call (default 10 000); halved on an RPC error down to 1. */

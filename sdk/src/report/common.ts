@@ -15,25 +15,25 @@ export type BuildReportOptions = {
    * os-image-hash event; Nitro PCR0. Not given: the OS dimension reports the value without judging it
    * (skipped for SNP and Nitro, where there is nothing else to check).
    */
-  allowedOsMeasurements?: string[];
+  allowedOsMeasurements?: string[] | undefined;
   /** Allowed dstack app IDs / compose hashes (hex). */
-  allowedAppIds?: string[];
-  allowedComposeHashes?: string[];
+  allowedAppIds?: string[] | undefined;
+  allowedComposeHashes?: string[] | undefined;
   /** The app compose file, checked against the compose-hash event. */
-  composeFile?: Uint8Array | string;
+  composeFile?: Uint8Array | string | undefined;
   /** Intel DCAP verifier (sdk/src/intel); without it Intel-based dimensions are skipped. */
-  intelVerifier?: IntelQuoteVerifier;
+  intelVerifier?: IntelQuoteVerifier | undefined;
   /** Collateral passed through to the Intel verifier. */
-  collateral?: unknown;
-  acceptedTcbStatuses?: readonly string[];
+  collateral?: unknown | undefined;
+  acceptedTcbStatuses?: readonly string[] | undefined;
   /** Registry lookup (sdk/src/chain); without it the registry dimension is skipped. */
-  registry?: RegistryLookup;
+  registry?: RegistryLookup | undefined;
   /** Expected TPM qualifying data (nonce). Without it, TPM freshness is not established. */
-  tpmNonce?: Uint8Array | string;
+  tpmNonce?: Uint8Array | string | undefined;
   /** TCG event log for a TPM quote. */
-  tpmEventLog?: Uint8Array;
+  tpmEventLog?: Uint8Array | undefined;
   /** Expected Nitro nonce. */
-  nitroNonce?: Uint8Array;
+  nitroNonce?: Uint8Array | undefined;
 };
 
 export function unixSeconds(now: Date | number): number {
@@ -71,8 +71,8 @@ export function makeReport(args: {
   tee: VerificationReport["tee"];
   now: Date | number;
   dimensions: Record<DimensionName, DimensionResult>;
-  hardwareId?: HardwareId;
-  intel?: IntelQuoteVerdict;
+  hardwareId?: HardwareId | undefined;
+  intel?: IntelQuoteVerdict | undefined;
 }): VerificationReport {
   const { onchain, ...intel } = args.intel ?? {};
   return {

@@ -9,7 +9,7 @@ import { type BuildReportOptions, dimension, lower, makeReport, registryDimensio
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
 import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
-async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
+async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict | undefined }> {
   const verifier = options.intelVerifier;
   if (!verifier) return { hardware: skipped("no Intel DCAP verifier given", true) };
   let verdict: IntelQuoteVerdict | undefined;
@@ -41,7 +41,7 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
  * looked up by the verified PPID once the hardware is authenticated.
  */
 async function intelReport(
-  head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict },
+  head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict | undefined },
   dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult },
   options: BuildReportOptions,
 ): Promise<VerificationReport> {

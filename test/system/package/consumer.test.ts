@@ -54,7 +54,7 @@ const SYSTEM_NODE = (() => {
 
 function env(extra: Record<string, string> = {}, node: string = SYSTEM_NODE): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("npm_") && !k.startsWith("NODE_") && !k.startsWith("VITEST") && k !== "PATH") out[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("npm_") && k !== "NODE_PATH" && k !== "NODE_OPTIONS" && !k.startsWith("VITEST") && k !== "PATH") out[k] = v;
   return { ...out, PATH: [dirname(node), CLEAN_PATH].join(delimiter), npm_config_cache: NPM_CACHE, npm_config_update_notifier: "false", ...extra };
 }
 
@@ -86,7 +86,9 @@ beforeAll(() => {
   }
   packDir = mkdtempSync(join(tmpdir(), "poc-pack-"));
   // `npm pack` runs `prepack` (npm run build:pkg): the tarball always holds a fresh dist/.
-  const packed = JSON.parse(ok(run(process.execPath, [NPM_CLI, "pack", "--json", "--pack-destination", packDir], { cwd: ROOT, env: { ...process.env, npm_config_update_notifier: "false" }, timeout: 600_000 }), "npm pack")) as {
+  const packOut = ok(run(process.execPath, [NPM_CLI, "pack", "--json", "--pack-destination", packDir], { cwd: ROOT, env: { ...process.env, npm_config_update_notifier: "false" }, timeout: 600_000 }), "npm pack");
+  // Lifecycle scripts' banners ("> proof-of-cloud@0.1.0 prepack") precede the JSON array on stdout.
+  const packed = JSON.parse(packOut.slice(packOut.search(/^\[/m))) as {
     filename: string;
     files: { path: string }[];
   }[];
