@@ -104,7 +104,7 @@ async function rpcTarget(rpc: string, storeFlag: Address | undefined, deployment
   return { store, chainId, wallet, pub };
 }
 
-/** A fresh in-process chain (hardhat's EDR, osaka) with a CollateralStore pinned to Intel's root. */
+/** A fresh in-process chain (@ethereumjs/vm, osaka) with a CollateralStore pinned to Intel's root. */
 async function embeddedTarget(at: number | undefined, io: CliIO): Promise<Target> {
   const d = await deployEmbeddedDcap({ at, withVerifier: false, io });
   return { store: d.store, chainId: d.chainId, wallet: d.walletClient, pub: d.publicClient };

@@ -85,8 +85,9 @@ beforeAll(() => {
     if (!snippets.has(f)) throw new Error(`README.md has no <!-- package-test: ${f} --> snippet`);
   }
   packDir = mkdtempSync(join(tmpdir(), "poc-pack-"));
-  // `npm pack` runs `prepack` (npm run build:pkg): the tarball always holds a fresh dist/.
-  const packOut = ok(run(process.execPath, [NPM_CLI, "pack", "--json", "--pack-destination", packDir], { cwd: ROOT, env: { ...process.env, npm_config_update_notifier: "false" }, timeout: 600_000 }), "npm pack");
+  // `npm pack` runs `prepack` (npm run build:pkg): the tarball always holds a fresh dist/. It also
+  // runs `prepare` (scripts/ensure-node22-native.mjs), told here not to reinstall anything.
+  const packOut = ok(run(process.execPath, [NPM_CLI, "pack", "--json", "--pack-destination", packDir], { cwd: ROOT, env: { ...process.env, npm_config_update_notifier: "false", POC_ENSURE_NATIVE_RUNNING: "1" }, timeout: 600_000 }), "npm pack");
   // Lifecycle scripts' banners ("> proof-of-cloud@0.1.0 prepack") precede the JSON array on stdout.
   const packed = JSON.parse(packOut.slice(packOut.search(/^\[/m))) as {
     filename: string;
