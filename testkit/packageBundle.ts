@@ -8,7 +8,8 @@
 import { build } from "esbuild";
 import { gzipSync } from "node:zlib";
 
-export type VerifyQuoteBundle = { code: string; bytes: number; gzipBytes: number; inputs: string[] };
+/** `inputs`: the modules esbuild read; `kept`: those that left code in the bundle (the rest were tree-shaken). */
+export type VerifyQuoteBundle = { code: string; bytes: number; gzipBytes: number; inputs: string[]; kept: string[] };
 
 export const VERIFY_QUOTE_ENTRY = `export { verifyQuote } from "proof-of-cloud";\n`;
 
@@ -25,5 +26,7 @@ export async function bundleVerifyQuote(resolveDir: string): Promise<VerifyQuote
     logLevel: "silent",
   });
   const out = result.outputFiles[0]!.contents;
-  return { code: result.outputFiles[0]!.text, bytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+  const output = Object.values(result.metafile.outputs)[0]!;
+  const kept = Object.entries(output.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k);
+  return { code: result.outputFiles[0]!.text, bytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs), kept };
 }

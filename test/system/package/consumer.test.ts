@@ -233,7 +233,9 @@ describe("(d) browser bundle", () => {
     const sized = await bundleVerifyQuote(dir);
     // Every module comes from the consumer's node_modules (inputs are relative to this process's cwd).
     expect(sized.inputs.filter((i) => i !== "entry.js" && i !== "<stdin>" && !resolve(i).startsWith(dir + sep))).toEqual([]);
-    expect(sized.inputs.filter((i) => i.includes("node_modules/proof-of-cloud/dist/sdk/src/chain/"))).toEqual([]); // tree-shaken
+    // "sideEffects": false at work: nothing of the chain actions, the log or the simulator is kept.
+    expect(sized.kept.filter((i) => /node_modules\/proof-of-cloud\/dist\/sdk\/src\/(chain|log|simulate|report)\//.test(i))).toEqual([]);
+    expect(sized.kept.filter((i) => /node_modules\/(viem|cbor-x)\//.test(i))).toEqual([]);
     console.log(`package.bundle.verifyQuoteGzipBytes (consumer) = ${sized.gzipBytes}`);
     writeFileSync(join(dir, "browser-entry.js"), `export { verifyQuote } from "proof-of-cloud";\n`);
     const { errors, inputs, code } = await bundleForBrowser(join(dir, "browser-entry.js"), "Poc");
