@@ -210,7 +210,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       // An RPC failure is not a verdict about the hardware: bad input (exit 2), one line.
       registry = (id) =>
         lookup(id).catch((cause: unknown) => {
-          throw cause instanceof PocError ? cause : new PocError(`registry lookup at ${address} failed`, { cause, details: ((cause as { shortMessage?: string }).shortMessage ?? String(cause)).split("\n")[0] });
+          throw cause instanceof PocError ? cause : new PocError(`registry lookup at ${address} through ${values.rpc ?? io.env.POC_RPC_URL ?? "http://127.0.0.1:8545"} failed`, { cause, details: ((cause as { shortMessage?: string }).shortMessage ?? String(cause)).split("\n")[0] });
         });
     }
     else if (values.registry !== undefined || (values.rpc !== undefined && !values.onchain)) {
