@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // The package suite (test/system/package/): packs the repository and installs the tarball into a
-// fresh consumer project (npm registry for the consumer's own dependencies, cached in .cache/npm).
+// fresh consumer project (npm registry for the consumer's own dependencies, through npm's cache).
 // `npm run test:package`; CI: .ci/suites/package.sh.
 export default defineConfig({
   test: {

@@ -9,7 +9,10 @@
  *       it on its in-process chain;
  *   (d) a browser bundle of verifyQuote from the installed package, run with web globals only;
  *   (e) `npx poc` from the installed package: --version, verify offline and --onchain.
- * The consumer's own dependencies come from the npm registry through a cache kept in .cache/npm.
+ * The consumer's own dependencies come from the npm registry through npm's own cache (~/.npm unless
+ * configured otherwise; POC_PACKAGE_NPM_CACHE overrides it): the repository's `npm install` has just
+ * put the same versions there (hardhat, typescript, esbuild, solc, viem, OpenZeppelin), so on CI's
+ * fresh clone the consumer's install is served from it rather than downloaded again.
  * Hardhat 3's EVM is a native package that wants Node 22: the consumer's `npm install` and Hardhat run
  * under the repository's node@22 binary (only the binary; no module of the repository).
  */
@@ -28,7 +31,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const PKG = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; devDependencies: Record<string, string> };
 const FIXTURE = join(ROOT, "test", "fixtures", "intel", "tdx-v4");
 const AT = "1751624163";
-const NPM_CACHE = join(ROOT, ".cache", "npm");
+const NPM_CACHE = process.env.POC_PACKAGE_NPM_CACHE;
 /** Loopback port of the stand-in Sepolia endpoint (a public testnet cannot exist here). */
 const RPC_PORT = 18_123;
 
@@ -55,7 +58,7 @@ const SYSTEM_NODE = (() => {
 function env(extra: Record<string, string> = {}, node: string = SYSTEM_NODE): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("npm_") && k !== "NODE_PATH" && k !== "NODE_OPTIONS" && !k.startsWith("VITEST") && k !== "PATH") out[k] = v;
-  return { ...out, PATH: [dirname(node), CLEAN_PATH].join(delimiter), npm_config_cache: NPM_CACHE, npm_config_update_notifier: "false", ...extra };
+  return { ...out, PATH: [dirname(node), CLEAN_PATH].join(delimiter), ...(NPM_CACHE ? { npm_config_cache: NPM_CACHE } : {}), npm_config_update_notifier: "false", ...extra };
 }
 
 function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }): SpawnSyncReturns<string> {
@@ -138,7 +141,6 @@ export default defineConfig({
 });
 `,
   );
-  mkdirSync(NPM_CACHE, { recursive: true });
   ok(run(NODE22, [NPM_CLI, "install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, env: env({}, NODE22), timeout: 900_000 }), "npm install in the consumer project");
 }, 1_200_000);
 
@@ -208,10 +210,22 @@ describe("(a) Node ESM", () => {
   });
 });
 
-describe("(b) strict TypeScript without skipLibCheck", () => {
+/** spawn as a promise, so the two tsc runs overlap (each is CPU-bound on one core). */
+function runAsync(cmd: string, args: string[], cwd: string): Promise<SpawnSyncReturns<string>> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env: env() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (status) => resolve({ status, stdout, stderr, pid: child.pid ?? 0, output: [], signal: null }));
+  });
+}
+
+describe.concurrent("(b) strict TypeScript without skipLibCheck", () => {
   for (const resolution of ["nodenext", "bundler"]) {
-    it(`check.ts (README) type-checks with moduleResolution ${resolution}`, () => {
-      ok(run(SYSTEM_NODE, [join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${resolution}.json`], { cwd: dir }), `tsc (${resolution})`);
+    it(`check.ts (README) type-checks with moduleResolution ${resolution}`, async () => {
+      ok(await runAsync(SYSTEM_NODE, [join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${resolution}.json`], dir), `tsc (${resolution})`);
     });
   }
 });
