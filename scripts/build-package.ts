@@ -1,11 +1,13 @@
 /**
  * Builds the published package under dist/ (`npm run build:pkg`, also run by `npm pack` through
- * `prepack`): the SDK's ESM JavaScript and declarations (tsconfig.build.json), the CLI's JavaScript
- * (tsconfig.build.cli.json), and the creation bytecode the CLI's embedded chain deploys, taken from
- * Hardhat's artifacts (run `npx hardhat build` first; the npm script does). See docs/architecture.md.
+ * `prepack`): the SDK's ESM JavaScript and declarations (tsc, tsconfig.build.json), the CLI's
+ * JavaScript (esbuild, one file per module), and the creation bytecode the CLI's embedded chain
+ * deploys, taken from Hardhat's artifacts (run `npx hardhat build` first; the npm script does).
+ * See docs/architecture.md.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,9 +18,12 @@ const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const dist = join(root, "dist");
 
 rmSync(dist, { recursive: true, force: true });
-for (const project of ["tsconfig.build.json", "tsconfig.build.cli.json"]) {
-  execFileSync(process.execPath, [tsc, "-p", join(root, project)], { stdio: ["ignore", 2, 2], cwd: root });
-}
+// The SDK: JavaScript and declarations, type-checked.
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: ["ignore", 2, 2], cwd: root });
+// The CLI: JavaScript only (it is no library API), file by file with esbuild; its imports of
+// ../../sdk/src/*.js land on the SDK files tsc just wrote. `npm run typecheck` checks its types.
+const cliSources = readdirSync(join(root, "cli"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(root, "cli", f));
+await build({ entryPoints: cliSources, outdir: join(dist, "cli"), outbase: join(root, "cli"), bundle: false, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
 
 const bytecode: Record<string, string> = {};
 for (const [name, source] of Object.entries(EMBEDDED_CONTRACTS)) {
