@@ -24,7 +24,7 @@ export type BuildReportOptions = {
   /** Intel DCAP verifier (sdk/src/intel); without it Intel-based dimensions are skipped. */
   intelVerifier?: IntelQuoteVerifier | undefined;
   /** Collateral passed through to the Intel verifier. */
-  collateral?: unknown | undefined;
+  collateral?: unknown;
   acceptedTcbStatuses?: readonly string[] | undefined;
   /** Registry lookup (sdk/src/chain); without it the registry dimension is skipped. */
   registry?: RegistryLookup | undefined;
