@@ -86,7 +86,7 @@ export type ContractRevertErrorParameters = {
   /** The contract called: its name, its address, or both ("CvmRegistry 0x..."). */
   contract?: string | undefined;
   functionName?: string | undefined;
-  cause?: unknown | undefined;
+  cause?: unknown;
 };
 
 /** A contract call that reverted, decoded: which error, with which arguments, from which call. */
