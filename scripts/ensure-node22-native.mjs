@@ -21,20 +21,20 @@ if (process.env.POC_ENSURE_NATIVE_RUNNING || edrLoads()) process.exit(0);
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 22) {
   console.error(
-    `[postinstall] Node ${process.version} is running npm scripts, but Hardhat needs Node >= 22.\n` +
-      "[postinstall] The node@22 dev dependency should be first on PATH; run `npm install` again.",
+    `[prepare] Node ${process.version} is running npm scripts, but Hardhat needs Node >= 22.\n` +
+      "[prepare] The node@22 dev dependency should be first on PATH; run `npm install` again.",
   );
   process.exit(0);
 }
 
 const npmCli = process.env.npm_execpath;
-console.error(`[postinstall] installing Hardhat's native EVM under Node ${process.version}...`);
+console.error(`[prepare] installing Hardhat's native EVM under Node ${process.version}...`);
 const result = spawnSync(
   npmCli && npmCli.endsWith(".js") ? process.execPath : "npm",
   [...(npmCli && npmCli.endsWith(".js") ? [npmCli] : []), "install", "--no-audit", "--no-fund"],
   { stdio: "inherit", env: { ...process.env, POC_ENSURE_NATIVE_RUNNING: "1" } },
 );
 if (result.status !== 0 || !edrLoads()) {
-  console.error("[postinstall] could not install @nomicfoundation/edr's native package");
+  console.error("[prepare] could not install @nomicfoundation/edr's native package");
   process.exit(1);
 }

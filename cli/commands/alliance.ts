@@ -56,7 +56,8 @@ const actions = [
 ];
 
 function needAddress(v: string | undefined, flag: string): Address {
-  if (!v || !isAddress(v)) throw new UsageError(`${flag} ADDR is required`);
+  if (!v) throw new UsageError(`${flag} ADDR is required`);
+  if (!isAddress(v)) throw new UsageError(`${flag}: not an address: ${v}`);
   return getAddress(v);
 }
 

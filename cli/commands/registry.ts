@@ -23,7 +23,7 @@ import {
   writeClaimChallengeBond,
 } from "../../sdk/src/chain/hardwareRegistry.js";
 import { parsePlatformKind, platformKey } from "../../sdk/src/vocabulary/platformKey.js";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { UsageError, withHexPrefix, type CliIO, type Command } from "../io.js";
 import { buildGceEnrolment, gceBindingHash, gceEnrolSubject, gceEvidenceFromFiles, GCE_MAX_ANCHOR_AGE } from "../../sdk/src/chain/gceMethod.js";
 import { decodeContractRevert } from "../../sdk/src/chain/revert.js";
 import { findAddress } from "../../sdk/src/chain/addressBook.js";
@@ -73,6 +73,8 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
 
 /** A PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes) to a platformKey. */
 async function resolveKey(id: string | undefined, kindFlag: string | undefined, salt: () => Promise<Hex>): Promise<{ key: Hex; kind?: number }> {
+  // `poc verify` prints IDs without 0x: accept both spellings.
+  if (id !== undefined) id = withHexPrefix(id);
   if (!id || !isHex(id) || id.length % 2 !== 0) throw new UsageError("expected a 0x-hex PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes)");
   const n = (id.length - 2) / 2;
   if (n === 32 && !kindFlag) return { key: id.toLowerCase() as Hex };

@@ -35,7 +35,7 @@ import {
   type RegistryLookup,
   type VerificationReport,
 } from "../../sdk/src/report/index.js";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { jsonError, parseUnixSeconds, UsageError, type CliIO, type Command } from "../io.js";
 import { connect, type ChainDeps } from "./_chain.js";
 
 const usage = `usage: poc verify <evidence> [options]
@@ -195,8 +195,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   if (positionals.length !== 1) throw new UsageError("expected exactly one evidence file");
   let at = Math.floor(Date.now() / 1000);
   if (values.at !== undefined) {
-    if (!/^\d+$/.test(values.at)) throw new UsageError(`--at must be a unix time in seconds, got '${values.at}'`);
-    at = Number(values.at);
+    at = parseUnixSeconds(values.at, "--at");
   }
   if (values.verifier !== undefined && !values.onchain) throw new UsageError("--verifier needs --onchain");
   const allowedOs = hexList(values["allowed-os"], "--allowed-os");
@@ -258,7 +257,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       // An RPC failure is not a verdict about the hardware: bad input (exit 2), one line.
       registry = (id) =>
         lookup(id).catch((cause: unknown) => {
-          throw cause instanceof PocError ? cause : new PocError(`registry lookup at ${address} failed`, { cause, details: ((cause as { shortMessage?: string }).shortMessage ?? String(cause)).split("\n")[0] });
+          throw cause instanceof PocError ? cause : new PocError(`registry lookup at ${address} through ${values.rpc ?? io.env.POC_RPC_URL ?? "http://127.0.0.1:8545"} failed`, { cause, details: ((cause as { shortMessage?: string }).shortMessage ?? String(cause)).split("\n")[0] });
         });
     }
     else if (values.registry !== undefined || (values.rpc !== undefined && !values.onchain)) {
@@ -319,6 +318,7 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
       // Bad input: one line naming the file, no stack trace.
       const what = error instanceof ParseError ? `${source}: ` : "";
       io.err(`poc verify: ${what}${error.shortMessage}${error.details ? ` (${error.details.split("\n")[0]})` : ""}`);
+      if (values.json) io.out(jsonError("input", "verify", `${what}${error.shortMessage}`, error.details?.split("\n")[0]));
       return 2;
     }
     throw error;

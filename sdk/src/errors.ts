@@ -4,16 +4,16 @@
  * Every error the SDK throws on bad input is a subclass, so callers can `instanceof`-narrow it.
  */
 export type PocErrorParameters = {
-  details?: string;
-  metaMessages?: string[];
+  details?: string | undefined;
+  metaMessages?: string[] | undefined;
   cause?: unknown;
 };
 
 export class PocError extends Error {
   override name = "PocError";
   readonly shortMessage: string;
-  readonly details?: string;
-  readonly metaMessages?: string[];
+  readonly details?: string | undefined;
+  readonly metaMessages?: string[] | undefined;
 
   constructor(shortMessage: string, parameters: PocErrorParameters = {}) {
     const lines = [shortMessage];
@@ -37,7 +37,7 @@ export class ParseError extends PocError {
   readonly offset: number;
   readonly expected: string;
 
-  constructor(args: { structure: string; field: string; offset: number; expected: string; got?: string; cause?: unknown }) {
+  constructor(args: { structure: string; field: string; offset: number; expected: string; got?: string | undefined; cause?: unknown }) {
     super(
       `${args.structure}: bad ${args.field} at offset ${args.offset}: expected ${args.expected}` +
         (args.got === undefined ? "" : `, got ${args.got}`),

@@ -11,7 +11,7 @@ export const SNP_SIGNED_LENGTH = 0x2a0;
 export const SNP_SUPPORTED_VERSIONS = [2, 3, 4, 5] as const;
 
 /** TCB_VERSION, a u64 whose byte layout depends on the product line (Turin added an FMC SPL). */
-export type SnpTcbVersion = { raw: bigint; bootloader: number; tee: number; snp: number; microcode: number; fmc?: number };
+export type SnpTcbVersion = { raw: bigint; bootloader: number; tee: number; snp: number; microcode: number; fmc?: number | undefined };
 
 export type SnpGuestPolicy = {
   raw: bigint;
@@ -63,15 +63,15 @@ export type SnpReport = {
   reportIdMa: Uint8Array;
   reportedTcb: bigint;
   /** CPUID family/model/stepping, version >= 3 only. */
-  cpuid?: { family: number; model: number; stepping: number };
+  cpuid?: { family: number; model: number; stepping: number } | undefined;
   chipId: Uint8Array;
   committedTcb: bigint;
   currentVersion: { major: number; minor: number; build: number };
   committedVersion: { major: number; minor: number; build: number };
   launchTcb: bigint;
   /** Version >= 5 only. */
-  launchMitVector?: bigint;
-  currentMitVector?: bigint;
+  launchMitVector?: bigint | undefined;
+  currentMitVector?: bigint | undefined;
   /** r and s as big-endian 48-byte integers, converted from the report's 72-byte little-endian fields. */
   signature: { r: Uint8Array; s: Uint8Array };
 };

@@ -69,17 +69,17 @@ export function pinnedSnpArks(): SnpTrustAnchors {
 }
 
 /** TCB SPLs the VCEK was issued for (its extensions 1.3.6.1.4.1.3704.1.3.x). */
-export type SnpCertTcb = { bootloader: number; tee: number; snp: number; microcode: number; fmc?: number };
+export type SnpCertTcb = { bootloader: number; tee: number; snp: number; microcode: number; fmc?: number | undefined };
 
 export type SnpEndorsementKey = {
   kind: "VCEK" | "VLEK";
   certificate: Certificate;
-  productName?: string;
+  productName?: string | undefined;
   tcb: SnpCertTcb;
   /** VCEK only: the chip's 64-byte hardware ID. */
-  hwId?: Uint8Array;
+  hwId?: Uint8Array | undefined;
   /** VLEK only: the cloud provider's ID. */
-  cspId?: string;
+  cspId?: string | undefined;
 };
 
 function extInteger(cert: Certificate, oid: string, required: boolean): number | undefined {
@@ -147,7 +147,7 @@ export type VerifySnpReportParameters = {
   /** Force a product line instead of deriving it from the VCEK and the report's CPUID. */
   productLine?: SnpProductLine;
   /** Extra or replacement trust anchors (e.g. the Turin ARK). Defaults to `pinnedSnpArks()`. */
-  arks?: SnpTrustAnchors;
+  arks?: SnpTrustAnchors | undefined;
   /**
    * Debug guests are refused by default (the host can read their memory). `true` returns the result
    * anyway, with `debug: true`, for callers that report the refusal themselves.
@@ -166,7 +166,7 @@ export type VerifySnpReportReturnType = {
   committedTcb: SnpTcbVersion;
   launchTcb: SnpTcbVersion;
   /** Hex chip ID, or undefined when masked (all zeros). */
-  chipId?: string;
+  chipId?: string | undefined;
   measurement: string;
   reportData: string;
   hostData: string;

@@ -40,7 +40,7 @@ export type AddressBook = {
   /** Keyed by Solidity contract name: Alliance, HardwareRegistry, CollateralStore, ... */
   contracts: Record<string, AddressBookContract>;
   /** The module parameters as deployed (Ignition's shape: module ID -> name -> value). */
-  parameters?: Record<string, Record<string, unknown>>;
+  parameters?: Record<string, Record<string, unknown>> | undefined;
 };
 
 export class AddressBookError extends PocError {
@@ -187,7 +187,7 @@ export function pocAddressesFromBook(book: AddressBook): PocAddresses {
 /** Loads the text at a path (relative to the books' directory root); undefined when absent. */
 export type AddressBookLoader = (path: string) => Promise<string | undefined> | string | undefined;
 
-export type LoadAddressBookParameters = { chainId: number | bigint; load: AddressBookLoader; dir?: string };
+export type LoadAddressBookParameters = { chainId: number | bigint; load: AddressBookLoader; dir?: string | undefined };
 
 /** Reads and validates `<dir>/<chainId>.json`; undefined when there is no book for that chain. */
 export async function loadAddressBook({ chainId, load, dir }: LoadAddressBookParameters): Promise<AddressBook | undefined> {
@@ -203,7 +203,7 @@ export async function loadAddressBook({ chainId, load, dir }: LoadAddressBookPar
   return parseAddressBook(json, Number(chainId));
 }
 
-export type ReadAddressBookParameters = { load: AddressBookLoader; dir?: string };
+export type ReadAddressBookParameters = { load: AddressBookLoader; dir?: string | undefined };
 export type ReadAddressBookReturnType = AddressBook;
 
 /** The book for the chain `client` is connected to (asks the node its chain ID); throws when none. */

@@ -1,10 +1,11 @@
 /**
  * Chains Proof of Cloud deploys to that viem does not ship. Sepolia comes from `viem/chains`.
  */
-import { defineChain } from "viem";
+import { defineChain, type Chain } from "viem";
 
 /** Automata testnet: an OP-stack L2 with the P-256 precompile at 0x100 (chain ID 1398243). */
-export const automataTestnet = defineChain({
+// Annotated: the inferred type names a viem-internal module, which a published .d.ts cannot.
+export const automataTestnet: Chain = defineChain({
   id: 1398243,
   name: "Automata Testnet",
   nativeCurrency: { name: "Automata", symbol: "ATA", decimals: 18 },

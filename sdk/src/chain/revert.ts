@@ -86,10 +86,10 @@ export type ContractRevertErrorParameters = {
   errorName: string;
   args: readonly unknown[];
   /** The revert data as returned by the node; undefined when there was none. */
-  raw?: Hex;
+  raw?: Hex | undefined;
   /** The contract called: its name, its address, or both ("CvmRegistry 0x..."). */
-  contract?: string;
-  functionName?: string;
+  contract?: string | undefined;
+  functionName?: string | undefined;
   cause?: unknown;
 };
 
@@ -98,9 +98,9 @@ export class ContractRevertError extends PocError {
   override name = "ContractRevertError";
   readonly errorName: string;
   readonly args: readonly unknown[];
-  readonly raw?: Hex;
-  readonly contract?: string;
-  readonly functionName?: string;
+  readonly raw?: Hex | undefined;
+  readonly contract?: string | undefined;
+  readonly functionName?: string | undefined;
 
   constructor(p: ContractRevertErrorParameters) {
     const call = `${p.contract ?? "contract"}${p.functionName ? `.${p.functionName}` : ""}`;

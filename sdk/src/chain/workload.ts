@@ -219,7 +219,7 @@ export type VerifyWorkloadOfflineParameters = {
 
 export type VerifyWorkloadOfflineReturnType = {
   verdict: "pass" | "warn" | "signatures-valid";
-  tcbStatus?: string;
+  tcbStatus?: string | undefined;
   teeType: TeeType;
   reportData: Hex;
   teeRegisters: Hex;

@@ -22,7 +22,7 @@ export type WriteContractActionParameters<abi extends Abi, functionName extends 
   abi: abi;
   functionName: functionName;
   args: ContractFunctionArgs<abi, Mutability, functionName>;
-  account?: Account;
+  account?: Account | undefined;
   gas?: bigint;
   value?: bigint;
 };
@@ -56,6 +56,16 @@ export function contractWriter<const abi extends Abi>(abi: abi) {
     account: Account | undefined,
     functionName: functionName,
     args: ContractFunctionArgs<abi, Mutability, functionName>,
-    options: { gas?: bigint; value?: bigint } = {},
-  ): Promise<Hash> => writeContractAction(client, { address, abi, functionName, args, account, ...options });
+    options: { gas?: bigint | undefined; value?: bigint | undefined } = {},
+  ): Promise<Hash> =>
+    // Only the options given: viem's parameters are exact optionals (no explicit undefined).
+    writeContractAction(client, {
+      address,
+      abi,
+      functionName,
+      args,
+      account,
+      ...(options.gas === undefined ? {} : { gas: options.gas }),
+      ...(options.value === undefined ? {} : { value: options.value }),
+    });
 }

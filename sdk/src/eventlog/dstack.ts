@@ -15,7 +15,7 @@ export type DstackEvent = {
   imr: 0 | 1 | 2 | 3;
   eventType: number;
   /** The digest field as given; for runtime events it is never used, only compared. */
-  digest?: Uint8Array;
+  digest?: Uint8Array | undefined;
   /** Runtime events: the event name. */
   event: string;
   payload: Uint8Array;
@@ -83,11 +83,11 @@ export function replayDstackEventLog(events: DstackEvent[]): Rtmrs {
 }
 
 export type DstackAppInfo = {
-  appId?: string;
-  composeHash?: string;
-  instanceId?: string;
-  osImageHash?: string;
-  keyProvider?: { raw: string; name?: string; id?: string };
+  appId?: string | undefined;
+  composeHash?: string | undefined;
+  instanceId?: string | undefined;
+  osImageHash?: string | undefined;
+  keyProvider?: { raw: string; name?: string | undefined; id?: string } | undefined;
   /** Every runtime event, in order: name → payload (hex). */
   runtimeEvents: { name: string; payload: string }[];
 };
@@ -133,7 +133,7 @@ export type VerifyDstackEventLogParameters = {
   /** RTMR0–3 from the verified TDX quote (48 bytes each, or hex). */
   rtmrs: [Uint8Array | string, Uint8Array | string, Uint8Array | string, Uint8Array | string];
   /** The app compose file (bytes or text): checked against the compose-hash event when given. */
-  composeFile?: Uint8Array | string;
+  composeFile?: Uint8Array | string | undefined;
 };
 
 export type VerifyDstackEventLogErrorType = ParseError | VerificationError;
@@ -141,7 +141,7 @@ export type VerifyDstackEventLogErrorType = ParseError | VerificationError;
 export type VerifyDstackEventLogReturnType = DstackAppInfo & {
   rtmrs: [string, string, string, string];
   eventCount: number;
-  composeFileMatches?: boolean;
+  composeFileMatches?: boolean | undefined;
 };
 
 /** Replays the log, compares all four RTMRs with the quote's, and returns the app identity. */

@@ -37,7 +37,7 @@ export class IntelVerifierCache {
   readonly collateral: Lru<string, Promise<VerifiedCollateral>>;
   readonly chains: Lru<string, Promise<VerifiedPckChain>>;
   readonly attestationKeys: Lru<string, Promise<P256Key>>;
-  root?: Promise<PinnedRoot>;
+  root?: Promise<PinnedRoot> | undefined;
   /**
    * Intermediate certificates parsed and checked by this cache's verifications (the PCK CA comes in
    * both the collateral and the quote). Bounded: each map starts over past CertificateMemo.MAX.

@@ -17,7 +17,7 @@ import { parseQuote, type IntelQuote } from "./quote.js";
 export class CollateralFetchError extends PocError {
   override name = "CollateralFetchError";
   readonly url: string;
-  readonly status?: number;
+  readonly status?: number | undefined;
   constructor(url: string, message: string, parameters: { status?: number; cause?: unknown } = {}) {
     super(`collateral fetch failed: ${message}`, { details: url, cause: parameters.cause });
     this.url = url;

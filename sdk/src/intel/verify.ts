@@ -72,15 +72,15 @@ export type VerifyQuoteParameters = {
    * Trust anchor, DER. Defaults to the pinned Intel SGX Root CA; override only for a test PKI.
    * Never pass a root taken from the quote or collateral.
    */
-  rootCaDer?: Uint8Array;
+  rootCaDer?: Uint8Array | undefined;
   /** The TD attribute policy (docs/intel-quote.md "TD attribute policy"); default "strict". */
-  tdAttributePolicy?: TdAttributePolicy;
+  tdAttributePolicy?: TdAttributePolicy | undefined;
   /**
    * true (default): a TD that breaks the policy is refused with its VerificationError (td.debug,
    * td.septVeDisable, ...). false: the genuine quote is returned with `tdAttributes` saying which
    * rules it breaks, for callers that report the policy as its own result.
    */
-  enforceTdAttributePolicy?: boolean;
+  enforceTdAttributePolicy?: boolean | undefined;
 };
 
 export type VerifyQuoteReturnType = {
@@ -213,7 +213,7 @@ function registersOf(body: SgxReportBody | TdReportBody): TdxRegisters | SgxRegi
   return r;
 }
 
-function resolveCache(parameters: { cache?: Cache | false; rootCaDer?: Uint8Array }): Cache {
+function resolveCache(parameters: { cache?: Cache | false | undefined; rootCaDer?: Uint8Array | undefined }): Cache {
   if (parameters.cache === false) return new IntelVerifierCache();
   if (parameters.rootCaDer && parameters.rootCaDer !== INTEL_SGX_ROOT_CA_DER) {
     // A test PKI's root gets its own cache, so nothing verified under it mixes with Intel's.

@@ -58,7 +58,7 @@ export type LogReadOptions = Pick<ReadEventsParameters, "initialRange" | "maxRan
 export type ReadLogEntriesParameters = LogReadOptions & {
   registry: Address;
   /** First block to scan: the address book's deploymentBlock (default 0, which a long chain makes slow). */
-  fromBlock?: bigint;
+  fromBlock?: bigint | undefined;
   /** Last block to scan and the block at which size and root are compared (default: latest). */
   toBlock?: bigint;
   /** First range the reader asks for (older name of `initialRange`; default 10 000). */

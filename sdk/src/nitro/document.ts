@@ -22,9 +22,9 @@ export type NitroAttestationDocument = {
   pcrs: Map<number, Uint8Array>;
   certificate: Uint8Array;
   cabundle: Uint8Array[];
-  publicKey?: Uint8Array;
-  userData?: Uint8Array;
-  nonce?: Uint8Array;
+  publicKey?: Uint8Array | undefined;
+  userData?: Uint8Array | undefined;
+  nonce?: Uint8Array | undefined;
 };
 
 export type NitroCoseSign1 = {
@@ -164,7 +164,7 @@ export type VerifyNitroDocumentParameters = {
   /** Verification time (Date or unix seconds). The leaf lives hours: use the document's `timestamp` for old evidence. */
   now: Date | number;
   /** Expected nonce, when the verifier supplied one. */
-  nonce?: Uint8Array;
+  nonce?: Uint8Array | undefined;
   /** Trust anchor; defaults to the pinned AWS Nitro root. */
   root?: Certificate;
 };
@@ -176,9 +176,9 @@ export type VerifyNitroDocumentReturnType = {
   moduleId: string;
   timestamp: number;
   pcrs: Map<number, Uint8Array>;
-  userData?: Uint8Array;
-  nonce?: Uint8Array;
-  publicKey?: Uint8Array;
+  userData?: Uint8Array | undefined;
+  nonce?: Uint8Array | undefined;
+  publicKey?: Uint8Array | undefined;
   /** Debug-mode enclaves report all-zero PCR0..2: their memory is readable by the parent. */
   debug: boolean;
   leaf: Certificate;

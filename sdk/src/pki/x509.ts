@@ -26,12 +26,12 @@ export type Certificate = {
   notAfter: Date;
   publicKey: PublicKeyInfo;
   signatureAlgorithm: string;
-  signatureParams?: Uint8Array;
+  signatureParams?: Uint8Array | undefined;
   signature: Uint8Array;
   /** extnValue contents by OID. */
   extensions: Map<string, { critical: boolean; value: Uint8Array }>;
   /** basicConstraints cA, undefined when the extension is absent. */
-  isCA?: boolean;
+  isCA?: boolean | undefined;
 };
 
 const CURVES: Record<string, "P-256" | "P-384" | "P-521"> = {

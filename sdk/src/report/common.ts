@@ -17,33 +17,33 @@ export type BuildReportOptions = {
    * os-image-hash event; Nitro PCR0. Not given: the OS dimension reports the value without judging it
    * (skipped for SNP and Nitro, where there is nothing else to check).
    */
-  allowedOsMeasurements?: string[];
+  allowedOsMeasurements?: string[] | undefined;
   /** Allowed dstack app IDs / compose hashes (hex). */
-  allowedAppIds?: string[];
-  allowedComposeHashes?: string[];
+  allowedAppIds?: string[] | undefined;
+  allowedComposeHashes?: string[] | undefined;
   /** The app compose file, checked against the compose-hash event. */
-  composeFile?: Uint8Array | string;
+  composeFile?: Uint8Array | string | undefined;
   /** Intel DCAP verifier (sdk/src/intel); without it Intel-based dimensions are skipped. */
-  intelVerifier?: IntelQuoteVerifier;
+  intelVerifier?: IntelQuoteVerifier | undefined;
   /** Collateral passed through to the Intel verifier. */
   collateral?: unknown;
-  acceptedTcbStatuses?: readonly string[];
+  acceptedTcbStatuses?: readonly string[] | undefined;
   /** Registry lookup (sdk/src/chain); without it the registry dimension is skipped. */
-  registry?: RegistryLookup;
+  registry?: RegistryLookup | undefined;
   /** Expected TPM qualifying data (nonce). Without it, TPM freshness is not established. */
-  tpmNonce?: Uint8Array | string;
+  tpmNonce?: Uint8Array | string | undefined;
   /** TCG event log for a TPM quote. */
-  tpmEventLog?: Uint8Array;
+  tpmEventLog?: Uint8Array | undefined;
   /** Expected Nitro nonce. */
-  nitroNonce?: Uint8Array;
+  nitroNonce?: Uint8Array | undefined;
   /** NVIDIA GPU evidence verified beside the CPU's: the report's GPU dimension (report/gpu.ts). */
-  gpu?: GpuEvidenceOptions;
+  gpu?: GpuEvidenceOptions | undefined;
   /** vTPM roots for TPM quotes inside other evidence (dstack GCP TDX); the pinned GCE / GCP roots by default. */
-  tpmRoots?: Certificate[];
+  tpmRoots?: Certificate[] | undefined;
   /** Nitro root for documents inside dstack attestations; the pinned AWS Nitro root by default (override only for a test PKI). */
-  nitroRoot?: Certificate;
+  nitroRoot?: Certificate | undefined;
   /** TD attribute policy for TDX quotes (reported as `policies`); default "strict". */
-  tdAttributePolicy?: TdAttributePolicy;
+  tdAttributePolicy?: TdAttributePolicy | undefined;
 };
 
 /**
@@ -54,18 +54,18 @@ export type GpuNonceBinding = { reportDataOffset: number; hash: "none" | "sha256
 
 export type GpuEvidenceOptions = {
   /** The GPU attestation report (bytes or NVIDIA's hex text); absent when the evidence file is the GPU report. */
-  report?: Uint8Array | string;
+  report?: Uint8Array | string | undefined;
   /** Instead of `report`: NVIDIA's GPU evidence list JSON (one entry per GPU, each with its chain; nvidia/evidenceList.ts). */
-  evidenceList?: unknown;
+  evidenceList?: unknown | undefined;
   /** The GPU's certificate chain, leaf first. */
-  certificates?: (Uint8Array | string | Certificate)[];
+  certificates?: (Uint8Array | string | Certificate)[] | undefined;
   /** The driver and VBIOS RIMs (XML). */
-  rims?: (string | Uint8Array)[];
+  rims?: (string | Uint8Array)[] | undefined;
   /** The nonce the verifier gave the GPU. */
-  nonce?: Uint8Array | string;
-  binding?: GpuNonceBinding;
+  nonce?: Uint8Array | string | undefined;
+  binding?: GpuNonceBinding | undefined;
   /** Replace NVIDIA's pinned roots (tests pin the simulator's). */
-  roots?: Partial<GpuTrustAnchors>;
+  roots?: Partial<GpuTrustAnchors> | undefined;
 };
 
 export function unixSeconds(now: Date | number): number {
@@ -104,9 +104,9 @@ export function makeReport(args: {
   now: Date | number;
   /** `gpu` defaults to "no GPU evidence given" (not applicable); withGpuDimension fills it in. */
   dimensions: ReportDimensions;
-  hardwareId?: HardwareId;
-  intel?: IntelQuoteVerdict;
-  policies?: PolicyResult[];
+  hardwareId?: HardwareId | undefined;
+  intel?: IntelQuoteVerdict | undefined;
+  policies?: PolicyResult[] | undefined;
 }): VerificationReport {
   const dimensions = { ...args.dimensions, gpu: args.dimensions.gpu ?? skipped("no GPU evidence given", false) };
   const { onchain, ...intel } = args.intel ?? {};

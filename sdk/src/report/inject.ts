@@ -22,7 +22,7 @@ export type RegistryVerdict = {
   /** Unix seconds of the entry's last verification (verifiedAt). */
   verifiedAt?: number;
   facility?: string;
-  detail?: string;
+  detail?: string | undefined;
 };
 
 /** Looks a hardware ID up in the Proof-of-Cloud registry (RPC + registry address are the caller's). */

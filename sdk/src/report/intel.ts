@@ -10,7 +10,7 @@ import { tdAttributePolicyResult } from "./tdAttributes.js";
 import { DEFAULT_ACCEPTED_TCB_STATUSES, type IntelQuoteVerdict } from "./inject.js";
 import { type DimensionResult, type EvidenceType, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
-export async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict }> {
+export async function hardwareOf(quote: Uint8Array, options: BuildReportOptions): Promise<{ hardware: DimensionResult; verdict?: IntelQuoteVerdict | undefined }> {
   const verifier = options.intelVerifier;
   if (!verifier) return { hardware: skipped("no Intel DCAP verifier given", true) };
   let verdict: IntelQuoteVerdict | undefined;
@@ -42,7 +42,7 @@ function hardwareIdOf(verdict: IntelQuoteVerdict | undefined): HardwareId | unde
  * looked up by the verified PPID once the hardware is authenticated.
  */
 export async function intelReport(
-  head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict },
+  head: { evidenceType: EvidenceType; tee: VerificationReport["tee"]; verdict?: IntelQuoteVerdict | undefined },
   dimensions: { hardware: DimensionResult; operatingSystem: DimensionResult; application: DimensionResult; tpmBinding?: DimensionResult },
   options: BuildReportOptions,
 ): Promise<VerificationReport> {

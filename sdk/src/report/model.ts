@@ -34,7 +34,7 @@ export type DimensionResult = {
   /** False when this evidence type cannot speak to the dimension (e.g. application for a bare SNP report). */
   applicable: boolean;
   /** The machine-readable check that failed (VerificationError.check), when failed. */
-  check?: string;
+  check?: string | undefined;
   /** Values the dimension established (measurements, IDs, statuses), all JSON-safe. */
   details: Record<string, string | number | boolean | string[] | null>;
 };
@@ -82,9 +82,9 @@ export type VerificationReport = {
   verifiedAt: number;
   overall: OverallStatus;
   dimensions: ReportDimensions;
-  hardwareId?: HardwareId;
+  hardwareId?: HardwareId | undefined;
   /** Intel quotes (bare or dstack): what the DCAP verification established (status, PPID, registers). */
-  intel?: IntelQuoteVerdict;
+  intel?: IntelQuoteVerdict | undefined;
   /** Set when the Intel quote was verified by an onchain verifier. */
   onchain?: OnchainVerification;
   /** How the input file was decoded and what of it was ignored (front ends set it). */

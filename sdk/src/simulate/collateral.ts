@@ -35,7 +35,7 @@ export type TdxTcbLevel = {
   tdxComponents: number[];
   tcbDate: Date;
   tcbStatus: TcbStatus;
-  advisoryIds?: string[];
+  advisoryIds?: string[] | undefined;
 };
 
 export type TdxModuleIdentity = {

@@ -71,12 +71,12 @@ export type SimulatedDcapPki = {
 export type CreateSimulatedDcapPkiParameters = {
   seed: SimulatorSeed;
   /** Default "platform" (as the real TDX fixture); "processor" issues leaves without .6/.7. */
-  pckCaKind?: "platform" | "processor";
+  pckCaKind?: "platform" | "processor" | undefined;
   /** Default "intel": the role CNs CollateralStore and the SDK verifier recognise. */
-  roleNames?: SimulatedRoleNames;
+  roleNames?: SimulatedRoleNames | undefined;
   /** Validity of every certificate; defaults are fixed dates so a seed gives the same bytes. */
-  notBefore?: Date;
-  notAfter?: Date;
+  notBefore?: Date | undefined;
+  notAfter?: Date | undefined;
 };
 
 export const DEFAULT_NOT_BEFORE = new Date("2024-01-01T00:00:00Z");
@@ -213,10 +213,10 @@ export type IssueCrlsParameters = {
   thisUpdate: Date;
   nextUpdate: Date;
   /** Serial numbers (hex) of PCK leaf certificates to list in the PCK CRL. */
-  revokedPckSerials?: string[];
+  revokedPckSerials?: string[] | undefined;
   /** Serial numbers (hex) of CA / signing certificates to list in the root CA CRL. */
-  revokedCaSerials?: string[];
-  crlNumber?: number;
+  revokedCaSerials?: string[] | undefined;
+  crlNumber?: number | undefined;
 };
 
 export type SimulatedCrls = { rootCaCrl: Uint8Array; pckCrl: Uint8Array };

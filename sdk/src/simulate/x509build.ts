@@ -57,7 +57,7 @@ const ext = (extnID: string, critical: boolean, value: unknown) =>
 
 export const extensions = {
   basicConstraints: (cA: boolean, pathLenConstraint?: number) =>
-    ext(ax.id_ce_basicConstraints, true, new ax.BasicConstraints(cA ? { cA, pathLenConstraint } : {})),
+    ext(ax.id_ce_basicConstraints, true, new ax.BasicConstraints(cA ? { cA, ...(pathLenConstraint === undefined ? {} : { pathLenConstraint }) } : {})),
   keyUsage: (flags: number) => ext(ax.id_ce_keyUsage, true, new ax.KeyUsage(flags)),
   subjectKeyIdentifier: (key: SubjectKey) => ext(ax.id_ce_subjectKeyIdentifier, false, new ax.SubjectKeyIdentifier(ab(keyIdentifier(key)))),
   authorityKeyIdentifier: (issuer: SubjectKey) =>
@@ -148,9 +148,9 @@ export function issueCrl(p: IssueCrlParameters): Uint8Array {
     issuer: p.issuer,
     thisUpdate: new ax.Time(p.thisUpdate),
     nextUpdate: new ax.Time(p.nextUpdate),
-    revokedCertificates: p.revokedSerials.length
-      ? p.revokedSerials.map((s) => new ax.RevokedCertificate({ userCertificate: ab(derUnsigned(toBytes(s))), revocationDate: new ax.Time(p.thisUpdate) }))
-      : undefined,
+    ...(p.revokedSerials.length
+      ? { revokedCertificates: p.revokedSerials.map((s) => new ax.RevokedCertificate({ userCertificate: ab(derUnsigned(toBytes(s))), revocationDate: new ax.Time(p.thisUpdate) })) }
+      : {}),
     crlExtensions: p.extensions,
   });
   const crl = new ax.CertificateList({ tbsCertList: tbs, signatureAlgorithm: ecdsaSha256(), signature: signEcdsa(p.signer, AsnConvert.serialize(tbs)) });

@@ -179,9 +179,9 @@ function toB64Bytes(s: string): Uint8Array {
 export type TpmAttestation = {
   akPublic: TpmtPublic;
   quotes: TpmQuoteInput[];
-  akCertificate?: Certificate;
+  akCertificate?: Certificate | undefined;
   intermediates: Certificate[];
-  eventLog?: Uint8Array;
+  eventLog?: Uint8Array | undefined;
 };
 
 /** Parses the JSON form used by test/fixtures/tpm (ak_pub_tpmt_public, quotes[], ak_cert_der, ...). */
@@ -225,11 +225,11 @@ export type VerifyTpmAttestationParameters = {
   nonce: Uint8Array | string;
   now: Date | number;
   /** Extra certificates (AK certificate, intermediates) that the evidence does not carry. */
-  certificates?: (Uint8Array | string | Certificate)[];
+  certificates?: (Uint8Array | string | Certificate)[] | undefined;
   /** Trust anchors; defaults to `pinnedTpmRoots()`. */
-  roots?: Certificate[];
+  roots?: Certificate[] | undefined;
   /** TCG event log bytes (overrides one carried in the attestation). */
-  eventLog?: Uint8Array;
+  eventLog?: Uint8Array | undefined;
 };
 
 export type VerifyTpmAttestationReturnType = {
@@ -237,7 +237,7 @@ export type VerifyTpmAttestationReturnType = {
   akCertificate: Certificate;
   /** Subject of the pinned root the AK certificate chains to. */
   root: string;
-  eventLog?: VerifiedTcgEventLog;
+  eventLog?: VerifiedTcgEventLog | undefined;
 };
 
 /**

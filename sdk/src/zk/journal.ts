@@ -121,7 +121,7 @@ function readDcapJournal(bytes: Uint8Array, base: number): DcapJournal {
 }
 
 /** The output Automata's program writes for a quote it verified with a given verdict. */
-export function dcapOutputFromQuote(quote: BytesLike, verdict: { tcbStatus: DcapTcbStatusName; fmspc: BytesLike; advisoryIds?: string[] }): DcapOutput {
+export function dcapOutputFromQuote(quote: BytesLike, verdict: { tcbStatus: DcapTcbStatusName; fmspc: BytesLike; advisoryIds?: string[] | undefined }): DcapOutput {
   const q = toBytes(quote, "quote");
   const r = new ByteReader(q, "quote");
   const quoteVersion = r.u16le("version");
