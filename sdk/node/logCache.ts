@@ -45,8 +45,8 @@ type Meta = {
   registry: Address;
   startBlock: string;
   /** Every block from startBlock to this one is in the cache (absent: none yet). */
-  scannedThrough?: string;
-  scannedThroughHash?: Hex;
+  scannedThrough?: string | undefined;
+  scannedThroughHash?: Hex | undefined;
   leaves: number;
   bytes: number;
 };
@@ -211,8 +211,8 @@ const ZERO = new Uint8Array([0]);
 
 export type SyncLogCacheParameters = Omit<ReadLogEntriesParameters, "fromBlock" | "onProgress"> & {
   /** Blocks below the head that are never cached (default 12): shallower reorgs cannot poison the cache. */
-  confirmations?: bigint;
-  onProgress?: ReadLogEntriesParameters["onProgress"];
+  confirmations?: bigint | undefined;
+  onProgress?: ReadLogEntriesParameters["onProgress"] | undefined;
 };
 
 export type SyncLogCacheReturnType = {

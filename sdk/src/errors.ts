@@ -6,7 +6,7 @@
 export type PocErrorParameters = {
   details?: string | undefined;
   metaMessages?: string[] | undefined;
-  cause?: unknown;
+  cause?: unknown | undefined;
 };
 
 export class PocError extends Error {

@@ -34,8 +34,8 @@ class AsnInt {
 AsnProp({ type: AsnPropTypes.Integer })(AsnInt.prototype, "value");
 AsnType({ type: AsnTypeTypes.Choice })(AsnInt);
 class AsnText {
-  ia5?: string;
-  utf8?: string;
+  ia5?: string | undefined;
+  utf8?: string | undefined;
 }
 AsnProp({ type: AsnPropTypes.IA5String })(AsnText.prototype, "ia5");
 AsnProp({ type: AsnPropTypes.Utf8String })(AsnText.prototype, "utf8");
@@ -145,14 +145,14 @@ export type VerifySnpReportParameters = {
   /** Verification time: a Date or unix seconds. */
   now: Date | number;
   /** Force a product line instead of deriving it from the VCEK and the report's CPUID. */
-  productLine?: SnpProductLine;
+  productLine?: SnpProductLine | undefined;
   /** Extra or replacement trust anchors (e.g. the Turin ARK). Defaults to `pinnedSnpArks()`. */
   arks?: SnpTrustAnchors | undefined;
   /**
    * Debug guests are refused by default (the host can read their memory). `true` returns the result
    * anyway, with `debug: true`, for callers that report the refusal themselves.
    */
-  allowDebug?: boolean;
+  allowDebug?: boolean | undefined;
 };
 
 export type VerifySnpReportErrorType = ParseError | VerificationError;

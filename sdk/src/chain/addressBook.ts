@@ -19,24 +19,24 @@ export const ADDRESS_BOOK_FORMAT = "proof-of-cloud/address-book/1";
 export type AddressBookContract = {
   address: Address;
   /** Block of the creation transaction: the first block to scan for the contract's events. */
-  block?: bigint;
-  transactionHash?: Hex;
+  block?: bigint | undefined;
+  transactionHash?: Hex | undefined;
   /** Hardhat Ignition future that deployed it, e.g. "HardwareRegistry#HardwareRegistry". */
-  futureId?: string;
+  futureId?: string | undefined;
 };
 
 export type AddressBook = {
   format: typeof ADDRESS_BOOK_FORMAT | "legacy";
   chainId: number;
   /** Hardhat network name the deployment ran on ("sepolia", "automataTestnet", "localhost"). */
-  network?: string;
+  network?: string | undefined;
   /** Ignition deployment ID (journal under ignition/deployments/<id>). */
-  deploymentId?: string;
+  deploymentId?: string | undefined;
   /** Lowest creation block over all contracts, and its hash (tells a restarted local chain apart). */
-  deploymentBlock?: bigint;
-  deploymentBlockHash?: Hex;
-  gitCommit?: string;
-  gitDirty?: boolean;
+  deploymentBlock?: bigint | undefined;
+  deploymentBlockHash?: Hex | undefined;
+  gitCommit?: string | undefined;
+  gitDirty?: boolean | undefined;
   /** Keyed by Solidity contract name: Alliance, HardwareRegistry, CollateralStore, ... */
   contracts: Record<string, AddressBookContract>;
   /** The module parameters as deployed (Ignition's shape: module ID -> name -> value). */

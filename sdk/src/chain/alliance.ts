@@ -89,9 +89,9 @@ export type WriteExecuteWithSignaturesParameters = {
   proposal: Proposal;
   votes: readonly VoteSignature[];
   /** ETH sent along (the sum the calls spend beyond the Alliance's balance). */
-  value?: bigint;
-  account?: Account;
-  gas?: bigint;
+  value?: bigint | undefined;
+  account?: Account | undefined;
+  gas?: bigint | undefined;
 };
 /** Executes a proposal in one transaction with a batch of signed votes (anyone may submit). */
 export async function writeExecuteWithSignatures(client: AnyClient, args: WriteExecuteWithSignaturesParameters): Promise<Hash> {

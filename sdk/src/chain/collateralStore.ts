@@ -58,7 +58,7 @@ function upload(kind: CollateralUploadKind, label: string, functionName: Collate
 export type BuildCollateralUploadsParameters = {
   collateral: QuoteCollateralV3;
   /** The pinned root (DER); the Intel SGX Root CA by default. The root in the chains must equal it. */
-  rootCertificate?: Uint8Array;
+  rootCertificate?: Uint8Array | undefined;
 };
 
 function bytesOf(v: string | number[], field: string): Uint8Array {

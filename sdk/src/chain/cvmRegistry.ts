@@ -232,8 +232,8 @@ export type WriteRegisterCvmParameters = {
   owner: Address;
   deadline: bigint;
   identitySignature: Hex;
-  account?: Account;
-  gas?: bigint;
+  account?: Account | undefined;
+  gas?: bigint | undefined;
 };
 export async function writeRegisterCvm(client: AnyClient, a: WriteRegisterCvmParameters): Promise<Hash> {
   return writeCvmRegistry(client, a.registry, a.account, "register", [a.tee, a.tpm, a.identity, a.owner, a.deadline, a.identitySignature], { gas: a.gas });

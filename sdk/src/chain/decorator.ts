@@ -13,8 +13,8 @@ import { dcapQuoteVerifierActions } from "./quoteVerifier.js";
 export type PocAddresses = {
   alliance: Address;
   hardwareRegistry: Address;
-  cvmRegistry?: Address;
-  dcapQuoteVerifier?: Address;
+  cvmRegistry?: Address | undefined;
+  dcapQuoteVerifier?: Address | undefined;
 };
 
 type Omit1<T, K extends keyof T> = Omit<T, K>;

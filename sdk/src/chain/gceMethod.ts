@@ -69,9 +69,9 @@ export type BuildGceEnrolmentParameters = {
   cadence: number;
   anchorBlock: bigint;
   /** Default: the zone the AK certificate names. */
-  zone?: string;
+  zone?: string | undefined;
   /** Default: the instance the AK certificate names. */
-  instanceId?: bigint;
+  instanceId?: bigint | undefined;
 };
 export type BuildGceEnrolmentReturnType = { evidence: GceEvidence; claim: GceClaim; instance: GceInstanceInfo; evidenceHash: Hex; data: Hex };
 

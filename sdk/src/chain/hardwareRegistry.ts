@@ -67,7 +67,7 @@ export type ReadEntryRecordParameters = LogReadOptions & {
   registry: Address;
   platformKey: Hex;
   /** First block to scan for the entry's LeafAppended event: the address book's deploymentBlock (default 0). */
-  fromBlock?: bigint;
+  fromBlock?: bigint | undefined;
 };
 export type ReadEntryRecordReturnType = ReadHardwareEntryReturnType & {
   /** The EntrySet payload the entry's latest leaf carries, or null when the entry does not exist. */
@@ -235,8 +235,8 @@ export type WriteChallengeParameters = {
   evidenceHash: Hex;
   evidenceUri: string;
   /** The bond to send (wei); read from `challengeBond()` when omitted. */
-  bond?: bigint;
-  account?: Account;
+  bond?: bigint | undefined;
+  account?: Account | undefined;
 };
 /**
  * Opens a challenge against an entry; anyone may, sending exactly the registry's `challengeBond`. The
@@ -261,7 +261,7 @@ export type WriteRecordCheckpointParameters = {
   /** RFC 9162 consistency proof from (size, rootHash) to the current tree; empty when size is current. */
   consistencyProof: readonly Hex[];
   cosignatures: readonly { signer: Address; signature: Hex }[];
-  account?: Account;
+  account?: Account | undefined;
 };
 /** Records a checkpoint cosigned by at least the Alliance's ordinary threshold. */
 export async function writeRecordCheckpoint(client: AnyClient, args: WriteRecordCheckpointParameters): Promise<Hash> {

@@ -220,10 +220,10 @@ export type SimulateVerifyQuoteParameters = {
   address: Address;
   quote: BytesLike | IntelQuote;
   /** Default "auto": the cheapest form that reaches the full quote's verdict ({@link chooseVerifyQuoteForm}). */
-  form?: VerifyQuoteForm | "auto";
+  form?: VerifyQuoteForm | "auto" | undefined;
   /** Same as `form: "compressed"`. */
-  compressed?: boolean;
-  account?: Account | Address;
+  compressed?: boolean | undefined;
+  account?: Account | Address | undefined;
 };
 export type SimulateVerifyQuoteReturnType = OnchainVerifiedQuote;
 
@@ -254,9 +254,9 @@ export type WriteVerifyQuoteParameters = {
   address: Address;
   quote: BytesLike | IntelQuote;
   /** Default "auto": the cheapest form that reaches the full quote's verdict ({@link chooseVerifyQuoteForm}). */
-  form?: VerifyQuoteForm | "auto";
+  form?: VerifyQuoteForm | "auto" | undefined;
   /** Same as `form: "compressed"`. */
-  compressed?: boolean;
+  compressed?: boolean | undefined;
 };
 
 /** Sends `verifyQuote` as a transaction (caching the platform on first sight); returns its hash. */

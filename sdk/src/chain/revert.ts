@@ -90,7 +90,7 @@ export type ContractRevertErrorParameters = {
   /** The contract called: its name, its address, or both ("CvmRegistry 0x..."). */
   contract?: string | undefined;
   functionName?: string | undefined;
-  cause?: unknown;
+  cause?: unknown | undefined;
 };
 
 /** A contract call that reverted, decoded: which error, with which arguments, from which call. */
@@ -141,12 +141,12 @@ function revertData(e: unknown): Hex | undefined {
 
 export type DecodeContractRevertParameters = {
   /** ABIs tried before the SDK's (errors of contracts the SDK does not know). */
-  abi?: Abi | readonly Abi[];
+  abi?: Abi | readonly Abi[] | undefined;
   /** Replaces the SDK's ABIs instead of being tried before them. */
-  only?: boolean;
+  only?: boolean | undefined;
   /** Names the call in the message when viem's error does not (e.g. for a raw `call`). */
-  contract?: string;
-  functionName?: string;
+  contract?: string | undefined;
+  functionName?: string | undefined;
 };
 export type DecodeContractRevertReturnType = ContractRevertError | undefined;
 

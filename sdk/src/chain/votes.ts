@@ -70,10 +70,10 @@ export type SignVoteParameters = {
   alliance: Address;
   chainId: number;
   proposalId: bigint;
-  support?: boolean;
+  support?: boolean | undefined;
   /** The member address when it differs from the signing key's (an ERC-1271 wallet). */
-  signer?: Address;
-  account?: Account;
+  signer?: Address | undefined;
+  account?: Account | undefined;
 };
 
 /** Signs a vote with the client's account (local or JSON-RPC) and returns the vote file. */

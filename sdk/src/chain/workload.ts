@@ -206,9 +206,9 @@ export type VerifyWorkloadOfflineParameters = {
   /** A TDX quote. */
   quote: BytesLike;
   /** Intel collateral; absent: signatures and PCK chain only (verdict "signatures-valid"). */
-  collateral?: IntelCollateralInput;
+  collateral?: IntelCollateralInput | undefined;
   /** Trust anchor override, for a test PKI only. */
-  rootCaDer?: Uint8Array;
+  rootCaDer?: Uint8Array | undefined;
   tpm: TpmEvidence;
   /** What reportData[0:32] and the TPM qualifying data must hold (e.g. the Registration hash). */
   bindingHash: Hex;

@@ -23,8 +23,8 @@ export type WriteContractActionParameters<abi extends Abi, functionName extends 
   functionName: functionName;
   args: ContractFunctionArgs<abi, Mutability, functionName>;
   account?: Account | undefined;
-  gas?: bigint;
-  value?: bigint;
+  gas?: bigint | undefined;
+  value?: bigint | undefined;
 };
 
 /**

@@ -8,15 +8,15 @@ import { ParseError } from "../errors.js";
 
 export type DstackVmConfig = {
   /** Hex, as the config states it (unsigned). */
-  osImageHash?: string;
+  osImageHash?: string | undefined;
   /** dstack image name, e.g. "dstack-0.6.0". */
-  image?: string;
+  image?: string | undefined;
   /** "lite" TDX attestations carry the OS image's measurement document here. */
-  tdxMeasurement?: unknown;
+  tdxMeasurement?: unknown | undefined;
   /** SEV-SNP: the MrConfigV3 document (also carried in the quote variant). */
-  mrConfig?: string;
+  mrConfig?: string | undefined;
   /** Guest memory in bytes (lite TDX: the TD HOB in RTMR0 depends on it). */
-  memorySize?: number;
+  memorySize?: number | undefined;
 };
 
 const S = "dstack attestation config";

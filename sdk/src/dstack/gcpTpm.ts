@@ -20,7 +20,7 @@ export type VerifyDstackGcpTpmParameters = {
   attestation: DstackAttestation;
   now: Date | number;
   /** vTPM roots; the pinned GCE / GCP roots by default. */
-  roots?: Certificate[];
+  roots?: Certificate[] | undefined;
 };
 
 export type VerifyDstackGcpTpmReturnType = { quote: VerifyTpmQuoteReturnType; root: string; akSubject: string };

@@ -9,11 +9,11 @@ import { ParseError } from "../errors.js";
 
 export type DstackMrConfig = {
   version: number;
-  appId?: string;
+  appId?: string | undefined;
   composeHash: string;
-  instanceId?: string;
+  instanceId?: string | undefined;
   keyProvider: string;
-  keyProviderId?: string;
+  keyProviderId?: string | undefined;
 };
 
 const S = "dstack mr_config";

@@ -19,15 +19,15 @@ export type VerifyDstackNitroParameters = {
   attestation: DstackAttestation;
   now: Date | number;
   /** Trust anchor; the pinned AWS Nitro root by default. */
-  root?: Certificate;
+  root?: Certificate | undefined;
 };
 
 export type VerifyDstackNitroReturnType = {
   nitro: VerifyNitroDocumentReturnType;
   /** NitroTPM: app identity from runtime events replayed to PCR14. Enclave: the events are unbound. */
-  app?: DstackAppInfo;
+  app?: DstackAppInfo | undefined;
   unboundRuntimeEvents: string[];
-  osImageHash?: string;
+  osImageHash?: string | undefined;
 };
 
 export type VerifyDstackNitroErrorType = ParseError | VerificationError;

@@ -15,16 +15,16 @@ export type VerifyDstackSnpParameters = {
   attestation: DstackAttestation;
   now: Date | number;
   /** Certificates the attestation does not carry (VCEK, ASK). */
-  certificates?: (Uint8Array | string | Certificate)[];
-  arks?: SnpTrustAnchors;
+  certificates?: (Uint8Array | string | Certificate)[] | undefined;
+  arks?: SnpTrustAnchors | undefined;
 };
 
 export type VerifyDstackSnpReturnType = {
   snp: VerifySnpReportReturnType;
   mrConfig: DstackMrConfig;
   /** From the config (unsigned: dstack derives it from the launch measurement, which we report). */
-  osImageHash?: string;
-  image?: string;
+  osImageHash?: string | undefined;
+  image?: string | undefined;
   /** Runtime events carried beside the report: no SNP register binds them, so they are not evidence. */
   unboundRuntimeEvents: string[];
 };

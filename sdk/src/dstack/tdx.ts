@@ -20,7 +20,7 @@ export type VerifyDstackTdxParameters = {
   /** REPORTDATA of the verified quote (64 bytes, or hex). */
   reportData: Uint8Array | string;
   /** MRTD of the verified quote: with it, a `vm_config.tdx_measurement` is checked against MRTD, RTMR1 and RTMR2. */
-  mrtd?: Uint8Array | string;
+  mrtd?: Uint8Array | string | undefined;
 };
 
 export type VerifyDstackTdxReturnType = DstackAppInfo & {
@@ -34,12 +34,12 @@ export type VerifyDstackTdxReturnType = DstackAppInfo & {
    * checked against MRTD / RTMR1 / RTMR2, by an os-image-hash runtime event with the same value
    * (both signed), or not at all ("config").
    */
-  osImageHashSource?: "runtime-event" | "tdx-measurement" | "config";
+  osImageHashSource?: "runtime-event" | "tdx-measurement" | "config" | undefined;
   /** The os-image-hash runtime event's payload (replayed into RTMR3: signed), when there is one. */
-  osImageHashEvent?: string;
+  osImageHashEvent?: string | undefined;
   /** Set when vm_config.tdx_measurement was checked: MRTD, RTMR1 and RTMR2 recomputed from it (and RTMR0 for a lite log, when `rtmr0`). */
-  tdxMeasurement?: VerifyDstackTdxMeasurementReturnType & { rtmr0: boolean };
-  image?: string;
+  tdxMeasurement?: VerifyDstackTdxMeasurementReturnType & { rtmr0: boolean } | undefined;
+  image?: string | undefined;
 };
 
 export type VerifyDstackTdxErrorType = ParseError | VerificationError;

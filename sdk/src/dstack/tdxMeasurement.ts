@@ -104,7 +104,7 @@ export type VerifyDstackTdxMeasurementReturnType = { osImageHash: string; mrtdVa
  * Checks a quote's MRTD, RTMR1 and RTMR2 against the document, and the document against the
  * os_image_hash of the same VM config. Throws VerificationError naming the register that differs.
  */
-export function verifyDstackTdxMeasurement(params: { document: unknown; osImageHash?: string; mrtd: Uint8Array; rtmr1: Uint8Array; rtmr2: Uint8Array }): VerifyDstackTdxMeasurementReturnType {
+export function verifyDstackTdxMeasurement(params: { document: unknown; osImageHash?: string | undefined; mrtd: Uint8Array; rtmr1: Uint8Array; rtmr2: Uint8Array }): VerifyDstackTdxMeasurementReturnType {
   const m = parseDstackTdxMeasurement(params.document);
   if (params.osImageHash !== undefined && params.osImageHash !== m.osImageHash) {
     throw new VerificationError("dstack.tdxMeasurement.osImageHash", `os_image_hash ${params.osImageHash} is not the hash of this measurement's checksum file (${m.osImageHash})`);

@@ -40,24 +40,24 @@ export type EventReadProgress = {
 export type ReadEventsParameters = {
   address: Address | readonly Address[];
   /** eth_getLogs topics filter (position 0 is the event selector). */
-  topics?: readonly (Hex | readonly Hex[] | null)[];
+  topics?: readonly (Hex | readonly Hex[] | null)[] | undefined;
   fromBlock: bigint;
   /** Inclusive; default: the latest block when the read starts. */
-  toBlock?: bigint;
+  toBlock?: bigint | undefined;
   /** First range tried (default 10 000 blocks). */
-  initialRange?: bigint;
+  initialRange?: bigint | undefined;
   /** Largest range the reader grows back to (default 100 000). */
-  maxRange?: bigint;
+  maxRange?: bigint | undefined;
   /** Successful windows in a row before the range doubles (default 2). */
-  growAfter?: number;
+  growAfter?: number | undefined;
   /** Windows in flight at once (default 4). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Attempts after the first for a non-limit failure (default 5). */
-  retries?: number;
+  retries?: number | undefined;
   /** First backoff delay in ms, doubled per attempt with jitter (default 200). */
-  backoffMs?: number;
+  backoffMs?: number | undefined;
   onProgress?: (p: EventReadProgress) => void;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 };
 
 /** One contiguous block range fully read, logs in (block, logIndex) order, removed logs dropped. */

@@ -28,11 +28,11 @@ export class CollateralFetchError extends PocError {
 export type CollateralClientOptions = {
   /** PCS or PCCS base URL, e.g. https://api.trustedservices.intel.com or https://pccs.example:8081. */
   baseUrl: string;
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Upper bound on how long fetched collateral is reused, seconds (default 3600). */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** Where to get the Intel SGX Root CA CRL when the server has no /rootcacrl (Intel's PCS). */
-  rootCaCrlUrl?: string;
+  rootCaCrlUrl?: string | undefined;
   /** Clock for cache expiry, unix seconds. */
   now?: () => number;
 };

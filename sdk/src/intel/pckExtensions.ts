@@ -22,11 +22,11 @@ import {
 } from "./constants.js";
 
 class SgxValue {
-  integer?: number;
-  octets?: ArrayBuffer;
-  enumerated?: number;
-  boolean?: boolean;
-  sequence?: SgxEntries;
+  integer?: number | undefined;
+  octets?: ArrayBuffer | undefined;
+  enumerated?: number | undefined;
+  boolean?: boolean | undefined;
+  sequence?: SgxEntries | undefined;
 }
 class SgxEntry {
   id = "";
@@ -57,7 +57,7 @@ export type PckExtensions = {
   /** 0 Standard, 1 Scalable, 2 Scalable with integrity (SGX Type). */
   sgxType: number;
   /** Platform CA certificates only. */
-  platformInstanceId?: Uint8Array;
+  platformInstanceId?: Uint8Array | undefined;
 };
 
 function fail(field: string, expected: string, cause?: unknown): ParseError {

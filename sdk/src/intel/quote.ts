@@ -67,9 +67,9 @@ export type TdReportBody = {
   rtmr3: Uint8Array;
   reportData: Uint8Array;
   /** TD 1.5 only. */
-  teeTcbSvn2?: Uint8Array;
+  teeTcbSvn2?: Uint8Array | undefined;
   /** TD 1.5 only. */
-  mrServiceTd?: Uint8Array;
+  mrServiceTd?: Uint8Array | undefined;
 };
 
 export type IntelQuote = {

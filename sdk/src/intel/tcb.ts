@@ -62,7 +62,7 @@ export type PlatformTcb = { cpuSvnComponents: number[]; pceSvn: number; fmspc: U
 export type TcbEvaluation = StatusWithAdvisories & {
   platformStatus: TcbStatus;
   qeStatus: TcbStatus;
-  tdxModuleStatus?: TcbStatus;
+  tdxModuleStatus?: TcbStatus | undefined;
 };
 
 /**

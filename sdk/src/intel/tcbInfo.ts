@@ -19,7 +19,7 @@ function status(r: JsonReader, key: string): TcbStatus {
 export type TcbLevel = {
   sgxComponents: number[];
   /** TDX TCB info only. */
-  tdxComponents?: number[];
+  tdxComponents?: number[] | undefined;
   pceSvn: number;
   tcbDate: number;
   tcbStatus: TcbStatus;
@@ -43,8 +43,8 @@ export type TcbInfo = {
   pceId: Uint8Array;
   tcbType: number;
   tcbEvaluationDataNumber: number;
-  tdxModule?: { mrSigner: Uint8Array; attributes: Uint8Array; attributesMask: Uint8Array };
-  tdxModuleIdentities?: TdxModuleIdentity[];
+  tdxModule?: { mrSigner: Uint8Array; attributes: Uint8Array; attributesMask: Uint8Array } | undefined;
+  tdxModuleIdentities?: TdxModuleIdentity[] | undefined;
   tcbLevels: TcbLevel[];
 };
 

@@ -38,8 +38,8 @@ export type TdxRegisters = {
   xfam: Hex;
   teeTcbSvn: Hex;
   /** TD 1.5 bodies only. */
-  teeTcbSvn2?: Hex;
-  mrServiceTd?: Hex;
+  teeTcbSvn2?: Hex | undefined;
+  mrServiceTd?: Hex | undefined;
 };
 
 export type SgxRegisters = {
@@ -67,7 +67,7 @@ export type VerifyQuoteParameters = {
    * collateral of an older evaluation at any `now` from the newer one's issueDate on
    * (CollateralRollbackError).
    */
-  cache?: Cache | false;
+  cache?: Cache | false | undefined;
   /**
    * Trust anchor, DER. Defaults to the pinned Intel SGX Root CA; override only for a test PKI.
    * Never pass a root taken from the quote or collateral.
@@ -102,7 +102,7 @@ export type VerifyQuoteReturnType = {
   pckCpuSvn: Hex;
   platformStatus: TcbStatus;
   qeStatus: TcbStatus;
-  tdxModuleStatus?: TcbStatus;
+  tdxModuleStatus?: TcbStatus | undefined;
   /** Date (unix s) of the matched TCB level. */
   tcbDate: number;
   /** Earliest expiry (unix s) among collateral items and certificates used: re-verify before then. */
@@ -110,7 +110,7 @@ export type VerifyQuoteReturnType = {
   /** The `now` the quote was verified at (unix s). */
   verifiedAt: number;
   /** TDX: the TD attribute policy's evaluation (always satisfied when the policy was enforced). */
-  tdAttributes?: TdAttributeEvaluation;
+  tdAttributes?: TdAttributeEvaluation | undefined;
 };
 
 export type VerifyQuoteErrorType = VerificationError | import("../errors.js").ParseError | import("./collateralRatchet.js").CollateralRollbackError;

@@ -184,7 +184,7 @@ export function parseTlogProof(text: string): ParsedTlogProof {
 
 export type VerifyTlogProofParameters = {
   /** The logged entry; default: the proof's `extra` data (checked by the inclusion proof, not trusted). */
-  leaf?: BytesLike;
+  leaf?: BytesLike | undefined;
   chainId: number | bigint;
   registry: Address;
   /** Member addresses whose signatures count; `required` of them must have signed. */

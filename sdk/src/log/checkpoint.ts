@@ -96,9 +96,9 @@ export type CosignatureCheck = { signer: Address; status: CosignatureStatus; rec
 
 export type Member = {
   address: Address;
-  name?: string;
+  name?: string | undefined;
   /** True when the member's address holds code (a contract wallet, ERC-1271). */
-  contract?: boolean;
+  contract?: boolean | undefined;
 };
 
 export type VerifyCosignaturesParameters = CheckpointDomainParameters & {

@@ -28,7 +28,7 @@ export type CreateCosignedCheckpointParameters = {
   rootHash: Hex;
   cosignatures: readonly Cosignature[];
   members: readonly Member[];
-  asOfBlock?: number;
+  asOfBlock?: number | undefined;
 };
 
 export function createCosignedCheckpoint(args: CreateCosignedCheckpointParameters): CosignedCheckpoint {

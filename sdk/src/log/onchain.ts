@@ -60,9 +60,9 @@ export type ReadLogEntriesParameters = LogReadOptions & {
   /** First block to scan: the address book's deploymentBlock (default 0, which a long chain makes slow). */
   fromBlock?: bigint | undefined;
   /** Last block to scan and the block at which size and root are compared (default: latest). */
-  toBlock?: bigint;
+  toBlock?: bigint | undefined;
   /** First range the reader asks for (older name of `initialRange`; default 10 000). */
-  pageSize?: bigint;
+  pageSize?: bigint | undefined;
   /** Per chunk read: blocks and leaves so far, with rates. */
   onProgress?: (p: EventReadProgress & { leaves: number }) => void;
 };
@@ -100,7 +100,7 @@ export function checkLeafAppended(log: RpcLog, expectedIndex: number): LogEntry 
 
 export type ReadLeafEventsParameters = ReadLogEntriesParameters & {
   /** Index the first event read must carry (a resumed read starts after the cached leaves). */
-  firstIndex?: number;
+  firstIndex?: number | undefined;
 };
 
 /**
@@ -125,7 +125,7 @@ export async function* readLeafEvents(client: AnyClient, args: ReadLeafEventsPar
 }
 
 /** The reader options of `args` (pageSize is the older name of initialRange). */
-export function readOptions(args: LogReadOptions & { pageSize?: bigint }): LogReadOptions {
+export function readOptions(args: LogReadOptions & { pageSize?: bigint | undefined }): LogReadOptions {
   const o: LogReadOptions = {};
   const initialRange = args.initialRange ?? args.pageSize;
   if (initialRange !== undefined) o.initialRange = initialRange;

@@ -49,7 +49,7 @@ export type BuildReceiptParameters = {
   checkpoint: { size: number; rootHash: Hex };
   cosignatures: readonly Cosignature[];
   members: readonly Member[];
-  asOfBlock?: number;
+  asOfBlock?: number | undefined;
 };
 
 /** Something that stops a receipt from being built (not a verification result). */
@@ -148,10 +148,10 @@ export type ReceiptCheck = { name: ReceiptCheckName; ok: boolean; detail: string
 
 export type VerifyReceiptOptions = {
   /** Pin the member set instead of trusting the receipt's list (compared as a set). */
-  trustedMembers?: readonly Address[];
+  trustedMembers?: readonly Address[] | undefined;
   /** Require this chain / registry (a receipt is otherwise only bound to what it names). */
-  chainId?: number;
-  registry?: Address;
+  chainId?: number | undefined;
+  registry?: Address | undefined;
 };
 
 export type VerifyReceiptReturnType = {
@@ -171,7 +171,7 @@ export type VerifyReceiptReturnType = {
   treeSize: number;
   rootHash: Hex;
   /** The decoded leaf, when it decodes. */
-  entry?: LogLeaf;
+  entry?: LogLeaf | undefined;
   receipt: LogReceipt;
 };
 

@@ -80,14 +80,14 @@ export type RecordedCheckpoint = { blockNumber: bigint; transactionHash: Hex; co
 export type ReadRecordedCheckpointsParameters = LogReadOptions & {
   registry: Address;
   /** First block to scan: the address book's deploymentBlock (default 0). */
-  fromBlock?: bigint;
-  toBlock?: bigint;
+  fromBlock?: bigint | undefined;
+  toBlock?: bigint | undefined;
   /**
    * The transactions that recorded checkpoints, when an indexer already knows them
    * (readIndexedCheckpointTransactions): no event scan. Not trusted: each must have succeeded and its
    * receipt must hold the registry's CheckpointRecorded event, which is what is read.
    */
-  transactions?: readonly Hex[];
+  transactions?: readonly Hex[] | undefined;
 };
 
 /**
@@ -152,9 +152,9 @@ export async function readRecordedCheckpoints(client: AnyClient, args: ReadRecor
 export type ExportReceiptParameters = LogReadOptions & {
   registry: Address;
   index: number;
-  fromBlock?: bigint;
+  fromBlock?: bigint | undefined;
   /** Use this cosigned checkpoint instead of the latest recorded one covering `index`. */
-  cosigned?: CosignedCheckpoint;
+  cosigned?: CosignedCheckpoint | undefined;
 };
 
 /**

@@ -166,7 +166,7 @@ export type VerifyNitroDocumentParameters = {
   /** Expected nonce, when the verifier supplied one. */
   nonce?: Uint8Array | undefined;
   /** Trust anchor; defaults to the pinned AWS Nitro root. */
-  root?: Certificate;
+  root?: Certificate | undefined;
 };
 
 export type VerifyNitroDocumentErrorType = ParseError | VerificationError;

@@ -50,7 +50,7 @@ export type VerifiedGpuCertificateChain = {
   /** The certificates verified, leaf first, without the pinned root. */
   chain: Certificate[];
   /** Hex FWID from the leaf's DICE extension, when it has one. */
-  fwid?: string;
+  fwid?: string | undefined;
 };
 
 export async function verifyGpuCertificateChain(p: VerifyGpuCertificateChainParameters): Promise<VerifiedGpuCertificateChain> {

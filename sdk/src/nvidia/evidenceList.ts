@@ -15,7 +15,7 @@ export const MAX_GPU_EVIDENCE = 16;
 export type GpuEvidenceEntry = { report: Uint8Array; certificates: string };
 export type GpuEvidenceList = {
   /** Hex nonce the list declares (the verifier's own nonce is what proves freshness). */
-  nonce?: string;
+  nonce?: string | undefined;
   arch: "HOPPER";
   gpus: GpuEvidenceEntry[];
 };

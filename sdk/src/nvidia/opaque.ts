@@ -53,17 +53,17 @@ export const NVDEC0_DISABLED = 0x55;
 export type GpuOpaqueData = {
   entries: OpaqueEntry[];
   /** e.g. "550.90.07" (NUL-terminated ASCII on the wire). */
-  driverVersion?: string;
+  driverVersion?: string | undefined;
   /** e.g. "96.00.9f.00.01" (8 bytes on the wire; see formatVbiosVersion). */
-  vbiosVersion?: string;
-  project?: string;
-  projectSku?: string;
-  chipSku?: string;
+  vbiosVersion?: string | undefined;
+  project?: string | undefined;
+  projectSku?: string | undefined;
+  chipSku?: string | undefined;
   /** Hex, 48 bytes on Hopper: the last 48 bytes of the attestation certificate's FWID extension. */
-  fwid?: string;
-  nvdec0Status?: number;
+  fwid?: string | undefined;
+  nvdec0Status?: number | undefined;
   /** Per-measurement counters (u32 LE each), informational. */
-  measurementCounts?: number[];
+  measurementCounts?: number[] | undefined;
 };
 
 function bad(field: string, offset: number, expected: string, got?: string): ParseError {

@@ -37,7 +37,7 @@ export type GpuRim = {
   name: string;
   /** Meta colloquialVersion, lowercased: "550.90.07" or "96.00.9f.00.01". */
   version: string;
-  product?: string;
+  product?: string | undefined;
   measurements: GoldenMeasurement[];
 };
 
@@ -132,7 +132,7 @@ export type VerifyGpuRimParameters = {
   root: Certificate;
   now: Date | number;
   /** A name for messages, e.g. the file name. */
-  structure?: string;
+  structure?: string | undefined;
 };
 
 /**

@@ -23,11 +23,11 @@ export type VerifyGpuAttestationParameters = {
   /** Verification time: certificates (the RIM signers' above all) expire. */
   now: Date | number;
   /** The nonce the verifier sent the GPU (32 bytes). Without it freshness is not established. */
-  nonce?: Uint8Array | string;
+  nonce?: Uint8Array | string | undefined;
   /** The driver RIM and the VBIOS RIM (XML text or bytes); which is which is read from each. */
-  rims?: (string | Uint8Array)[];
+  rims?: (string | Uint8Array)[] | undefined;
   /** Replace the pinned NVIDIA roots (tests pin the simulator's). */
-  roots?: Partial<GpuTrustAnchors>;
+  roots?: Partial<GpuTrustAnchors> | undefined;
 };
 
 export type VerifyGpuAttestationReturnType = {
@@ -39,13 +39,13 @@ export type VerifyGpuAttestationReturnType = {
   nonce: string;
   /** True when `nonce` was given and equals the request's. */
   nonceChecked: boolean;
-  driverVersion?: string;
-  vbiosVersion?: string;
+  driverVersion?: string | undefined;
+  vbiosVersion?: string | undefined;
   /** The FWID the leaf certificate and the report agree on. */
-  fwid?: string;
+  fwid?: string | undefined;
   rims: VerifiedGpuRim[];
   /** Present when RIMs were given (and then every compared index matched). */
-  comparison?: MeasurementComparison;
+  comparison?: MeasurementComparison | undefined;
 };
 
 const certsOf = (list: (Uint8Array | string | Certificate)[]): Certificate[] =>

@@ -15,7 +15,7 @@ export type AlgorithmIdentifier = {
   /** Dotted OID. */
   oid: string;
   /** DER of the parameters element (e.g. 05 00 for NULL), absent when the field is omitted. */
-  parameters?: Uint8Array;
+  parameters?: Uint8Array | undefined;
   /** DER of the whole AlgorithmIdentifier. */
   der: Uint8Array;
 };
@@ -48,7 +48,7 @@ export type CertificateFields = {
   /** In certificate order; OIDs are unique. */
   extensions: Extension[];
   /** Decoded basicConstraints, absent when the extension is. */
-  basicConstraints?: { cA: boolean; pathLenConstraint?: number };
+  basicConstraints?: { cA: boolean; pathLenConstraint?: number } | undefined;
   /** The signatureValue BIT STRING's content, and its offset in `der` (for error offsets). */
   signature: Uint8Array;
   signatureOffset: number;

@@ -32,7 +32,7 @@ export type VerifiedCert = {
   notAfter: number;
   isCa: boolean;
   /** Value (inner DER) of the SGX extension 1.2.840.113741.1.13.1, if present. */
-  sgxExtension?: Uint8Array;
+  sgxExtension?: Uint8Array | undefined;
   key: P256Key;
 };
 

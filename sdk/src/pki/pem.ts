@@ -39,9 +39,9 @@ export function certificateToPem(der: Uint8Array): string {
 export type PemChainOptions = {
   structure: string;
   /** Byte offset of the chain inside its container, for error messages. */
-  base?: number;
+  base?: number | undefined;
   /** Accept "\r\n" and missing final newline (collateral from HTTP servers); quote data stays strict. */
-  lenient?: boolean;
+  lenient?: boolean | undefined;
 };
 
 /** The PEM text of NUL-padded chain bytes; rejects non-ASCII bytes and non-NUL padding. */

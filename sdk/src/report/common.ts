@@ -11,7 +11,7 @@ export type BuildReportOptions = {
   /** Verification time: a Date or unix seconds. Required: collateral and certificates expire. */
   now: Date | number;
   /** Certificates the evidence does not carry (VCEK/ASK, AK chain), PEM text or DER bytes. */
-  certificates?: (Uint8Array | string | Certificate)[];
+  certificates?: (Uint8Array | string | Certificate)[] | undefined;
   /**
    * Allowed OS measurements (hex). Compared with: SNP `measurement`; TDX MRTD or the
    * os-image-hash event; Nitro PCR0. Not given: the OS dimension reports the value without judging it
@@ -26,7 +26,7 @@ export type BuildReportOptions = {
   /** Intel DCAP verifier (sdk/src/intel); without it Intel-based dimensions are skipped. */
   intelVerifier?: IntelQuoteVerifier | undefined;
   /** Collateral passed through to the Intel verifier. */
-  collateral?: unknown;
+  collateral?: unknown | undefined;
   acceptedTcbStatuses?: readonly string[] | undefined;
   /** Registry lookup (sdk/src/chain); without it the registry dimension is skipped. */
   registry?: RegistryLookup | undefined;

@@ -17,7 +17,7 @@ import { type BuildReportOptions, dimension, lower, makeReport, registryDimensio
 import { authenticated, hardwareOf, intelReport } from "./intel.js";
 import { type DimensionResult, type HardwareId, type VerificationReport, failed, partial, passed, skipped } from "./model.js";
 
-type AppIdentity = { appId?: string; composeHash?: string; instanceId?: string; keyProvider?: string };
+type AppIdentity = { appId?: string | undefined; composeHash?: string | undefined; instanceId?: string | undefined; keyProvider?: string | undefined };
 
 /** The application dimension from an authenticated app identity (allowed lists applied). */
 function applicationOf(app: AppIdentity, how: string, options: BuildReportOptions, extra: DimensionResult["details"] = {}): DimensionResult {
@@ -33,12 +33,12 @@ function applicationOf(app: AppIdentity, how: string, options: BuildReportOption
 export type BuildDstackAttestationReportParameters = {
   attestation: DstackAttestation;
   /** Top-level JSON fields ignored because the attestation is the single source of truth. */
-  ignoredFields?: string[];
+  ignoredFields?: string[] | undefined;
 };
 
 export async function buildDstackAttestationReport(
   input: BuildDstackAttestationReportParameters,
-  options: BuildReportOptions & { arks?: SnpTrustAnchors },
+  options: BuildReportOptions & { arks?: SnpTrustAnchors | undefined },
 ): Promise<VerificationReport> {
   const a = input.attestation;
   const head = { variant: a.platform.kind, ...(input.ignoredFields?.length ? { ignoredJsonFields: input.ignoredFields } : {}) };
@@ -97,7 +97,7 @@ async function tdxReport(a: DstackAttestation, head: DimensionResult["details"],
   return intelReport({ evidenceType: "dstack-attestation", tee: "intel-tdx", verdict }, { hardware, operatingSystem, application, ...(tpmBinding ? { tpmBinding } : {}) }, options);
 }
 
-async function snpReport(a: DstackAttestation, head: DimensionResult["details"], options: BuildReportOptions & { arks?: SnpTrustAnchors }): Promise<VerificationReport> {
+async function snpReport(a: DstackAttestation, head: DimensionResult["details"], options: BuildReportOptions & { arks?: SnpTrustAnchors | undefined }): Promise<VerificationReport> {
   let r: VerifyDstackSnpReturnType | undefined;
   const hardware = await dimension(async () => {
     r = await verifyDstackSnp({ attestation: a, now: options.now, certificates: options.certificates, arks: options.arks });

@@ -16,12 +16,12 @@ export type IntelQuoteVerifier = (args: { quote: Uint8Array; collateral?: unknow
 export type RegistryVerdict = {
   /** "unknown" when the registry has no entry for the ID. */
   status: "active" | "frozen" | "revoked" | "unknown";
-  platformKey?: string;
+  platformKey?: string | undefined;
   /** Verification level (1 human-assisted, 2 automated, 3 continuous). */
-  level?: number;
+  level?: number | undefined;
   /** Unix seconds of the entry's last verification (verifiedAt). */
-  verifiedAt?: number;
-  facility?: string;
+  verifiedAt?: number | undefined;
+  facility?: string | undefined;
   detail?: string | undefined;
 };
 

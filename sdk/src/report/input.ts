@@ -19,7 +19,7 @@ export type DecodeEvidenceInputReturnType = {
   evidence: Uint8Array;
   detected: DetectedEvidence;
   /** The Intel quote the evidence carries (a bare quote, a dstack JSON's `quote`, a dstack attestation's), parsed once. */
-  intelQuote?: Uint8Array;
+  intelQuote?: Uint8Array | undefined;
   /** How the file was read and what of it was ignored: put it in the report (`report.input`). */
   input: EvidenceInput;
 };
@@ -114,9 +114,9 @@ function intelQuoteOf(detected: DetectedEvidence): Uint8Array | undefined {
 
 export type ReportExitCodeParameters = {
   /** Only an overall PASS counts: dimensions skipped for want of an input count against it. */
-  strict?: boolean;
+  strict?: boolean | undefined;
   /** An Intel quote whose signatures and PCK chain verified (no collateral asked) counts as verified. */
-  signaturesOnly?: boolean;
+  signaturesOnly?: boolean | undefined;
 };
 export type ReportExitCodeReturnType = 0 | 1;
 

@@ -12,7 +12,7 @@ export const bareHex = (h: string): string => h.toLowerCase().replace(/^0x/, "")
 /** The report's view of the SDK verifier's registers (TDX: MRTD and RTMRs named; SGX: MRENCLAVE / MRSIGNER). */
 export function registerFields(teeType: "SGX" | "TDX", registers: TdxRegisters | SgxRegisters | Record<string, string | number>): Partial<IntelQuoteVerdict> {
   const regs: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(registers)) regs[k] = typeof v === "string" ? bareHex(v) : v;
+  for (const [k, v] of Object.entries(registers)) if (v !== undefined) regs[k] = typeof v === "string" ? bareHex(v) : v;
   if (teeType === "TDX") {
     const r = regs as Record<string, string>;
     return { registers: regs, mrtd: r.mrTd, rtmrs: [r.rtmr0!, r.rtmr1!, r.rtmr2!, r.rtmr3!] };
@@ -22,7 +22,7 @@ export function registerFields(teeType: "SGX" | "TDX", registers: TdxRegisters |
 
 export type CreateIntelQuoteVerifierParameters = {
   /** Trust anchor override (DER) for a test PKI; the pinned Intel SGX Root CA by default. */
-  rootCaDer?: Uint8Array;
+  rootCaDer?: Uint8Array | undefined;
 };
 
 /**

@@ -56,10 +56,10 @@ export type OnchainVerification = {
   /** "embedded": a fresh in-process chain with the quote's collateral uploaded; "rpc": a deployed verifier. */
   mode: "embedded" | "rpc";
   /** Gas of the verifyQuote transaction (embedded) or its estimate (rpc); a decimal string. */
-  gasUsed?: string;
-  transactionHash?: string;
+  gasUsed?: string | undefined;
+  transactionHash?: string | undefined;
   /** Unix seconds of the block the quote was verified in. */
-  blockTimestamp?: number;
+  blockTimestamp?: number | undefined;
 };
 
 /** How the evidence file was read (set by front ends from `decodeEvidenceInput`). */
@@ -67,9 +67,9 @@ export type EvidenceInput = {
   /** The file itself ("binary") or the text it holds. */
   encoding: "binary" | "hex" | "base64";
   /** Bytes after a bare Intel quote's signature data that were cut off before verification. */
-  ignoredTrailingBytes?: number;
+  ignoredTrailingBytes?: number | undefined;
   /** One line per thing ignored: trailing bytes (with a preview), JSON or protobuf fields not used. */
-  ignored?: string[];
+  ignored?: string[] | undefined;
 };
 
 export type VerificationReport = {
@@ -86,15 +86,15 @@ export type VerificationReport = {
   /** Intel quotes (bare or dstack): what the DCAP verification established (status, PPID, registers). */
   intel?: IntelQuoteVerdict | undefined;
   /** Set when the Intel quote was verified by an onchain verifier. */
-  onchain?: OnchainVerification;
+  onchain?: OnchainVerification | undefined;
   /** How the input file was decoded and what of it was ignored (front ends set it). */
-  input?: EvidenceInput;
+  input?: EvidenceInput | undefined;
   /**
    * Named policy checks judged apart from the dimensions (today: "tdAttributes", the TD attribute
    * policy of a TDX quote). A failed policy makes the overall result fail; the dimensions (and the
    * hardware ID) still say what the evidence proves.
    */
-  policies?: PolicyResult[];
+  policies?: PolicyResult[] | undefined;
 };
 
 /** The result of one named policy check (docs/verification-report.md "Policies"). */
@@ -105,7 +105,7 @@ export type PolicyResult = {
   status: "passed" | "failed";
   reason: string;
   /** The first rule broken (VerificationError-style check id), when failed. */
-  check?: string;
+  check?: string | undefined;
   details: Record<string, string | number | boolean | string[] | null>;
 };
 
@@ -133,26 +133,26 @@ export type IntelQuoteVerdict = {
    * "signatures": no collateral, only the PCK chain to the Intel root and the quote's signatures;
    * `tcbStatus` is then "NotEvaluated" and the hardware dimension is partial.
    */
-  scope?: "full" | "signatures";
+  scope?: "full" | "signatures" | undefined;
   /** Intel TCB status: "UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "Revoked", ... */
   tcbStatus: string;
   advisoryIds: string[];
   /** Hex PPID from the PCK certificate (the Intel hardware ID). */
-  ppid?: string;
-  fmspc?: string;
+  ppid?: string | undefined;
+  fmspc?: string | undefined;
   /** Hex report data (64 bytes). */
   reportData: string;
   /** TDX: hex MRTD and RTMR0–3. */
-  mrtd?: string;
-  rtmrs?: [string, string, string, string];
+  mrtd?: string | undefined;
+  rtmrs?: [string, string, string, string] | undefined;
   /** SGX: hex MRENCLAVE / MRSIGNER. */
-  mrenclave?: string;
-  mrsigner?: string;
-  quoteVersion?: number;
+  mrenclave?: string | undefined;
+  mrsigner?: string | undefined;
+  quoteVersion?: number | undefined;
   /** Every register of the report body by name (hex strings; SGX ISV fields as numbers). */
-  registers?: Record<string, string | number>;
+  registers?: Record<string, string | number> | undefined;
   /** Unix seconds until which the collateral and certificates used stay valid. */
-  validUntil?: number;
+  validUntil?: number | undefined;
   /** Set by an onchain verifier: where the quote was judged (moved to the report's `onchain`). */
-  onchain?: OnchainVerification;
+  onchain?: OnchainVerification | undefined;
 };

@@ -19,7 +19,7 @@ export type CreateOnchainIntelQuoteVerifierParameters = {
   verifier: Address;
   /** Sends `verifyQuote` as a transaction (gas used, platform cached); without it: eth_call + estimate. */
   walletClient?: WalletClient<Transport, Chain | undefined, Account>;
-  mode?: OnchainVerification["mode"];
+  mode?: OnchainVerification["mode"] | undefined;
   /** Called with the verdict as the contract returned it (e.g. to compare with the SDK's). */
   onResult?: (result: OnchainVerifiedQuote, info: OnchainVerification) => void;
 };

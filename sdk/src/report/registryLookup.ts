@@ -12,7 +12,7 @@ export type CreateRegistryLookupParameters = {
   /** The HardwareRegistry contract. */
   registry: Address;
   /** The registry's salt; read from the contract (`salt()`) when not given. */
-  salt?: Hex;
+  salt?: Hex | undefined;
 };
 
 const kindOf = (id: HardwareId) => (id.kind === "intel-ppid" ? PlatformKind.IntelPpid : PlatformKind.AmdChipId);

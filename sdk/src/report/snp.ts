@@ -5,7 +5,7 @@ import { verifySnpReport, type SnpTrustAnchors, type VerifySnpReportReturnType }
 import { type BuildReportOptions, dimension, lower, makeReport, registryDimension } from "./common.js";
 import { type HardwareId, type VerificationReport, failed, passed, skipped } from "./model.js";
 
-export async function buildSnpReport(report: Uint8Array, options: BuildReportOptions & { arks?: SnpTrustAnchors }): Promise<VerificationReport> {
+export async function buildSnpReport(report: Uint8Array, options: BuildReportOptions & { arks?: SnpTrustAnchors | undefined }): Promise<VerificationReport> {
   const parsed = parseSnpReport(report);
   let result: VerifySnpReportReturnType | undefined;
   const hardware = await dimension(async () => {

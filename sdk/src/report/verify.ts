@@ -15,7 +15,7 @@ export type VerifyEvidenceParameters = BuildReportOptions & {
   /** The evidence file's bytes. */
   evidence: Uint8Array;
   /** Extra AMD ARKs (e.g. Turin). */
-  arks?: SnpTrustAnchors;
+  arks?: SnpTrustAnchors | undefined;
 };
 
 /**

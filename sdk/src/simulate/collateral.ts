@@ -40,9 +40,9 @@ export type TdxTcbLevel = {
 
 export type TdxModuleIdentity = {
   id: string;
-  mrSigner?: Uint8Array;
-  attributes?: Uint8Array;
-  attributesMask?: Uint8Array;
+  mrSigner?: Uint8Array | undefined;
+  attributes?: Uint8Array | undefined;
+  attributesMask?: Uint8Array | undefined;
   tcbLevels: { isvSvn: number; tcbDate: Date; tcbStatus: TcbStatus }[];
 };
 
@@ -51,9 +51,9 @@ export type TdxTcbInfoParameters = {
   pceId: Uint8Array;
   issueDate: Date;
   nextUpdate: Date;
-  tcbEvaluationDataNumber?: number;
+  tcbEvaluationDataNumber?: number | undefined;
   tcbLevels: TdxTcbLevel[];
-  tdxModuleIdentities?: TdxModuleIdentity[];
+  tdxModuleIdentities?: TdxModuleIdentity[] | undefined;
 };
 
 /** Intel's date format in collateral: ISO 8601 to the second, UTC, "Z". */
@@ -107,11 +107,11 @@ export type TdQeIdentityParameters = {
   nextUpdate: Date;
   mrSigner: Uint8Array;
   isvProdId: number;
-  miscSelect?: Uint8Array;
-  miscSelectMask?: Uint8Array;
-  attributes?: Uint8Array;
-  attributesMask?: Uint8Array;
-  tcbEvaluationDataNumber?: number;
+  miscSelect?: Uint8Array | undefined;
+  miscSelectMask?: Uint8Array | undefined;
+  attributes?: Uint8Array | undefined;
+  attributesMask?: Uint8Array | undefined;
+  tcbEvaluationDataNumber?: number | undefined;
   tcbLevels: { isvSvn: number; tcbDate: Date; tcbStatus: TcbStatus; advisoryIds?: string[] }[];
 };
 

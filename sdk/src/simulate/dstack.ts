@@ -38,13 +38,13 @@ export type SimulateDstackTdxAttestationParameters = {
   env: SimulatedTdxEnvironment;
   seed: SimulatorSeed;
   runtimeEvents: DstackRuntimeEvent[];
-  reportData?: Uint8Array;
-  config?: string;
+  reportData?: Uint8Array | undefined;
+  config?: string | undefined;
   /** Keep only RTMR3 and ACPI events in the carried log (the quote still holds all four RTMRs). */
-  lite?: boolean;
+  lite?: boolean | undefined;
   /** Wrap as DstackGcpTdx with this TPM quote. */
-  gcpTpmQuote?: Extract<DstackPlatformEvidence, { kind: "gcp-tdx" }>["tpmQuote"];
-  mrConfigId?: Uint8Array;
+  gcpTpmQuote?: Extract<DstackPlatformEvidence, { kind: "gcp-tdx" }>["tpmQuote"] | undefined;
+  mrConfigId?: Uint8Array | undefined;
 };
 
 /** A dstack TDX attestation whose quote (from the simulated environment) matches its event log. */

@@ -28,9 +28,9 @@ export type SimulatedGceCa = {
   issueAkCertificate(p: {
     akKey: { modulus: Uint8Array; exponent: number };
     instance: SimulatedGceInstance;
-    serialLabel?: string;
-    notBefore?: Date;
-    notAfter?: Date;
+    serialLabel?: string | undefined;
+    notBefore?: Date | undefined;
+    notAfter?: Date | undefined;
   }): Promise<Uint8Array[]>;
 };
 

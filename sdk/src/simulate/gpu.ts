@@ -15,12 +15,12 @@ export const SIMULATED_VBIOS_RIM_INDICES: readonly number[] = [0, 1, 2, 3, 4, 5,
 
 export type CreateSimulatedGpuParameters = {
   seed: SimulatorSeed;
-  driverVersion?: string;
-  vbiosVersion?: string;
+  driverVersion?: string | undefined;
+  vbiosVersion?: string | undefined;
   /** Number of SPDM measurement blocks (Hopper: 64). */
-  blocks?: number;
-  notBefore?: Date;
-  notAfter?: Date;
+  blocks?: number | undefined;
+  notBefore?: Date | undefined;
+  notAfter?: Date | undefined;
 };
 
 export type SimulatedGpu = {
@@ -38,10 +38,10 @@ export type SimulatedGpu = {
 };
 
 export type RimOptions = {
-  version?: string;
+  version?: string | undefined;
   /** Replace golden values by RIM index (e.g. to make one index differ). */
-  override?: Record<number, Uint8Array[]>;
-  indices?: readonly number[];
+  override?: Record<number, Uint8Array[]> | undefined;
+  indices?: readonly number[] | undefined;
 };
 
 export function createSimulatedGpu(p: CreateSimulatedGpuParameters): SimulatedGpu {

@@ -59,11 +59,11 @@ function issue(p: {
   label: string;
   subject: ax.Name;
   key: SimulatedP384Key;
-  issuer?: SimulatedP384Certificate;
+  issuer?: SimulatedP384Certificate | undefined;
   ca: boolean;
   notBefore: Date;
   notAfter: Date;
-  extra?: ax.Extension[];
+  extra?: ax.Extension[] | undefined;
 }): SimulatedP384Certificate {
   const signerKey = p.issuer?.key ?? p.key;
   const tbs = new ax.TBSCertificate({
@@ -123,8 +123,8 @@ export type CreateSimulatedGpuPkiParameters = {
   seed: SimulatorSeed;
   /** The FWID the attestation key certificate names (48 bytes). */
   fwid: Uint8Array;
-  notBefore?: Date;
-  notAfter?: Date;
+  notBefore?: Date | undefined;
+  notAfter?: Date | undefined;
 };
 
 export function createSimulatedGpuPki(p: CreateSimulatedGpuPkiParameters): SimulatedGpuPki {

@@ -12,12 +12,12 @@ export type GpuOpaqueFields = {
   driverVersion: string;
   /** "xx.xx.xx.xx.xx" hex groups, as NVIDIA prints it. */
   vbiosVersion: string;
-  project?: string;
-  projectSku?: string;
-  chipSku?: string;
+  project?: string | undefined;
+  projectSku?: string | undefined;
+  chipSku?: string | undefined;
   fwid: Uint8Array;
   /** 0xAA enabled (default), 0x55 disabled. */
-  nvdec0Status?: number;
+  nvdec0Status?: number | undefined;
 };
 
 /** The 8 wire bytes of a printed VBIOS version ("b3.b2.b1.b0.b4"). */

@@ -152,17 +152,17 @@ export function createSimulatedDcapPki(params: CreateSimulatedDcapPkiParameters)
 
 export type IssuePckCertificateParameters = {
   /** Names the platform inside the seed: its PCK key and default PPID derive from it. */
-  label?: string;
-  ppid?: Uint8Array;
-  fmspc?: Uint8Array;
-  pceId?: Uint8Array;
-  cpuSvn?: Uint8Array;
-  pceSvn?: number;
-  sgxType?: number;
-  platformInstanceId?: Uint8Array;
-  configuration?: SgxPlatformConfiguration;
-  notBefore?: Date;
-  notAfter?: Date;
+  label?: string | undefined;
+  ppid?: Uint8Array | undefined;
+  fmspc?: Uint8Array | undefined;
+  pceId?: Uint8Array | undefined;
+  cpuSvn?: Uint8Array | undefined;
+  pceSvn?: number | undefined;
+  sgxType?: number | undefined;
+  platformInstanceId?: Uint8Array | undefined;
+  configuration?: SgxPlatformConfiguration | undefined;
+  notBefore?: Date | undefined;
+  notAfter?: Date | undefined;
 };
 
 export type SimulatedPckCertificate = SimulatedCertificate & { sgx: SgxExtensionValues };

@@ -69,19 +69,19 @@ export function encodeEnclaveReport(f: QeReportFields, reportData: Uint8Array): 
 }
 
 export type TdReportFields = {
-  teeTcbSvn?: BytesLike;
-  mrSeam?: BytesLike;
-  mrSignerSeam?: BytesLike;
-  seamAttributes?: BytesLike;
-  tdAttributes?: BytesLike;
-  xfam?: BytesLike;
-  mrTd?: BytesLike;
-  mrConfigId?: BytesLike;
-  mrOwner?: BytesLike;
-  mrOwnerConfig?: BytesLike;
+  teeTcbSvn?: BytesLike | undefined;
+  mrSeam?: BytesLike | undefined;
+  mrSignerSeam?: BytesLike | undefined;
+  seamAttributes?: BytesLike | undefined;
+  tdAttributes?: BytesLike | undefined;
+  xfam?: BytesLike | undefined;
+  mrTd?: BytesLike | undefined;
+  mrConfigId?: BytesLike | undefined;
+  mrOwner?: BytesLike | undefined;
+  mrOwnerConfig?: BytesLike | undefined;
   /** Four 48-byte registers RTMR0..RTMR3. */
-  rtmrs?: BytesLike[];
-  reportData?: BytesLike;
+  rtmrs?: BytesLike[] | undefined;
+  reportData?: BytesLike | undefined;
 };
 
 /** TEE_TCB_SVN of the real TDX v4 fixture's platform (TDX module 1.5, SVN 6). */
@@ -113,12 +113,12 @@ export function encodeTd10Body(f: TdReportFields): Uint8Array {
 export type SimulatedQuotingEnclaveParameters = {
   pki: SimulatedDcapPki;
   pck: SimulatedPckCertificate;
-  label?: string;
+  label?: string | undefined;
   /** QE identity of the simulated QE (defaults: seed-derived MRSIGNER/MRENCLAVE, ISVPRODID 2, ISVSVN 4). */
-  report?: Partial<QeReportFields>;
-  qeAuthData?: Uint8Array;
-  qeSvn?: number;
-  pceSvn?: number;
+  report?: Partial<QeReportFields> | undefined;
+  qeAuthData?: Uint8Array | undefined;
+  qeSvn?: number | undefined;
+  pceSvn?: number | undefined;
 };
 
 export type SimulatedQuotingEnclave = {

@@ -21,7 +21,7 @@ export type SgxPlatformConfiguration = { dynamicPlatform: boolean; cachedKeys: b
  * certificates), less the derived component list, plus the Platform CA configuration.
  */
 export type SgxExtensionValues = Omit<PckExtensions, "cpuSvnComponents"> & {
-  configuration?: SgxPlatformConfiguration;
+  configuration?: SgxPlatformConfiguration | undefined;
 };
 
 const pair = (oid: string, value: asn1js.AsnType) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), value] });

@@ -18,19 +18,19 @@ import { createSimulatedQuotingEnclave, DEFAULT_TEE_TCB_SVN, type SimulatedQuoti
 export type CreateSimulatedTdxEnvironmentParameters = {
   seed: SimulatorSeed;
   /** When collateral is issued; it stays valid 30 days. Default 2026-11-01T00:00:00Z (fixed, for determinism). */
-  issuedAt?: Date;
-  platform?: IssuePckCertificateParameters;
-  pckCaKind?: "platform" | "processor";
+  issuedAt?: Date | undefined;
+  platform?: IssuePckCertificateParameters | undefined;
+  pckCaKind?: "platform" | "processor" | undefined;
   /** Default "intel" (role CNs the onchain CollateralStore and the SDK verifier accept). */
-  roleNames?: SimulatedRoleNames;
-  teeTcbSvn?: Uint8Array;
+  roleNames?: SimulatedRoleNames | undefined;
+  teeTcbSvn?: Uint8Array | undefined;
   /** Status of the TCB level the platform matches (default UpToDate) and its advisories. */
-  tcbStatus?: TcbStatus;
-  advisoryIds?: string[];
+  tcbStatus?: TcbStatus | undefined;
+  advisoryIds?: string[] | undefined;
   /** Replace the generated TCB levels entirely. */
-  tcbLevels?: TdxTcbLevel[];
-  revokedPckSerials?: string[];
-  revokedCaSerials?: string[];
+  tcbLevels?: TdxTcbLevel[] | undefined;
+  revokedPckSerials?: string[] | undefined;
+  revokedCaSerials?: string[] | undefined;
 };
 
 export type SimulatedTdxEnvironment = {

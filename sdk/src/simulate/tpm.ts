@@ -132,9 +132,9 @@ export type SimulatedTpm = {
 
 export type CreateSimulatedTpmParameters = {
   seed: SimulatorSeed;
-  akType?: "rsa" | "ecdsa";
-  label?: string;
-  firmwareVersion?: bigint;
+  akType?: "rsa" | "ecdsa" | undefined;
+  label?: string | undefined;
+  firmwareVersion?: bigint | undefined;
 };
 
 export const SIMULATED_AK_CA_CN = "Simulated vTPM AK Root CA";

@@ -224,7 +224,7 @@ export type TcgEventData =
       /** Why the data is not authenticated (the digest is of something else, or of only part of it). */
       reason: string;
       /** The part of `bytes` the digests do cover, when only a part is hashed (EFI VariableData, a GRUB string). */
-      checked?: Uint8Array;
+      checked?: Uint8Array | undefined;
     };
 
 export type CheckedTcgEvent = Omit<TcgEvent, "data"> & { typeName: string; data: TcgEventData };

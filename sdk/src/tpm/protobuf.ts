@@ -50,19 +50,19 @@ let attestationType: protobuf.Type | undefined;
 const schema = () => (attestationType ??= protobuf.parse(GO_TPM_TOOLS_ATTEST_PROTO, { keepCase: true }).root.lookupType("attest.Attestation"));
 
 type Decoded = {
-  ak_pub?: Uint8Array;
-  quotes?: { quote?: Uint8Array; raw_sig?: Uint8Array; pcrs?: { hash?: number; pcrs?: Record<string, Uint8Array> } }[];
-  event_log?: Uint8Array;
-  instance_info?: { zone?: string; project_id?: string; instance_name?: string; instance_id?: string };
-  canonical_event_log?: Uint8Array;
-  ak_cert?: Uint8Array;
-  intermediate_certs?: Uint8Array[];
-  sev_snp_attestation?: Uint8Array;
-  tdx_attestation?: Uint8Array;
+  ak_pub?: Uint8Array | undefined;
+  quotes?: { quote?: Uint8Array; raw_sig?: Uint8Array; pcrs?: { hash?: number; pcrs?: Record<string, Uint8Array> } }[] | undefined;
+  event_log?: Uint8Array | undefined;
+  instance_info?: { zone?: string; project_id?: string; instance_name?: string; instance_id?: string } | undefined;
+  canonical_event_log?: Uint8Array | undefined;
+  ak_cert?: Uint8Array | undefined;
+  intermediate_certs?: Uint8Array[] | undefined;
+  sev_snp_attestation?: Uint8Array | undefined;
+  tdx_attestation?: Uint8Array | undefined;
 };
 
 export type TpmAttestationProtobuf = TpmAttestation & {
-  instanceInfo?: { zone?: string; projectId?: string; instanceName?: string; instanceId?: string };
+  instanceInfo?: { zone?: string | undefined; projectId?: string | undefined; instanceName?: string | undefined; instanceId?: string | undefined } | undefined;
   /** Fields present but not verified here (canonical_event_log, the TEE attestations). */
   ignoredFields: string[];
 };

@@ -256,7 +256,7 @@ export type VerifiedTcgEventLog = Omit<TcgEventLog, "events"> & {
  * Chains an AK certificate (directly or through one intermediate: the given ones, then the known
  * GCE/GCP intermediates) to a pinned vTPM root at `now`; returns the root's subject.
  */
-export async function verifyAkCertificateChain(params: { akCertificate: Certificate; intermediates?: Certificate[]; now: Date | number; roots?: Certificate[] }): Promise<string> {
+export async function verifyAkCertificateChain(params: { akCertificate: Certificate; intermediates?: Certificate[] | undefined; now: Date | number; roots?: Certificate[] | undefined }): Promise<string> {
   const akCert = params.akCertificate;
   const roots = params.roots ?? pinnedTpmRoots();
   const pool = [...(params.intermediates ?? []), ...knownTpmIntermediates()];

@@ -133,8 +133,8 @@ export type TpmtPublic = {
   authPolicy: Uint8Array;
   /** Signing scheme fixed by the key (TPM_ALG_NULL when any is allowed) and its hash. */
   scheme: { alg: number; hashAlg?: number };
-  rsa?: { keyBits: number; exponent: number; modulus: Uint8Array };
-  ecc?: { curve: "P-256" | "P-384"; x: Uint8Array; y: Uint8Array };
+  rsa?: { keyBits: number; exponent: number; modulus: Uint8Array } | undefined;
+  ecc?: { curve: "P-256" | "P-384"; x: Uint8Array; y: Uint8Array } | undefined;
 };
 
 /** TPMA_OBJECT bits 0, 3, 8, 9, 12-15, 20-31 are reserved. */

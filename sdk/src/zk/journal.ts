@@ -209,7 +209,7 @@ export function decodePocDcapJournal(input: BytesLike): PocDcapJournal {
 export type PocDcapJournalFromQuoteParameters = {
   /** The verdict the program reached (TCB status and advisories, as the SDK's verifyQuote returns them). */
   tcbStatus: DcapTcbStatusName;
-  advisoryIds?: string[];
+  advisoryIds?: string[] | undefined;
   /** The time (unix seconds) the program verified at. */
   timestamp: bigint;
   /** The collateral the program verified with (its hashes go in the journal). */
