@@ -45,7 +45,7 @@ describe("package.json", () => {
   });
 
   it("ships dist/, the bin and the contracts only, free of side effects, with no install scripts", () => {
-    expect(pkg.files).toEqual(["dist/sdk", "dist/cli", "bin/poc.mjs", "contracts", "!contracts/test", "CHANGELOG.md"]);
+    expect(pkg.files).toEqual(["dist/sdk", "dist/cli", "dist/agent", "dist/service", "bin/poc.mjs", "contracts", "!contracts/test", "CHANGELOG.md"]);
     expect(pkg.sideEffects).toBe(false);
     for (const hook of ["preinstall", "install", "postinstall"]) expect(pkg.scripts[hook]).toBeUndefined();
     for (const devOnly of ["node", "tsx", "hardhat", "viem"]) expect(Object.keys(pkg.dependencies)).not.toContain(devOnly);

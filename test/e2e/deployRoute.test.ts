@@ -40,7 +40,7 @@ describe('quoteVerifierRoute "automata" on the in-process chain', () => {
     const { book } = await deployProofOfCloud({ hre, connection, chainId: 31337, parameters: automataParameters(entrypoint.address) });
 
     expect(Object.keys(book.contracts).sort()).toEqual(
-      ["Alliance", "AutomataDcapAdapter", "CollateralParser", "CollateralStore", "CvmRegistry", "DevRiscZeroVerifier", "DevSp1Verifier", "HardwareRegistry", "TpmAkCertificateVerifier", "TpmQuoteVerifier", "WorkloadVerifier", "ZkAttestationVerifier"].sort(),
+      ["Alliance", "AutomataDcapAdapter", "CollateralParser", "CollateralStore", "CvmRegistry", "DevRiscZeroVerifier", "DevSp1Verifier", "GceMethod", "HardwareRegistry", "MethodRegistry", "TpmAkCertificateVerifier", "TpmQuoteVerifier", "WorkloadVerifier", "ZkAttestationVerifier"].sort(),
     );
     expect(book.contracts.AutomataDcapAdapter!.futureId).toBe("AutomataDcapAdapter#AutomataDcapAdapter");
     const adapter = addressOf(book, "AutomataDcapAdapter");
