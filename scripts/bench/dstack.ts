@@ -8,13 +8,8 @@ import type { BenchSuite } from "../bench.js";
 import { parseDstackAttestation } from "../../sdk/src/dstack/index.js";
 import { createIntelQuoteVerifier, verifyEvidence } from "../../sdk/src/report/index.js";
 import { DSTACK_SNP, DSTACK_TDX, DSTACK_TDX_AT, dstackSnpCertificates, fixtureBytes } from "../../testkit/dstackFixtures.js";
+import { msPer } from "../../testkit/benchTiming.js";
 
-async function msPer(iterations: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up (JIT, key import caches)
-  const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) await fn();
-  return Number(((performance.now() - t0) / iterations).toFixed(3));
-}
 
 export const suite: BenchSuite = {
   name: "sdk.dstack",

@@ -11,16 +11,11 @@ import { parseTpmAttestationJson, verifyTpmAttestation } from "../../sdk/src/tpm
 import { verifyNitroDocument } from "../../sdk/src/nitro/index.js";
 import { verifyDstackEventLog } from "../../sdk/src/eventlog/index.js";
 import { rtmrsFromTdxV4Quote } from "../../testkit/tdxQuoteRtmrs.js";
+import { msPer } from "../../testkit/benchTiming.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures");
 const read = (p: string) => new Uint8Array(readFileSync(join(root, p)));
 
-async function msPer(iterations: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up (JIT, key import caches)
-  const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) await fn();
-  return Number(((performance.now() - t0) / iterations).toFixed(3));
-}
 
 export const suite: BenchSuite = {
   name: "sdk.evidence",

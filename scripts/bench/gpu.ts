@@ -6,13 +6,8 @@
 import type { BenchSuite } from "../bench.js";
 import { pinnedGpuRoots, verifyGpuAttestation, verifyGpuRim } from "../../sdk/src/nvidia/index.js";
 import { DRIVER_RIM, HOPPER_CHAIN, HOPPER_NONCE, HOPPER_REPORT, HOPPER_VERIFY_AT, readGpuFixtureText, simulatedGpu } from "../../testkit/gpuFixtures.js";
+import { msPer } from "../../testkit/benchTiming.js";
 
-async function msPer(iterations: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) await fn();
-  return Number(((performance.now() - t0) / iterations).toFixed(3));
-}
 
 export const suite: BenchSuite = {
   name: "sdk.gpu",

@@ -13,7 +13,7 @@ import { sha1 } from "@noble/hashes/legacy.js";
 import { concatBytes, toBytes } from "../bytes.js";
 import { simulatorName } from "./pki.js";
 import { bigIntToBytes, bytesToBigInt, deriveBytes, deriveSerial, type SimulatorSeed } from "./random.js";
-import { extensions, KeyUsageFlags, toPem } from "./x509build.js";
+import { derUnsigned, extensions, KeyUsageFlags, toPem } from "./x509build.js";
 
 export type SimulatedP384Key = {
   secretKey: Uint8Array;
@@ -36,12 +36,6 @@ export function deriveP384Key(seed: SimulatorSeed, label: string): SimulatedP384
 export type SimulatedP384Certificate = { der: Uint8Array; pem: string; key: SimulatedP384Key; subject: ax.Name };
 
 const ab = (b: Uint8Array): ArrayBuffer => b.slice().buffer;
-function derUnsigned(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  const t = b.subarray(i);
-  return t[0]! & 0x80 ? concatBytes(Uint8Array.of(0), t) : t.slice();
-}
 const ecdsaSha384 = () => new ax.AlgorithmIdentifier({ algorithm: id_ecdsaWithSHA384 });
 
 function spki(key: SimulatedP384Key): ax.SubjectPublicKeyInfo {

@@ -16,7 +16,7 @@ export type SubjectKey = { kind: "p256"; publicKeyRaw: Uint8Array } | { kind: "r
 const ab = (b: Uint8Array): ArrayBuffer => b.slice().buffer;
 
 /** Minimal two's-complement big-endian bytes of a non-negative integer given unsigned. */
-function derUnsigned(b: Uint8Array): Uint8Array {
+export function derUnsigned(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length - 1 && b[i] === 0) i++;
   const t = b.subarray(i);

@@ -151,7 +151,7 @@ afterAll(() => {
 
 describe("the tarball", () => {
   it("holds the compiled SDK, the CLI, its bytecode and the contracts, and nothing of the repo's own", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/poc\.mjs|dist\/(sdk|cli)\/.+\.(js|d\.ts|json)|contracts\/.+\.sol)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/poc\.mjs|dist\/(sdk|cli|agent|service)\/.+\.(js|d\.ts|json)|contracts\/.+\.sol)$/;
     expect(tarballFiles.filter((f) => !allowed.test(f))).toEqual([]);
     expect(tarballFiles.filter((f) => f.startsWith("contracts/test/"))).toEqual([]);
     for (const f of ["dist/sdk/src/index.js", "dist/sdk/src/index.d.ts", "dist/cli/main.js", "dist/cli/commands/embeddedBytecode.json", "contracts/cvm/CvmGate.sol", "CHANGELOG.md"]) {
@@ -246,7 +246,9 @@ describe("(d) browser bundle", () => {
   it("bundles verifyQuote from the installed package without Node built-ins and verifies the quote with web globals only", async () => {
     const sized = await bundleVerifyQuote(dir);
     // Every module comes from the consumer's node_modules (inputs are relative to this process's cwd).
-    expect(sized.inputs.filter((i) => i !== "entry.js" && i !== "<stdin>" && !resolve(i).startsWith(dir + sep))).toEqual([]);
+    // "(disabled):fs" is esbuild's empty stand-in for a module a dependency's "browser" field turns
+    // off (protobufjs's optional file loader): nothing of Node is read.
+    expect(sized.inputs.filter((i) => i !== "entry.js" && i !== "<stdin>" && !i.startsWith("(disabled):") && !resolve(i).startsWith(dir + sep))).toEqual([]);
     // "sideEffects": false at work: nothing of the chain actions, the log or the simulator is kept.
     expect(sized.kept.filter((i) => /node_modules\/proof-of-cloud\/dist\/sdk\/src\/(chain|log|simulate|report)\//.test(i))).toEqual([]);
     expect(sized.kept.filter((i) => /node_modules\/(viem|cbor-x)\//.test(i))).toEqual([]);
@@ -286,5 +288,13 @@ describe("(e) npx poc from the installed package", () => {
     const json = npx(["poc", "verify", "quote.bin", "--at", "-5", "--json"]);
     expect(json.status).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: "usage" } });
+  });
+
+  it("every command group loads from the package (the agent and the service ship beside the CLI)", () => {
+    for (const group of ["verify", "registry", "alliance", "cvm", "log", "collateral", "agent", "serve"]) {
+      const r = npx(["poc", group, "--help"]);
+      expect(r.status, `poc ${group} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/usage|Usage/);
+    }
   });
 });
