@@ -15,13 +15,14 @@
  * data digests): `tdxLiteRtmr0` below. Layout: docs/dstack-attestation.md.
  */
 import { sha256, sha384 } from "@noble/hashes/sha2.js";
-import { Decoder } from "cbor-x";
+import { decode as cborDecode } from "cborg";
 import { concatBytes, equalBytes, hex } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
 import { base64Decode } from "../pki/pem.js";
 
 const S = "dstack tdx_measurement";
-const cbor = new Decoder({ mapsAsObjects: true, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
+// Text-keyed maps decode to plain objects (cborg, strict: trailing bytes and unknown tags are refused).
+const cbor = { decode: (bytes: Uint8Array): unknown => cborDecode(bytes) };
 const enc = new TextEncoder();
 
 export type DstackTdxMeasurement = {

@@ -5,7 +5,7 @@
  * Framings accepted: raw COSE_Sign1 (tagged or not), the NSM response map
  * {"Attestation": {"document": bstr}}, and dstack's SCALE-framed quote. docs/nitro.md.
  */
-import { Decoder, Encoder } from "cbor-x";
+import { decode as cborDecode, encode as cborEncode } from "cborg";
 import { equalBytes, hex } from "../bytes.js";
 import { ParseError, VerificationError } from "../errors.js";
 import { type Certificate, importVerifyKey, parseCertificate, parseCertificates, toDate, verifyCertificateChain } from "../pki/x509.js";
@@ -36,13 +36,13 @@ export type NitroCoseSign1 = {
   document: NitroAttestationDocument;
 };
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
-// tagUint8Array: false keeps byte strings plain bstr (cbor-x would otherwise add tag 64).
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
+// cborg (pure JavaScript, strict): maps stay Maps (COSE headers have integer keys), trailing bytes
+// and unknown tags are refused; tag 18 (COSE_Sign1) is the one tag a document may carry.
+const DECODE_OPTIONS = { useMaps: true, rejectDuplicateMapKeys: true, tags: { 18: (inner: () => unknown) => ({ tag: 18, value: inner() }) } };
 
 function cbor(bytes: Uint8Array, field: string, offset: number): unknown {
   try {
-    return decoder.decode(bytes);
+    return cborDecode(bytes, DECODE_OPTIONS);
   } catch (cause) {
     throw new ParseError({ structure: S, field, offset, expected: "one well-formed CBOR item", got: cause instanceof Error ? cause.message : undefined, cause });
   }
@@ -203,7 +203,7 @@ export async function verifyNitroDocument(params: VerifyNitroDocumentParameters)
     throw new VerificationError("nitro.timestamp", `document timestamp ${tsDate.toISOString()} is in the future`);
   }
   if (leaf.publicKey.kind !== "ec" || leaf.publicKey.curve !== "P-384") throw new VerificationError("nitro.signature", "leaf certificate key is not P-384");
-  const sigStructure = new Uint8Array(encoder.encode(["Signature1", cose.protectedHeader, new Uint8Array(0), cose.payload]));
+  const sigStructure = cborEncode(["Signature1", cose.protectedHeader, new Uint8Array(0), cose.payload]);
   const key = await importVerifyKey(leaf.publicKey, { name: "ECDSA", namedCurve: "P-384" });
   if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, cose.signature as BufferSource, sigStructure))) {
     throw new VerificationError("nitro.signature", "COSE_Sign1 ES384 signature does not verify under the leaf certificate");

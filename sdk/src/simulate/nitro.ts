@@ -9,7 +9,7 @@ import { p384 } from "@noble/curves/nist.js";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as ax from "@peculiar/asn1-x509";
 import { ECDSASigValue, ECParameters, id_ecPublicKey } from "@peculiar/asn1-ecc";
-import { Encoder } from "cbor-x";
+import { encode as cborEncode } from "cborg";
 import { concatBytes } from "../bytes.js";
 import { simulatorName } from "./pki.js";
 import { deriveBytes, type SimulatorSeed } from "./random.js";
@@ -25,7 +25,7 @@ const unsigned = (b: Uint8Array) => {
   return t[0]! & 0x80 ? concatBytes(Uint8Array.of(0), t) : t.slice();
 };
 // tagUint8Array: false keeps byte strings plain bstr (as the NSM writes them).
-const cbor = new Encoder({ useRecords: false, tagUint8Array: false, mapsAsObjects: false } as ConstructorParameters<typeof Encoder>[0]);
+const cbor = { encode: (value: unknown): Uint8Array => cborEncode(value) };
 
 type P384Key = { secretKey: Uint8Array; publicKey: Uint8Array };
 function deriveP384Key(seed: SimulatorSeed, label: string): P384Key {
