@@ -1,15 +1,15 @@
 /**
- * go-tpm-tools' `attest.Attestation` protobuf (what GCE's tooling writes as .pb), decoded with
- * protobufjs from the schema below: the fields of go-tpm-tools' proto/attest.proto and
+ * go-tpm-tools' `attest.Attestation` protobuf (what GCE's tooling writes as .pb), decoded after the
+ * schema below: the fields of go-tpm-tools' proto/attest.proto and
  * proto/tpm.proto (google/go-tpm-tools@67670e5c) that carry the TPM evidence. The TEE attestations
  * (fields 8, 9: SEV-SNP / TDX messages of other schemas) are read as opaque bytes only to say they
- * were ignored. Browser-safe and CSP-safe: decoded field by field with protobufjs' wire Reader,
- * not its reflection decoders, which protobufjs builds at runtime with `new Function` (blocked by a
+ * were ignored. Browser-safe and CSP-safe: decoded field by field with protobufjs' wire Reader
+ * (protobufjs/minimal), not its reflection decoders, which protobufjs builds at runtime with `new Function` (blocked by a
  * Content-Security-Policy without 'unsafe-eval', as the web page's; docs/web.md). The schema text
  * below stays the reference the decoder follows (and a test decodes with it to check they agree).
  * Field table: docs/tpm.md.
  */
-import protobuf from "protobufjs";
+import { Reader } from "protobufjs/minimal.js";
 import { ParseError } from "../errors.js";
 import { parseCertificate } from "../pki/x509.js";
 import type { TpmAttestation, TpmQuoteInput } from "./quote.js";
@@ -58,8 +58,8 @@ const LEN = 2;
  * Reads one message's fields: `onField(field, wireType, reader)` consumes the fields it knows (after
  * checking their wire type) and returns false for the others, which are skipped as the wire type says.
  */
-function readMessage(bytes: Uint8Array, onField: (field: number, wire: number, r: protobuf.Reader) => boolean): void {
-  const r = protobuf.Reader.create(bytes);
+function readMessage(bytes: Uint8Array, onField: (field: number, wire: number, r: Reader) => boolean): void {
+  const r = Reader.create(bytes);
   while (r.pos < r.len) {
     const tag = r.uint32();
     const field = tag >>> 3;
@@ -69,7 +69,7 @@ function readMessage(bytes: Uint8Array, onField: (field: number, wire: number, r
   }
 }
 
-function expectWire(field: string, want: number, got: number, r: protobuf.Reader): void {
+function expectWire(field: string, want: number, got: number, r: Reader): void {
   if (want !== got) throw new Error(`${field}: wire type ${got}, expected ${want} at offset ${r.pos}`);
 }
 
@@ -108,7 +108,7 @@ function decodeQuote(bytes: Uint8Array): NonNullable<Decoded["quotes"]>[number] 
       // map<uint32, bytes>: each entry a message {1: key, 2: value}; a missing key or value is the default (0, empty).
       expectWire("pcrs.pcrs", LEN, pw, pr);
       let key = 0;
-      let value = new Uint8Array(0);
+      let value: Uint8Array = new Uint8Array(0);
       readMessage(pr.bytes(), (ef, ew, er) => {
         if (ef === 1) return expectWire("pcrs.pcrs.key", VARINT, ew, er), (key = er.uint32()), true;
         if (ef === 2) return expectWire("pcrs.pcrs.value", LEN, ew, er), (value = er.bytes()), true;
