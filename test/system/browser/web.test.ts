@@ -457,6 +457,8 @@ describe("Accessibility", () => {
     }
     await tabTo("Receipts");
     await page.keyboard.press("Enter");
+    // The page's chunk loads on first visit: tab once it is there (under load, tabbing earlier walks the old page).
+    await page.locator("#receipt-file").waitFor();
     await tabTo("receipt-file");
     await pickFileByKeyboard(page, join(dir, "receipt.json"));
     await tabTo("Verify receipt");
@@ -468,6 +470,7 @@ describe("Accessibility", () => {
     for (let i = 0; i < 20 && (await focused()) !== "Members"; i++) await page.keyboard.press("Shift+Tab");
     expect(await focused()).toBe("Members");
     await page.keyboard.press("Enter");
+    await page.locator("#proposal-file").waitFor();
     await tabTo("proposal-file");
     await pickFileByKeyboard(page, join(dir, "proposal.json"));
     await page.getByTestId("proposal").waitFor();
