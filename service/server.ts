@@ -233,7 +233,11 @@ export function createService(options: ServiceOptions = {}): Service {
     } catch (e) {
       throw badRequestOf(e, "collateral");
     }
-    const run = verifyEvidence({ ...request.params, evidence: decoded.evidence, collateral: intelCollateral, intelVerifier, registry: options.registry });
+    // As poc verify: a GPU report as the evidence takes the nonce (and any RIMs) as the GPU's; its chain comes in `certificates`.
+    const isGpu = decoded.detected.type === "nvidia-gpu" || decoded.detected.type === "nvidia-gpu-list";
+    if (request.rims?.length && !isGpu) throw new BadRequestError("invalid_field", `rims are NVIDIA GPU RIMs; the evidence is ${decoded.detected.type}`, { field: "rims" });
+    const gpu = isGpu ? { certificates: [], ...(request.rims ? { rims: request.rims } : {}), ...(request.nonce ? { nonce: request.nonce } : {}) } : undefined;
+    const run = verifyEvidence({ ...request.params, ...(gpu ? { gpu } : {}), evidence: decoded.evidence, collateral: intelCollateral, intelVerifier, registry: options.registry });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new UnavailableError("verify_timeout", `verification took longer than ${verifyTimeoutMs} ms`)), verifyTimeoutMs);
@@ -250,7 +254,9 @@ export function createService(options: ServiceOptions = {}): Service {
     }
     // Collateral that verified the quote (the hardware dimension did not fail on it) is kept for later quotes and restarts.
     if (request.collateral && report.intel?.scope === "full") await collateral.admit(request.collateral).catch((e: unknown) => log(`serve: collateral not kept: ${(e as Error).message}`));
-    return verifyResponse(report);
+    // As poc verify: how the evidence was read (hex / base64 text) and what of it was ignored.
+    const { input } = decoded;
+    return verifyResponse(input.encoding !== "binary" || input.ignored?.length ? { ...report, input } : report);
   }
 
   async function rpc(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,7 +6,8 @@
  */
 import { ParseError, PocError } from "../sdk/src/errors.js";
 import { parseCertificates, DIMENSION_NAMES, DEFAULT_ACCEPTED_TCB_STATUSES, type Certificate, type VerificationReport, type VerifyEvidenceParameters } from "../sdk/src/report/index.js";
-import { parseCollateral, type QuoteCollateralV3 } from "../sdk/src/intel/index.js";
+import { TD_ATTRIBUTE_POLICIES, parseCollateral, type QuoteCollateralV3, type TdAttributePolicy } from "../sdk/src/intel/index.js";
+import { parseGpuRim } from "../sdk/src/nvidia/index.js";
 import { BadRequestError } from "./errors.js";
 
 /** What the body of POST /attestations/verify may hold; every field is checked (unknown ones are refused). */
@@ -15,27 +16,34 @@ export type VerifyRequest = {
   type?: "intel" | "amd";
   hex?: string;
   /**
-   * Ours: the evidence as hex (binary evidence), base64 with `evidenceEncoding: "base64"`, or a JSON
-   * object (TPM attestation JSON, dstack quote + event log).
+   * Ours: the evidence as hex (binary evidence: Intel quotes, SEV-SNP reports, Nitro documents, dstack
+   * SCALE attestations, go-tpm-tools protobuf, NVIDIA GPU reports), base64 with `evidenceEncoding:
+   * "base64"`, or a JSON object (TPM attestation JSON, dstack quote + event log, dstack's
+   * `{"attestation": hex}`, NVIDIA's GPU evidence list).
    */
   evidence?: string | Record<string, unknown>;
   evidenceEncoding?: "hex" | "base64";
   /** Intel collateral (QuoteCollateralV3 or PCS responses); without it the service's held collateral for the quote's FMSPC. */
   collateral?: unknown;
-  /** PEM certificates the evidence does not carry (SNP VCEK / ASK, TPM AK chain). */
+  /** PEM certificates the evidence does not carry (SNP VCEK / ASK, TPM AK chain, an NVIDIA GPU report's chain). */
   certificates?: string[];
   /** TCG event log for a TPM attestation, base64. */
   eventLog?: string;
   /** Verification time (unix seconds); default now. */
   at?: number;
+  /** Expected nonce (hex): TPM qualifying data, Nitro nonce, or the nonce given to the GPU when the evidence is a GPU report. */
   nonce?: string;
+  /** NVIDIA driver and VBIOS RIMs (XML text) for a GPU report; without them the GPU's measurements are not compared. */
+  rims?: string[];
+  /** TD attribute policy for TDX quotes (`poc verify --td-attribute-policy`): "strict" (default) or "allow-sept-ve". */
+  tdAttributePolicy?: TdAttributePolicy;
   allowedOs?: string[];
   allowedApps?: string[];
   allowedCompose?: string[];
   requireUpToDate?: boolean;
 };
 
-const KNOWN = new Set(["type", "hex", "evidence", "evidenceEncoding", "collateral", "certificates", "eventLog", "at", "nonce", "allowedOs", "allowedApps", "allowedCompose", "requireUpToDate"]);
+const KNOWN = new Set(["type", "hex", "evidence", "evidenceEncoding", "collateral", "certificates", "eventLog", "at", "nonce", "rims", "tdAttributePolicy", "allowedOs", "allowedApps", "allowedCompose", "requireUpToDate"]);
 const HEX_RE = /^(0x)?([0-9a-fA-F]{2})*$/;
 const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -69,6 +77,9 @@ export type DecodedVerifyRequest = {
   shape: "verifiers" | "report";
   evidence: Uint8Array;
   collateral?: QuoteCollateralV3;
+  /** The nonce and RIMs, for the GPU options when the evidence turns out to be a GPU report (as poc verify). */
+  nonce?: Uint8Array | undefined;
+  rims?: Uint8Array[] | undefined;
   params: Omit<VerifyEvidenceParameters, "evidence" | "intelVerifier" | "registry" | "collateral">;
 };
 
@@ -107,6 +118,12 @@ export function decodeVerifyRequest(body: unknown, nowSeconds: number): DecodedV
   if (b.nonce !== undefined && typeof b.nonce !== "string") throw new BadRequestError("invalid_field", "nonce must be hex", { field: "nonce", expected: "hex string" });
   if (b.requireUpToDate !== undefined && typeof b.requireUpToDate !== "boolean") throw new BadRequestError("invalid_field", "requireUpToDate must be a boolean", { field: "requireUpToDate", expected: "boolean" });
   const nonce = typeof b.nonce === "string" ? hexBytes(b.nonce, "nonce") : undefined;
+  if (b.tdAttributePolicy !== undefined && !(TD_ATTRIBUTE_POLICIES as readonly unknown[]).includes(b.tdAttributePolicy)) throw new BadRequestError("invalid_field", `tdAttributePolicy must be one of ${TD_ATTRIBUTE_POLICIES.join(", ")}`, { field: "tdAttributePolicy", expected: TD_ATTRIBUTE_POLICIES.map((p) => `"${p}"`).join(" or ") });
+  const rims = stringList(b.rims, "rims")?.map((xml, i) => {
+    const bytes = new TextEncoder().encode(xml);
+    asBadRequest(() => parseGpuRim(bytes), `rims[${i}]`); // structure first: a malformed RIM is a 400 naming it
+    return bytes;
+  });
   return {
     shape,
     evidence,
@@ -121,7 +138,10 @@ export function decodeVerifyRequest(body: unknown, nowSeconds: number): DecodedV
       tpmNonce: nonce,
       nitroNonce: nonce,
       tpmEventLog: typeof b.eventLog === "string" ? base64Bytes(b.eventLog, "eventLog") : undefined,
+      tdAttributePolicy: (b.tdAttributePolicy as TdAttributePolicy | undefined) ?? "strict",
     },
+    nonce,
+    rims,
   };
 }
 
@@ -156,7 +176,11 @@ const TEE_TYPES: Record<VerificationReport["tee"], string> = {
  */
 export function verifyResponse(report: VerificationReport): Record<string, unknown> {
   // The quote's own verdict: the registry is answered separately (proof_of_cloud), as the verifiers service does.
-  const verified = report.dimensions.hardware.status === "passed" && !DIMENSION_NAMES.some((n) => n !== "registry" && report.dimensions[n]?.status === "failed");
+  // The primary dimension is the hardware's, or the GPU's for GPU evidence (its hardware row does not apply);
+  // a failed policy (the TD attribute policy) fails the verdict as it fails the report.
+  const primary = !report.dimensions.hardware.applicable && report.dimensions.gpu?.applicable ? "gpu" : "hardware";
+  const policy = report.policies?.find((p) => p.status === "failed");
+  const verified = report.dimensions[primary]!.status === "passed" && !policy && !DIMENSION_NAMES.some((n) => n !== "registry" && report.dimensions[n]?.status === "failed");
   const quote = {
     verified,
     header: { tee_type: TEE_TYPES[report.tee] },
@@ -165,7 +189,8 @@ export function verifyResponse(report: VerificationReport): Record<string, unkno
   const proofOfCloud = report.dimensions.registry.status === "passed";
   const common = { quote, proof_of_cloud: proofOfCloud, ...(report.hardwareId?.kind === "amd-chip-id" ? { chip_id: report.hardwareId.value } : {}), report };
   if (verified) return { success: true, ...common };
-  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n]?.status === "failed" && n !== "registry") ?? "hardware";
-  const d = report.dimensions[failed] ?? report.dimensions.hardware;
-  return { success: false, error: "verification_failed", message: `${failed}: ${d.reason}${d.check ? ` [${d.check}]` : ""}`, ...common };
+  const failed = DIMENSION_NAMES.find((n) => report.dimensions[n]?.status === "failed" && n !== "registry");
+  if (!failed && policy) return { success: false, error: "verification_failed", message: `policy ${policy.name} (${policy.policy}): ${policy.reason}${policy.check ? ` [${policy.check}]` : ""}`, ...common };
+  const d = report.dimensions[failed ?? primary]!;
+  return { success: false, error: "verification_failed", message: `${failed ?? primary}: ${d.reason}${d.check ? ` [${d.check}]` : ""}`, ...common };
 }

@@ -13,6 +13,8 @@ import fc from "fast-check";
 import { HeldCollateral } from "../../service/heldCollateral.js";
 import { createService, type Service } from "../../service/server.js";
 import { main } from "../../cli/main.js";
+import { createIntelQuoteVerifier } from "../../sdk/src/report/index.js";
+import { createSimulatedTdxEnvironment } from "../../sdk/src/simulate/index.js";
 
 const FIX = join(import.meta.dirname, "..", "fixtures");
 const TDX_AT = 1751624163;
@@ -267,6 +269,100 @@ describe("poc serve: POST /attestations/verify", () => {
     expect((await c.get("/attestations/verify")).body).toMatchObject({ error: "method_not_allowed" });
     expect((await c.get("/nowhere")).status).toBe(404);
     expect((await c.get("/hardware_id/00")).status).toBe(503);
+  });
+});
+
+describe("poc serve: every evidence form poc verify takes (our request shape)", () => {
+  // A service holding no collateral: the dstack quote shares the TDX fixture's FMSPC, whose held collateral would be expired at its time.
+  let service: Service;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    service = createService({ collateral: new HeldCollateral(mkdtempSync(join(tmpdir(), "poc-serve-forms-"))), rateLimit: false, bodyLimit: 256 * 1024 });
+    c = client(await service.listen(0));
+  });
+  afterAll(() => service.close(100));
+
+  const gpuHex = readFileSync(join(FIX, "nvidia/hopperAttestationReport.txt"), "utf8").trim();
+  const gpuChain = readFileSync(join(FIX, "nvidia/hopperCertChain.txt"), "utf8");
+  const GPU_NONCE = "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb";
+  const scale = readFileSync(join(FIX, "dstack/guest-agent-attestation.bin"));
+
+  it("the NVIDIA H100 report with its chain in certificates: signature and nonce verified, measurements not compared (no RIM), so not verified; the GPU dimension says why", async () => {
+    const r = await c.post("/attestations/verify", { evidence: gpuHex, certificates: [gpuChain], nonce: GPU_NONCE });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: false, error: "verification_failed", quote: { verified: false, header: { tee_type: "TEE_NVIDIA_GPU" } }, proof_of_cloud: false });
+    expect(r.body.message).toMatch(/^gpu: report signed by a GPU whose chain ends at the pinned NVIDIA device root; driver 550\.90\.07.*no RIM given/);
+    expect(r.body.report).toMatchObject({ evidenceType: "nvidia-gpu", overall: "partial", dimensions: { gpu: { status: "partial", details: { nonceChecked: true } }, hardware: { applicable: false } } });
+  });
+
+  it("the GPU report: a wrong nonce fails gpu.nonce; no chain fails; RIMs are compared (the sample's test RIMs differ: gpu.rim.version); RIMs are refused for other evidence", async () => {
+    const wrong = await c.post("/attestations/verify", { evidence: gpuHex, certificates: [gpuChain], nonce: "00".repeat(32) });
+    expect(wrong.body.message).toMatch(/^gpu: the GPU report answers another nonce \[gpu\.nonce\]/);
+    const noChain = await c.post("/attestations/verify", { evidence: gpuHex });
+    expect(noChain.body).toMatchObject({ success: false, report: { overall: "fail", dimensions: { gpu: { status: "failed" } } } });
+    const rims = ["Driver_RIM_test_no_gpu.swidtag", "1010_0200_882_96005E0001_test_no_gpu.swidtag"].map((f) => readFileSync(join(FIX, "nvidia", f), "utf8"));
+    const withRims = await c.post("/attestations/verify", { evidence: gpuHex, certificates: [gpuChain], rims, at: Date.UTC(2025, 0, 1) / 1000 });
+    expect(withRims.body.report.dimensions.gpu).toMatchObject({ status: "failed", check: "gpu.rim.version" });
+    const notGpu = await c.post("/attestations/verify", { evidence: scale.toString("hex"), rims });
+    expect(notGpu).toMatchObject({ status: 400, body: { error: "invalid_field", field: "rims" } });
+    const badRim = await c.post("/attestations/verify", { evidence: gpuHex, rims: ["<not a rim/>"] });
+    expect(badRim).toMatchObject({ status: 400, body: { error: "malformed_input" } });
+    expect(badRim.body.field).toMatch(/^rims\[0\]/);
+  });
+
+  it("dstack's SCALE attestation (binary, as hex): the TDX quote's signatures, the event log replay and the app identity", async () => {
+    const r = await c.post("/attestations/verify", { evidence: scale.toString("hex"), at: 1790000000 });
+    expect(r.status).toBe(200);
+    expect(r.body.quote).toMatchObject({ header: { tee_type: "TEE_TDX" }, ppid: "80d4a149124353c7a2bb76551603f31b", tcb_status: "NotEvaluated" });
+    expect(r.body.report).toMatchObject({ evidenceType: "dstack-attestation", overall: "partial", dimensions: { hardware: { status: "partial" }, operatingSystem: { status: "passed" }, application: { status: "passed" } } });
+    expect(r.body.report.dimensions.application.reason).toMatch(/app 5bb4ff9a3837357f19dc176407a5709c62eb6c56/);
+    // Not verified without collateral (TCB not evaluated), as for a bare quote.
+    expect(r.body).toMatchObject({ success: false, error: "verification_failed" });
+    expect(r.body.message).toMatch(/^hardware: .*no collateral given/);
+  });
+
+  it("dstack's {\"attestation\": hex} JSON, beside fields it ignores: the same verdict, and the report names what was ignored", async () => {
+    const r = await c.post("/attestations/verify", { evidence: { attestation: scale.toString("hex"), quote: "00", event_log: "[]" }, at: 1790000000 });
+    expect(r.body.report).toMatchObject({ evidenceType: "dstack-attestation", dimensions: { application: { status: "passed" } }, intel: { ppid: "80d4a149124353c7a2bb76551603f31b" } });
+    expect(r.body.report.input.ignored[0]).toMatch(/JSON fields beside "attestation".*event_log, quote/);
+    const cut = await c.post("/attestations/verify", { evidence: scale.subarray(0, 6000).toString("hex") });
+    expect(cut).toMatchObject({ status: 400, body: { error: "malformed_input" } });
+    expect(cut.body.field).toMatch(/^evidence: dstack attestation/);
+  });
+
+  it("go-tpm-tools' protobuf (as hex) verifies like its JSON twin", async () => {
+    const r = await c.post("/attestations/verify", { evidence: readFileSync(join(FIX, "tpm/gce-cos-85-nonce9009.pb")).toString("hex"), nonce: "9009", at: 1795305600 });
+    expect(r.body).toMatchObject({ success: true, quote: { verified: true, header: { tee_type: "TEE_TPM" } }, report: { overall: "pass", dimensions: { tpmBinding: { status: "passed" } } } });
+  });
+
+  it("a base64 quote with text after it: verified without the text, which the report names; the TD attribute policy is applied and reported; a bad one is a 400", async () => {
+    const tail = Buffer.from("\ncaptured by quote-dump 1.2\n");
+    const evidence = Buffer.concat([tdxQuote, tail]).toString("base64");
+    const r = await c.post("/attestations/verify", { evidence, evidenceEncoding: "base64", collateral: tdxCollateral, at: TDX_AT, tdAttributePolicy: "allow-sept-ve" });
+    expect(r.body).toMatchObject({ success: true, quote: { verified: true, tcb_status: "UpToDate" } });
+    expect(r.body.report.input).toMatchObject({ encoding: "binary", ignoredTrailingBytes: tail.length });
+    expect(r.body.report.input.ignored[0]).toMatch(/text "\\ncaptured by quote-dump/);
+    expect(r.body.report.policies).toEqual([expect.objectContaining({ name: "tdAttributes", policy: "allow-sept-ve", status: "passed" })]);
+    const strict = await c.post("/attestations/verify", { evidence: tdxQuote.toString("hex"), collateral: tdxCollateral, at: TDX_AT });
+    expect(strict.body.report.policies[0]).toMatchObject({ policy: "strict", status: "passed" });
+    const bad = await c.post("/attestations/verify", { evidence: tdxQuote.toString("hex"), tdAttributePolicy: "lax" });
+    expect(bad).toMatchObject({ status: 400, body: { error: "invalid_field", field: "tdAttributePolicy" } });
+  });
+
+  it("a TD that fails the strict TD attribute policy: not verified, the policy named; allow-sept-ve verifies it (simulated TDX PKI, the service's verifier pinned to its root)", async () => {
+    const env = createSimulatedTdxEnvironment({ seed: "serve td attribute policy" });
+    const sim = createService({ collateral: new HeldCollateral(mkdtempSync(join(tmpdir(), "poc-serve-td-"))), rateLimit: false, intelVerifier: createIntelQuoteVerifier({ rootCaDer: env.pki.root.der }) });
+    const c2 = client(await sim.listen(0));
+    try {
+      const noSeptVe = Buffer.from(env.issueQuote({ tdAttributes: new Uint8Array(8) })).toString("hex");
+      const strict = await c2.post("/attestations/verify", { evidence: noSeptVe, collateral: env.collateral, at: env.verifyAt });
+      expect(strict.body).toMatchObject({ success: false, error: "verification_failed", quote: { verified: false }, report: { dimensions: { hardware: { status: "passed" } }, policies: [{ policy: "strict", status: "failed", check: "td.septVeDisable" }] } });
+      expect(strict.body.message).toMatch(/^policy tdAttributes \(strict\): .*\[td\.septVeDisable\]/);
+      const relaxed = await c2.post("/attestations/verify", { evidence: noSeptVe, collateral: env.collateral, at: env.verifyAt, tdAttributePolicy: "allow-sept-ve" });
+      expect(relaxed.body).toMatchObject({ success: true, quote: { verified: true }, report: { policies: [{ policy: "allow-sept-ve", status: "passed" }] } });
+    } finally {
+      await sim.close(100);
+    }
   });
 });
 

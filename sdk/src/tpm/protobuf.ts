@@ -1,12 +1,15 @@
 /**
- * go-tpm-tools' `attest.Attestation` protobuf (what GCE's tooling writes as .pb), decoded with
- * protobufjs from the schema below: the fields of go-tpm-tools' proto/attest.proto and
+ * go-tpm-tools' `attest.Attestation` protobuf (what GCE's tooling writes as .pb), decoded after the
+ * schema below: the fields of go-tpm-tools' proto/attest.proto and
  * proto/tpm.proto (google/go-tpm-tools@67670e5c) that carry the TPM evidence. The TEE attestations
  * (fields 8, 9: SEV-SNP / TDX messages of other schemas) are read as opaque bytes only to say they
- * were ignored. Browser-safe: protobufjs parses the schema text at load, no Node built-ins.
+ * were ignored. Browser-safe and CSP-safe: decoded field by field with protobufjs' wire Reader
+ * (protobufjs/minimal), not its reflection decoders, which protobufjs builds at runtime with `new Function` (blocked by a
+ * Content-Security-Policy without 'unsafe-eval', as the web page's; docs/web.md). The schema text
+ * below stays the reference the decoder follows (and a test decodes with it to check they agree).
  * Field table: docs/tpm.md.
  */
-import protobuf from "protobufjs";
+import { Reader } from "protobufjs/minimal.js";
 import { ParseError } from "../errors.js";
 import { parseCertificate } from "../pki/x509.js";
 import type { TpmAttestation, TpmQuoteInput } from "./quote.js";
@@ -46,8 +49,90 @@ message Attestation {
 `;
 
 const S = "go-tpm-tools Attestation protobuf";
-let attestationType: protobuf.Type | undefined;
-const schema = () => (attestationType ??= protobuf.parse(GO_TPM_TOOLS_ATTEST_PROTO, { keepCase: true }).root.lookupType("attest.Attestation"));
+
+/** Wire types (protobuf encoding): varint, length-delimited. */
+const VARINT = 0;
+const LEN = 2;
+
+/**
+ * Reads one message's fields: `onField(field, wireType, reader)` consumes the fields it knows (after
+ * checking their wire type) and returns false for the others, which are skipped as the wire type says.
+ */
+function readMessage(bytes: Uint8Array, onField: (field: number, wire: number, r: Reader) => boolean): void {
+  const r = Reader.create(bytes);
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 0) throw new Error(`invalid field number 0 at offset ${r.pos}`);
+    if (!onField(field, wire, r)) r.skipType(wire);
+  }
+}
+
+function expectWire(field: string, want: number, got: number, r: Reader): void {
+  if (want !== got) throw new Error(`${field}: wire type ${got}, expected ${want} at offset ${r.pos}`);
+}
+
+/** attest.Attestation (the schema above), as protobufjs' toObject({ longs: String }) would give it. */
+function decodeAttestation(bytes: Uint8Array): Decoded {
+  const d: Decoded = {};
+  readMessage(bytes, (f, w, r) => {
+    const bytesField = (name: string) => (expectWire(name, LEN, w, r), r.bytes());
+    switch (f) {
+      case 1: d.ak_pub = bytesField("ak_pub"); return true;
+      case 2: (d.quotes ??= []).push(decodeQuote(bytesField("quotes"))); return true;
+      case 3: d.event_log = bytesField("event_log"); return true;
+      case 4: d.instance_info = decodeInstanceInfo(bytesField("instance_info")); return true;
+      case 5: d.canonical_event_log = bytesField("canonical_event_log"); return true;
+      case 6: d.ak_cert = bytesField("ak_cert"); return true;
+      case 7: (d.intermediate_certs ??= []).push(bytesField("intermediate_certs")); return true;
+      case 8: d.sev_snp_attestation = bytesField("sev_snp_attestation"); return true;
+      case 9: d.tdx_attestation = bytesField("tdx_attestation"); return true;
+      default: return false;
+    }
+  });
+  return d;
+}
+
+function decodeQuote(bytes: Uint8Array): NonNullable<Decoded["quotes"]>[number] {
+  const q: NonNullable<Decoded["quotes"]>[number] = {};
+  readMessage(bytes, (f, w, r) => {
+    if (f === 1) return expectWire("quote", LEN, w, r), (q.quote = r.bytes()), true;
+    if (f === 2) return expectWire("raw_sig", LEN, w, r), (q.raw_sig = r.bytes()), true;
+    if (f !== 3) return false;
+    expectWire("pcrs", LEN, w, r);
+    const pcrs: { hash?: number; pcrs?: Record<string, Uint8Array> } = (q.pcrs ??= {});
+    readMessage(r.bytes(), (pf, pw, pr) => {
+      if (pf === 1) return expectWire("pcrs.hash", VARINT, pw, pr), (pcrs.hash = pr.uint32()), true;
+      if (pf !== 2) return false;
+      // map<uint32, bytes>: each entry a message {1: key, 2: value}; a missing key or value is the default (0, empty).
+      expectWire("pcrs.pcrs", LEN, pw, pr);
+      let key = 0;
+      let value: Uint8Array = new Uint8Array(0);
+      readMessage(pr.bytes(), (ef, ew, er) => {
+        if (ef === 1) return expectWire("pcrs.pcrs.key", VARINT, ew, er), (key = er.uint32()), true;
+        if (ef === 2) return expectWire("pcrs.pcrs.value", LEN, ew, er), (value = er.bytes()), true;
+        return false;
+      });
+      (pcrs.pcrs ??= {})[String(key)] = value;
+      return true;
+    });
+    return true;
+  });
+  return q;
+}
+
+function decodeInstanceInfo(bytes: Uint8Array): NonNullable<Decoded["instance_info"]> {
+  const info: NonNullable<Decoded["instance_info"]> = {};
+  readMessage(bytes, (f, w, r) => {
+    if (f === 1) return expectWire("zone", LEN, w, r), (info.zone = r.string()), true;
+    if (f === 2) return expectWire("project_id", LEN, w, r), (info.project_id = r.string()), true;
+    if (f === 4) return expectWire("instance_name", LEN, w, r), (info.instance_name = r.string()), true;
+    if (f === 5) return expectWire("instance_id", VARINT, w, r), (info.instance_id = String(r.uint64())), true;
+    return false;
+  });
+  return info;
+}
 
 type Decoded = {
   ak_pub?: Uint8Array | undefined;
@@ -82,7 +167,7 @@ export function looksLikeTpmAttestationProtobuf(bytes: Uint8Array): boolean {
 export function parseTpmAttestationProtobuf(bytes: Uint8Array): TpmAttestationProtobuf {
   let d: Decoded;
   try {
-    d = schema().toObject(schema().decode(bytes), { longs: String, defaults: false }) as Decoded;
+    d = decodeAttestation(bytes);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new ParseError({ structure: S, field: "message", offset: offsetOf(message), expected: "a well-formed attest.Attestation", got: message, cause });

@@ -49,6 +49,44 @@ describe("the real GCE attestation as protobuf", () => {
   });
 });
 
+describe("the field-wise decoder (no protobufjs codegen, so a strict CSP page can run it)", () => {
+  const type = protobuf.parse(GO_TPM_TOOLS_ATTEST_PROTO, { keepCase: true }).root.lookupType("attest.Attestation");
+  const viaSchema = (b: Uint8Array) => {
+    const o = type.toObject(type.decode(b), { longs: String, defaults: false }) as { instance_info?: Record<string, unknown>; ignored?: unknown };
+    return o.instance_info;
+  };
+
+  it("reads what protobufjs' reflection reads from the schema, on the fixture", () => {
+    const a = parseTpmAttestationProtobuf(pb);
+    const info = viaSchema(pb);
+    expect(a.instanceInfo ?? {}).toEqual(info ? { zone: info.zone, projectId: info.project_id, instanceName: info.instance_name, instanceId: info.instance_id } : {});
+    const d = type.decode(pb) as unknown as { quotes: { quote: Uint8Array }[] };
+    expect(a.quotes.map((q) => hex(q.attest))).toEqual(d.quotes.map((q) => hex(q.quote)));
+  });
+
+  it("does not build code at runtime: parsing works with Function and eval refused", () => {
+    const F = globalThis.Function;
+    const E = globalThis.eval;
+    const refuse = () => {
+      throw new EvalError("refused by the test's CSP stand-in");
+    };
+    (globalThis as { Function: unknown }).Function = refuse;
+    (globalThis as { eval: unknown }).eval = refuse;
+    try {
+      expect(parseTpmAttestationProtobuf(pb).quotes.length).toBeGreaterThan(0);
+    } finally {
+      (globalThis as { Function: unknown }).Function = F;
+      (globalThis as { eval: unknown }).eval = E;
+    }
+  });
+
+  it("a field with the wrong wire type is a ParseError", () => {
+    const bad = pb.slice();
+    bad[0] = 0x08; // field 1 (ak_pub) as a varint
+    expect(() => parseTpmAttestationProtobuf(bad)).toThrow(ParseError);
+  });
+});
+
 describe("mutations", () => {
   // The signed and certified fields come first (ak_pub 1, quotes 2); the event log (3) follows.
   const type = protobuf.parse(GO_TPM_TOOLS_ATTEST_PROTO, { keepCase: true }).root.lookupType("attest.Attestation");

@@ -57,6 +57,13 @@ const CASES: Case[] = [
   { name: "nitro", evidence: "nitro/dstack-nsm/attestation.bin", at: 1766668537, hardware: "PASS" },
   { name: "nitro-a-day-late", evidence: "nitro/dstack-nsm/attestation.bin", at: 1766668537 + 86400, hardware: "FAIL", overall: "FAIL" },
   { name: "dstack", evidence: "dstack/quote-report.json", at: NOW, hardware: "PARTIAL", also: { operatingSystem: "PASS", application: "PASS" } },
+  // The evidence forms merged later: as `poc verify` (test/sdk/cliFormats.test.ts, test/sdk/nvidia/report.test.ts).
+  { name: "nvidia-h100-gpu-with-chain", evidence: "nvidia/hopperAttestationReport.txt", certs: ["nvidia/hopperCertChain.txt"], nonce: "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb", at: NOW, hardware: "SKIP", overall: "PARTIAL", also: { gpu: "PARTIAL", registry: "SKIP" } },
+  { name: "nvidia-h100-gpu-wrong-nonce", evidence: "nvidia/hopperAttestationReport.txt", certs: ["nvidia/hopperCertChain.txt"], nonce: "00".repeat(32), at: NOW, hardware: "SKIP", overall: "FAIL", also: { gpu: "FAIL" } },
+  { name: "nvidia-h100-gpu-no-chain", evidence: "nvidia/hopperAttestationReport.txt", at: NOW, hardware: "SKIP", overall: "FAIL", also: { gpu: "FAIL" } },
+  { name: "dstack-scale-binary", evidence: "dstack/guest-agent-attestation.bin", at: 1790000000, hardware: "PARTIAL", overall: "PARTIAL", also: { operatingSystem: "PASS", application: "PASS", gpu: "SKIP" } },
+  { name: "dstack-attestation-hex-json", evidence: "dstack/tdx-lite-attestation.json", at: 1790000000, hardware: "PARTIAL", also: { operatingSystem: "PASS" } },
+  { name: "tpm-go-tpm-tools-protobuf", evidence: "tpm/gce-cos-85-nonce9009.pb", nonce: "9009", at: NOW, hardware: "PASS", overall: "PASS", also: { tpmBinding: "PASS", operatingSystem: "PASS" } },
 ];
 
 async function verifyIn(page: Page, c: Case) {
@@ -87,6 +94,79 @@ describe("Verify: every evidence type, in the browser", () => {
       await page.close();
     });
   }
+
+  it("the GPU report's measurements compared with RIM files (the sample's test RIMs are for other versions: GPU FAIL, gpu.rim.version)", async () => {
+    const page = await open("#/verify");
+    await page.getByLabel(/NVIDIA GPU RIMs/).setInputFiles(["Driver_RIM_test_no_gpu.swidtag", "1010_0200_882_96005E0001_test_no_gpu.swidtag"].map((f) => join(FIX, "nvidia", f)));
+    await verifyIn(page, { name: "gpu-rims", evidence: "nvidia/hopperAttestationReport.txt", certs: ["nvidia/hopperCertChain.txt"], at: Date.UTC(2025, 0, 1) / 1000, hardware: "SKIP" });
+    expect(await cell(page, "gpu")).toBe("FAIL");
+    expect(await page.locator('tr[data-dimension="gpu"]').textContent()).toMatch(/does not match its RIMs.*\[gpu\.rim\.version\]/);
+    await screenshot(page, "verify-gpu-rims");
+    await page.close();
+  });
+
+  it("the go-tpm-tools .pb decodes under the page's Content-Security-Policy (no 'unsafe-eval': the SDK decodes it without runtime codegen)", async () => {
+    const csp = (await fetch(web.url)).headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).not.toMatch(/unsafe-eval/);
+    const page = await open("#/verify");
+    // The page's CSP does refuse runtime code (what protobufjs' reflection decoders are built with):
+    // a same-origin script the page loads tries `new Function` and records the outcome.
+    await page.route(new URL("csp-probe.js", web.url).href, (r) =>
+      r.fulfill({ contentType: "text/javascript", body: 'try { new Function("return 1")(); document.body.dataset.eval = "allowed"; } catch (e) { document.body.dataset.eval = e.name; }' }),
+    );
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement("script"), { type: "module", src: "./csp-probe.js" })));
+    await page.waitForFunction(() => document.body.dataset.eval);
+    expect(await page.evaluate(() => document.body.dataset.eval)).toBe("EvalError");
+    await verifyIn(page, { name: "pb", evidence: "tpm/gce-cos-85-nonce9009.pb", nonce: "9009", at: NOW, hardware: "PASS" });
+    expect(await cell(page, "hardware")).toBe("PASS");
+    expect(await page.locator('tr[data-dimension="operatingSystem"]').textContent()).toMatch(/event data verified for 22 of 44 events/);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a base64 quote file with text after the quote: verified without it, and the page shows what it ignored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "poc-b64-"));
+    const file = join(dir, "quote.b64");
+    const quote = readFileSync(join(FIX, "intel/tdx-v4/quote.bin"));
+    writeFileSync(file, Buffer.concat([quote, Buffer.from("\ncaptured by quote-dump 1.2\n")]).toString("base64").replace(/(.{76})/g, "$1\n") + "\n");
+    const page = await open("#/verify");
+    await page.locator("#evidence-file").setInputFiles(file);
+    await page.locator("#collateral-file").setInputFiles(join(FIX, "intel/tdx-v4/collateral.json"));
+    await page.getByLabel("Verify at (unix seconds; empty: now)").fill("1751624163");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByTestId("overall").waitFor({ timeout: 60_000 });
+    expect(await cell(page, "hardware")).toBe("PASS");
+    const input = page.getByTestId("input");
+    expect(await input.textContent()).toMatch(/Input read as base64; 28 trailing byte\(s\) ignored/);
+    expect(await page.getByRole("list", { name: "Ignored input" }).textContent()).toMatch(/28 byte\(s\) after the Intel quote's signature data.*text "\\ncaptured by quote-dump 1\.2\\n"/);
+    expect(await page.locator('tr[data-policy="tdAttributes"]').textContent()).toMatch(/tdAttributes \(strict\)PASS/);
+    await screenshot(page, "verify-base64-trailing");
+    await page.close();
+  });
+
+  it("dstack's {\"attestation\": hex} pasted beside other fields: verified from the attestation alone; the page names the fields it ignored", async () => {
+    const scale = readFileSync(join(FIX, "dstack/guest-agent-attestation.bin")).toString("hex");
+    const page = await open("#/verify");
+    await page.getByLabel("Or paste evidence (hex or JSON)").fill(JSON.stringify({ attestation: scale, quote: "00", event_log: "[]" }));
+    await page.getByLabel("Verify at (unix seconds; empty: now)").fill("1790000000");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByTestId("overall").waitFor({ timeout: 60_000 });
+    expect(await page.getByRole("heading", { name: /Report:/ }).textContent()).toMatch(/dstack-attestation, intel-tdx/);
+    expect(await cell(page, "application")).toBe("PASS");
+    expect(await page.getByRole("list", { name: "Ignored input" }).textContent()).toMatch(/JSON fields beside "attestation".*event_log, quote/);
+    await page.close();
+  });
+
+  it("the TD attribute policy control reaches the report: strict by default, allow-sept-ve when chosen (both pass on the real TDX quote, which sets SEPT_VE_DISABLE)", async () => {
+    const page = await open("#/verify");
+    const policy = page.getByLabel(/TD attribute policy/);
+    expect(await policy.inputValue()).toBe("strict");
+    await policy.selectOption("allow-sept-ve");
+    await verifyIn(page, { name: "td-policy", evidence: "intel/tdx-v4/quote.bin", collateral: "intel/tdx-v4/collateral.json", at: 1751624163, hardware: "PASS" });
+    expect(await page.locator('tr[data-policy="tdAttributes"]').textContent()).toMatch(/tdAttributes \(allow-sept-ve\)PASS.*TD attributes satisfy the allow-sept-ve policy/);
+    await page.close();
+  });
 
   it("pasted hex evidence verifies too; the report downloads as JSON equal to what the page shows", async () => {
     const page = await open("#/verify");
@@ -345,10 +425,14 @@ describe("Accessibility", () => {
     await pickFileByKeyboard(page, join(FIX, "intel/tdx-v4/collateral.json"));
     await tabTo("verify-at");
     await page.keyboard.type("1751624163");
+    await tabTo("td-attribute-policy");
+    await page.keyboard.type("allow"); // a focused <select>'s type-ahead picks allow-sept-ve
+    expect(await page.locator("#td-attribute-policy").inputValue()).toBe("allow-sept-ve");
     await tabTo("Verify");
     await page.keyboard.press("Enter");
     await page.getByTestId("overall").waitFor();
     expect(await cell(page, "hardware")).toBe("PASS");
+    expect(await page.locator('tr[data-policy="tdAttributes"] th').textContent()).toBe("tdAttributes (allow-sept-ve)");
     await tabTo("Download report (JSON)", 80);
     const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
     expect(JSON.parse(readFileSync((await download.path())!, "utf8")).intel.tcbStatus).toBe("UpToDate");
@@ -373,6 +457,8 @@ describe("Accessibility", () => {
     }
     await tabTo("Receipts");
     await page.keyboard.press("Enter");
+    // The page's chunk loads on first visit: tab once it is there (under load, tabbing earlier walks the old page).
+    await page.locator("#receipt-file").waitFor();
     await tabTo("receipt-file");
     await pickFileByKeyboard(page, join(dir, "receipt.json"));
     await tabTo("Verify receipt");
@@ -384,6 +470,7 @@ describe("Accessibility", () => {
     for (let i = 0; i < 20 && (await focused()) !== "Members"; i++) await page.keyboard.press("Shift+Tab");
     expect(await focused()).toBe("Members");
     await page.keyboard.press("Enter");
+    await page.locator("#proposal-file").waitFor();
     await tabTo("proposal-file");
     await pickFileByKeyboard(page, join(dir, "proposal.json"));
     await page.getByTestId("proposal").waitFor();

@@ -5,7 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import { PocError, ParseError } from "../../../sdk/src/errors.js";
-import { createCollateralClient, parseCollateral, parseQuote } from "../../../sdk/src/intel/index.js";
+import { TD_ATTRIBUTE_POLICIES, createCollateralClient, parseCollateral, parseQuote, type TdAttributePolicy } from "../../../sdk/src/intel/index.js";
 import {
   DEFAULT_ACCEPTED_TCB_STATUSES,
   DIMENSION_LABELS,
@@ -44,6 +44,8 @@ export function Page() {
   const [allowedCompose, setAllowedCompose] = useState("");
   const [composeFile, setComposeFile] = useState<File | undefined>();
   const [upToDate, setUpToDate] = useState(false);
+  const [tdPolicy, setTdPolicy] = useState<TdAttributePolicy>("strict");
+  const [rimFiles, setRimFiles] = useState<File[]>([]);
   const [report, setReport] = useState<VerificationReport>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -57,7 +59,8 @@ export function Page() {
     try {
       const raw = evidence ? await readFileBytes(evidence) : new TextEncoder().encode(pasted);
       if (raw.length === 0) throw new PocError("choose an evidence file or paste evidence first");
-      const { evidence: bytes, intelQuote } = decodeEvidenceInput({ bytes: raw });
+      const { evidence: bytes, intelQuote, detected, input } = decodeEvidenceInput({ bytes: raw });
+      const isGpu = detected.type === "nvidia-gpu" || detected.type === "nvidia-gpu-list";
       const now = at.trim() === "" ? Math.floor(Date.now() / 1000) : Number(at);
       if (!Number.isSafeInteger(now) || now < 0) throw new PocError("verify at must be unix seconds");
       const certificates: Certificate[] = [];
@@ -66,6 +69,12 @@ export function Page() {
       if (collateralFile) collateral = parseCollateral(new TextDecoder().decode(await readFileBytes(collateralFile)));
       else if (pcsUrl.trim() && intelQuote) collateral = await createCollateralClient({ baseUrl: pcsUrl.trim() }).getCollateralForQuote(parseQuote(intelQuote));
       if (collateral && !intelQuote) throw new PocError("collateral is Intel collateral; this evidence is not an Intel quote");
+      const nonceBytes = nonce.trim() ? Uint8Array.from(nonce.trim().replace(/^0x/, "").match(/../g) ?? [], (x) => parseInt(x, 16)) : undefined;
+      if (rimFiles.length && !isGpu) throw new PocError("RIM files are for an NVIDIA GPU report; this evidence is not one");
+      const rims: Uint8Array[] = [];
+      for (const f of rimFiles) rims.push(await readFileBytes(f));
+      // As poc verify: the GPU report is the evidence; the certificates field carries its chain (merged by the SDK) and the nonce is the GPU's.
+      const gpu = isGpu ? { certificates: [], rims, ...(nonceBytes ? { nonce: nonceBytes } : {}) } : undefined;
       const r = await verifyEvidence({
         evidence: bytes,
         now,
@@ -79,9 +88,12 @@ export function Page() {
         composeFile: composeFile ? await readFileBytes(composeFile) : undefined,
         tpmEventLog: eventLog ? await readFileBytes(eventLog) : undefined,
         tpmNonce: nonce.trim() || undefined,
-        nitroNonce: nonce.trim() ? Uint8Array.from(nonce.trim().replace(/^0x/, "").match(/../g) ?? [], (x) => parseInt(x, 16)) : undefined,
+        nitroNonce: nonceBytes,
+        ...(gpu ? { gpu } : {}),
+        tdAttributePolicy: tdPolicy,
       });
-      setReport(r);
+      // As poc verify: how the file was read is reported when it was text or something of it was ignored.
+      setReport(input.encoding !== "binary" || input.ignored?.length ? { ...r, input } : r);
     } catch (err) {
       setError(err instanceof ParseError ? `bad input: ${err.shortMessage}` : err instanceof PocError ? err.shortMessage : String(err));
     } finally {
@@ -100,7 +112,8 @@ export function Page() {
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">Verify an attestation</h2>
       <p>
-        Intel SGX / TDX quotes (binary or hex), SEV-SNP reports, TPM attestation JSON, AWS Nitro documents, dstack quote + event log JSON. Verified here, in
+        Intel SGX / TDX quotes (binary, hex or base64), SEV-SNP reports, TPM attestation JSON or go-tpm-tools protobuf, AWS Nitro documents, dstack quote + event log JSON or
+        dstack attestations (SCALE binary or {"{"}"attestation": hex{"}"}), NVIDIA H100 GPU reports. Verified here, in
         your browser: nothing is uploaded.
       </p>
       <form onSubmit={run}>
@@ -115,13 +128,15 @@ export function Page() {
         <input id="collateral-file" type="file" accept=".json,application/json" onChange={(e) => setCollateralFile((e.currentTarget as HTMLInputElement).files?.[0])} />
         <label for="pcs-url">Or a PCS / PCCS URL for collateral</label>
         <input id="pcs-url" type="url" placeholder="https://api.trustedservices.intel.com/sgx/certification/v4" value={pcsUrl} onInput={(e) => setPcsUrl((e.currentTarget as HTMLInputElement).value)} />
-        <label for="cert-files">Certificates the evidence does not carry (SNP VCEK / ASK, TPM AK chain; PEM or DER)</label>
+        <label for="cert-files">Certificates the evidence does not carry (SNP VCEK / ASK, TPM AK chain, NVIDIA GPU chain; PEM or DER)</label>
         <input id="cert-files" type="file" multiple onChange={(e) => setCertFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))} />
+        <label for="rim-files">NVIDIA GPU RIMs (driver and VBIOS reference measurements, XML)</label>
+        <input id="rim-files" type="file" multiple accept=".xml,.swidtag" onChange={(e) => setRimFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))} />
         <label for="event-log">TPM event log</label>
         <input id="event-log" type="file" onChange={(e) => setEventLog((e.currentTarget as HTMLInputElement).files?.[0])} />
         <label for="verify-at">Verify at (unix seconds; empty: now)</label>
         <input id="verify-at" type="number" min="0" value={at} onInput={(e) => setAt((e.currentTarget as HTMLInputElement).value)} />
-        <label for="nonce">Expected nonce (hex; TPM qualifying data or Nitro nonce)</label>
+        <label for="nonce">Expected nonce (hex; TPM qualifying data, Nitro nonce or NVIDIA GPU nonce)</label>
         <input id="nonce" type="text" value={nonce} onInput={(e) => setNonce((e.currentTarget as HTMLInputElement).value)} />
         <fieldset>
           <legend>Policy (optional, as poc verify's flags)</legend>
@@ -133,6 +148,14 @@ export function Page() {
           <input id="allowed-compose" type="text" value={allowedCompose} onInput={(e) => setAllowedCompose((e.currentTarget as HTMLInputElement).value)} />
           <label for="compose-file">dstack app compose file (checked against the compose-hash event)</label>
           <input id="compose-file" type="file" onChange={(e) => setComposeFile((e.currentTarget as HTMLInputElement).files?.[0])} />
+          <label for="td-attribute-policy">TDX: TD attribute policy (strict: as the onchain verifier; allow-sept-ve: a TD without SEPT_VE_DISABLE passes)</label>
+          <select id="td-attribute-policy" value={tdPolicy} onChange={(e) => setTdPolicy((e.currentTarget as HTMLSelectElement).value as TdAttributePolicy)}>
+            {TD_ATTRIBUTE_POLICIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
           <label>
             <input id="require-up-to-date" type="checkbox" checked={upToDate} onChange={(e) => setUpToDate((e.currentTarget as HTMLInputElement).checked)} /> Intel: only TCB status UpToDate passes
           </label>
@@ -205,6 +228,51 @@ function ReportView({ report }: { report: VerificationReport }) {
           })}
         </tbody>
       </table>
+      {report.policies?.length ? (
+        <table data-testid="policies">
+          <caption>Policies judged apart from the dimensions (a failed policy fails the report)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Policy</th>
+              <th scope="col">Result</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.policies.map((p) => (
+              <tr key={p.name} data-policy={p.name}>
+                <th scope="row">
+                  {p.name} ({p.policy})
+                </th>
+                <td>
+                  <span class={`status status-${p.status}`}>{STATUS_TEXT[p.status]}</span>
+                </td>
+                <td>
+                  {p.reason}
+                  {p.check ? <code> [{p.check}]</code> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {report.input && (
+        <div data-testid="input">
+          <p>
+            Input read as <strong>{report.input.encoding}</strong>
+            {report.input.ignoredTrailingBytes ? `; ${report.input.ignoredTrailingBytes} trailing byte(s) ignored` : ""}
+          </p>
+          {report.input.ignored?.length ? (
+            <ul aria-label="Ignored input">
+              {report.input.ignored.map((line, i) => (
+                <li key={i} class="mono">
+                  {line}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      )}
       <button type="button" onClick={() => download(`report-${report.evidenceType}.json`, toJson(report))}>
         Download report (JSON)
       </button>
