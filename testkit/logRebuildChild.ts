@@ -7,6 +7,7 @@
  * checked. "legacy": the data model readLogEntries keeps (every entry with its leaf as hex, the tree
  * in memory), for the before/after comparison.
  */
+import { readFileSync } from "node:fs";
 import { getAddress, type Hex } from "viem";
 import { hex } from "../sdk/src/bytes.js";
 import { leafHash } from "../sdk/src/log/hash.js";
@@ -45,4 +46,19 @@ if (mode === "legacy") {
 }
 const seconds = (performance.now() - t0) / 1000;
 cache.close();
-process.stdout.write(JSON.stringify({ mode, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, size, root: `0x${hex(root)}` }) + "\n");
+process.stdout.write(JSON.stringify({ mode, seconds, maxRssMb: peakRssMb(), size, root: `0x${hex(root)}` }) + "\n");
+
+/**
+ * This process's own peak RSS. Linux's VmHWM belongs to the address space exec created; getrusage's
+ * maxrss does not: Linux carries the high-water mark of the process that forked us across exec, so
+ * under the bench (a large parent) it reported the parent's peak, not the rebuild's.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
