@@ -71,8 +71,12 @@ async function run(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> 
   throw new UsageError(`expected show, list, challenge, claim-bond or enroll, got ${sub ?? "nothing"}`);
 }
 
-/** A PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes) to a platformKey. */
-async function resolveKey(id: string | undefined, kindFlag: string | undefined, salt: () => Promise<Hex>): Promise<{ key: Hex; kind?: number }> {
+/**
+ * A PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes), checked before anything is
+ * asked of the chain: bad input is a usage error whatever the endpoint's state.
+ */
+type HardwareIdArg = { key: Hex } | { id: Hex; kind: number };
+function hardwareIdArg(id: string | undefined, kindFlag: string | undefined): HardwareIdArg {
   // `poc verify` prints IDs without 0x: accept both spellings.
   if (id !== undefined) id = withHexPrefix(id);
   if (!id || !isHex(id) || id.length % 2 !== 0) throw new UsageError("expected a 0x-hex PPID (16 bytes), chip ID (64 bytes) or platformKey (32 bytes)");
@@ -80,14 +84,20 @@ async function resolveKey(id: string | undefined, kindFlag: string | undefined, 
   if (n === 32 && !kindFlag) return { key: id.toLowerCase() as Hex };
   const kind = kindFlag ? parsePlatformKind(kindFlag) : n === 16 ? 1 : n === 64 ? 2 : undefined;
   if (!kind) throw new UsageError(`a hardware ID has 16 (Intel PPID) or 64 (AMD chip ID) bytes; got ${n}`);
-  return { key: platformKey(kind, id, await salt()), kind };
+  return { id, kind };
+}
+
+/** The platformKey of a checked hardware ID (a PPID or chip ID needs the registry's salt). */
+async function resolveKey(arg: HardwareIdArg, salt: () => Promise<Hex>): Promise<Hex> {
+  return "key" in arg ? arg.key : platformKey(arg.kind, arg.id, await salt());
 }
 
 async function show(argv: string[], io: CliIO, deps: ChainDeps): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...chainOptions, kind: { type: "string" } } });
+  const idArg = hardwareIdArg(positionals[0], values.kind);
   const ctx = await connect(values, io, deps, { registry: true });
   const registry = ctx.hardwareRegistry;
-  const { key } = await resolveKey(positionals[0], values.kind, () => readRegistrySalt(ctx.client, { registry }));
+  const key = await resolveKey(idArg, () => readRegistrySalt(ctx.client, { registry }));
   // Events start at the deployment (the address book's block), never 0 when a book is at hand.
   const fromBlock = ctx.book?.deploymentBlock ?? ctx.book?.contracts.HardwareRegistry?.block ?? 0n;
   const e = await readEntryRecord(ctx.client, { registry, platformKey: key, fromBlock });
@@ -155,9 +165,10 @@ async function challenge(argv: string[], io: CliIO, deps: ChainDeps): Promise<nu
   if (values.evidence) evidenceHash = keccak256(readFileSync(resolve(io.cwd, values.evidence)));
   else if (values["evidence-hash"] && isHex(values["evidence-hash"]) && values["evidence-hash"].length === 66) evidenceHash = values["evidence-hash"] as Hex;
   else throw new UsageError("challenge needs --evidence FILE or --evidence-hash 0x<32 bytes>");
+  const idArg = hardwareIdArg(positionals[0], values.kind);
   const ctx = await connect(values, io, deps, { registry: true });
   const registry = ctx.hardwareRegistry;
-  const { key } = await resolveKey(positionals[0], values.kind, () => readRegistrySalt(ctx.client, { registry }));
+  const key = await resolveKey(idArg, () => readRegistrySalt(ctx.client, { registry }));
   const wallet = walletFor(ctx.transport, signingAccount(io), ctx.chainId);
   // The bond comes back if the entry is revoked while the challenge is open, and goes to the Alliance if it is dismissed.
   const bond = await readChallengeBond(ctx.client, { registry });

@@ -117,9 +117,10 @@ describe("registry show takes a PPID as poc verify prints it", () => {
     expect(await main(["registry", "show", "811dca2a26b952e85bb6448b097ba4fd", "--rpc", DEAD_RPC, "--registry", "0x" + "22".repeat(20)], io)).toBe(2);
     expect(io.stderr[0]).toMatch(/JSON-RPC endpoint/);
   });
-  it("a wrong length is still refused", async () => {
+  it("a wrong length is refused before the chain is asked (the endpoint here is dead)", async () => {
     const io = capture();
     expect(await main(["registry", "show", "abcd", "--rpc", DEAD_RPC, "--registry", "0x" + "22".repeat(20)], io)).toBe(2);
-    expect(io.stderr.join("\n")).toMatch(/16 \(Intel PPID\) or 64 \(AMD chip ID\) bytes; got 2|JSON-RPC endpoint/);
+    expect(io.stderr.join("\n")).toMatch(/16 \(Intel PPID\) or 64 \(AMD chip ID\) bytes; got 2/);
+    expect(io.stderr.join("\n")).not.toMatch(/JSON-RPC endpoint/);
   });
 });
