@@ -405,17 +405,22 @@ describe("Hostile files", () => {
   });
 });
 
+/** The focused element's id, or its text when it has none. */
+const focusedOn = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || "");
+
+/** Presses Tab until the focused element's id (or text) is `target`; fails after `max` presses. */
+async function tabUntilFocused(page: Page, target: string, max: number): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    if ((await focusedOn(page)) === target) return;
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
 describe("Accessibility", () => {
   it("the whole Verify flow from the keyboard alone: navigate, pick files, set the time, verify, download", async () => {
     const page = await open("#/explore");
-    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || "");
-    async function tabTo(target: string, max = 40) {
-      for (let i = 0; i < max; i++) {
-        await page.keyboard.press("Tab");
-        if ((await focused()) === target) return;
-      }
-      throw new Error(`Tab never reached ${target}`);
-    }
+    const tabTo = (target: string, max = 40) => tabUntilFocused(page, target, max);
     await tabTo("Verify");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Verify an attestation" }).waitFor();
@@ -447,14 +452,7 @@ describe("Accessibility", () => {
     const page = await ctx.newPage();
     await injectWallet(page, config.chainId);
     await page.goto(new URL("#/verify", web.url).href);
-    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || "");
-    async function tabTo(target: string, max = 40) {
-      for (let i = 0; i < max; i++) {
-        await page.keyboard.press("Tab");
-        if ((await focused()) === target) return;
-      }
-      throw new Error(`Tab never reached ${target}`);
-    }
+    const tabTo = (target: string, max = 40) => tabUntilFocused(page, target, max);
     await tabTo("Receipts");
     await page.keyboard.press("Enter");
     // The page's chunk loads on first visit: tab once it is there (under load, tabbing earlier walks the old page).
@@ -467,8 +465,8 @@ describe("Accessibility", () => {
     expect(await page.getByTestId("receipt-status").textContent()).toBe("valid");
 
     await page.keyboard.press("Shift+Tab");
-    for (let i = 0; i < 20 && (await focused()) !== "Members"; i++) await page.keyboard.press("Shift+Tab");
-    expect(await focused()).toBe("Members");
+    for (let i = 0; i < 20 && (await focusedOn(page)) !== "Members"; i++) await page.keyboard.press("Shift+Tab");
+    expect(await focusedOn(page)).toBe("Members");
     await page.keyboard.press("Enter");
     await page.locator("#proposal-file").waitFor();
     await tabTo("proposal-file");
